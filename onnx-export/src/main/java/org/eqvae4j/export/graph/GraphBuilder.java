@@ -1,0 +1,299 @@
+package org.eqvae4j.export.graph;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds a {@link Graph} op by op. Values carry dtype and (where derivable) shape; node and value
+ * names follow the current {@link #scope(String) scope}, so a graph reads like the module tree it came
+ * from ("encoder.3/conv.0/Conv"). Sub-blocks are plain Java methods that take the builder and a value
+ * and return a value.
+ *
+ * <p>Opset: ai.onnx 17 (ReduceMean takes axes as an attribute; ReduceSum, Resize, Slice take them as
+ * inputs), which is what ONNX Runtime's training contract was verified with.
+ */
+public final class GraphBuilder {
+    public static final long OPSET = 17;
+
+    private final String graphName;
+    private final List<Value> inputs = new ArrayList<>();
+    private final List<Value> outputs = new ArrayList<>();
+    private final Map<String, Tensor> initializers = new LinkedHashMap<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Long> opsets = new LinkedHashMap<>();
+    private final Set<String> usedNames = new HashSet<>();
+    private final Set<String> usedNodeNames = new HashSet<>();
+    private final Map<String, Integer> counters = new HashMap<>();
+    private final Deque<String> scopes = new ArrayDeque<>();
+
+    public GraphBuilder(String graphName) {
+        this.graphName = graphName;
+        opsets.put("", OPSET);
+    }
+
+    // ---------------------------------------------------------------- structure
+
+    /** Opens a naming scope; close it (try-with-resources) to return to the enclosing one. */
+    public Scope scope(String name) {
+        scopes.push(scopes.isEmpty() ? name : scopes.peek() + "/" + name);
+        return scopes::pop;
+    }
+
+    /** A scope that closes without checked exceptions. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public Value input(String name, DType dtype, Shape shape) {
+        Value v = new Value(claim(name), dtype, shape);
+        inputs.add(v);
+        return v;
+    }
+
+    /** Marks a value as a graph output under the given name (adding an Identity if it is named otherwise). */
+    public Value output(Value v, String name) {
+        Value out = v;
+        if (!v.name().equals(name) || isInputOrInitializer(v)) {
+            out = new Value(claim(name), v.dtype(), v.shape());
+            nodes.add(new Node(uniqueNodeName("Identity_" + name), "Identity", "", List.of(v), List.of(out), Map.of()));
+        }
+        outputs.add(out);
+        return out;
+    }
+
+    /** A named weight (the name is kept exactly, e.g. a state-dict key). */
+    public Value parameter(String name, Tensor value) {
+        Tensor t = value.renamed(claim(name));
+        initializers.put(t.name(), t);
+        return new Value(t.name(), t.dtype(), Shape.of(t.dims()));
+    }
+
+    /** An anonymous constant initializer, named after the current scope. */
+    public Value constant(Tensor value) {
+        String name = uniqueName(value.name() == null || value.name().isEmpty() ? "const" : value.name());
+        Tensor t = value.renamed(name);
+        initializers.put(name, t);
+        return new Value(name, t.dtype(), Shape.of(t.dims()));
+    }
+
+    public Value scalar(float v) {
+        return constant(Tensor.scalar("c", v));
+    }
+
+    public Value longs(long... v) {
+        return constant(Tensor.vector("ints", v));
+    }
+
+    public void useOpset(String domain, long version) {
+        opsets.put(domain, version);
+    }
+
+    public Graph build() {
+        if (outputs.isEmpty()) {
+            throw new IllegalStateException("graph '" + graphName + "' has no outputs");
+        }
+        return new Graph(graphName, inputs, outputs, initializers, nodes, opsets);
+    }
+
+    /** Tensor value of an initializer, or null when the value is computed. */
+    public Tensor constantValue(Value v) {
+        return v == null ? null : initializers.get(v.name());
+    }
+
+    // ---------------------------------------------------------------- generic op
+
+    public Value op(String opType, List<Value> in, Map<String, ?> attrs) {
+        return op("", opType, in, attrs, 1).get(0);
+    }
+
+    public Value op(String opType, Value... in) {
+        return op(opType, List.of(in), Map.of());
+    }
+
+    /**
+     * Adds a node and returns its outputs. Output dtype follows the first input except for ops that
+     * say otherwise (Shape, Cast, comparisons); shape comes from {@link ShapeInference} where it can.
+     */
+    public List<Value> op(String domain, String opType, List<Value> in, Map<String, ?> attrs, int outputCount) {
+        Map<String, Attribute> a = new LinkedHashMap<>();
+        attrs.forEach((k, v) -> a.put(k, Attribute.of(v)));
+        String nodeName = uniqueNodeName(opType);
+        Shape shape = outputCount == 1 ? ShapeInference.infer(opType, in, a, initializers) : null;
+        DType dtype = outputDType(opType, in, a);
+        List<Value> outs = new ArrayList<>();
+        for (int i = 0; i < outputCount; i++) {
+            outs.add(new Value(claim(outputCount == 1 ? nodeName : nodeName + ":" + i), dtype, shape));
+        }
+        nodes.add(new Node(nodeName, opType, domain, in, outs, a));
+        return outs;
+    }
+
+    private static DType outputDType(String opType, List<Value> in, Map<String, Attribute> a) {
+        return switch (opType) {
+            case "Shape", "Size" -> DType.INT64;
+            case "Cast" -> DType.fromOnnx((int) a.get("to").asLong());
+            case "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "IsNaN", "IsInf", "Not", "And", "Or" -> DType.BOOL;
+            case "Where" -> in.get(1).dtype();
+            default -> in.isEmpty() || in.get(0) == null ? DType.FLOAT : in.get(0).dtype();
+        };
+    }
+
+    // ---------------------------------------------------------------- common ops
+
+    public Value add(Value a, Value b) {
+        return op("Add", a, b);
+    }
+
+    public Value sub(Value a, Value b) {
+        return op("Sub", a, b);
+    }
+
+    public Value mul(Value a, Value b) {
+        return op("Mul", a, b);
+    }
+
+    public Value div(Value a, Value b) {
+        return op("Div", a, b);
+    }
+
+    public Value relu(Value x) {
+        return op("Relu", x);
+    }
+
+    public Value sigmoid(Value x) {
+        return op("Sigmoid", x);
+    }
+
+    public Value tanh(Value x) {
+        return op("Tanh", x);
+    }
+
+    /** SiLU / swish, x * sigmoid(x), written with standard ops so every provider and autodiff handle it. */
+    public Value silu(Value x) {
+        return mul(x, sigmoid(x));
+    }
+
+    public Value leakyRelu(Value x, float alpha) {
+        return op("LeakyRelu", List.of(x), Map.of("alpha", alpha));
+    }
+
+    public Value sqrt(Value x) {
+        return op("Sqrt", x);
+    }
+
+    public Value exp(Value x) {
+        return op("Exp", x);
+    }
+
+    public Value matmul(Value a, Value b) {
+        return op("MatMul", a, b);
+    }
+
+    public Value softmax(Value x, int axis) {
+        return op("Softmax", List.of(x), Map.of("axis", axis));
+    }
+
+    public Value clip(Value x, float min, float max) {
+        return op("Clip", List.of(x, scalar(min), scalar(max)), Map.of());
+    }
+
+    public Value transpose(Value x, long... perm) {
+        return op("Transpose", List.of(x), Map.of("perm", perm));
+    }
+
+    /** Reshape to a static target; 0 copies the input dimension and -1 is inferred, as in ONNX. */
+    public Value reshape(Value x, long... shape) {
+        return op("Reshape", x, longs(shape));
+    }
+
+    public Value reduceMean(Value x, boolean keepDims, long... axes) {
+        return op("ReduceMean", List.of(x), Map.of("axes", axes, "keepdims", keepDims ? 1 : 0));
+    }
+
+    public Value reduceSum(Value x, boolean keepDims, long... axes) {
+        return op("ReduceSum", List.of(x, longs(axes)), Map.of("keepdims", keepDims ? 1 : 0));
+    }
+
+    public Value concat(int axis, Value... parts) {
+        return op("Concat", List.of(parts), Map.of("axis", axis));
+    }
+
+    public List<Value> split(Value x, int axis, long... sizes) {
+        return op("", "Split", List.of(x, longs(sizes)), Map.of("axis", axis), sizes.length);
+    }
+
+    /** 2-D convolution (NCHW) with optional bias; pads are [top, left, bottom, right]. */
+    public Value conv(Value x, Value weight, Value bias, long[] strides, long[] pads, long group) {
+        List<Value> in = bias == null ? List.of(x, weight) : List.of(x, weight, bias);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        long[] w = weight.shape().toArray();
+        attrs.put("kernel_shape", new long[] {w[2], w[3]});
+        attrs.put("strides", strides);
+        attrs.put("pads", pads);
+        if (group != 1) {
+            attrs.put("group", group);
+        }
+        return op("Conv", in, attrs);
+    }
+
+    /** Resize by integer/float factors on H and W (NCHW) with the given mode ("nearest" or "linear"). */
+    public Value resizeByScale(Value x, float scaleH, float scaleW, String mode) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("mode", mode);
+        if (mode.equals("nearest")) {
+            // PyTorch's nn.Upsample(mode="nearest") indexing: floor(out_index / scale)
+            attrs.put("coordinate_transformation_mode", "asymmetric");
+            attrs.put("nearest_mode", "floor");
+        } else {
+            attrs.put("coordinate_transformation_mode", "half_pixel");
+        }
+        Value scales = constant(Tensor.ofFloats("scales", new long[] {4}, 1f, 1f, scaleH, scaleW));
+        return op("Resize", java.util.Arrays.asList(x, null, scales), attrs);
+    }
+
+    // ---------------------------------------------------------------- naming
+
+    private boolean isInputOrInitializer(Value v) {
+        return initializers.containsKey(v.name()) || inputs.contains(v);
+    }
+
+    /** Node names live in their own namespace; a node's single output takes the node's name. */
+    private String uniqueNodeName(String opType) {
+        String prefix = scopes.isEmpty() ? opType : scopes.peek() + "/" + opType;
+        int n = counters.merge(prefix, 1, Integer::sum);
+        String name = n == 1 ? prefix : prefix + "_" + n;
+        while (usedNodeNames.contains(name) || usedNames.contains(name)) {
+            n = counters.merge(prefix, 1, Integer::sum);
+            name = prefix + "_" + n;
+        }
+        usedNodeNames.add(name);
+        return name;
+    }
+
+    private String uniqueName(String base) {
+        String prefix = scopes.isEmpty() ? base : scopes.peek() + "/" + base;
+        String name = prefix;
+        int n = 1;
+        while (usedNames.contains(name)) {
+            name = prefix + "_" + (++n);
+        }
+        usedNames.add(name);
+        return name;
+    }
+
+    private String claim(String name) {
+        if (!usedNames.add(name)) {
+            throw new IllegalArgumentException("graph '" + graphName + "' already has a value named '" + name + "'");
+        }
+        return name;
+    }
+}

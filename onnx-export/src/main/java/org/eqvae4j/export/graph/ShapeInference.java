@@ -1,0 +1,280 @@
+package org.eqvae4j.export.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Static output shapes for the ops the architectures use, so that a built graph carries dtype and
+ * shape on every value. Returns null where the shape is not derivable from static information; ONNX
+ * Runtime infers those at load time.
+ */
+final class ShapeInference {
+    private ShapeInference() {
+    }
+
+    static Shape infer(String op, List<Value> in, Map<String, Attribute> attrs, Map<String, Tensor> constants) {
+        Shape x = in.isEmpty() || in.get(0) == null ? null : in.get(0).shape();
+        switch (op) {
+            case "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Neg", "LeakyRelu", "Identity", "Softmax",
+                 "Clip", "Cast", "Erf", "Reciprocal", "LayerNormalization", "InstanceNormalization",
+                 "GroupNormalization", "BatchNormalization", "Dropout", "Floor", "Ceil", "Round", "Sign",
+                 "Elu", "Gelu", "Softplus", "IsNaN", "Not" -> {
+                return x;
+            }
+            case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Equal", "Greater", "Less", "Where",
+                 "And", "Or", "GreaterOrEqual", "LessOrEqual" -> {
+                Shape s = x;
+                for (int i = 1; i < in.size() && s != null; i++) {
+                    s = broadcast(s, in.get(i) == null ? null : in.get(i).shape());
+                }
+                return s;
+            }
+            case "Conv" -> {
+                return conv(x, in.get(1).shape(), attrs, false);
+            }
+            case "ConvTranspose" -> {
+                return conv(x, in.get(1).shape(), attrs, true);
+            }
+            case "MatMul" -> {
+                Shape b = in.get(1).shape();
+                if (x == null || b == null || x.rank() < 2 || b.rank() < 2) {
+                    return null;
+                }
+                Shape batch = broadcast(new Shape(x.dims().subList(0, x.rank() - 2)), new Shape(b.dims().subList(0, b.rank() - 2)));
+                if (batch == null) {
+                    return null;
+                }
+                List<Shape.Dim> d = new ArrayList<>(batch.dims());
+                d.add(x.dim(-2));
+                d.add(b.dim(-1));
+                return new Shape(d);
+            }
+            case "Gemm" -> {
+                Shape b = in.get(1).shape();
+                if (x == null || b == null) {
+                    return null;
+                }
+                boolean ta = attrLong(attrs, "transA", 0) != 0;
+                boolean tb = attrLong(attrs, "transB", 0) != 0;
+                return new Shape(List.of(ta ? x.dim(1) : x.dim(0), tb ? b.dim(0) : b.dim(1)));
+            }
+            case "Transpose" -> {
+                if (x == null) {
+                    return null;
+                }
+                long[] perm = attrs.containsKey("perm") ? attrs.get("perm").asLongs() : reversed(x.rank());
+                List<Shape.Dim> d = new ArrayList<>();
+                for (long p : perm) {
+                    d.add(x.dim((int) p));
+                }
+                return new Shape(d);
+            }
+            case "Reshape" -> {
+                Tensor target = constant(in, 1, constants);
+                if (target == null) {
+                    return null;
+                }
+                long[] t = target.toLongs();
+                Object[] dims = new Object[t.length];
+                int inferAxis = -1;
+                long known = 1;
+                for (int i = 0; i < t.length; i++) {
+                    if (t[i] == 0 && x != null) {
+                        dims[i] = x.dim(i).isStatic() ? (Object) x.size(i) : x.dim(i).symbol();
+                    } else if (t[i] == -1) {
+                        inferAxis = i;
+                        continue;
+                    } else {
+                        dims[i] = t[i];
+                    }
+                    if (dims[i] instanceof Long l) {
+                        known *= l;
+                    } else {
+                        known = -1;
+                    }
+                }
+                if (inferAxis >= 0) {
+                    dims[inferAxis] = x != null && x.isStatic() && known > 0 ? (Object) (x.numElements() / known) : null;
+                }
+                return Shape.symbolic(dims);
+            }
+            case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare", "ReduceL2" -> {
+                if (x == null) {
+                    return null;
+                }
+                long[] axes;
+                if (attrs.containsKey("axes")) {
+                    axes = attrs.get("axes").asLongs();
+                } else {
+                    Tensor a = constant(in, 1, constants);
+                    axes = a == null ? (in.size() > 1 && in.get(1) != null ? null : all(x.rank())) : a.toLongs();
+                }
+                if (axes == null) {
+                    return null;
+                }
+                boolean keep = attrLong(attrs, "keepdims", 1) != 0;
+                List<Shape.Dim> d = new ArrayList<>();
+                for (int i = 0; i < x.rank(); i++) {
+                    if (contains(axes, i, x.rank())) {
+                        if (keep) {
+                            d.add(Shape.Dim.of(1));
+                        }
+                    } else {
+                        d.add(x.dim(i));
+                    }
+                }
+                return new Shape(d);
+            }
+            case "Resize" -> {
+                if (x == null) {
+                    return null;
+                }
+                Tensor sizes = constant(in, 3, constants);
+                if (sizes != null) {
+                    long[] s = sizes.toLongs();
+                    return Shape.of(s);
+                }
+                Tensor scales = constant(in, 2, constants);
+                if (scales != null && x.isStatic()) {
+                    float[] f = scales.toFloats();
+                    long[] s = new long[x.rank()];
+                    for (int i = 0; i < s.length; i++) {
+                        s[i] = (long) Math.floor(x.size(i) * f[i]);
+                    }
+                    return Shape.of(s);
+                }
+                if (scales != null) {
+                    float[] f = scales.toFloats();
+                    List<Shape.Dim> d = new ArrayList<>();
+                    for (int i = 0; i < x.rank(); i++) {
+                        d.add(f[i] == 1f ? x.dim(i) : x.dim(i).isStatic() ? Shape.Dim.of((long) Math.floor(x.size(i) * f[i])) : Shape.Dim.unknown());
+                    }
+                    return new Shape(d);
+                }
+                return null;
+            }
+            case "Concat" -> {
+                if (x == null) {
+                    return null;
+                }
+                int axis = (int) attrLong(attrs, "axis", 0);
+                axis = axis < 0 ? axis + x.rank() : axis;
+                long total = 0;
+                for (Value v : in) {
+                    if (v.shape() == null || !v.shape().dim(axis).isStatic()) {
+                        total = -1;
+                        break;
+                    }
+                    total += v.shape().size(axis);
+                }
+                List<Shape.Dim> d = new ArrayList<>(x.dims());
+                d.set(axis, total >= 0 ? Shape.Dim.of(total) : Shape.Dim.unknown());
+                return new Shape(d);
+            }
+            case "Shape" -> {
+                return x == null ? null : Shape.of(x.rank());
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    static Shape broadcast(Shape a, Shape b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        int rank = Math.max(a.rank(), b.rank());
+        List<Shape.Dim> d = new ArrayList<>();
+        for (int i = 0; i < rank; i++) {
+            int ia = i - (rank - a.rank());
+            int ib = i - (rank - b.rank());
+            Shape.Dim da = ia >= 0 ? a.dim(ia) : Shape.Dim.of(1);
+            Shape.Dim db = ib >= 0 ? b.dim(ib) : Shape.Dim.of(1);
+            if (da.isStatic() && da.size() == 1) {
+                d.add(db);
+            } else if (db.isStatic() && db.size() == 1) {
+                d.add(da);
+            } else if (da.equals(db)) {
+                d.add(da);
+            } else if (da.isStatic() && db.isStatic()) {
+                throw new IllegalArgumentException("shapes " + a + " and " + b + " do not broadcast");
+            } else {
+                d.add(da.isStatic() ? da : db.isStatic() ? db : da);
+            }
+        }
+        return new Shape(d);
+    }
+
+    private static Shape conv(Shape x, Shape w, Map<String, Attribute> attrs, boolean transpose) {
+        if (x == null || w == null) {
+            return null;
+        }
+        int spatial = x.rank() - 2;
+        long[] strides = attrs.containsKey("strides") ? attrs.get("strides").asLongs() : ones(spatial);
+        long[] pads = attrs.containsKey("pads") ? attrs.get("pads").asLongs() : new long[2 * spatial];
+        long[] dil = attrs.containsKey("dilations") ? attrs.get("dilations").asLongs() : ones(spatial);
+        long group = attrLong(attrs, "group", 1);
+        List<Shape.Dim> d = new ArrayList<>();
+        d.add(x.dim(0));
+        d.add(transpose ? (w.dim(1).isStatic() ? Shape.Dim.of(w.size(1) * group) : Shape.Dim.unknown()) : w.dim(0));
+        for (int i = 0; i < spatial; i++) {
+            long in = x.size(2 + i);
+            long k = w.size(2 + i);
+            if (in < 0 || k < 0) {
+                d.add(Shape.Dim.unknown());
+                continue;
+            }
+            long eff = dil[i] * (k - 1) + 1;
+            long out;
+            if (transpose) {
+                long outPad = attrs.containsKey("output_padding") ? attrs.get("output_padding").asLongs()[i] : 0;
+                out = strides[i] * (in - 1) + outPad + eff - pads[i] - pads[i + spatial];
+            } else {
+                out = (in + pads[i] + pads[i + spatial] - eff) / strides[i] + 1;
+            }
+            d.add(Shape.Dim.of(out));
+        }
+        return new Shape(d);
+    }
+
+    private static Tensor constant(List<Value> in, int i, Map<String, Tensor> constants) {
+        return i < in.size() && in.get(i) != null ? constants.get(in.get(i).name()) : null;
+    }
+
+    private static long attrLong(Map<String, Attribute> attrs, String k, long fallback) {
+        return attrs.containsKey(k) ? attrs.get(k).asLong() : fallback;
+    }
+
+    private static long[] ones(int n) {
+        long[] o = new long[n];
+        java.util.Arrays.fill(o, 1);
+        return o;
+    }
+
+    private static long[] all(int n) {
+        long[] o = new long[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+        }
+        return o;
+    }
+
+    private static long[] reversed(int n) {
+        long[] o = new long[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = n - 1 - i;
+        }
+        return o;
+    }
+
+    private static boolean contains(long[] axes, int axis, int rank) {
+        for (long a : axes) {
+            if ((a < 0 ? a + rank : a) == axis) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
