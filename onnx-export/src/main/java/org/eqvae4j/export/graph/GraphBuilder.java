@@ -32,6 +32,8 @@ public final class GraphBuilder {
     private final Set<String> usedNodeNames = new HashSet<>();
     private final Map<String, Integer> counters = new HashMap<>();
     private final Deque<String> scopes = new ArrayDeque<>();
+    /** Outputs of Shape nodes and the shape they hold, so Reshape(x, Shape(y)) keeps y's shape. */
+    private final Map<String, Shape> shapeOutputs = new HashMap<>();
 
     public GraphBuilder(String graphName) {
         this.graphName = graphName;
@@ -128,12 +130,18 @@ public final class GraphBuilder {
         attrs.forEach((k, v) -> a.put(k, Attribute.of(v)));
         String nodeName = uniqueNodeName(opType);
         Shape shape = outputCount == 1 ? ShapeInference.infer(opType, in, a, initializers) : null;
+        if (opType.equals("Reshape") && in.get(1) != null && shapeOutputs.containsKey(in.get(1).name())) {
+            shape = shapeOutputs.get(in.get(1).name());
+        }
         DType dtype = outputDType(opType, in, a);
         List<Value> outs = new ArrayList<>();
         for (int i = 0; i < outputCount; i++) {
             outs.add(new Value(claim(outputCount == 1 ? nodeName : nodeName + ":" + i), dtype, shape));
         }
         nodes.add(new Node(nodeName, opType, domain, in, outs, a));
+        if (opType.equals("Shape") && in.get(0).shape() != null && a.isEmpty()) {
+            shapeOutputs.put(outs.get(0).name(), in.get(0).shape());
+        }
         return outs;
     }
 

@@ -1,0 +1,96 @@
+package org.eqvae4j.export.arch;
+
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.graph.Value;
+
+/**
+ * The PyTorch layers the architectures are made of, as sub-graphs whose parameters carry the
+ * module's state-dict names ({@code <name>.weight}, {@code <name>.bias}). Each method opens a naming
+ * scope so node names read like the module path.
+ */
+public final class Layers {
+    private final GraphBuilder b;
+    private final Weights w;
+
+    public Layers(GraphBuilder builder, Weights weights) {
+        this.b = builder;
+        this.w = weights;
+    }
+
+    public GraphBuilder builder() {
+        return b;
+    }
+
+    public Weights weights() {
+        return w;
+    }
+
+    /** nn.Conv2d(in, out, k, stride, padding=k/2 by default); pads are symmetric. */
+    public Value conv2d(String name, Value x, long in, long out, int k, int stride, boolean bias) {
+        return conv2d(name, x, in, out, k, stride, k / 2, bias);
+    }
+
+    public Value conv2d(String name, Value x, long in, long out, int k, int stride, int pad, boolean bias) {
+        return conv2d(name, x, in, out, k, stride, new long[] {pad, pad, pad, pad}, bias);
+    }
+
+    /** Convolution with explicit ONNX pads [top, left, bottom, right] (e.g. LDM's right/bottom-only downsampling pad). */
+    public Value conv2d(String name, Value x, long in, long out, int k, int stride, long[] pads, boolean bias) {
+        try (var s = b.scope(name)) {
+            long fanIn = in * k * k;
+            Value weight = b.parameter(name + ".weight", w.get(name + ".weight", Init.FAN_IN_UNIFORM, fanIn, out, in, k, k));
+            Value bv = bias ? b.parameter(name + ".bias", w.get(name + ".bias", Init.FAN_IN_UNIFORM, fanIn, out)) : null;
+            return b.conv(x, weight, bv, new long[] {stride, stride}, pads, 1);
+        }
+    }
+
+    /** nn.Linear(in, out) on the last axis: x @ W^T + b, with W stored [out, in] as PyTorch does. */
+    public Value linear(String name, Value x, long in, long out, boolean bias) {
+        try (var s = b.scope(name)) {
+            Tensor wt = w.get(name + ".weight", Init.FAN_IN_UNIFORM, in, out, in);
+            Value weight = b.parameter(name + ".weight", wt);
+            Value y = b.matmul(x, b.transpose(weight, 1, 0));
+            if (bias) {
+                y = b.add(y, b.parameter(name + ".bias", w.get(name + ".bias", Init.FAN_IN_UNIFORM, in, out)));
+            }
+            return y;
+        }
+    }
+
+    /**
+     * nn.GroupNorm(groups, channels, eps) on NCHW, decomposed into Reshape / ReduceMean / Sqrt so it runs
+     * on every ONNX Runtime provider at opset 17 and differentiates with standard ops (ORT's CPU build
+     * has no GroupNorm gradient kernel). Variance is the biased one, as PyTorch uses.
+     */
+    public Value groupNorm(String name, Value x, long groups, long channels, float eps, boolean affine) {
+        try (var s = b.scope(name)) {
+            Value normed = groupNormalize(x, groups, channels, eps);
+            if (!affine) {
+                return normed;
+            }
+            Value gamma = b.parameter(name + ".weight", w.get(name + ".weight", Init.ONES, 0, channels));
+            Value beta = b.parameter(name + ".bias", w.get(name + ".bias", Init.ZEROS, 0, channels));
+            return b.add(b.mul(normed, b.reshape(gamma, channels, 1, 1)), b.reshape(beta, channels, 1, 1));
+        }
+    }
+
+    /** GroupNorm without the affine part: (x - mean) / sqrt(var + eps) per (sample, group). */
+    public Value groupNormalize(Value x, long groups, long channels, float eps) {
+        if (channels % groups != 0) {
+            throw new IllegalArgumentException("GroupNorm: " + channels + " channels do not split into " + groups + " groups");
+        }
+        Value shape = b.op("Shape", x);
+        Value grouped = b.reshape(x, 0, groups, -1);
+        Value mean = b.reduceMean(grouped, true, 2);
+        Value centered = b.sub(grouped, mean);
+        Value var = b.reduceMean(b.mul(centered, centered), true, 2);
+        Value normed = b.div(centered, b.sqrt(b.add(var, b.scalar(eps))));
+        return b.op("Reshape", normed, shape);
+    }
+
+    /** nn.Upsample(scale_factor=2, mode="nearest"). */
+    public Value upsampleNearest2x(Value x) {
+        return b.resizeByScale(x, 2f, 2f, "nearest");
+    }
+}

@@ -1,0 +1,34 @@
+package org.eqvae4j.export.arch;
+
+import org.eqvae4j.export.graph.Tensor;
+
+/**
+ * Where an architecture gets its parameters: from a loaded state dict (checked by name and shape) or
+ * freshly initialised. Architectures ask for every parameter by its state-dict name; the source
+ * decides what comes back and collects problems so that all of them can be reported at once.
+ */
+public interface Weights {
+
+    /**
+     * The parameter with this name and shape, as FLOAT.
+     *
+     * @param fanIn input fan for {@link Init#FAN_IN_UNIFORM} (ignored otherwise)
+     */
+    Tensor get(String name, Init init, long fanIn, long... shape);
+
+    /**
+     * Called once the architecture has asked for everything; throws {@link WeightMismatchException}
+     * listing every missing, unexpected and misshaped tensor.
+     */
+    void finish();
+
+    /** Fresh parameters from a seeded generator (reproducible for a given seed and architecture). */
+    static Weights initialized(long seed) {
+        return new InitializedWeights(seed);
+    }
+
+    /** Parameters from a state dict; {@code prefix} is stripped from names (e.g. "encoder."). */
+    static Weights loaded(java.util.Map<String, Tensor> stateDict, String prefix, String sourceName) {
+        return new LoadedWeights(stateDict, prefix, sourceName);
+    }
+}
