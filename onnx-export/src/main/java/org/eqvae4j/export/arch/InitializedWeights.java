@@ -6,16 +6,27 @@ import org.eqvae4j.export.graph.Tensor;
 /** Seeded PyTorch-style initialisation; each parameter's stream depends on the seed and its name only. */
 final class InitializedWeights implements Weights {
     private final long seed;
+    private final String prefix;
 
     InitializedWeights(long seed) {
+        this(seed, "");
+    }
+
+    private InitializedWeights(long seed, String prefix) {
         this.seed = seed;
+        this.prefix = prefix;
+    }
+
+    @Override
+    public Weights withPrefix(String p) {
+        return new InitializedWeights(seed, prefix + p);
     }
 
     @Override
     public Tensor get(String name, Init init, long fanIn, long... shape) {
         int n = Math.toIntExact(Tensor.numElements(shape));
         float[] v = new float[n];
-        SplittableRandom rnd = new SplittableRandom(seed ^ (name.hashCode() * 0x9E3779B97F4A7C15L));
+        SplittableRandom rnd = new SplittableRandom(seed ^ ((prefix + name).hashCode() * 0x9E3779B97F4A7C15L));
         switch (init) {
             case ONES -> java.util.Arrays.fill(v, 1f);
             case ZEROS -> { }

@@ -10,58 +10,72 @@ import org.eqvae4j.export.graph.Tensor;
 
 /** Parameters taken from a state dict by name, with every mismatch collected for one clear error. */
 final class LoadedWeights implements Weights {
-    private final Map<String, Tensor> stateDict;
-    private final String prefix;
-    private final String sourceName;
-    private final Set<String> used = new LinkedHashSet<>();
-    private final List<String> missing = new ArrayList<>();
-    private final List<String> misshaped = new ArrayList<>();
 
-    LoadedWeights(Map<String, Tensor> stateDict, String prefix, String sourceName) {
-        this.stateDict = stateDict;
-        this.prefix = prefix == null ? "" : prefix;
-        this.sourceName = sourceName;
+    /** Shared by all prefix views of one source. */
+    private record Bookkeeping(Map<String, Tensor> stateDict, String sourceName, Set<String> used,
+                               List<String> missing, List<String> misshaped) {
+    }
+
+    private final Bookkeeping book;
+    private final String prefix;
+
+    LoadedWeights(Map<String, Tensor> stateDict, String sourceName) {
+        this(new Bookkeeping(stateDict, sourceName, new LinkedHashSet<>(), new ArrayList<>(), new ArrayList<>()), "");
+    }
+
+    private LoadedWeights(Bookkeeping book, String prefix) {
+        this.book = book;
+        this.prefix = prefix;
+    }
+
+    @Override
+    public Weights withPrefix(String p) {
+        return new LoadedWeights(book, prefix + p);
     }
 
     @Override
     public Tensor get(String name, Init init, long fanIn, long... shape) {
         String key = prefix + name;
-        Tensor t = stateDict.get(key);
+        Tensor t = book.stateDict().get(key);
         if (t == null) {
-            missing.add(key + " " + Arrays.toString(shape));
-            return Tensor.ofFloats(name, shape, new float[Math.toIntExact(Tensor.numElements(shape))]);
+            book.missing().add(key + " " + Arrays.toString(shape));
+            return zeros(name, shape);
         }
-        used.add(key);
+        book.used().add(key);
         if (!t.dtype().isFloatingPoint()) {
-            misshaped.add(key + " has dtype " + t.dtype() + ", expected a floating-point tensor");
-            return Tensor.ofFloats(name, shape, new float[Math.toIntExact(Tensor.numElements(shape))]);
+            book.misshaped().add(key + " has dtype " + t.dtype() + ", expected a floating-point tensor");
+            return zeros(name, shape);
         }
         long[] dims = t.dims();
         if (!Arrays.equals(dims, shape)) {
-            // 1x1 convs stored as linear layers (and the reverse) are the same numbers
-            if (Tensor.numElements(dims) == Tensor.numElements(shape) && squeezedEqual(dims, shape)) {
+            // a 1x1 conv stored as a linear layer (and the reverse) holds the same numbers
+            if (Arrays.equals(squeeze(dims), squeeze(shape))) {
                 return t.toFloat32().reshaped(shape).renamed(name);
             }
-            misshaped.add(key + " is " + Arrays.toString(dims) + ", expected " + Arrays.toString(shape));
-            return Tensor.ofFloats(name, shape, new float[Math.toIntExact(Tensor.numElements(shape))]);
+            book.misshaped().add(key + " is " + Arrays.toString(dims) + ", expected " + Arrays.toString(shape));
+            return zeros(name, shape);
         }
         return t.toFloat32().renamed(name);
     }
 
-    private static boolean squeezedEqual(long[] a, long[] b) {
-        return Arrays.equals(Arrays.stream(a).filter(d -> d != 1).toArray(), Arrays.stream(b).filter(d -> d != 1).toArray());
+    private static Tensor zeros(String name, long[] shape) {
+        return Tensor.ofFloats(name, shape, new float[Math.toIntExact(Tensor.numElements(shape))]);
+    }
+
+    private static long[] squeeze(long[] dims) {
+        return Arrays.stream(dims).filter(d -> d != 1).toArray();
     }
 
     @Override
     public void finish() {
         List<String> unexpected = new ArrayList<>();
-        for (String k : stateDict.keySet()) {
-            if (k.startsWith(prefix) && !used.contains(k)) {
+        for (String k : book.stateDict().keySet()) {
+            if (!book.used().contains(k)) {
                 unexpected.add(k);
             }
         }
-        if (!missing.isEmpty() || !misshaped.isEmpty() || !unexpected.isEmpty()) {
-            throw new WeightMismatchException(sourceName, missing, unexpected, misshaped);
+        if (!book.missing().isEmpty() || !book.misshaped().isEmpty() || !unexpected.isEmpty()) {
+            throw new WeightMismatchException(book.sourceName(), book.missing(), unexpected, book.misshaped());
         }
     }
 }

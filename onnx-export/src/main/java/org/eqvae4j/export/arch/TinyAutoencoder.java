@@ -20,13 +20,14 @@ public final class TinyAutoencoder {
     private TinyAutoencoder() {
     }
 
-    /** image [N,C,H,W] in [0,1] -> latent [N,Z,H/8,W/8]; H and W are symbolic. */
+    /**
+     * image [N,C,H,W] in [0,1] -> latent [N,Z,H/8,W/8]; H and W are symbolic. Parameters are looked up
+     * by their plain state-dict names ("0.weight"); pass a prefixed view for combined files.
+     */
     public static Graph encoder(TinyAutoencoderConfig cfg, Weights weights) {
         GraphBuilder b = new GraphBuilder("encoder");
         Value x = b.input("image", DType.FLOAT, Shape.symbolic("batch", cfg.imageChannels(), "height", "width"));
-        Value z = encode(new Layers(b, weights), cfg, x);
-        weights.finish();
-        b.output(z, "latent");
+        b.output(encode(new Layers(b, weights), cfg, x), "latent");
         return b.build();
     }
 
@@ -34,9 +35,7 @@ public final class TinyAutoencoder {
     public static Graph decoder(TinyAutoencoderConfig cfg, Weights weights) {
         GraphBuilder b = new GraphBuilder("decoder");
         Value z = b.input("latent", DType.FLOAT, Shape.symbolic("batch", cfg.latentChannels(), "latent_height", "latent_width"));
-        Value y = decode(new Layers(b, weights), cfg, z);
-        weights.finish();
-        b.output(y, "image");
+        b.output(decode(new Layers(b, weights), cfg, z), "image");
         return b.build();
     }
 

@@ -16,8 +16,11 @@ public interface Weights {
      */
     Tensor get(String name, Init init, long fanIn, long... shape);
 
+    /** A view that looks names up under {@code prefix + name}, sharing this source's bookkeeping. */
+    Weights withPrefix(String prefix);
+
     /**
-     * Called once the architecture has asked for everything; throws {@link WeightMismatchException}
+     * Called once every graph has been built from this source (any view will do); throws {@link WeightMismatchException}
      * listing every missing, unexpected and misshaped tensor.
      */
     void finish();
@@ -27,8 +30,8 @@ public interface Weights {
         return new InitializedWeights(seed);
     }
 
-    /** Parameters from a state dict; {@code prefix} is stripped from names (e.g. "encoder."). */
-    static Weights loaded(java.util.Map<String, Tensor> stateDict, String prefix, String sourceName) {
-        return new LoadedWeights(stateDict, prefix, sourceName);
+    /** Parameters from a state dict, looked up by exact name; {@code sourceName} appears in errors. */
+    static Weights loaded(java.util.Map<String, Tensor> stateDict, String sourceName) {
+        return new LoadedWeights(stateDict, sourceName);
     }
 }

@@ -20,9 +20,18 @@ public final class Graph {
     private final List<Node> nodes;
     private final Map<String, Value> valueInfo;
     private final Map<String, Long> opsetImports;
+    private final java.util.Set<String> parameters;
 
+    /** A graph whose floating-point initializers all count as parameters (e.g. one read from a file). */
     public Graph(String name, List<Value> inputs, List<Value> outputs, Map<String, Tensor> initializers,
                  List<Node> nodes, Map<String, Long> opsetImports) {
+        this(name, inputs, outputs, initializers, nodes, opsetImports, initializers.values().stream()
+                .filter(t -> t.dtype().isFloatingPoint()).map(Tensor::name).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** @param parameters names of the initializers that are learnable weights (the rest are constants) */
+    public Graph(String name, List<Value> inputs, List<Value> outputs, Map<String, Tensor> initializers,
+                 List<Node> nodes, Map<String, Long> opsetImports, java.util.Set<String> parameters) {
         this.name = name;
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
@@ -36,6 +45,12 @@ public final class Graph {
             }
         }
         this.valueInfo = Collections.unmodifiableMap(info);
+        this.parameters = java.util.Set.copyOf(parameters);
+    }
+
+    /** Names of the learnable weights among the initializers. */
+    public java.util.Set<String> parameterNames() {
+        return parameters;
     }
 
     public String name() {
@@ -78,9 +93,9 @@ public final class Graph {
                 .orElseThrow(() -> new IllegalArgumentException("graph '" + name + "' has no output '" + outputName + "'"));
     }
 
-    /** Number of elements across all floating-point initializers (the parameter count). */
+    /** Number of elements across all parameters. */
     public long parameterCount() {
-        return initializers.values().stream().filter(t -> t.dtype().isFloatingPoint())
+        return initializers.values().stream().filter(t -> parameters.contains(t.name()))
                 .mapToLong(Tensor::numElements).sum();
     }
 
@@ -104,7 +119,7 @@ public final class Graph {
             }
             merged.put(e.getKey(), e.getValue().renamed(e.getKey()));
         }
-        return new Graph(name, inputs, outputs, merged, nodes, opsetImports);
+        return new Graph(name, inputs, outputs, merged, nodes, opsetImports, parameters);
     }
 
     /** Distinct op types in node order, e.g. for a summary. */

@@ -26,6 +26,7 @@ public final class GraphBuilder {
     private final List<Value> inputs = new ArrayList<>();
     private final List<Value> outputs = new ArrayList<>();
     private final Map<String, Tensor> initializers = new LinkedHashMap<>();
+    private final Set<String> parameters = new HashSet<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Long> opsets = new LinkedHashMap<>();
     private final Set<String> usedNames = new HashSet<>();
@@ -76,6 +77,7 @@ public final class GraphBuilder {
     public Value parameter(String name, Tensor value) {
         Tensor t = value.renamed(claim(name));
         initializers.put(t.name(), t);
+        parameters.add(t.name());
         return new Value(t.name(), t.dtype(), Shape.of(t.dims()));
     }
 
@@ -103,7 +105,7 @@ public final class GraphBuilder {
         if (outputs.isEmpty()) {
             throw new IllegalStateException("graph '" + graphName + "' has no outputs");
         }
-        return new Graph(graphName, inputs, outputs, initializers, nodes, opsets);
+        return new Graph(graphName, inputs, outputs, initializers, nodes, opsets, parameters);
     }
 
     /** Tensor value of an initializer, or null when the value is computed. */

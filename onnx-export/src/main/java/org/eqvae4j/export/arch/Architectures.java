@@ -1,0 +1,36 @@
+package org.eqvae4j.export.arch;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The autoencoder architectures known by name (for the command line and bundle manifests). */
+public final class Architectures {
+    private final Map<String, AutoencoderArchitecture> byName = new LinkedHashMap<>();
+
+    private Architectures() {
+        add(new TinyAutoencoderArchitecture("taef2",
+                "TAEF2 tiny autoencoder (FLUX.2 latents): 32 latent channels, f=8, deterministic", TinyAutoencoderConfig.taef2()));
+        add(new TinyAutoencoderArchitecture("taesd",
+                "TAESD tiny autoencoder (SD 1.x/2.x/SDXL latents): 4 latent channels, f=8, deterministic", TinyAutoencoderConfig.taesd()));
+    }
+
+    private void add(AutoencoderArchitecture a) {
+        byName.put(a.name(), a);
+    }
+
+    public static Architectures standard() {
+        return new Architectures();
+    }
+
+    public Map<String, AutoencoderArchitecture> all() {
+        return java.util.Collections.unmodifiableMap(byName);
+    }
+
+    public AutoencoderArchitecture get(String name) {
+        AutoencoderArchitecture a = byName.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("unknown architecture '" + name + "' (known: " + String.join(", ", byName.keySet()) + ")");
+        }
+        return a;
+    }
+}

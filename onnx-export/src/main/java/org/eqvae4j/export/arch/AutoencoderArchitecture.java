@@ -1,0 +1,49 @@
+package org.eqvae4j.export.arch;
+
+import java.util.Map;
+import org.eqvae4j.export.graph.Graph;
+import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.runtime.bundle.LatentKind;
+
+/**
+ * An autoencoder the exporter knows by name: its geometry (what a bundle manifest records) and how to
+ * build encoder and decoder graphs from a weight source.
+ */
+public interface AutoencoderArchitecture {
+
+    /** Encoder and decoder built from one weight source. */
+    record Graphs(Graph encoder, Graph decoder) {
+    }
+
+    String name();
+
+    String description();
+
+    LatentKind kind();
+
+    int imageChannels();
+
+    int latentChannels();
+
+    int downsamplingFactor();
+
+    /** Factor a generator applies to raw latents (SD-VAE: 0.18215; 1 when unknown). */
+    double latentScale();
+
+    /** Pixel range the encoder takes and the decoder returns, [low, high]. */
+    double[] valueRange();
+
+    /**
+     * Builds both graphs. The weight source is shared so that, after this returns, the caller's
+     * {@link Weights#finish()} reports every unused or missing tensor of the file at once.
+     */
+    Graphs build(Weights weights);
+
+    /**
+     * Renames a state dict from another layout (e.g. diffusers) into this architecture's names; the
+     * default accepts the names as they are.
+     */
+    default Map<String, Tensor> normalize(Map<String, Tensor> stateDict) {
+        return stateDict;
+    }
+}

@@ -1,0 +1,50 @@
+package org.eqvae4j.export.arch;
+
+import org.eqvae4j.runtime.bundle.LatentKind;
+
+/**
+ * A TAESD-family model as a named architecture. A combined state dict carries the encoder under
+ * "encoder." and the decoder under "decoder." (the published separate files are merged that way).
+ */
+public record TinyAutoencoderArchitecture(String name, String description, TinyAutoencoderConfig config)
+        implements AutoencoderArchitecture {
+
+    public static final String ENCODER_PREFIX = "encoder.";
+    public static final String DECODER_PREFIX = "decoder.";
+
+    @Override
+    public LatentKind kind() {
+        return LatentKind.DETERMINISTIC;
+    }
+
+    @Override
+    public int imageChannels() {
+        return config.imageChannels();
+    }
+
+    @Override
+    public int latentChannels() {
+        return config.latentChannels();
+    }
+
+    @Override
+    public int downsamplingFactor() {
+        return config.downsamplingFactor();
+    }
+
+    @Override
+    public double latentScale() {
+        return 1.0;
+    }
+
+    @Override
+    public double[] valueRange() {
+        return new double[] {0, 1};
+    }
+
+    @Override
+    public Graphs build(Weights weights) {
+        return new Graphs(TinyAutoencoder.encoder(config, weights.withPrefix(ENCODER_PREFIX)),
+                TinyAutoencoder.decoder(config, weights.withPrefix(DECODER_PREFIX)));
+    }
+}

@@ -1,0 +1,87 @@
+package org.eqvae4j.runtime.bundle;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes a bundle so that it appears complete or not at all: files go into a hidden staging folder
+ * beside the target, which is renamed into place at the end. A failure (full disk, exception) removes
+ * the staging folder and leaves any existing bundle untouched.
+ */
+public final class BundleWriter {
+
+    /** Something that writes one file of the bundle. */
+    @FunctionalInterface
+    public interface FileContent {
+        void writeTo(Path file) throws IOException;
+    }
+
+    private final Map<String, FileContent> files = new LinkedHashMap<>();
+
+    /** Adds a file by name (e.g. "encoder.onnx", "LICENSE"). */
+    public BundleWriter add(String fileName, FileContent content) {
+        files.put(fileName, content);
+        return this;
+    }
+
+    public BundleWriter addCopy(String fileName, Path source) {
+        return add(fileName, target -> Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    /**
+     * Writes manifest and files into {@code target}. With {@code replace} false an existing target is an
+     * error; with true it is swapped out only after the new bundle is complete.
+     */
+    public ModelBundle write(ModelManifest manifest, Path target, boolean replace) throws IOException {
+        manifest.validate();
+        for (String role : manifest.files().values()) {
+            if (!files.containsKey(role)) {
+                throw new IllegalArgumentException("model.json names " + role + " but no content was added for it");
+            }
+        }
+        Path abs = target.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !replace) {
+            throw new FileAlreadyExistsException(abs.toString(), null, "bundle folder already exists (use --force to replace it)");
+        }
+        Path parent = abs.getParent();
+        Files.createDirectories(parent);
+        Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".staging-");
+        try {
+            for (Map.Entry<String, FileContent> e : files.entrySet()) {
+                e.getValue().writeTo(staging.resolve(e.getKey()));
+            }
+            Files.writeString(staging.resolve(ModelManifest.FILE_NAME), ModelBundle.toJson(manifest) + "\n", StandardCharsets.UTF_8);
+            ModelBundle.open(staging); // validate what was written before it becomes visible
+            if (Files.exists(abs)) {
+                Path old = Files.createTempDirectory(parent, "." + abs.getFileName() + ".old-");
+                Files.move(abs, old.resolve("bundle"), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staging, abs, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(old);
+            } else {
+                Files.move(staging, abs, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            deleteTree(staging);
+        }
+        return ModelBundle.open(abs);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

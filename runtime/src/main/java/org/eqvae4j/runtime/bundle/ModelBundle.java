@@ -1,0 +1,80 @@
+package org.eqvae4j.runtime.bundle;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A model bundle folder: {@code model.json} plus the ONNX files it names. Opening validates the
+ * manifest and that every named file exists and is non-empty; it does not load the models.
+ */
+public final class ModelBundle {
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final Path root;
+    private final ModelManifest manifest;
+
+    private ModelBundle(Path root, ModelManifest manifest) {
+        this.root = root;
+        this.manifest = manifest;
+    }
+
+    public static ModelBundle open(Path folder) throws BundleException {
+        if (!Files.isDirectory(folder)) {
+            throw new BundleException("model bundle " + folder + " is not a folder (expected a folder with "
+                    + ModelManifest.FILE_NAME + " and ONNX files)");
+        }
+        Path json = folder.resolve(ModelManifest.FILE_NAME);
+        if (!Files.isRegularFile(json)) {
+            throw new BundleException("model bundle " + folder + " has no " + ModelManifest.FILE_NAME);
+        }
+        ModelManifest m;
+        try {
+            m = JSON.readValue(json.toFile(), ModelManifest.class).validate();
+        } catch (IllegalArgumentException e) {
+            throw new BundleException(json + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BundleException(json + " is not a valid manifest: " + e.getMessage(), e);
+        }
+        for (var e : m.files().entrySet()) {
+            Path f = folder.resolve(e.getValue());
+            try {
+                if (!Files.isRegularFile(f) || Files.size(f) == 0) {
+                    throw new BundleException("model bundle " + folder + ": " + e.getKey() + " file " + e.getValue()
+                            + " named in model.json is missing or empty");
+                }
+            } catch (IOException ex) {
+                throw new BundleException("model bundle " + folder + ": cannot read " + f + ": " + ex.getMessage(), ex);
+            }
+        }
+        return new ModelBundle(folder, m);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    /** Path of a file by role ("encoder", "decoder", ...). */
+    public Path file(String role) {
+        String name = manifest.files().get(role);
+        if (name == null) {
+            throw new IllegalArgumentException("model bundle " + root + " has no " + role + " (files: " + manifest.files().keySet() + ")");
+        }
+        return root.resolve(name);
+    }
+
+    public static String toJson(ModelManifest m) throws IOException {
+        return JSON.writeValueAsString(m);
+    }
+}

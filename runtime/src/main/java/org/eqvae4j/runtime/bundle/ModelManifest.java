@@ -1,0 +1,85 @@
+package org.eqvae4j.runtime.bundle;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code model.json}: everything a program needs to use a bundle's ONNX files correctly. Unknown fields
+ * are ignored so newer bundles stay readable; {@link #validate()} checks the values.
+ *
+ * @param formatVersion       manifest format (1)
+ * @param id                  stable identifier, e.g. "taef2" or "eq-taef2"
+ * @param name                human-readable name
+ * @param architecture        architecture name as the exporter knows it (e.g. "taef2", "kl-vae")
+ * @param kind                what the encoder outputs
+ * @param imageChannels       channels of the images the model takes (3 = RGB)
+ * @param latentChannels      channels of the latent
+ * @param downsamplingFactor  image side / latent side (f)
+ * @param latentScale         multiply raw latents by this before a generator sees them (SD: 0.18215)
+ * @param latentShift         subtract this before scaling (SD3/FLUX style); 0 for most
+ * @param valueRange          pixel values the encoder expects and the decoder produces, [low, high]
+ * @param tileSize            preferred tile side in pixels for tiled encode/decode (multiple of f)
+ * @param tileHalo            overlap in pixels added around each tile
+ * @param files               role -> file name in the bundle ("encoder", "decoder", optional "generator")
+ * @param license             licence of the weights (SPDX id) and where its text is
+ * @param provenance          where the weights came from and how they were trained
+ * @param metrics             measured numbers (name -> value), with the command that measured them
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelManifest(int formatVersion, String id, String name, String architecture, LatentKind kind,
+                            int imageChannels, int latentChannels, int downsamplingFactor,
+                            double latentScale, double latentShift, double[] valueRange,
+                            int tileSize, int tileHalo, Map<String, String> files, String license,
+                            Map<String, Object> provenance, Map<String, Object> metrics) {
+
+    public static final int FORMAT_VERSION = 1;
+    public static final String FILE_NAME = "model.json";
+
+    public ModelManifest {
+        files = files == null ? Map.of() : Map.copyOf(files);
+        provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        valueRange = valueRange == null ? null : valueRange.clone();
+    }
+
+    /** Throws IllegalArgumentException naming the first field that is wrong. */
+    public ModelManifest validate() {
+        require(formatVersion == FORMAT_VERSION, "formatVersion is " + formatVersion + ", this version reads " + FORMAT_VERSION);
+        require(id != null && id.matches("[A-Za-z0-9._-]+"), "id must be a non-empty [A-Za-z0-9._-] string, got " + id);
+        require(kind != null, "kind is missing (deterministic, kl or vq)");
+        require(imageChannels == 1 || imageChannels == 3, "imageChannels must be 1 or 3, got " + imageChannels);
+        require(latentChannels >= 1, "latentChannels must be >= 1, got " + latentChannels);
+        require(downsamplingFactor >= 1 && Integer.bitCount(downsamplingFactor) == 1,
+                "downsamplingFactor must be a power of two, got " + downsamplingFactor);
+        require(Double.isFinite(latentScale) && latentScale > 0, "latentScale must be positive, got " + latentScale);
+        require(Double.isFinite(latentShift), "latentShift must be finite, got " + latentShift);
+        require(valueRange != null && valueRange.length == 2 && valueRange[0] < valueRange[1],
+                "valueRange must be [low, high] with low < high");
+        require(tileSize > 0 && tileSize % downsamplingFactor == 0,
+                "tileSize must be a positive multiple of downsamplingFactor " + downsamplingFactor + ", got " + tileSize);
+        require(tileHalo >= 0 && tileHalo % downsamplingFactor == 0 && 2 * tileHalo < tileSize,
+                "tileHalo must be a multiple of " + downsamplingFactor + " below half the tile size, got " + tileHalo);
+        require(files.containsKey("encoder") && files.containsKey("decoder"), "files must name an encoder and a decoder, got " + files.keySet());
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            String f = e.getValue();
+            require(f != null && !f.isBlank() && !f.contains("/") && !f.contains("\\") && !f.startsWith("."),
+                    "files." + e.getKey() + " must be a plain file name inside the bundle, got " + f);
+        }
+        return this;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("model.json: " + message);
+        }
+    }
+
+    public ModelManifest withMetrics(Map<String, Object> newMetrics) {
+        return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
+                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
+                provenance, newMetrics);
+    }
+}

@@ -1,0 +1,15 @@
+package org.eqvae4j.runtime.transform;
+
+/**
+ * Resampling kernels, with PyTorch's {@code F.interpolate(..., align_corners=False, antialias=False)}
+ * semantics: source coordinate = (dst + 0.5) / scale - 0.5, borders clamped. This is the convention of
+ * the EQ-VAE reference code for both latents and images.
+ */
+public enum Interpolation {
+    /** Nearest neighbour, PyTorch "nearest": src = floor(dst / scale). */
+    NEAREST,
+    /** Bilinear (the EQ-VAE default). */
+    BILINEAR,
+    /** Bicubic with a = -0.75 (PyTorch's), the paper text's variant. */
+    BICUBIC
+}
