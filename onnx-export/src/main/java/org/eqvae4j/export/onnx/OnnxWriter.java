@@ -2,10 +2,7 @@ package org.eqvae4j.export.onnx;
 
 import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.eqvae4j.export.graph.Attribute;
@@ -15,6 +12,7 @@ import org.eqvae4j.export.graph.Shape;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.export.onnx.proto.Onnx;
+import org.eqvae4j.runtime.io.AtomicFiles;
 
 /**
  * Writes a {@link Graph} as an ONNX model (IR version 8). Weights are stored inline as raw data,
@@ -38,17 +36,7 @@ public final class OnnxWriter {
     }
 
     public static void write(Graph graph, Map<String, String> metadata, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                toModel(graph, metadata).writeTo(out);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> toModel(graph, metadata).writeTo(out));
     }
 
     public static Onnx.ModelProto toModel(Graph graph, Map<String, String> metadata) {

@@ -8,12 +8,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.runtime.io.AtomicFiles;
 
 /**
  * Writes a {@link StateDict} (with its metadata) as safetensors. The file appears atomically: it is
@@ -25,24 +24,15 @@ public final class SafetensorsWriter {
 
     public static void write(Path file, StateDict weights) throws IOException {
         byte[] header = header(weights);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
-                out.write(header);
-                for (Tensor t : weights.tensors()) {
-                    out.write(t.rawData());
-                }
+        AtomicFiles.write(file, raw -> {
+            OutputStream out = new BufferedOutputStream(raw, 1 << 20);
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            out.write(header);
+            for (Tensor t : weights.tensors()) {
+                out.write(t.rawData());
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            out.flush();
+        });
     }
 
     /** The JSON header, space-padded to a multiple of 8 bytes as the reference writer does, so data stays aligned. */

@@ -60,6 +60,7 @@ public final class BundleWriter {
             }
             Files.writeString(staging.resolve(ModelManifest.FILE_NAME), ModelBundle.toJson(manifest) + "\n", StandardCharsets.UTF_8);
             ModelBundle.open(staging); // validate what was written before it becomes visible
+            makeReadable(staging);
             if (Files.exists(abs)) {
                 Path old = Files.createTempDirectory(parent, "." + abs.getFileName() + ".old-");
                 Files.move(abs, old.resolve("bundle"), StandardCopyOption.ATOMIC_MOVE);
@@ -72,6 +73,19 @@ public final class BundleWriter {
             deleteTree(staging);
         }
         return ModelBundle.open(abs);
+    }
+
+    /** Temp files and folders are created private; a bundle is meant to be shared (rw-r--r--, rwxr-xr-x). */
+    private static void makeReadable(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.toList()) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
     }
 
     static void deleteTree(Path p) throws IOException {

@@ -1,0 +1,48 @@
+package org.eqvae4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code eqvae} command line: one entry point, one subcommand per task. */
+@Command(name = "eqvae", mixinStandardHelpOptions = true, versionProvider = EqvaeCli.Version.class,
+        description = "Equivariance-regularised latent spaces (EQ-VAE) on ONNX Runtime.",
+        subcommands = {DemoCommand.class, ExportCommand.class, RoundTripCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
+public final class EqvaeCli implements Runnable {
+    public static final int SOME_FAILED = 1;
+    public static final int ERROR = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new EqvaeCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            // user-facing: the message names the file/parameter; stack traces only with --debug-style env
+            cmd.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (System.getenv("EQVAE_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return ERROR;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = EqvaeCli.class.getPackage().getImplementationVersion();
+            return new String[] {"eqvae " + (v == null ? "dev" : v)};
+        }
+    }
+}
