@@ -113,7 +113,27 @@ public final class OnnxReader {
             nodes.add(new Node(name, n.getOpType(), n.getDomain().equals("ai.onnx") ? "" : n.getDomain(), in, out, attrs));
             index++;
         }
-        return new Graph(g.getName(), inputs, outputs, inits, nodes, opsets);
+        return new Graph(g.getName(), inputs, outputs, inits, nodes, opsets, guessParameters(inits, nodes));
+    }
+
+    /**
+     * ONNX does not mark which initializers are learnable. Taken as parameters: floating-point
+     * initializers of rank >= 1 that feed at least one data input; scalars and the control inputs of
+     * Resize (roi, scales) are constants.
+     */
+    static java.util.Set<String> guessParameters(Map<String, Tensor> inits, List<Node> nodes) {
+        java.util.Set<String> params = new java.util.HashSet<>();
+        for (Node n : nodes) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                Value v = n.inputs().get(i);
+                boolean control = n.opType().equals("Resize") && i > 0;
+                Tensor t = v == null ? null : inits.get(v.name());
+                if (t != null && !control && t.dtype().isFloatingPoint() && t.rank() > 0) {
+                    params.add(t.name());
+                }
+            }
+        }
+        return params;
     }
 
     static Value value(Onnx.ValueInfoProto vi) {
