@@ -107,27 +107,11 @@ public final class Tensor {
                     out[i] = (float) b.getDouble(8 * i);
                 }
             }
-            case INT64 -> {
+            default -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = b.getLong(8 * i);
+                    out[i] = integerAt(b, i);
                 }
             }
-            case INT32 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = b.getInt(4 * i);
-                }
-            }
-            case INT8 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = raw[i];
-                }
-            }
-            case UINT8, BOOL -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = raw[i] & 0xff;
-                }
-            }
-            default -> throw new IllegalStateException("no float view of " + dtype);
         }
         return out;
     }
@@ -136,26 +120,20 @@ public final class Tensor {
         int n = Math.toIntExact(numElements());
         long[] out = new long[n];
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        switch (dtype) {
-            case INT64 -> b.asLongBuffer().get(out);
-            case INT32 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = b.getInt(4 * i);
-                }
-            }
-            case INT8 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = raw[i];
-                }
-            }
-            case UINT8, BOOL -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = raw[i] & 0xff;
-                }
-            }
-            default -> throw new IllegalStateException("tensor '" + name + "' is " + dtype + ", not an integer type");
+        for (int i = 0; i < n; i++) {
+            out[i] = integerAt(b, i);
         }
         return out;
+    }
+
+    private long integerAt(ByteBuffer b, int i) {
+        return switch (dtype) {
+            case INT64 -> b.getLong(8 * i);
+            case INT32 -> b.getInt(4 * i);
+            case INT8 -> raw[i];
+            case UINT8, BOOL -> raw[i] & 0xff;
+            default -> throw new IllegalStateException("tensor '" + name + "' is " + dtype + ", not an integer type");
+        };
     }
 
     /** This tensor converted to FLOAT (a no-op when it already is). */
