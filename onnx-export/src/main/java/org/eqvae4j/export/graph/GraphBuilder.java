@@ -41,6 +41,74 @@ public final class GraphBuilder {
         opsets.put("", OPSET);
     }
 
+    /**
+     * A builder that continues an existing graph: its inputs, initializers (and which of them are
+     * parameters), nodes and opsets are taken over; outputs are not, so the caller declares them anew.
+     * Values without a shape get one from {@link ShapeInference} where it can tell.
+     */
+    public static GraphBuilder from(Graph g) {
+        GraphBuilder b = new GraphBuilder(g.name());
+        b.opsets.putAll(g.opsetImports());
+        for (Value v : g.inputs()) {
+            b.inputs.add(v);
+            b.usedNames.add(v.name());
+        }
+        for (Tensor t : g.initializers().values()) {
+            b.initializers.put(t.name(), t);
+            b.usedNames.add(t.name());
+        }
+        b.parameters.addAll(g.parameterNames());
+        java.util.Map<String, Value> known = new HashMap<>();
+        g.inputs().forEach(v -> known.put(v.name(), v));
+        g.initializers().values().forEach(t -> known.put(t.name(), new Value(t.name(), t.dtype(), Shape.of(t.dims()))));
+        for (Node n : g.nodes()) {
+            List<Value> in = new ArrayList<>();
+            for (Value v : n.inputs()) {
+                in.add(v == null ? null : known.getOrDefault(v.name(), v));
+            }
+            List<Value> outs = n.outputs();
+            if (outs.size() == 1 && outs.get(0).shape() == null) {
+                Shape s = ShapeInference.infer(n.opType(), in, n.attributes(), b.initializers);
+                if (s != null) {
+                    outs = List.of(new Value(outs.get(0).name(), outs.get(0).dtype(), s));
+                }
+            }
+            Node copy = new Node(n.name(), n.opType(), n.domain(), in, outs, n.attributes());
+            b.nodes.add(copy);
+            b.usedNodeNames.add(n.name());
+            for (Value v : outs) {
+                b.usedNames.add(v.name());
+                known.put(v.name(), v);
+            }
+        }
+        return b;
+    }
+
+    /** The value of this name as the builder knows it (input, initializer or node output), or null. */
+    public Value value(String name) {
+        for (Value v : inputs) {
+            if (v.name().equals(name)) {
+                return v;
+            }
+        }
+        Tensor t = initializers.get(name);
+        if (t != null) {
+            return new Value(name, t.dtype(), Shape.of(t.dims()));
+        }
+        for (Node n : nodes) {
+            for (Value v : n.outputs()) {
+                if (v.name().equals(name)) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    public List<Node> nodes() {
+        return java.util.Collections.unmodifiableList(nodes);
+    }
+
     // ---------------------------------------------------------------- structure
 
     /** Opens a naming scope; close it (try-with-resources) to return to the enclosing one. */

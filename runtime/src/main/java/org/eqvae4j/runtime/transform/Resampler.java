@@ -57,12 +57,32 @@ public final class Resampler {
         return new FloatTensor(x.batch(), x.channels(), outH, outW, out);
     }
 
+    /**
+     * The resize along one axis as a dense [out][in] matrix: y = M x. Training graphs use it to express
+     * the same resampling (and its gradient, M^T) with MatMul.
+     *
+     * @param ratio source step per output step: in/out for a target size, 1/scale for a scale factor
+     */
+    public static double[][] matrix(int in, int out, double ratio, Interpolation mode) {
+        Taps t = taps(in, out, ratio, mode);
+        double[][] m = new double[out][in];
+        for (int o = 0; o < out; o++) {
+            for (int k = 0; k < t.width; k++) {
+                m[o][t.index[o * t.width + k]] += t.weight[o * t.width + k];
+            }
+        }
+        return m;
+    }
+
     /** Per output position: the source indices and weights of the kernel. */
     private record Taps(int width, int[] index, double[] weight) {
     }
 
     private static Taps taps(int in, int out, Interpolation mode) {
-        double ratio = (double) in / out;
+        return taps(in, out, (double) in / out, mode);
+    }
+
+    private static Taps taps(int in, int out, double ratio, Interpolation mode) {
         return switch (mode) {
             case NEAREST -> {
                 int[] idx = new int[out];

@@ -1,0 +1,124 @@
+package org.eqvae4j.export.autodiff;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.eqvae4j.export.graph.Graph;
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Node;
+import org.eqvae4j.export.graph.Shape;
+import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.graph.Value;
+
+/**
+ * Reverse-mode differentiation of a graph: appends, for a scalar loss, the nodes that compute its
+ * gradient with respect to chosen parameters (or inputs). The result keeps the forward graph's
+ * outputs (loss first) and adds one output {@code <name>_grad} per requested value, the form ONNX
+ * Runtime's training artifacts expect.
+ */
+public final class Autodiff {
+    public static final String GRAD_SUFFIX = "_grad";
+
+    private final GradientRules rules;
+
+    public Autodiff(GradientRules rules) {
+        this.rules = rules;
+    }
+
+    public static Autodiff standard() {
+        return new Autodiff(GradientRules.standard());
+    }
+
+    /**
+     * @param lossName name of a graph output holding one float (shape [] or [1])
+     * @param wrt      parameter or input names to differentiate with respect to, in output order
+     */
+    public Graph gradients(Graph forward, String lossName, List<String> wrt) {
+        GraphBuilder b = GraphBuilder.from(forward);
+        Value loss = b.value(lossName);
+        if (loss == null) {
+            throw new IllegalArgumentException("graph '" + forward.name() + "' has no value '" + lossName + "' to differentiate");
+        }
+        if (!GradientContext.differentiable(loss) || loss.shape() == null || !loss.shape().isStatic() || loss.shape().numElements() != 1) {
+            throw new IllegalArgumentException("loss '" + lossName + "' must be a single float value, got " + loss);
+        }
+        for (String w : wrt) {
+            Value v = b.value(w);
+            if (v == null) {
+                throw new IllegalArgumentException("cannot differentiate with respect to '" + w + "': graph '" + forward.name() + "' has no such value");
+            }
+            if (!GradientContext.differentiable(v)) {
+                throw new IllegalArgumentException("cannot differentiate with respect to '" + w + "': it is " + v.dtype() + ", not floating point");
+            }
+        }
+        List<Node> nodes = new ArrayList<>(b.nodes());
+        Set<String> needed = onPath(nodes, new HashSet<>(wrt), lossName);
+        GradientContext ctx = new GradientContext(b, needed);
+        ctx.seed(loss, b.constant(Tensor.ofFloats("loss_grad_seed", loss.shape().toArray(), 1f)));
+
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            boolean hasOutputGrad = n.outputs().stream().anyMatch(o -> ctx.gradOf(o) != null);
+            boolean wantsInputGrad = n.inputs().stream().anyMatch(ctx::needs);
+            if (!hasOutputGrad || !wantsInputGrad) {
+                continue;
+            }
+            GradientRule rule = n.domain().isEmpty() ? rules.get(n.opType()) : null;
+            if (rule == null) {
+                throw new UnsupportedOpException("no gradient rule for " + n.describe()
+                        + " (ops with rules: " + String.join(", ", rules.opTypes()) + ")");
+            }
+            try (var s = b.scope("grad/" + n.name())) {
+                rule.backward(n, ctx);
+            }
+        }
+
+        for (Value out : forward.outputs()) {
+            b.output(b.value(out.name()), out.name());
+        }
+        for (String w : wrt) {
+            Value v = b.value(w);
+            Value g = ctx.gradOf(v);
+            if (g == null) {
+                // the value does not influence the loss: its gradient is exactly zero
+                g = v.shape() != null && v.shape().isStatic()
+                        ? b.constant(Tensor.ofFloats("zero_grad", v.shape().toArray(), new float[Math.toIntExact(v.shape().numElements())]))
+                        : ctx.zerosLike(v);
+            }
+            b.output(g, w + GRAD_SUFFIX);
+        }
+        return b.build();
+    }
+
+    /** Float values that depend on some {@code wrt} value and that the loss depends on. */
+    private static Set<String> onPath(List<Node> nodes, Set<String> wrt, String loss) {
+        Set<String> fromWrt = new HashSet<>(wrt);
+        for (Node n : nodes) {
+            boolean depends = n.inputs().stream().anyMatch(v -> v != null && fromWrt.contains(v.name()));
+            if (depends) {
+                for (Value o : n.outputs()) {
+                    if (GradientContext.differentiable(o)) {
+                        fromWrt.add(o.name());
+                    }
+                }
+            }
+        }
+        Set<String> toLoss = new LinkedHashSet<>();
+        toLoss.add(loss);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (n.outputs().stream().anyMatch(o -> toLoss.contains(o.name()))) {
+                for (Value v : n.inputs()) {
+                    if (v != null) {
+                        toLoss.add(v.name());
+                    }
+                }
+            }
+        }
+        fromWrt.retainAll(toLoss);
+        return fromWrt;
+    }
+
+}

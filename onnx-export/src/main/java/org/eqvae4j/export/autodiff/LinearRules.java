@@ -1,0 +1,172 @@
+package org.eqvae4j.export.autodiff;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Node;
+import org.eqvae4j.export.graph.Shape;
+import org.eqvae4j.export.graph.Value;
+
+/** MatMul, Gemm and 2-D Conv. Gradients use forward ops only (no ConvGrad kernels needed). */
+final class LinearRules {
+    private LinearRules() {
+    }
+
+    static void register(GradientRules r) {
+        r.put("MatMul", LinearRules::matmul);
+        r.put("Gemm", LinearRules::gemm);
+        r.put("Conv", LinearRules::conv);
+    }
+
+    private static Value swapLast2(GraphBuilder b, Value v, Node n) {
+        if (v.shape() == null || v.rank() < 2) {
+            throw new UnsupportedOpException(n.describe() + ": gradient needs operands of known rank >= 2, got " + v);
+        }
+        long[] perm = new long[v.rank()];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        perm[perm.length - 1] = perm.length - 2;
+        perm[perm.length - 2] = perm.length - 1;
+        return b.transpose(v, perm);
+    }
+
+    private static void matmul(Node n, GradientContext c) {
+        GraphBuilder b = c.builder();
+        Value a = n.input(0);
+        Value bb = n.input(1);
+        Value g = c.gradOf(n.output(0));
+        if (c.needs(a)) {
+            c.accumulate(a, c.unbroadcast(b.matmul(g, swapLast2(b, bb, n)), a, n));
+        }
+        if (c.needs(bb)) {
+            c.accumulate(bb, c.unbroadcast(b.matmul(swapLast2(b, a, n), g), bb, n));
+        }
+    }
+
+    /** Y = alpha * A' B' + beta * C with A' = transA ? A^T : A (rank 2). */
+    private static void gemm(Node n, GradientContext c) {
+        GraphBuilder b = c.builder();
+        Value a = n.input(0);
+        Value bb = n.input(1);
+        Value g = c.gradOf(n.output(0));
+        float alpha = n.attrFloat("alpha", 1f);
+        float beta = n.attrFloat("beta", 1f);
+        boolean ta = n.attrLong("transA", 0) != 0;
+        boolean tb = n.attrLong("transB", 0) != 0;
+        Value ga = alpha == 1f ? g : b.mul(g, b.scalar(alpha));
+        if (c.needs(a)) {
+            // dA' = g B'^T ; dA = transA ? (dA')^T = B' g^T : dA'
+            Value bPrime = tb ? b.transpose(bb, 1, 0) : bb;
+            Value d = ta ? b.matmul(bPrime, b.transpose(ga, 1, 0)) : b.matmul(ga, b.transpose(bPrime, 1, 0));
+            c.accumulate(a, d);
+        }
+        if (c.needs(bb)) {
+            Value aPrime = ta ? b.transpose(a, 1, 0) : a;
+            Value d = tb ? b.matmul(b.transpose(ga, 1, 0), aPrime) : b.matmul(b.transpose(aPrime, 1, 0), ga);
+            c.accumulate(bb, d);
+        }
+        if (n.input(2) != null && c.needs(n.input(2))) {
+            c.accumulate(n.input(2), c.unbroadcast(beta == 1f ? g : b.mul(g, b.scalar(beta)), n.input(2), n));
+        }
+    }
+
+    private static void conv(Node n, GradientContext c) {
+        GraphBuilder b = c.builder();
+        Value x = n.input(0);
+        Value w = n.input(1);
+        Value g = c.gradOf(n.output(0));
+        Shape ws = w.shape();
+        if (ws == null || !ws.isStatic() || ws.rank() != 4 || x.shape() == null || x.rank() != 4) {
+            throw new UnsupportedOpException(n.describe() + ": gradient supports 2-D convolutions with a static weight shape, got weight " + w);
+        }
+        if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET")) {
+            throw new UnsupportedOpException(n.describe() + ": gradient needs explicit pads (auto_pad=NOTSET)");
+        }
+        long[] dil = n.attrLongs("dilations", new long[] {1, 1});
+        if (dil[0] != 1 || dil[1] != 1) {
+            throw new UnsupportedOpException(n.describe() + ": gradient supports dilation 1 only, got " + Arrays.toString(dil));
+        }
+        long[] strides = n.attrLongs("strides", new long[] {1, 1});
+        long[] pads = n.attrLongs("pads", new long[4]);
+        long group = n.attrLong("group", 1);
+        long kh = ws.size(2);
+        long kw = ws.size(3);
+
+        if (c.needs(x)) {
+            c.accumulate(x, inputGrad(b, c, n, g, w, x, strides, pads, group, kh, kw));
+        }
+        if (c.needs(w)) {
+            c.accumulate(w, weightGrad(b, g, x, ws, strides, pads, group, kh, kw));
+        }
+        if (n.input(2) != null && c.needs(n.input(2))) {
+            c.accumulate(n.input(2), b.reduceSum(g, false, 0, 2, 3));
+        }
+    }
+
+    /** dX = ConvTranspose(dY, W) with the forward pads and strides, sized back to X. */
+    private static Value inputGrad(GraphBuilder b, GradientContext c, Node n, Value g, Value w, Value x,
+                                   long[] strides, long[] pads, long group, long kh, long kw) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("kernel_shape", new long[] {kh, kw});
+        attrs.put("strides", strides);
+        attrs.put("pads", pads);
+        if (group != 1) {
+            attrs.put("group", group);
+        }
+        Shape xs = x.shape();
+        Shape gs = g.shape();
+        boolean staticSizes = xs.dim(2).isStatic() && xs.dim(3).isStatic() && gs != null && gs.dim(2).isStatic() && gs.dim(3).isStatic();
+        if (staticSizes) {
+            long oh = xs.size(2) - (strides[0] * (gs.size(2) - 1) + kh - pads[0] - pads[2]);
+            long ow = xs.size(3) - (strides[1] * (gs.size(3) - 1) + kw - pads[1] - pads[3]);
+            if (oh != 0 || ow != 0) {
+                attrs.put("output_padding", new long[] {oh, ow});
+            }
+            return b.op("ConvTranspose", List.of(g, w), attrs);
+        }
+        // sizes known only at run time: transpose without output padding, then pad bottom/right up to X
+        Value y = b.op("ConvTranspose", List.of(g, w), attrs);
+        Value missing = b.sub(b.op("Slice", c.shapeOf(x), b.longs(2), b.longs(4)), b.op("Slice", b.op("Shape", y), b.longs(2), b.longs(4)));
+        Value padSpec = b.concat(0, b.longs(0, 0, 0, 0, 0, 0), missing);
+        return b.op("Pad", y, padSpec);
+    }
+
+    /**
+     * dW[o,i,:,:] = sum_n correlate(X[n,i], dY[n,o] dilated by the stride): a Conv with batch and channel
+     * axes swapped, cut to the kernel size. Groups are handled one at a time.
+     */
+    private static Value weightGrad(GraphBuilder b, Value g, Value x, Shape ws, long[] strides, long[] pads,
+                                    long group, long kh, long kw) {
+        if (group == 1) {
+            return weightGradOneGroup(b, g, x, strides, pads, kh, kw);
+        }
+        long cout = ws.size(0) / group;
+        long cin = ws.size(1);
+        long[] xSplit = new long[(int) group];
+        long[] gSplit = new long[(int) group];
+        Arrays.fill(xSplit, cin);
+        Arrays.fill(gSplit, cout);
+        List<Value> xs = b.split(x, 1, xSplit);
+        List<Value> gs = b.split(g, 1, gSplit);
+        List<Value> parts = new ArrayList<>();
+        for (int i = 0; i < group; i++) {
+            parts.add(weightGradOneGroup(b, gs.get(i), xs.get(i), strides, pads, kh, kw));
+        }
+        return b.concat(0, parts.toArray(Value[]::new));
+    }
+
+    private static Value weightGradOneGroup(GraphBuilder b, Value g, Value x, long[] strides, long[] pads, long kh, long kw) {
+        Value xt = b.transpose(x, 1, 0, 2, 3);
+        Value gt = b.transpose(g, 1, 0, 2, 3);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("pads", pads);
+        attrs.put("dilations", strides);
+        Value full = b.op("Conv", List.of(xt, gt), attrs);
+        Value cut = b.op("Slice", full, b.longs(0, 0), b.longs(kh, kw), b.longs(2, 3));
+        return b.transpose(cut, 1, 0, 2, 3);
+    }
+}
