@@ -20,9 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class KlAutoencoderTest {
 
-    /** The small CPU config, the same with attention in level 1, and SD's layout at tiny width. */
+    /**
+     * The small CPU config, the same with attention in levels 0 and 1 (diffusers' up-block index of level 0
+     * is 2, so a wrong flip shows), and SD's layout at tiny width.
+     */
     static Stream<KlVaeConfig> configs() {
-        return Stream.of(KlVaeConfig.small(), KlVaeConfig.small().withAttnLevels(Set.of(1)), tinySdLayout());
+        return Stream.of(KlVaeConfig.small(), KlVaeConfig.small().withAttnLevels(Set.of(0, 1)), tinySdLayout());
     }
 
     /** SD-VAE's structure (4 levels, 2 res blocks, channel changes at levels 1 and 2) at ch 8. */
