@@ -12,6 +12,10 @@ public final class Architectures {
                 "TAEF2 tiny autoencoder (FLUX.2 latents): 32 latent channels, f=8, deterministic", TinyAutoencoderConfig.taef2()));
         add(new TinyAutoencoderArchitecture("taesd",
                 "TAESD tiny autoencoder (SD 1.x/2.x/SDXL latents): 4 latent channels, f=8, deterministic", TinyAutoencoderConfig.taesd()));
+        add(new KlVaeArchitecture("sd-vae",
+                "Stable Diffusion 1.x/2.x VAE (LDM AutoencoderKL): 4 latent channels, f=8, KL posterior, images in [-1,1]", KlVaeConfig.sdVae()));
+        add(new KlVaeArchitecture("kl-vae-small",
+                "small KL-VAE for CPU training: ch 32, 3 levels, 4 latent channels, f=4, KL posterior, images in [-1,1]", KlVaeConfig.small()));
     }
 
     private void add(AutoencoderArchitecture a) {

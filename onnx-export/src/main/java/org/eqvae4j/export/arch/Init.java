@@ -7,5 +7,7 @@ public enum Init {
     ONES,
     ZEROS,
     /** N(0, 0.02): embeddings, codebooks and GAN discriminators (pix2pix init). */
-    NORMAL_002
+    NORMAL_002,
+    /** N(1, 0.02): BatchNorm scales in GAN discriminators (pix2pix / taming {@code weights_init}). */
+    NORMAL_ONE_002
 }

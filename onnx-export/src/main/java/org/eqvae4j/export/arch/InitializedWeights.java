@@ -41,6 +41,11 @@ final class InitializedWeights implements Weights {
                     v[i] = (float) (0.02 * gaussian(rnd));
                 }
             }
+            case NORMAL_ONE_002 -> {
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) (1 + 0.02 * gaussian(rnd));
+                }
+            }
         }
         return Tensor.ofFloats(name, shape, v);
     }

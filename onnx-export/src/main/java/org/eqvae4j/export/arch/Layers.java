@@ -37,9 +37,17 @@ public final class Layers {
 
     /** Convolution with explicit ONNX pads [top, left, bottom, right] (e.g. LDM's right/bottom-only downsampling pad). */
     public Value conv2d(String name, Value x, long in, long out, int k, int stride, long[] pads, boolean bias) {
+        return conv2d(name, x, in, out, k, stride, pads, bias, Init.FAN_IN_UNIFORM);
+    }
+
+    /**
+     * Convolution whose weight is initialised by {@code weightInit} (e.g. {@link Init#NORMAL_002} for GAN
+     * discriminators); the bias keeps PyTorch's default fan-in initialisation.
+     */
+    public Value conv2d(String name, Value x, long in, long out, int k, int stride, long[] pads, boolean bias, Init weightInit) {
         try (var s = b.scope(name)) {
             long fanIn = in * k * k;
-            Value weight = b.parameter(name + ".weight", w.get(name + ".weight", Init.FAN_IN_UNIFORM, fanIn, out, in, k, k));
+            Value weight = b.parameter(name + ".weight", w.get(name + ".weight", weightInit, fanIn, out, in, k, k));
             Value bv = bias ? b.parameter(name + ".bias", w.get(name + ".bias", Init.FAN_IN_UNIFORM, fanIn, out)) : null;
             return b.conv(x, weight, bv, new long[] {stride, stride}, pads, 1);
         }
@@ -87,6 +95,50 @@ public final class Layers {
         Value var = b.reduceMean(b.mul(centered, centered), true, 2);
         Value normed = b.div(centered, b.sqrt(b.add(var, b.scalar(eps))));
         return b.op("Reshape", normed, shape);
+    }
+
+    /**
+     * nn.BatchNorm2d(channels, eps) in inference form: ONNX BatchNormalization with the running
+     * statistics ({@code <name>.running_mean}, {@code <name>.running_var}) as initializers. The
+     * state dict's {@code <name>.num_batches_tracked} is accepted and not used. Training-time batch
+     * statistics (and the running-stat update) are the training graph's concern, not this helper's.
+     *
+     * @param weightInit initialisation of the scale ({@link Init#ONES} in PyTorch, {@link Init#NORMAL_ONE_002}
+     *                   in pix2pix/taming discriminators); the shift starts at zero
+     */
+    public Value batchNorm(String name, Value x, long channels, float eps, Init weightInit) {
+        try (var s = b.scope(name)) {
+            Value gamma = b.parameter(name + ".weight", w.get(name + ".weight", weightInit, 0, channels));
+            Value beta = b.parameter(name + ".bias", w.get(name + ".bias", Init.ZEROS, 0, channels));
+            Value mean = b.parameter(name + ".running_mean", w.get(name + ".running_mean", Init.ZEROS, 0, channels));
+            Value var = b.parameter(name + ".running_var", w.get(name + ".running_var", Init.ONES, 0, channels));
+            w.ignore(name + ".num_batches_tracked");
+            return b.op("BatchNormalization", java.util.List.of(x, gamma, beta, mean, var), java.util.Map.of("epsilon", eps));
+        }
+    }
+
+    /** nn.BatchNorm2d(channels, eps) with PyTorch's default initialisation (scale 1, shift 0). */
+    public Value batchNorm(String name, Value x, long channels, float eps) {
+        return batchNorm(name, x, channels, eps, Init.ONES);
+    }
+
+    /**
+     * Scaled dot-product attention, softmax(q k^T * scale) v, over the last two axes: q [..., Lq, d],
+     * k [..., Lk, d], v [..., Lk, dv] -> [..., Lq, dv]. No parameters; callers project q, k, v themselves
+     * and split heads into a leading axis. Shapes of q and k must have known rank.
+     */
+    public Value attention(Value q, Value k, Value v, float scale) {
+        int rank = k.rank();
+        long[] perm = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            perm[i] = i;
+        }
+        perm[rank - 2] = rank - 1;
+        perm[rank - 1] = rank - 2;
+        try (var s = b.scope("attention")) {
+            Value scores = b.mul(b.matmul(q, b.transpose(k, perm)), b.scalar(scale));
+            return b.matmul(b.softmax(scores, -1), v);
+        }
     }
 
     /** nn.Upsample(scale_factor=2, mode="nearest"). */

@@ -58,6 +58,14 @@ final class LoadedWeights implements Weights {
         return t.toFloat32().renamed(name);
     }
 
+    @Override
+    public void ignore(String name) {
+        String key = prefix + name;
+        if (book.stateDict().containsKey(key)) {
+            book.used().add(key);
+        }
+    }
+
     private static Tensor zeros(String name, long[] shape) {
         return Tensor.ofFloats(name, shape, new float[Math.toIntExact(Tensor.numElements(shape))]);
     }

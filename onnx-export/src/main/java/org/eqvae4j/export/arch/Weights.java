@@ -25,6 +25,14 @@ public interface Weights {
      */
     void finish();
 
+    /**
+     * Declares a state-dict entry that the architecture knows but does not use as a graph parameter
+     * (BatchNorm's {@code num_batches_tracked}): a loaded state dict may hold it without it being
+     * reported as unexpected, and may lack it without it being reported as missing.
+     */
+    default void ignore(String name) {
+    }
+
     /** Fresh parameters from a seeded generator (reproducible for a given seed and architecture). */
     static Weights initialized(long seed) {
         return new InitializedWeights(seed);
