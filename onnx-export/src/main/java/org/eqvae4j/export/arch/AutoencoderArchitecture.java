@@ -30,6 +30,11 @@ public interface AutoencoderArchitecture {
     /** Factor a generator applies to raw latents (SD-VAE: 0.18215; 1 when unknown). */
     double latentScale();
 
+    /** Subtracted from raw latents before scaling (SD3/FLUX VAEs); 0 for most. */
+    default double latentShift() {
+        return 0;
+    }
+
     /** Pixel range the encoder takes and the decoder returns, [low, high]. */
     double[] valueRange();
 

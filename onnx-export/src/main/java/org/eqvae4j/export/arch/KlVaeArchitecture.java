@@ -19,9 +19,6 @@ import org.eqvae4j.runtime.bundle.LatentKind;
  * <li>{@link Layout#DIFFUSERS}: a diffusers AutoencoderKL state dict, renamed by {@link DiffusersVaeNames}.
  * </ul>
  * Anything else stays in and is reported by {@link Weights#finish()}, under its LDM name.
- *
- * <p>The latent shift of SD3/FLUX-style configs ({@link KlVaeConfig#shiftFactor()}) is not part of this
- * interface yet; bundles record a shift of 0, which is right for SD 1.x/2.x/SDXL.
  */
 public record KlVaeArchitecture(String name, String description, KlVaeConfig config) implements AutoencoderArchitecture {
 
@@ -63,6 +60,11 @@ public record KlVaeArchitecture(String name, String description, KlVaeConfig con
     @Override
     public double latentScale() {
         return config.scalingFactor();
+    }
+
+    @Override
+    public double latentShift() {
+        return config.shiftFactor();
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class BundleExporter {
         provenance.put("encoderParameters", graphs.encoder().parameterCount());
         provenance.put("decoderParameters", graphs.decoder().parameterCount());
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, r.id(), r.name(), arch.name(), arch.kind(),
-                arch.imageChannels(), arch.latentChannels(), arch.downsamplingFactor(), arch.latentScale(), 0.0,
+                arch.imageChannels(), arch.latentChannels(), arch.downsamplingFactor(), arch.latentScale(), arch.latentShift(),
                 arch.valueRange(), r.tileSize(), r.tileHalo(), files, r.license(), provenance, Map.of());
         BundleWriter writer = new BundleWriter()
                 .add(ENCODER_FILE, f -> OnnxWriter.write(graphs.encoder(), f))
