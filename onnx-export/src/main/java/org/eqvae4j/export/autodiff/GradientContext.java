@@ -33,7 +33,15 @@ public final class GradientContext {
 
     /** Gradient flowing into a value, or null when none does (the value does not reach the loss). */
     public Value gradOf(Value v) {
-        return v == null ? null : grads.get(v.name());
+        return v == null ? null : withShapeOf(grads.get(v.name()), v);
+    }
+
+    /** A gradient has the shape of the value it belongs to; say so where the builder could not infer it. */
+    private static Value withShapeOf(Value grad, Value of) {
+        if (grad == null || grad.shape() != null || of.shape() == null) {
+            return grad;
+        }
+        return new Value(grad.name(), grad.dtype(), of.shape());
     }
 
     /** Whether a gradient for this input is wanted (it lies on a path from a parameter). */
@@ -51,7 +59,7 @@ public final class GradientContext {
             return;
         }
         Value prev = grads.get(input.name());
-        grads.put(input.name(), prev == null ? grad : b.add(prev, grad));
+        grads.put(input.name(), withShapeOf(prev == null ? grad : b.add(prev, grad), input));
     }
 
     /** Constant value of an initializer input, or null when computed at run time. */

@@ -128,11 +128,14 @@ final class LinearRules {
             }
             return b.op("ConvTranspose", List.of(g, w), attrs);
         }
-        // sizes known only at run time: transpose without output padding, then pad bottom/right up to X
+        // sizes known only at run time: transpose without end padding (rows past X belong to the forward's
+        // padding and are cut off), then zero-pad rows of X the forward never read
+        attrs.put("pads", new long[] {pads[0], pads[1], 0, 0});
         Value y = b.op("ConvTranspose", List.of(g, w), attrs);
-        Value missing = b.sub(b.op("Slice", c.shapeOf(x), b.longs(2), b.longs(4)), b.op("Slice", b.op("Shape", y), b.longs(2), b.longs(4)));
-        Value padSpec = b.concat(0, b.longs(0, 0, 0, 0, 0, 0), missing);
-        return b.op("Pad", y, padSpec);
+        Value size = b.op("Slice", c.shapeOf(x), b.longs(2), b.longs(4));
+        Value cut = b.op("Slice", y, b.longs(0, 0), size, b.longs(2, 3));
+        Value missing = b.sub(size, b.op("Slice", b.op("Shape", cut), b.longs(2), b.longs(4)));
+        return b.op("Pad", cut, b.concat(0, b.longs(0, 0, 0, 0, 0, 0), missing));
     }
 
     /**

@@ -206,7 +206,8 @@ public final class GraphBuilder {
         DType dtype = outputDType(opType, in, a);
         List<Value> outs = new ArrayList<>();
         for (int i = 0; i < outputCount; i++) {
-            outs.add(new Value(claim(outputCount == 1 ? nodeName : nodeName + ":" + i), dtype, shape));
+            Shape s = outputCount == 1 ? shape : splitShape(opType, in, a, i);
+            outs.add(new Value(claim(outputCount == 1 ? nodeName : nodeName + ":" + i), dtype, s));
         }
         nodes.add(new Node(nodeName, opType, domain, in, outs, a));
         if (opType.equals("Shape") && in.get(0).shape() != null && a.isEmpty()) {
@@ -215,10 +216,24 @@ public final class GraphBuilder {
         return outs;
     }
 
+    /** Shape of output i of a Split with constant sizes. */
+    private Shape splitShape(String opType, List<Value> in, Map<String, Attribute> a, int i) {
+        Tensor sizes = opType.equals("Split") && in.size() > 1 ? constantValue(in.get(1)) : null;
+        Shape x = in.get(0).shape();
+        if (sizes == null || x == null) {
+            return null;
+        }
+        int axis = (int) (a.containsKey("axis") ? a.get("axis").asLong() : 0);
+        List<Shape.Dim> d = new ArrayList<>(x.dims());
+        d.set(axis < 0 ? axis + x.rank() : axis, Shape.Dim.of(sizes.toLongs()[i]));
+        return new Shape(d);
+    }
+
     private static DType outputDType(String opType, List<Value> in, Map<String, Attribute> a) {
         return switch (opType) {
             case "Shape", "Size" -> DType.INT64;
             case "Cast" -> DType.fromOnnx((int) a.get("to").asLong());
+            case "ConstantOfShape" -> a.containsKey("value") ? a.get("value").asTensor().dtype() : DType.FLOAT;
             case "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "IsNaN", "IsInf", "Not", "And", "Or" -> DType.BOOL;
             case "Where" -> in.get(1).dtype();
             default -> in.isEmpty() || in.get(0) == null ? DType.FLOAT : in.get(0).dtype();

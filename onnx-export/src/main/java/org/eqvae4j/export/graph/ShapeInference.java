@@ -19,7 +19,7 @@ final class ShapeInference {
             case "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Neg", "LeakyRelu", "Identity", "Softmax",
                  "Clip", "Cast", "Erf", "Reciprocal", "LayerNormalization", "InstanceNormalization",
                  "GroupNormalization", "BatchNormalization", "Dropout", "Floor", "Ceil", "Round", "Sign",
-                 "Elu", "Gelu", "Softplus", "IsNaN", "Not" -> {
+                 "Elu", "Gelu", "Softplus", "IsNaN", "Not", "LogSoftmax", "ScatterND", "Cos", "Sin" -> {
                 return x;
             }
             case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Equal", "Greater", "Less", "Where",
@@ -113,6 +113,9 @@ final class ShapeInference {
                 if (axes == null) {
                     return null;
                 }
+                if (axes.length == 0 && attrLong(attrs, "noop_with_empty_axes", 0) == 0) {
+                    axes = all(x.rank());
+                }
                 boolean keep = attrLong(attrs, "keepdims", 1) != 0;
                 List<Shape.Dim> d = new ArrayList<>();
                 for (int i = 0; i < x.rank(); i++) {
@@ -174,6 +177,116 @@ final class ShapeInference {
             }
             case "Shape" -> {
                 return x == null ? null : Shape.of(x.rank());
+            }
+            case "Expand" -> {
+                Tensor target = constant(in, 1, constants);
+                return target == null ? null : broadcast(x, Shape.of(target.toLongs()));
+            }
+            case "ConstantOfShape" -> {
+                Tensor target = constant(in, 0, constants);
+                return target == null ? null : Shape.of(target.toLongs());
+            }
+            case "Unsqueeze" -> {
+                Tensor axesT = constant(in, 1, constants);
+                if (x == null || axesT == null) {
+                    return null;
+                }
+                int rank = x.rank() + axesT.toLongs().length;
+                List<Shape.Dim> d = new ArrayList<>();
+                int src = 0;
+                for (int i = 0; i < rank; i++) {
+                    d.add(contains(axesT.toLongs(), i, rank) ? Shape.Dim.of(1) : x.dim(src++));
+                }
+                return new Shape(d);
+            }
+            case "Squeeze" -> {
+                Tensor axesT = constant(in, 1, constants);
+                if (x == null || (axesT == null && in.size() > 1 && in.get(1) != null)) {
+                    return null;
+                }
+                List<Shape.Dim> d = new ArrayList<>();
+                for (int i = 0; i < x.rank(); i++) {
+                    boolean squeezed = axesT == null ? x.dim(i).isStatic() && x.size(i) == 1 : contains(axesT.toLongs(), i, x.rank());
+                    if (!squeezed) {
+                        d.add(x.dim(i));
+                    }
+                }
+                return new Shape(d);
+            }
+            case "Flatten" -> {
+                if (x == null || !x.isStatic()) {
+                    return null;
+                }
+                int axis = (int) attrLong(attrs, "axis", 1);
+                axis = axis < 0 ? axis + x.rank() : axis;
+                long outer = 1;
+                for (int i = 0; i < axis; i++) {
+                    outer *= x.size(i);
+                }
+                return Shape.of(outer, x.numElements() / outer);
+            }
+            case "Slice" -> {
+                Tensor starts = constant(in, 1, constants);
+                Tensor ends = constant(in, 2, constants);
+                Tensor axesT = in.size() > 3 && in.get(3) != null ? constants.get(in.get(3).name()) : null;
+                boolean unitSteps = in.size() <= 4 || in.get(4) == null;
+                if (x == null || starts == null || ends == null || (in.size() > 3 && in.get(3) != null && axesT == null) || !unitSteps) {
+                    return null;
+                }
+                long[] s = starts.toLongs();
+                long[] e = ends.toLongs();
+                long[] axes = axesT == null ? all(s.length) : axesT.toLongs();
+                List<Shape.Dim> d = new ArrayList<>(x.dims());
+                for (int i = 0; i < s.length; i++) {
+                    int axis = (int) (axes[i] < 0 ? axes[i] + x.rank() : axes[i]);
+                    long dim = x.size(axis);
+                    if (dim < 0) {
+                        d.set(axis, Shape.Dim.unknown());
+                        continue;
+                    }
+                    long st = Math.max(0, Math.min(s[i] < 0 ? s[i] + dim : s[i], dim));
+                    long en = Math.max(0, Math.min(e[i] < 0 ? e[i] + dim : e[i], dim));
+                    d.set(axis, Shape.Dim.of(Math.max(0, en - st)));
+                }
+                return new Shape(d);
+            }
+            case "Pad" -> {
+                Tensor pads = constant(in, 1, constants);
+                if (x == null || pads == null || (in.size() > 3 && in.get(3) != null)) {
+                    return null;
+                }
+                long[] p = pads.toLongs();
+                List<Shape.Dim> d = new ArrayList<>();
+                for (int i = 0; i < x.rank(); i++) {
+                    d.add(x.dim(i).isStatic() ? Shape.Dim.of(x.size(i) + p[i] + p[i + x.rank()]) : Shape.Dim.unknown());
+                }
+                return new Shape(d);
+            }
+            case "Gather" -> {
+                Shape idx = in.get(1).shape();
+                if (x == null || idx == null) {
+                    return null;
+                }
+                int axis = (int) attrLong(attrs, "axis", 0);
+                axis = axis < 0 ? axis + x.rank() : axis;
+                List<Shape.Dim> d = new ArrayList<>(x.dims().subList(0, axis));
+                d.addAll(idx.dims());
+                d.addAll(x.dims().subList(axis + 1, x.rank()));
+                return new Shape(d);
+            }
+            case "AveragePool", "MaxPool" -> {
+                if (x == null || !attrs.containsKey("kernel_shape")) {
+                    return null;
+                }
+                long[] k = attrs.get("kernel_shape").asLongs();
+                long[] st = attrs.containsKey("strides") ? attrs.get("strides").asLongs() : ones(k.length);
+                long[] p = attrs.containsKey("pads") ? attrs.get("pads").asLongs() : new long[2 * k.length];
+                List<Shape.Dim> d = new ArrayList<>(x.dims().subList(0, 2));
+                for (int i = 0; i < k.length; i++) {
+                    long in0 = x.size(2 + i);
+                    d.add(in0 < 0 ? Shape.Dim.unknown() : Shape.Dim.of((in0 + p[i] + p[i + k.length] - k[i]) / st[i] + 1));
+                }
+                return new Shape(d);
             }
             default -> {
                 return null;

@@ -1,0 +1,258 @@
+package org.eqvae4j.export.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.eqvae4j.export.arch.Layers;
+import org.eqvae4j.export.arch.Weights;
+import org.eqvae4j.export.graph.DType;
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Shape;
+import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.graph.Value;
+import org.junit.jupiter.api.Test;
+
+/** Every gradient rule against central finite differences, with broadcasting and attribute variants. */
+class GradientRulesTest {
+    private static final java.util.Set<String> CHECKED = new TreeSet<>();
+
+    private static GradCheck check(String op) {
+        CHECKED.add(op);
+        return new GradCheck(op.hashCode());
+    }
+
+    @Test
+    void unaryOps() throws Exception {
+        for (String op : List.of("Relu", "Sigmoid", "Tanh", "Exp", "Neg", "Abs", "Erf", "Identity")) {
+            GradCheck g = check(op);
+            Value x = g.inputAwayFromZero("x", 2, 3, 4);
+            g.eps(1e-3).check(g.builder().op(op, x));
+        }
+        GradCheck log = check("Log");
+        log.check(log.builder().op("Log", log.input("x", 0.5, 2, 3, 4)));
+        GradCheck sqrt = check("Sqrt");
+        sqrt.check(sqrt.builder().op("Sqrt", sqrt.input("x", 0.5, 2, 3, 4)));
+        GradCheck rec = check("Reciprocal");
+        rec.check(rec.builder().op("Reciprocal", rec.input("x", 0.5, 2, 3, 4)));
+        GradCheck lr = check("LeakyRelu");
+        lr.eps(1e-3).check(lr.builder().leakyRelu(lr.inputAwayFromZero("x", 2, 3, 4), 0.2f));
+    }
+
+    @Test
+    void clipPassesGradientInsideTheBounds() throws Exception {
+        GradCheck g = check("Clip");
+        float[] v = {-0.9f, -0.6f, -0.3f, 0.3f, 0.6f, 0.9f, -0.45f, 0.45f};
+        g.eps(1e-3).check(g.builder().clip(g.input("x", v, 2, 4), -0.5f, 0.5f));
+    }
+
+    @Test
+    void softmaxFamily() throws Exception {
+        GradCheck s = check("Softmax");
+        s.check(s.builder().softmax(s.input("x", -2, 2, 2, 3, 5), -1));
+        GradCheck s1 = check("Softmax");
+        s1.check(s1.builder().softmax(s1.input("x", -2, 2, 2, 3, 5), 1));
+        GradCheck l = check("LogSoftmax");
+        l.check(l.builder().op("LogSoftmax", List.of(l.input("x", -2, 2, 3, 4)), Map.of("axis", -1)));
+    }
+
+    @Test
+    void binaryOpsWithBroadcasting() throws Exception {
+        for (String op : List.of("Add", "Sub", "Mul")) {
+            GradCheck g = check(op);
+            g.check(g.builder().op(op, g.input("a", -1, 1, 2, 3, 4, 5), g.input("b", -1, 1, 3, 1, 1)));
+            GradCheck h = check(op);
+            h.check(h.builder().op(op, h.input("a", -1, 1, 4), h.input("b", -1, 1, 2, 3, 4)));
+        }
+        GradCheck d = check("Div");
+        d.check(d.builder().div(d.input("a", -1, 1, 2, 3, 4), d.input("b", 0.5, 2, 1, 3, 1)));
+        GradCheck p = check("Pow");
+        p.check(p.builder().op("Pow", p.input("x", 0.5, 2, 2, 3), p.input("e", 1, 3, 1)));
+        GradCheck w = check("Where");
+        GraphBuilder b = w.builder();
+        Value cond = b.constant(new Tensor("c", DType.BOOL, new long[] {2, 3}, new byte[] {1, 0, 1, 0, 0, 1}));
+        w.check(b.op("Where", cond, w.input("a", -1, 1, 2, 3), w.input("b", -1, 1, 3)));
+    }
+
+    @Test
+    void matmulAndGemm() throws Exception {
+        GradCheck m = check("MatMul");
+        m.check(m.builder().matmul(m.input("a", -1, 1, 2, 3, 4, 5), m.input("b", -1, 1, 5, 6)));
+        GradCheck m2 = check("MatMul");
+        m2.check(m2.builder().matmul(m2.input("a", -1, 1, 2, 4, 3), m2.input("b", -1, 1, 2, 3, 5)));
+        for (int variant = 0; variant < 4; variant++) {
+            boolean ta = (variant & 1) != 0;
+            boolean tb = (variant & 2) != 0;
+            GradCheck g = check("Gemm");
+            Value a = g.input("a", -1, 1, ta ? 4 : 3, ta ? 3 : 4);
+            Value bb = g.input("b", -1, 1, tb ? 5 : 4, tb ? 4 : 5);
+            Value c = g.input("c", -1, 1, 5);
+            g.check(g.builder().op("Gemm", List.of(a, bb, c), Map.of("transA", ta ? 1 : 0, "transB", tb ? 1 : 0, "alpha", 0.7f, "beta", 1.3f)));
+        }
+    }
+
+    @Test
+    void convolutionVariants() throws Exception {
+        long[][] padsList = {{1, 1, 1, 1}, {1, 1, 1, 1}, {0, 0, 1, 1}, {0, 0, 0, 0}};
+        long[] strides = {1, 2, 2, 2};
+        int[] sizes = {6, 8, 7, 7};
+        for (int i = 0; i < strides.length; i++) {
+            GradCheck g = check("Conv");
+            Value x = g.input("x", -1, 1, 2, 3, sizes[i], sizes[i] + 1);
+            Value w = g.input("w", -1, 1, 4, 3, 3, 3);
+            Value bias = g.input("bias", -1, 1, 4);
+            g.check(g.builder().conv(x, w, bias, new long[] {strides[i], strides[i]}, padsList[i], 1));
+        }
+        GradCheck grouped = check("Conv");
+        Value x = grouped.input("x", -1, 1, 1, 4, 5, 5);
+        Value w = grouped.input("w", -1, 1, 6, 2, 3, 3);
+        grouped.check(grouped.builder().conv(x, w, null, new long[] {1, 1}, new long[] {1, 1, 1, 1}, 2));
+        GradCheck pointwise = check("Conv");
+        pointwise.check(pointwise.builder().conv(pointwise.input("x", -1, 1, 2, 3, 4, 4), pointwise.input("w", -1, 1, 5, 3, 1, 1),
+                null, new long[] {1, 1}, new long[] {0, 0, 0, 0}, 1));
+    }
+
+    @Test
+    void convolutionWithSymbolicSpatialSize() throws Exception {
+        GradCheck g = check("Conv");
+        GraphBuilder b = g.builder();
+        Value x = g.symbolicInput("x", Shape.symbolic(1, 2, "h", "w"), 1, 2, 8, 6);
+        Value w = g.input("w", -1, 1, 3, 2, 3, 3);
+        Value y = b.conv(x, w, null, new long[] {2, 2}, new long[] {1, 1, 1, 1}, 1);
+        // give the loss a static shape by reshaping to the known run-time size
+        g.check(b.reshape(y, 1, 3, 4, 3));
+    }
+
+    @Test
+    void shapeOps() throws Exception {
+        GradCheck r = check("Reshape");
+        r.check(r.builder().reshape(r.input("x", -1, 1, 2, 3, 4), 6, 4));
+        GradCheck t = check("Transpose");
+        t.check(t.builder().transpose(t.input("x", -1, 1, 2, 3, 4), 2, 0, 1));
+        GradCheck u = check("Unsqueeze");
+        u.check(u.builder().op("Unsqueeze", u.input("x", -1, 1, 2, 3), u.builder().longs(1)));
+        GradCheck f = check("Flatten");
+        f.check(f.builder().op("Flatten", List.of(f.input("x", -1, 1, 2, 3, 4)), Map.of("axis", 1)));
+        GradCheck sq = check("Squeeze");
+        sq.check(sq.builder().op("Squeeze", sq.input("x", -1, 1, 2, 1, 3), sq.builder().longs(1)));
+        GradCheck e = check("Expand");
+        e.check(e.builder().op("Expand", e.input("x", -1, 1, 3, 1), e.builder().longs(2, 3, 4)));
+        GradCheck s = check("Slice");
+        GraphBuilder sb = s.builder();
+        s.check(sb.op("Slice", s.input("x", -1, 1, 3, 5, 6), sb.longs(1, -4), sb.longs(3, -1), sb.longs(1, 2)));
+        GradCheck c = check("Concat");
+        c.check(c.builder().concat(1, c.input("a", -1, 1, 2, 1, 3), c.input("b", -1, 1, 2, 2, 3), c.input("c", -1, 1, 2, 3, 3)));
+        GradCheck sp = check("Split");
+        List<Value> parts = sp.builder().split(sp.input("x", -1, 1, 2, 5), 1, 2, 3);
+        sp.check(sp.builder().mul(parts.get(0), sp.builder().op("Slice", parts.get(1), sp.builder().longs(0), sp.builder().longs(2), sp.builder().longs(1))));
+        GradCheck ga = check("Gather");
+        GraphBuilder gb = ga.builder();
+        Value idx = gb.constant(Tensor.ofLongs("idx", new long[] {2, 3}, 0, 2, 2, 4, 1, 0));
+        ga.check(gb.op("Gather", List.of(ga.input("table", -1, 1, 5, 3), idx), Map.of("axis", 0)));
+        GradCheck p = check("Pad");
+        GraphBuilder pb = p.builder();
+        p.check(pb.op("Pad", p.input("x", -1, 1, 1, 2, 3, 3), pb.longs(0, 0, 1, 2, 0, 0, 2, 0)));
+    }
+
+    @Test
+    void reductions() throws Exception {
+        GradCheck s = check("ReduceSum");
+        s.check(s.builder().reduceSum(s.input("x", -1, 1, 2, 3, 4), false, 1));
+        GradCheck s2 = check("ReduceSum");
+        s2.check(s2.builder().reduceSum(s2.input("x", -1, 1, 2, 3, 4), true, 0, 2));
+        GradCheck m = check("ReduceMean");
+        m.check(m.builder().reduceMean(m.input("x", -1, 1, 2, 3, 4), true, -1));
+        GradCheck m2 = check("ReduceMean");
+        m2.check(m2.builder().reduceMean(m2.input("x", -1, 1, 2, 3, 4), false, 0, 1));
+    }
+
+    @Test
+    void normalizations() throws Exception {
+        GradCheck l = check("LayerNormalization");
+        l.check(l.builder().op("LayerNormalization", List.of(l.input("x", -1, 1, 2, 3, 6), l.input("g", 0.5, 1.5, 6), l.input("b", -1, 1, 6)),
+                Map.of("axis", -1, "epsilon", 1e-5f)));
+        GradCheck bn = check("BatchNormalization");
+        GraphBuilder b = bn.builder();
+        Value mean = b.constant(Tensor.ofFloats("m", new long[] {3}, 0.1f, -0.2f, 0.3f));
+        Value var = b.constant(Tensor.ofFloats("v", new long[] {3}, 0.5f, 1.5f, 2f));
+        bn.check(b.op("BatchNormalization", List.of(bn.input("x", -1, 1, 2, 3, 4, 4), bn.input("g", 0.5, 1.5, 3), bn.input("b", -1, 1, 3), mean, var),
+                Map.of("epsilon", 1e-5f)));
+        GradCheck gn = new GradCheck(11);
+        Layers layers = new Layers(gn.builder(), Weights.initialized(1));
+        gn.check(layers.groupNorm("gn", gn.input("x", -1, 1, 2, 8, 3, 5), 4, 8, 1e-5f, true));
+    }
+
+    @Test
+    void resize() throws Exception {
+        GradCheck n = check("Resize");
+        n.check(n.builder().resizeByScale(n.input("x", -1, 1, 1, 2, 3, 4), 2f, 2f, "nearest"));
+        GradCheck n3 = check("Resize");
+        n3.check(n3.builder().resizeByScale(n3.input("x", -1, 1, 1, 1, 2, 3), 3f, 2f, "nearest"));
+        for (float s : new float[] {0.5f, 2f, 0.75f}) {
+            GradCheck l = check("Resize");
+            l.check(l.builder().resizeByScale(l.input("x", -1, 1, 2, 2, 8, 8), s, s, "linear"));
+        }
+        GradCheck sized = check("Resize");
+        GraphBuilder b = sized.builder();
+        Value x = sized.input("x", -1, 1, 1, 2, 7, 5);
+        sized.check(b.op("Resize", Arrays.asList(x, null, null, b.longs(1, 2, 3, 4)),
+                Map.of("mode", "linear", "coordinate_transformation_mode", "half_pixel")));
+    }
+
+    @Test
+    void attentionBlockComposite() throws Exception {
+        GradCheck g = new GradCheck(5);
+        GraphBuilder b = g.builder();
+        Value q = g.input("q", -1, 1, 1, 6, 4);
+        Value k = g.input("k", -1, 1, 1, 6, 4);
+        Value v = g.input("v", -1, 1, 1, 6, 4);
+        Value scores = b.softmax(b.mul(b.matmul(q, b.transpose(k, 0, 2, 1)), b.scalar(0.5f)), -1);
+        g.check(b.matmul(scores, v));
+    }
+
+    @Test
+    void everyRuleIsChecked() throws Exception {
+        // run the individual checks first so CHECKED is complete regardless of test order
+        unaryOps();
+        clipPassesGradientInsideTheBounds();
+        softmaxFamily();
+        binaryOpsWithBroadcasting();
+        matmulAndGemm();
+        convolutionVariants();
+        shapeOps();
+        reductions();
+        normalizations();
+        resize();
+        CHECKED.add("Dropout"); // inference-mode Dropout is Identity's rule
+        CHECKED.add("Cast");
+        List<String> unchecked = GradientRules.standard().opTypes().stream().filter(op -> !CHECKED.contains(op)).toList();
+        assertTrue(unchecked.isEmpty(), "rules without a finite-difference test: " + unchecked);
+    }
+
+    @Test
+    void opWithoutRuleIsNamedWithItsNode() {
+        GraphBuilder b = new GraphBuilder("g");
+        Value x = b.input("x", DType.FLOAT, Shape.of(2, 3));
+        Value y;
+        try (var s = b.scope("block7")) {
+            y = b.op("Cos", x);
+        }
+        b.output(b.reduceSum(y, false), "loss");
+        UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
+                () -> Autodiff.standard().gradients(b.build(), "loss", List.of("x")));
+        assertTrue(e.getMessage().contains("Cos 'block7/Cos'"), e.getMessage());
+    }
+
+    @Test
+    void lossMustBeAScalarFloat() {
+        GraphBuilder b = new GraphBuilder("g");
+        Value x = b.input("x", DType.FLOAT, Shape.of(2, 3));
+        b.output(b.relu(x), "y");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Autodiff.standard().gradients(b.build(), "y", List.of("x")));
+        assertTrue(e.getMessage().contains("single float"), e.getMessage());
+    }
+}
