@@ -1,7 +1,6 @@
 package org.eqvae4j.export.arch;
 
 import org.eqvae4j.export.graph.GraphBuilder;
-import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.graph.Value;
 
 /**
@@ -12,10 +11,30 @@ import org.eqvae4j.export.graph.Value;
 public final class Layers {
     private final GraphBuilder b;
     private final Weights w;
+    private final String paramPrefix;
 
     public Layers(GraphBuilder builder, Weights weights) {
+        this(builder, weights, "");
+    }
+
+    /**
+     * @param paramPrefix prepended to parameter names in the graph (e.g. "encoder." when encoder and
+     *                    decoder share one training graph); weight lookup is the {@code weights}' business
+     */
+    public Layers(GraphBuilder builder, Weights weights, String paramPrefix) {
         this.b = builder;
         this.w = weights;
+        this.paramPrefix = paramPrefix;
+    }
+
+    /** A non-learnable state tensor of this layer stack (running statistics), loaded like a parameter. */
+    public Value buffer(String name, Init init, long... shape) {
+        return b.buffer(paramPrefix + name, w.get(name, init, 0, shape));
+    }
+
+    /** A parameter of this layer stack: looked up by its state-dict name, named with the prefix in the graph. */
+    public Value param(String name, Init init, long fanIn, long... shape) {
+        return b.parameter(paramPrefix + name, w.get(name, init, fanIn, shape));
     }
 
     public GraphBuilder builder() {
@@ -47,8 +66,8 @@ public final class Layers {
     public Value conv2d(String name, Value x, long in, long out, int k, int stride, long[] pads, boolean bias, Init weightInit) {
         try (var s = b.scope(name)) {
             long fanIn = in * k * k;
-            Value weight = b.parameter(name + ".weight", w.get(name + ".weight", weightInit, fanIn, out, in, k, k));
-            Value bv = bias ? b.parameter(name + ".bias", w.get(name + ".bias", Init.FAN_IN_UNIFORM, fanIn, out)) : null;
+            Value weight = param(name + ".weight", weightInit, fanIn, out, in, k, k);
+            Value bv = bias ? param(name + ".bias", Init.FAN_IN_UNIFORM, fanIn, out) : null;
             return b.conv(x, weight, bv, new long[] {stride, stride}, pads, 1);
         }
     }
@@ -56,11 +75,10 @@ public final class Layers {
     /** nn.Linear(in, out) on the last axis: x @ W^T + b, with W stored [out, in] as PyTorch does. */
     public Value linear(String name, Value x, long in, long out, boolean bias) {
         try (var s = b.scope(name)) {
-            Tensor wt = w.get(name + ".weight", Init.FAN_IN_UNIFORM, in, out, in);
-            Value weight = b.parameter(name + ".weight", wt);
+            Value weight = param(name + ".weight", Init.FAN_IN_UNIFORM, in, out, in);
             Value y = b.matmul(x, b.transpose(weight, 1, 0));
             if (bias) {
-                y = b.add(y, b.parameter(name + ".bias", w.get(name + ".bias", Init.FAN_IN_UNIFORM, in, out)));
+                y = b.add(y, param(name + ".bias", Init.FAN_IN_UNIFORM, in, out));
             }
             return y;
         }
@@ -77,8 +95,8 @@ public final class Layers {
             if (!affine) {
                 return normed;
             }
-            Value gamma = b.parameter(name + ".weight", w.get(name + ".weight", Init.ONES, 0, channels));
-            Value beta = b.parameter(name + ".bias", w.get(name + ".bias", Init.ZEROS, 0, channels));
+            Value gamma = param(name + ".weight", Init.ONES, 0, channels);
+            Value beta = param(name + ".bias", Init.ZEROS, 0, channels);
             return b.add(b.mul(normed, b.reshape(gamma, channels, 1, 1)), b.reshape(beta, channels, 1, 1));
         }
     }
@@ -108,10 +126,10 @@ public final class Layers {
      */
     public Value batchNorm(String name, Value x, long channels, float eps, Init weightInit) {
         try (var s = b.scope(name)) {
-            Value gamma = b.parameter(name + ".weight", w.get(name + ".weight", weightInit, 0, channels));
-            Value beta = b.parameter(name + ".bias", w.get(name + ".bias", Init.ZEROS, 0, channels));
-            Value mean = b.parameter(name + ".running_mean", w.get(name + ".running_mean", Init.ZEROS, 0, channels));
-            Value var = b.parameter(name + ".running_var", w.get(name + ".running_var", Init.ONES, 0, channels));
+            Value gamma = param(name + ".weight", weightInit, 0, channels);
+            Value beta = param(name + ".bias", Init.ZEROS, 0, channels);
+            Value mean = buffer(name + ".running_mean", Init.ZEROS, channels);
+            Value var = buffer(name + ".running_var", Init.ONES, channels);
             w.ignore(name + ".num_batches_tracked");
             return b.op("BatchNormalization", java.util.List.of(x, gamma, beta, mean, var), java.util.Map.of("epsilon", eps));
         }

@@ -149,6 +149,13 @@ public final class GraphBuilder {
         return new Value(t.name(), t.dtype(), Shape.of(t.dims()));
     }
 
+    /** A named non-learnable state tensor (e.g. BatchNorm running statistics), kept by exact name. */
+    public Value buffer(String name, Tensor value) {
+        Tensor t = value.renamed(claim(name));
+        initializers.put(t.name(), t);
+        return new Value(t.name(), t.dtype(), Shape.of(t.dims()));
+    }
+
     /** An anonymous constant initializer, named after the current scope. */
     public Value constant(Tensor value) {
         String name = uniqueName(value.name() == null || value.name().isEmpty() ? "const" : value.name());
