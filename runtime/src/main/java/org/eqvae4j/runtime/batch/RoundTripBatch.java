@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.image.ImageFolder;
@@ -19,7 +21,8 @@ import org.eqvae4j.runtime.transform.LatentTransform;
 /**
  * Round-trips every image of a file or folder tree into an output folder that mirrors the tree:
  * {@code <name>.recon.png} and, with a transform, {@code <name>.tau.png} (tau(x)) and
- * {@code <name>.tau-decoded.png} (D(tau(E(x)))), plus {@code summary.csv}. A file that fails is
+ * {@code <name>.tau-decoded.png} (D(tau(E(x)))), plus {@code summary.csv}. {@code <name>} is the file name
+ * without its extension, or with it where two inputs of a folder differ only in extension. A file that fails is
  * reported and the rest go on. Inputs are never written: the output folder may not lie inside the input.
  */
 public final class RoundTripBatch {
@@ -47,23 +50,34 @@ public final class RoundTripBatch {
             throw new IOException("no images (" + String.join(", ", ImageFolder.EXTENSIONS) + ") found in " + input);
         }
         Path base = Files.isDirectory(in) ? in : in.getParent();
+        // inputs that differ only in extension (x.png, x.jpg) keep it in their result names (x.png.recon.png)
+        Map<Path, Integer> stems = new HashMap<>();
+        for (Path f : files) {
+            stems.merge(f.resolveSibling(stem(f)), 1, Integer::sum);
+        }
         Files.createDirectories(out);
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
             Path rel = base.relativize(f);
             progress.progress(i, files.size(), rel.toString());
-            items.add(one(model, f, out.resolve(rel), tau));
+            String name = stems.get(f.resolveSibling(stem(f))) > 1 ? f.getFileName().toString() : stem(f);
+            items.add(one(model, f, out.resolve(rel).resolveSibling(name), tau));
         }
         progress.progress(files.size(), files.size(), "done");
         writeSummary(items, base, out.resolve("summary.csv"));
         return items;
     }
 
+    private static String stem(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    }
+
+    /** @param target the output path without the ".recon.png" etc. suffix */
     private static Item one(Autoencoder model, Path file, Path target, LatentTransform tau) {
         try {
             RoundTrip.Result r = RoundTrip.run(model, ImageFiles.read(file), tau);
-            String stem = target.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            String stem = target.getFileName().toString();
             Path dir = target.getParent();
             ImageFiles.writePng(r.reconstruction(), dir.resolve(stem + ".recon.png"));
             if (tau != null) {

@@ -51,6 +51,11 @@ public final class BundleWriter {
         if (Files.exists(abs) && !replace) {
             throw new FileAlreadyExistsException(abs.toString(), null, "bundle folder already exists (use --force to replace it)");
         }
+        if (Files.exists(abs) && !replaceable(abs)) {
+            // replacing deletes the old folder: only ever do that to a bundle (or an empty folder)
+            throw new FileAlreadyExistsException(abs.toString(), null, "exists and is not a model bundle (no "
+                    + ModelManifest.FILE_NAME + "); refusing to replace it");
+        }
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".staging-");
@@ -73,6 +78,18 @@ public final class BundleWriter {
             deleteTree(staging);
         }
         return ModelBundle.open(abs);
+    }
+
+    private static boolean replaceable(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        if (Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME))) {
+            return true;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
     }
 
     /** Temp files and folders are created private; a bundle is meant to be shared (rw-r--r--, rwxr-xr-x). */

@@ -9,6 +9,8 @@ public enum LatentKind {
     /** Vector-quantised features: codebook indices and vectors. */
     VQ;
 
+    /** Case-insensitive; also how model.json is read, so "kl" and "KL" both work there. */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static LatentKind parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));

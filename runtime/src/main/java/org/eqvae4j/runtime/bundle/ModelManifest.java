@@ -2,8 +2,10 @@ package org.eqvae4j.runtime.bundle;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code model.json}: everything a program needs to use a bundle's ONNX files correctly. Unknown fields
@@ -39,7 +41,9 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public static final String FILE_NAME = "model.json";
 
     public ModelManifest {
-        files = files == null ? Map.of() : Map.copyOf(files);
+        // sorted: model.json comes out the same on every run (Map.of / Map.copyOf order is randomised per JVM);
+        // a copy that keeps null values so validate() can name them
+        files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(files));
         provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         valueRange = valueRange == null ? null : valueRange.clone();
@@ -69,6 +73,40 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                     "files." + e.getKey() + " must be a plain file name inside the bundle, got " + f);
         }
         return this;
+    }
+
+    /** A copy: the record stays immutable. */
+    @Override
+    public double[] valueRange() {
+        return valueRange == null ? null : valueRange.clone();
+    }
+
+    /** Value equality, including the contents of {@code valueRange} (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelManifest m && formatVersion == m.formatVersion && Objects.equals(id, m.id)
+                && Objects.equals(name, m.name) && Objects.equals(architecture, m.architecture) && kind == m.kind
+                && imageChannels == m.imageChannels && latentChannels == m.latentChannels
+                && downsamplingFactor == m.downsamplingFactor && Double.compare(latentScale, m.latentScale) == 0
+                && Double.compare(latentShift, m.latentShift) == 0 && Arrays.equals(valueRange, m.valueRange)
+                && tileSize == m.tileSize && tileHalo == m.tileHalo && files.equals(m.files)
+                && Objects.equals(license, m.license) && provenance.equals(m.provenance) && metrics.equals(m.metrics);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor,
+                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelManifest[formatVersion=" + formatVersion + ", id=" + id + ", name=" + name + ", architecture="
+                + architecture + ", kind=" + kind + ", imageChannels=" + imageChannels + ", latentChannels=" + latentChannels
+                + ", downsamplingFactor=" + downsamplingFactor + ", latentScale=" + latentScale + ", latentShift="
+                + latentShift + ", valueRange=" + Arrays.toString(valueRange) + ", tileSize=" + tileSize + ", tileHalo="
+                + tileHalo + ", files=" + files + ", license=" + license + ", provenance=" + provenance + ", metrics="
+                + metrics + "]";
     }
 
     private static void require(boolean ok, String message) {

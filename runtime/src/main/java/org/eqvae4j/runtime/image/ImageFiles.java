@@ -49,7 +49,6 @@ public final class ImageFiles {
         Raster r = img.getRaster();
         int bands = img.getColorModel().getNumColorComponents();
         int c = bands >= 3 ? 3 : 1;
-        int bits = img.getColorModel().getComponentSize(0);
         boolean indexed = img.getType() == BufferedImage.TYPE_BYTE_INDEXED || img.getType() == BufferedImage.TYPE_BYTE_BINARY
                 || r.getNumBands() < bands;
         float[] out = new float[c * h * w];
@@ -68,9 +67,11 @@ public final class ImageFiles {
                 }
             }
         } else {
-            double max = r.getTransferType() == java.awt.image.DataBuffer.TYPE_FLOAT
-                    || r.getTransferType() == java.awt.image.DataBuffer.TYPE_DOUBLE ? 1.0 : (1L << bits) - 1;
+            boolean floating = r.getTransferType() == java.awt.image.DataBuffer.TYPE_FLOAT
+                    || r.getTransferType() == java.awt.image.DataBuffer.TYPE_DOUBLE;
             for (int ch = 0; ch < c; ch++) {
+                // per channel: packed formats such as 5-6-5 RGB have unequal component sizes
+                double max = floating ? 1.0 : (1L << img.getColorModel().getComponentSize(ch)) - 1;
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
                         out[(ch * h + y) * w + x] = (float) (r.getSampleDouble(x, y, ch) / max);
@@ -110,6 +111,9 @@ public final class ImageFiles {
         int w = x.width();
         int h = x.height();
         int c = x.channels();
+        if (c != 1 && c != 3) {
+            throw new IllegalArgumentException("cannot write a " + c + "-channel tensor as PNG " + file + " (1 or 3 channels)");
+        }
         BufferedImage img = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         int plane = h * w;
         for (int y = 0; y < h; y++) {

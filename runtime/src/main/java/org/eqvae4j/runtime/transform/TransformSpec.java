@@ -40,7 +40,10 @@ public final class TransformSpec {
                         continue;
                     }
                     case "scale" -> {
-                        String[] p = value.split("x");
+                        String[] p = value.split("x", -1);
+                        if (p.length > 2) {
+                            throw new IllegalArgumentException("scale needs S or SYxSX, got '" + value + "'");
+                        }
                         t = p.length == 1 ? LatentTransform.scale(Double.parseDouble(p[0]), mode)
                                 : LatentTransform.scale(Double.parseDouble(p[0]), Double.parseDouble(p[1]), mode);
                     }
@@ -52,7 +55,7 @@ public final class TransformSpec {
                         t = LatentTransform.flip(value.equals("h"));
                     }
                     case "crop" -> {
-                        String[] p = value.split(":");
+                        String[] p = value.split(":", -1);
                         if (p.length != 4) {
                             throw new IllegalArgumentException("crop needs y:x:h:w, got '" + value + "'");
                         }
