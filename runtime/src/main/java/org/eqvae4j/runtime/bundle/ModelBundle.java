@@ -39,7 +39,7 @@ public final class ModelBundle {
         try {
             m = JSON.readValue(json.toFile(), ModelManifest.class).validate();
         } catch (IllegalArgumentException e) {
-            throw new BundleException(json + ": " + e.getMessage(), e);
+            throw new BundleException("model bundle " + folder + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new BundleException(json + " is not a valid manifest: " + e.getMessage(), e);
         }
