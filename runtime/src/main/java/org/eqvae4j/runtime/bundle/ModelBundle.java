@@ -39,7 +39,8 @@ public final class ModelBundle {
         try {
             m = JSON.readValue(json.toFile(), ModelManifest.class).validate();
         } catch (IllegalArgumentException e) {
-            throw new BundleException("model bundle " + folder + ": " + e.getMessage(), e);
+            // validate() speaks of "model.json: ..."; here the full path says which one
+            throw new BundleException(json + ": " + e.getMessage().replaceFirst("^model\\.json: ", ""), e);
         } catch (IOException e) {
             throw new BundleException(json + " is not a valid manifest: " + e.getMessage(), e);
         }
