@@ -240,6 +240,7 @@ public final class GraphBuilder {
         return switch (opType) {
             case "Shape", "Size" -> DType.INT64;
             case "Cast" -> DType.fromOnnx((int) a.get("to").asLong());
+            case "OneHot" -> in.get(2).dtype();
             case "ConstantOfShape" -> a.containsKey("value") ? a.get("value").asTensor().dtype() : DType.FLOAT;
             case "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "IsNaN", "IsInf", "Not", "And", "Or" -> DType.BOOL;
             case "Where" -> in.get(1).dtype();

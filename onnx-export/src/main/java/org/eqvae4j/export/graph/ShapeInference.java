@@ -178,6 +178,15 @@ final class ShapeInference {
             case "Shape" -> {
                 return x == null ? null : Shape.of(x.rank());
             }
+            case "OneHot" -> {
+                Tensor depth = constant(in, 1, constants);
+                if (x == null || depth == null) {
+                    return null;
+                }
+                List<Shape.Dim> d = new ArrayList<>(x.dims());
+                d.add(Shape.Dim.of(depth.toLongs()[0]));
+                return new Shape(d);
+            }
             case "Expand" -> {
                 Tensor target = constant(in, 1, constants);
                 return target == null ? null : broadcast(x, Shape.of(target.toLongs()));
