@@ -10,7 +10,9 @@ import java.util.Map;
 import org.eqvae4j.export.arch.AutoencoderArchitecture;
 import org.eqvae4j.export.arch.TinyAutoencoderArchitecture;
 import org.eqvae4j.export.arch.Weights;
+import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.graph.TilingSplit;
 import org.eqvae4j.export.onnx.OnnxWriter;
 import org.eqvae4j.export.weights.StateDict;
 import org.eqvae4j.runtime.bundle.BundleWriter;
@@ -58,6 +60,18 @@ public final class BundleExporter {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("encoder", ENCODER_FILE);
         files.put("decoder", DECODER_FILE);
+        BundleWriter writer = new BundleWriter()
+                .add(ENCODER_FILE, f -> OnnxWriter.write(graphs.encoder(), f))
+                .add(DECODER_FILE, f -> OnnxWriter.write(graphs.decoder(), f));
+        // whole-image ops (GroupNorm) at latent resolution: ship the parts so tiled runs share them
+        TilingSplit.encoder(graphs.encoder()).ifPresent(p -> {
+            addPart(files, writer, ModelManifest.ENCODER_LOCAL, "encoder.local.onnx", p.local());
+            addPart(files, writer, ModelManifest.ENCODER_GLOBAL, "encoder.global.onnx", p.global());
+        });
+        TilingSplit.decoder(graphs.decoder()).ifPresent(p -> {
+            addPart(files, writer, ModelManifest.DECODER_GLOBAL, "decoder.global.onnx", p.global());
+            addPart(files, writer, ModelManifest.DECODER_LOCAL, "decoder.local.onnx", p.local());
+        });
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("exportedBy", "eqvae4j export");
         provenance.put("exportedAt", Instant.now().toString());
@@ -67,13 +81,15 @@ public final class BundleExporter {
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, r.id(), r.name(), arch.name(), arch.kind(),
                 arch.imageChannels(), arch.latentChannels(), arch.downsamplingFactor(), arch.latentScale(), arch.latentShift(),
                 arch.valueRange(), r.tileSize(), r.tileHalo(), files, r.license(), provenance, Map.of());
-        BundleWriter writer = new BundleWriter()
-                .add(ENCODER_FILE, f -> OnnxWriter.write(graphs.encoder(), f))
-                .add(DECODER_FILE, f -> OnnxWriter.write(graphs.decoder(), f));
         if (r.licenseFile() != null) {
             writer.addCopy("LICENSE", r.licenseFile());
         }
         return writer.write(manifest, output, replace);
+    }
+
+    private static void addPart(Map<String, String> files, BundleWriter writer, String role, String file, Graph part) {
+        files.put(role, file);
+        writer.add(file, f -> OnnxWriter.write(part, f));
     }
 
     /**

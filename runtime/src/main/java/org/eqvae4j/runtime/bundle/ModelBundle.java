@@ -45,17 +45,25 @@ public final class ModelBundle {
             throw new BundleException(json + " is not a valid manifest: " + e.getMessage(), e);
         }
         for (var e : m.files().entrySet()) {
-            Path f = folder.resolve(e.getValue());
-            try {
-                if (!Files.isRegularFile(f) || Files.size(f) == 0) {
-                    throw new BundleException("model bundle " + folder + ": " + e.getKey() + " file " + e.getValue()
-                            + " named in model.json is missing or empty");
-                }
-            } catch (IOException ex) {
-                throw new BundleException("model bundle " + folder + ": cannot read " + f + ": " + ex.getMessage(), ex);
+            if (!isNonEmptyFile(folder.resolve(e.getValue()))) {
+                throw new BundleException("model bundle " + folder + ": " + e.getKey() + " file " + e.getValue()
+                        + " named in model.json is missing or empty");
             }
         }
         return new ModelBundle(folder, m);
+    }
+
+    private static boolean isNonEmptyFile(Path f) throws BundleException {
+        try {
+            return Files.isRegularFile(f) && Files.size(f) > 0;
+        } catch (IOException ex) {
+            throw new BundleException("model bundle: cannot read " + f + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** True when model.json names a file for this role (e.g. the optional "generator"). */
+    public boolean has(String role) {
+        return manifest.files().containsKey(role);
     }
 
     public Path root() {

@@ -24,7 +24,10 @@ import java.util.Objects;
  * @param valueRange          pixel values the encoder expects and the decoder produces, [low, high]
  * @param tileSize            preferred tile side in pixels for tiled encode/decode (multiple of f)
  * @param tileHalo            overlap in pixels added around each tile
- * @param files               role -> file name in the bundle ("encoder", "decoder", optional "generator")
+ * @param files               role -> file name in the bundle: "encoder", "decoder"; optional "generator";
+ *                            optional tiling parts, both or neither per side: "encoderLocal" + "encoderGlobal"
+ *                            (encoder = global(local(x))), "decoderGlobal" + "decoderLocal" (decoder = local(global(z))),
+ *                            where the local part may run tile by tile and the global part needs the whole tensor
  * @param license             licence of the weights (SPDX id) and where its text is
  * @param provenance          where the weights came from and how they were trained
  * @param metrics             measured numbers (name -> value), with the command that measured them
@@ -39,6 +42,13 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "model.json";
+    public static final String ENCODER = "encoder";
+    public static final String DECODER = "decoder";
+    public static final String GENERATOR = "generator";
+    public static final String ENCODER_LOCAL = "encoderLocal";
+    public static final String ENCODER_GLOBAL = "encoderGlobal";
+    public static final String DECODER_GLOBAL = "decoderGlobal";
+    public static final String DECODER_LOCAL = "decoderLocal";
 
     public ModelManifest {
         // sorted: model.json comes out the same on every run (Map.of / Map.copyOf order is randomised per JVM);
@@ -66,7 +76,11 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 "tileSize must be a positive multiple of downsamplingFactor " + downsamplingFactor + ", got " + tileSize);
         require(tileHalo >= 0 && tileHalo % downsamplingFactor == 0 && 2 * tileHalo < tileSize,
                 "tileHalo must be a multiple of " + downsamplingFactor + " below half the tile size, got " + tileHalo);
-        require(files.containsKey("encoder") && files.containsKey("decoder"), "files must name an encoder and a decoder, got " + files.keySet());
+        require(files.containsKey(ENCODER) && files.containsKey(DECODER), "files must name an encoder and a decoder, got " + files.keySet());
+        require(files.containsKey(ENCODER_LOCAL) == files.containsKey(ENCODER_GLOBAL),
+                "files must name both " + ENCODER_LOCAL + " and " + ENCODER_GLOBAL + " or neither, got " + files.keySet());
+        require(files.containsKey(DECODER_GLOBAL) == files.containsKey(DECODER_LOCAL),
+                "files must name both " + DECODER_GLOBAL + " and " + DECODER_LOCAL + " or neither, got " + files.keySet());
         for (Map.Entry<String, String> e : files.entrySet()) {
             String f = e.getValue();
             require(f != null && !f.isBlank() && !f.contains("/") && !f.contains("\\") && !f.startsWith("."),

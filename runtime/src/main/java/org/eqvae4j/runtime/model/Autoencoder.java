@@ -1,11 +1,10 @@
 package org.eqvae4j.runtime.model;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
@@ -15,60 +14,104 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  * Encoder and decoder sessions of one bundle. Images at this API are NCHW float in [0, 1]; the
  * bundle's value range (e.g. [-1, 1] for SD-VAE) is applied here and nowhere else. Latents are raw
  * (unscaled). ORT sessions are thread-safe for {@code run}, so one instance may serve several threads.
+ * Opening checks each file's channel counts against model.json. When the bundle ships the tiling parts
+ * of its encoder or decoder, they are loaded too and offered as {@link #encoderStages()} /
+ * {@link #decoderStages()}.
  */
-public final class Autoencoder implements AutoCloseable {
+public final class Autoencoder implements LatentCodec, AutoCloseable {
+    private static final String LATENT = "latent";
+    private static final String IMAGE = "image";
+
     private final ModelManifest manifest;
-    private final OrtEnvironment env;
+    private final List<OrtSession> sessions;
     private final OrtSession encoder;
     private final OrtSession decoder;
+    private final Stages encoderStages;
+    private final Stages decoderStages;
 
-    private Autoencoder(ModelManifest manifest, OrtEnvironment env, OrtSession encoder, OrtSession decoder) {
+    private Autoencoder(ModelManifest manifest, List<OrtSession> sessions, OrtSession[] parts) {
         this.manifest = manifest;
-        this.env = env;
-        this.encoder = encoder;
-        this.decoder = decoder;
+        this.sessions = List.copyOf(sessions);
+        this.encoder = sessions.get(0);
+        this.decoder = sessions.get(1);
+        this.encoderStages = parts[0] == null ? null
+                : new Stages(f -> OrtSessions.run(parts[1], f, LATENT), x -> OrtSessions.run(parts[0], toModelRange(checkImage(x)), null));
+        this.decoderStages = parts[2] == null ? null
+                : new Stages(z -> OrtSessions.run(parts[2], checkLatent(z), null), f -> fromModelRange(OrtSessions.run(parts[3], f, IMAGE)));
     }
 
     public static Autoencoder open(ModelBundle bundle) throws BundleException {
-        return open(bundle, 0);
+        return open(bundle, RuntimeOptions.DEFAULT);
     }
 
     /** @param threads intra-op threads, 0 for ONNX Runtime's default (all cores) */
     public static Autoencoder open(ModelBundle bundle, int threads) throws BundleException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession enc = null;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                opts.setIntraOpNumThreads(threads);
+        return open(bundle, RuntimeOptions.threads(threads));
+    }
+
+    public static Autoencoder open(ModelBundle bundle, RuntimeOptions options) throws BundleException {
+        ModelManifest m = bundle.manifest();
+        List<OrtSession> opened = new ArrayList<>();
+        try {
+            OrtSession enc = load(bundle, ModelManifest.ENCODER, options, opened);
+            OrtSessions.checkChannels(bundle, ModelManifest.ENCODER, enc, m.imageChannels(), LATENT, m.latentChannels());
+            OrtSession dec = load(bundle, ModelManifest.DECODER, options, opened);
+            OrtSessions.checkChannels(bundle, ModelManifest.DECODER, dec, m.latentChannels(), IMAGE, m.imageChannels());
+            OrtSession[] parts = new OrtSession[4];
+            if (m.files().containsKey(ModelManifest.ENCODER_LOCAL)) {
+                parts[0] = load(bundle, ModelManifest.ENCODER_LOCAL, options, opened);
+                OrtSessions.checkChannels(bundle, ModelManifest.ENCODER_LOCAL, parts[0], m.imageChannels(), null, -1);
+                parts[1] = load(bundle, ModelManifest.ENCODER_GLOBAL, options, opened);
+                OrtSessions.checkChannels(bundle, ModelManifest.ENCODER_GLOBAL, parts[1], -1, LATENT, m.latentChannels());
             }
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            enc = load(env, opts, bundle, "encoder");
-            OrtSession dec = load(env, opts, bundle, "decoder");
-            return new Autoencoder(bundle.manifest(), env, enc, dec);
-        } catch (OrtException e) {
-            throw new BundleException("model bundle " + bundle.root() + ": cannot set up ONNX Runtime: " + e.getMessage(), e);
-        } catch (BundleException e) {
-            closeQuietly(enc);
+            if (m.files().containsKey(ModelManifest.DECODER_GLOBAL)) {
+                parts[2] = load(bundle, ModelManifest.DECODER_GLOBAL, options, opened);
+                OrtSessions.checkChannels(bundle, ModelManifest.DECODER_GLOBAL, parts[2], m.latentChannels(), null, -1);
+                parts[3] = load(bundle, ModelManifest.DECODER_LOCAL, options, opened);
+                OrtSessions.checkChannels(bundle, ModelManifest.DECODER_LOCAL, parts[3], -1, IMAGE, m.imageChannels());
+            }
+            return new Autoencoder(m, opened, parts);
+        } catch (BundleException | RuntimeException e) {
+            opened.forEach(OrtSessions::closeQuietly);
             throw e;
         }
     }
 
-    private static OrtSession load(OrtEnvironment env, OrtSession.SessionOptions opts, ModelBundle bundle, String role)
+    private static OrtSession load(ModelBundle bundle, String role, RuntimeOptions options, List<OrtSession> opened)
             throws BundleException {
-        try {
-            return env.createSession(bundle.file(role).toString(), opts);
-        } catch (OrtException e) {
-            throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
-                    + " is not a loadable ONNX model: " + e.getMessage(), e);
-        }
+        OrtSession s = OrtSessions.create(bundle, role, options);
+        opened.add(s);
+        return s;
     }
 
+    @Override
     public ModelManifest manifest() {
         return manifest;
     }
 
     /** image [N,C,H,W] in [0,1], H and W multiples of the downsampling factor -> raw latent. */
+    @Override
     public FloatTensor encode(FloatTensor image) throws OrtException {
+        return OrtSessions.run(encoder, toModelRange(checkImage(image)), LATENT);
+    }
+
+    /** raw latent [N,Z,h,w] -> image [N,C,f*h,f*w] in [0,1] (not clamped; clamp when writing pixels). */
+    @Override
+    public FloatTensor decode(FloatTensor latent) throws OrtException {
+        return fromModelRange(OrtSessions.run(decoder, checkLatent(latent), IMAGE));
+    }
+
+    @Override
+    public Optional<Stages> encoderStages() {
+        return Optional.ofNullable(encoderStages);
+    }
+
+    @Override
+    public Optional<Stages> decoderStages() {
+        return Optional.ofNullable(decoderStages);
+    }
+
+    private FloatTensor checkImage(FloatTensor image) {
         int f = manifest.downsamplingFactor();
         if (image.channels() != manifest.imageChannels()) {
             throw new IllegalArgumentException("model " + manifest.id() + " takes " + manifest.imageChannels()
@@ -78,11 +121,10 @@ public final class Autoencoder implements AutoCloseable {
             throw new IllegalArgumentException("image size " + image.height() + "x" + image.width()
                     + " must be a positive multiple of the downsampling factor " + f);
         }
-        return run(encoder, toModelRange(image), "latent");
+        return image;
     }
 
-    /** raw latent [N,Z,h,w] -> image [N,C,f*h,f*w] in [0,1] (not clamped; clamp when writing pixels). */
-    public FloatTensor decode(FloatTensor latent) throws OrtException {
+    private FloatTensor checkLatent(FloatTensor latent) {
         if (latent.channels() != manifest.latentChannels()) {
             throw new IllegalArgumentException("model " + manifest.id() + " decodes " + manifest.latentChannels()
                     + "-channel latents, got " + latent.channels() + " channels");
@@ -90,19 +132,7 @@ public final class Autoencoder implements AutoCloseable {
         if (!latent.allFinite()) {
             throw new IllegalArgumentException("latent contains NaN or infinite values");
         }
-        return fromModelRange(run(decoder, latent, "image"));
-    }
-
-    private FloatTensor run(OrtSession session, FloatTensor x, String outputName) throws OrtException {
-        String inputName = session.getInputNames().iterator().next();
-        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
-             OrtSession.Result r = session.run(Map.of(inputName, in), java.util.Set.of(outputName))) {
-            OnnxTensor out = (OnnxTensor) r.get(outputName).orElseThrow();
-            FloatBuffer fb = out.getFloatBuffer();
-            float[] data = new float[fb.remaining()];
-            fb.get(data);
-            return FloatTensor.of(out.getInfo().getShape(), data);
-        }
+        return latent;
     }
 
     private FloatTensor toModelRange(FloatTensor unit) {
@@ -119,17 +149,6 @@ public final class Autoencoder implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(encoder);
-        closeQuietly(decoder);
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (OrtException e) {
-                // closing releases native memory; nothing useful to do on failure
-            }
-        }
+        sessions.forEach(OrtSessions::closeQuietly);
     }
 }

@@ -75,6 +75,17 @@ class AutoencoderTest {
     }
 
     @Test
+    void shippedTilingStagesComposeToTheFullModel() throws Exception {
+        LatentCodec.Stages enc = ae.encoderStages().orElseThrow();
+        LatentCodec.Stages dec = ae.decoderStages().orElseThrow();
+        FloatTensor z = ae.encode(astronaut);
+        assertClose(z, enc.whole().apply(enc.local().apply(astronaut)), 1e-5);
+        assertClose(ae.decode(z), dec.local().apply(dec.whole().apply(z)), 1e-5);
+        FloatTensor features = dec.whole().apply(z);
+        assertArrayEquals(new long[] {1, 64, 8, 8}, features.shape(), "the whole-image stage stays at latent resolution");
+    }
+
+    @Test
     void wrongChannelCountIsRefused() {
         FloatTensor grey = FloatTensor.zeros(1, 1, 64, 64);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ae.encode(grey));
@@ -106,8 +117,10 @@ class AutoencoderTest {
 
     private Path copyOfBundle() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("bundle"));
-        for (String f : List.of("model.json", "encoder.onnx", "decoder.onnx")) {
-            Files.copy(Taef2.bundleDir().resolve(f), dir.resolve(f));
+        try (var files = Files.list(Taef2.bundleDir())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
         }
         return dir;
     }

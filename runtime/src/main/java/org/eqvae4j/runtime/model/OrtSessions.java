@@ -1,0 +1,96 @@
+package org.eqvae4j.runtime.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.Set;
+import org.eqvae4j.runtime.bundle.BundleException;
+import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.tensor.FloatTensor;
+
+/** Loading a bundle file into an ONNX Runtime session, checking it, and running it on one tensor. */
+final class OrtSessions {
+    private OrtSessions() {
+    }
+
+    static OrtEnvironment env() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** A session for the file of {@code role}; the message names the bundle and the file when it cannot load. */
+    static OrtSession create(ModelBundle bundle, String role, RuntimeOptions options) throws BundleException {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            if (options.intraOpThreads() > 0) {
+                opts.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // ExecutionProvider.CPU needs nothing more; another provider is appended to opts here
+            return env().createSession(bundle.file(role).toString(), opts);
+        } catch (OrtException e) {
+            throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
+                    + " is not a loadable ONNX model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the channel axis of the session's first input and of {@code output} against the manifest, so
+     * that a bundle whose files do not match its model.json fails when opened, naming the file.
+     * Unknown (dynamic) sizes pass.
+     */
+    static void checkChannels(ModelBundle bundle, String role, OrtSession s, long inChannels, String output, long outChannels)
+            throws BundleException {
+        try {
+            long in = channels(s.getInputInfo().values().iterator().next());
+            NodeInfo outInfo = output == null ? s.getOutputInfo().values().iterator().next() : s.getOutputInfo().get(output);
+            if (outInfo == null) {
+                throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
+                        + " has no output '" + output + "' (outputs: " + s.getOutputNames() + ")");
+            }
+            long out = channels(outInfo);
+            if (inChannels > 0 && in > 0 && in != inChannels || outChannels > 0 && out > 0 && out != outChannels) {
+                throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
+                        + " maps " + in + " to " + out + " channels, but model.json expects " + (inChannels > 0 ? inChannels : "any")
+                        + " to " + (outChannels > 0 ? outChannels : "any") + " (a file from another model?)");
+            }
+        } catch (OrtException e) {
+            throw new BundleException("model bundle " + bundle.root() + ": cannot inspect " + bundle.file(role).getFileName()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long channels(NodeInfo info) {
+        if (info.getInfo() instanceof TensorInfo t && t.getShape().length == 4) {
+            return t.getShape()[1];
+        }
+        return -1;
+    }
+
+    /** Runs a single-input session and returns {@code output} (its first output when null). */
+    static FloatTensor run(OrtSession session, FloatTensor x, String output) throws OrtException {
+        String inputName = session.getInputNames().iterator().next();
+        String outputName = output == null ? session.getOutputNames().iterator().next() : output;
+        try (OnnxTensor in = OnnxTensor.createTensor(env(), FloatBuffer.wrap(x.data()), x.shape());
+             OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(outputName))) {
+            OnnxTensor out = (OnnxTensor) r.get(outputName).orElseThrow();
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            return FloatTensor.of(out.getInfo().getShape(), data);
+        }
+    }
+
+    static void closeQuietly(OrtSession s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                // closing releases native memory; nothing useful to do on failure
+            }
+        }
+    }
+}
