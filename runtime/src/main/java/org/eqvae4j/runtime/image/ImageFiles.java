@@ -71,7 +71,7 @@ public final class ImageFiles {
         if (x.channels() != 1 && x.channels() != 3) {
             throw new IllegalArgumentException("cannot write a " + x.channels() + "-channel tensor as PNG " + file + " (1 or 3 channels)");
         }
-        ImageWriting.write(x.batch() == 1 ? x : x.sample(0), ImageMetadata.plain8Bit(x.channels()), file);
+        ImageWriting.write(x.batch() == 1 ? x : x.sample(0), ImageMetadata.plain8Bit(x.channels()), file, "png");
     }
 
     /** The one pixel quantisation: clamp to [0,1], scale to 255, round half up. */

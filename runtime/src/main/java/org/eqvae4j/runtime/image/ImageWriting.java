@@ -22,24 +22,31 @@ final class ImageWriting {
 
     static void write(FloatTensor x, ImageMetadata like, Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String container = name.endsWith(".png") ? "png" : name.endsWith(".tif") || name.endsWith(".tiff") ? "tiff" : null;
+        if (container == null) {
+            throw new IllegalArgumentException("cannot write image " + file + ": use a .png, .tif or .tiff name");
+        }
+        write(x, like, file, container);
+    }
+
+    /** @param container "png" or "tiff", whatever the file is called */
+    static void write(FloatTensor x, ImageMetadata like, Path file, String container) throws IOException {
         FloatTensor pixels = like.channels() == 1 && x.channels() == 3 ? ImageFiles.toChannels(x, 1) : x;
         if (pixels.channels() != 1 && pixels.channels() != 3) {
             throw new IllegalArgumentException("cannot write a " + pixels.channels() + "-channel tensor as image " + file + " (1 or 3 channels)");
         }
-        if (name.endsWith(".png")) {
+        if (container.equals("png")) {
             if (pixels.batch() != 1) {
                 throw new IllegalArgumentException("PNG " + file + " holds one page, got " + pixels.batch() + "; write .tif for a stack");
             }
             boolean sixteen = like.bitsPerSample() == 16 && !like.floatingPoint();
             PngFiles.write(sixteen ? image16(pixels, like.scaling()) : image8(pixels, like.scaling()), like.pixelSize(), file);
-        } else if (name.endsWith(".tif") || name.endsWith(".tiff")) {
+        } else {
             TiffFiles.SampleType type = like.floatingPoint() ? TiffFiles.SampleType.FLOAT32
                     : like.bitsPerSample() == 16 ? TiffFiles.SampleType.UINT16
                     : like.bitsPerSample() == 32 ? TiffFiles.SampleType.UINT32 : TiffFiles.SampleType.UINT8;
             IntensityScaling s = like.scaling();
             TiffFiles.write(file, pixels.map(s::toRaw), type, like.pixelSize(), null);
-        } else {
-            throw new IllegalArgumentException("cannot write image " + file + ": use a .png, .tif or .tiff name");
         }
     }
 

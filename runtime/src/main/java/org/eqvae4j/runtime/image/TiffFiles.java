@@ -55,6 +55,9 @@ public final class TiffFiles {
     }
 
     public static Tags readTags(Path file) throws IOException {
+        if (!hasTiffSignature(file)) {
+            throw new IOException("file " + file + " is not a TIFF (no II*/MM* signature)");
+        }
         TiffDirectory d;
         try {
             d = new TiffReader(true).readFirstDirectory(ByteSource.file(file.toFile()), false, FormatCompliance.getDefault())
@@ -64,6 +67,18 @@ public final class TiffFiles {
         }
         String description = stringField(d, TiffTagConstants.TIFF_TAG_IMAGE_DESCRIPTION.tag);
         return new Tags(pixelSize(d, description), description);
+    }
+
+    private static boolean hasTiffSignature(Path file) throws IOException {
+        byte[] head = new byte[4];
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 4) < 4) {
+                return false;
+            }
+        }
+        boolean little = head[0] == 'I' && head[1] == 'I' && head[3] == 0 && (head[2] == 42 || head[2] == 43);
+        boolean big = head[0] == 'M' && head[1] == 'M' && head[2] == 0 && (head[3] == 42 || head[3] == 43);
+        return little || big;
     }
 
     private static PixelSize pixelSize(TiffDirectory d, String description) throws ImagingException {

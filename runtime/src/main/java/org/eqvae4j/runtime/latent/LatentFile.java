@@ -1,0 +1,123 @@
+package org.eqvae4j.runtime.latent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.eqvae4j.runtime.bundle.ModelManifest;
+import org.eqvae4j.runtime.image.ImageData;
+import org.eqvae4j.runtime.image.ImageFiles;
+import org.eqvae4j.runtime.image.IntensityMapping;
+import org.eqvae4j.runtime.image.TiffFiles;
+import org.eqvae4j.runtime.tensor.FloatTensor;
+
+/**
+ * The latent file format: a float32 multi-page TIFF, one page per latent channel (N x C pages of h x w,
+ * channel-major within each image), uncompressed little-endian, with a {@link LatentHeader} as JSON in
+ * the first page's ImageDescription. Fiji opens it as a 32-bit stack; numpy reads it with
+ * {@code tifffile.imread(f).reshape(json.loads(tifffile.TiffFile(f).pages[0].description)["shape"])}.
+ * Chosen over .npy plus a sidecar: one file carries values and provenance, and microscopy tools open it.
+ */
+public final class LatentFile {
+    /** Latent files are named {@code <image name>.latent.tif}. */
+    public static final String SUFFIX = ".latent.tif";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII) // TIFF ASCII fields take 7-bit text
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private LatentFile() {
+    }
+
+    public static void write(Path file, Latent latent) throws IOException {
+        FloatTensor z = latent.values();
+        if (!Arrays.equals(z.shape(), latent.header().shape())) {
+            throw new IllegalArgumentException("latent header shape " + Arrays.toString(latent.header().shape())
+                    + " does not match the values " + Arrays.toString(z.shape()));
+        }
+        FloatTensor pages = new FloatTensor(z.batch() * z.channels(), 1, z.height(), z.width(), z.data());
+        TiffFiles.write(file, pages, TiffFiles.SampleType.FLOAT32, null, JSON.writeValueAsString(latent.header()));
+    }
+
+    /** Reads and checks a latent file: header present, shape matching the pages, every value finite. */
+    public static Latent read(Path file) throws IOException {
+        LatentHeader h = readHeader(file);
+        ImageData pages = ImageFiles.readImage(file, IntensityMapping.LINEAR);
+        long[] s = h.shape();
+        FloatTensor p = pages.pixels();
+        if (!pages.metadata().floatingPoint() || p.channels() != 1 || s == null || s.length != 4
+                || s[0] * s[1] != p.batch() || s[2] != p.height() || s[3] != p.width()) {
+            throw new IOException("latent file " + file + ": header shape " + Arrays.toString(s) + " does not match its "
+                    + p.batch() + " " + (pages.metadata().floatingPoint() ? "float" : pages.metadata().bitsPerSample() + "-bit")
+                    + " pages of " + p.height() + "x" + p.width());
+        }
+        FloatTensor z = new FloatTensor((int) s[0], (int) s[1], (int) s[2], (int) s[3], p.data());
+        if (!z.allFinite()) {
+            throw new IOException("latent file " + file + " holds NaN or infinite values" + firstNonFinite(z)
+                    + "; it cannot be decoded");
+        }
+        return new Latent(z, h);
+    }
+
+    public static LatentHeader readHeader(Path file) throws IOException {
+        String description;
+        try {
+            description = TiffFiles.readTags(file).description();
+        } catch (IOException e) {
+            throw new IOException("latent file " + file + " is not a readable TIFF: " + e.getMessage(), e);
+        }
+        LatentHeader h = null;
+        if (description != null && description.startsWith("{")) {
+            try {
+                h = JSON.readValue(description, LatentHeader.class);
+            } catch (JsonProcessingException e) {
+                throw new IOException("latent file " + file + " has a malformed header: " + e.getOriginalMessage(), e);
+            }
+        }
+        if (h == null || !LatentHeader.FORMAT.equals(h.format())) {
+            throw new IOException("latent file " + file + " has no " + LatentHeader.FORMAT
+                    + " header in its ImageDescription; it was not written by eqvae encode");
+        }
+        if (h.formatVersion() > LatentHeader.VERSION) {
+            throw new IOException("latent file " + file + " has format version " + h.formatVersion() + "; this version reads "
+                    + LatentHeader.VERSION);
+        }
+        return h;
+    }
+
+    /**
+     * Refuses a latent the bundle cannot decode (other channel count, always) or should not (another
+     * bundle id or downsampling factor, unless {@code ignoreBundleId}: the latent spaces may differ).
+     */
+    public static void checkDecodable(LatentHeader h, ModelManifest m, Path file, boolean ignoreBundleId) {
+        long channels = h.shape()[1];
+        if (channels != m.latentChannels()) {
+            throw new IllegalArgumentException("latent file " + file + " has " + channels + " channels (bundle '" + h.bundleId()
+                    + "') but bundle '" + m.id() + "' decodes " + m.latentChannels() + "-channel latents");
+        }
+        if (!ignoreBundleId && (!m.id().equals(h.bundleId()) || m.downsamplingFactor() != h.downsamplingFactor())) {
+            throw new IllegalArgumentException("latent file " + file + " was encoded by bundle '" + h.bundleId() + "' (x"
+                    + h.downsamplingFactor() + "), not by '" + m.id() + "' (x" + m.downsamplingFactor()
+                    + "); another model's latent space decodes to garbage unless the two share it"
+                    + " (--ignore-bundle-id decodes anyway)");
+        }
+    }
+
+    private static String firstNonFinite(FloatTensor z) {
+        float[] d = z.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                int plane = z.height() * z.width();
+                int nc = i / plane;
+                return " (first at image " + nc / z.channels() + ", channel " + nc % z.channels() + ", y " + (i % plane) / z.width()
+                        + ", x " + i % z.width() + ")";
+            }
+        }
+        return "";
+    }
+}
