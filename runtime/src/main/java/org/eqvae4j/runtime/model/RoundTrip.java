@@ -21,7 +21,7 @@ public final class RoundTrip {
     private RoundTrip() {
     }
 
-    public static Result run(Autoencoder model, FloatTensor image, LatentTransform tau) throws OrtException {
+    public static Result run(LatentCodec model, FloatTensor image, LatentTransform tau) throws OrtException {
         int f = model.manifest().downsamplingFactor();
         FloatTensor x = cropToMultiple(ImageFiles.toChannels(image, model.manifest().imageChannels()), f);
         FloatTensor z = model.encode(x);

@@ -108,18 +108,18 @@ class RoundTripBatchTest {
         assertArrayEquals(new int[] {64, 64}, pngSize(out.resolve("b.recon.png"))); // 70x66 centre-cropped
         assertArrayEquals(new int[] {64, 64}, pngSize(out.resolve("sub/c.recon.png")));
         assertEquals(List.of("a.recon.png", "b.recon.png", "sub/c.recon.png", "summary.csv"), List.copyOf(snapshot(out).keySet()));
-        assertEquals(3, ImageFiles.read(out.resolve("sub/c.recon.png")).channels(), "grey input goes through the RGB model");
+        assertEquals(1, ImageFiles.read(out.resolve("sub/c.recon.png")).channels(), "grey input goes through the RGB model and comes back grey");
 
         List<String> csv = Files.readAllLines(out.resolve("summary.csv"), StandardCharsets.UTF_8);
         assertEquals(5, csv.size(), String.join("\n", csv));
-        assertEquals("file,height,width,psnr_db,transformed_psnr_db,error", csv.get(0));
-        assertTrue(csv.get(1).startsWith("a.png,64,64,"), csv.get(1));
+        assertEquals("file,status,height,width,psnr_db,transformed_psnr_db,error", csv.get(0));
+        assertTrue(csv.get(1).startsWith("a.png,done,64,64,"), csv.get(1));
         assertTrue(csv.get(1).endsWith(",NaN,"), csv.get(1));
-        assertEquals(String.format(java.util.Locale.ROOT, "%.3f", items.get(0).psnr()), csv.get(1).split(",")[3]);
-        assertTrue(csv.get(2).startsWith("b.png,64,64,"), csv.get(2));
-        assertTrue(csv.get(3).startsWith("corrupt.png,0,0,NaN,NaN,"), csv.get(3));
+        assertEquals(String.format(java.util.Locale.ROOT, "%.3f", items.get(0).psnr()), csv.get(1).split(",")[4]);
+        assertTrue(csv.get(2).startsWith("b.png,done,64,64,"), csv.get(2));
+        assertTrue(csv.get(3).startsWith("corrupt.png,failed,,,,,"), csv.get(3));
         assertTrue(csv.get(3).contains("corrupt or truncated"), csv.get(3));
-        assertTrue(csv.get(4).startsWith("sub/c.png,64,64,"), csv.get(4));
+        assertTrue(csv.get(4).startsWith("sub/c.png,done,64,64,"), csv.get(4));
 
         assertUnchanged(before, input);
     }
@@ -138,7 +138,7 @@ class RoundTripBatchTest {
         assertArrayEquals(new int[] {32, 32}, pngSize(out.resolve("a.tau.png")));
         assertArrayEquals(new int[] {32, 32}, pngSize(out.resolve("a.tau-decoded.png")));
         String row = Files.readAllLines(out.resolve("summary.csv")).get(1);
-        assertEquals(String.format(java.util.Locale.ROOT, "a.png,64,64,%.3f,%.3f,", a.psnr(), a.transformedPsnr()), row);
+        assertEquals(String.format(java.util.Locale.ROOT, "a.png,done,64,64,%.3f,%.3f,", a.psnr(), a.transformedPsnr()), row);
         assertUnchanged(before, input);
     }
 

@@ -1,0 +1,77 @@
+package org.eqvae4j.runtime.batch;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.eqvae4j.runtime.image.ImageFiles;
+import org.eqvae4j.runtime.image.ImageMetadata;
+import org.eqvae4j.runtime.latent.Latent;
+import org.eqvae4j.runtime.latent.LatentFile;
+import org.eqvae4j.runtime.latent.LatentHeader;
+import org.eqvae4j.runtime.model.LatentCodec;
+import org.eqvae4j.runtime.tensor.FloatTensor;
+
+/**
+ * Latent file to image: {@code <name>.latent.tif} becomes {@code <name>.png}, or {@code <name>.tif} when
+ * the encoded image was a TIFF, float or a stack; written like that image (grey stays grey, intensities
+ * back in its units, its bit depth and pixel size). A latent from another bundle is refused unless
+ * {@code ignoreBundleId}; one with another channel count always.
+ */
+public final class DecodeOperation implements BatchOperation<DecodeOperation.Result> {
+    public record Result(int pages, int height, int width) {
+    }
+
+    private final LatentCodec codec;
+    private final boolean ignoreBundleId;
+
+    public DecodeOperation(LatentCodec codec, boolean ignoreBundleId) {
+        this.codec = codec;
+        this.ignoreBundleId = ignoreBundleId;
+    }
+
+    /** Decodes one latent file into the image file {@code output} (.png or .tif). */
+    public Result decodeFile(Path input, Path output) throws Exception {
+        Latent latent = LatentFile.read(input);
+        LatentFile.checkDecodable(latent.header(), codec.manifest(), input, ignoreBundleId);
+        FloatTensor image = codec.decode(latent.values());
+        ImageFiles.write(image, like(latent.header()).withPages(image.batch()), output);
+        return new Result(image.batch(), image.height(), image.width());
+    }
+
+    private ImageMetadata like(LatentHeader h) {
+        return h.source() != null ? h.source() : ImageMetadata.plain8Bit(codec.manifest().imageChannels());
+    }
+
+    @Override
+    public boolean accepts(Path file) {
+        return file.getFileName().toString().endsWith(LatentFile.SUFFIX);
+    }
+
+    @Override
+    public String inputKind() {
+        return "latent files (*" + LatentFile.SUFFIX + ")";
+    }
+
+    /** Reads the latent's header to learn whether the image was a TIFF. */
+    @Override
+    public List<Path> outputs(Path input, Path base) throws IOException {
+        String name = base.getFileName().toString().replaceFirst("\\.latent$", "");
+        return List.of(base.resolveSibling(name + "." + like(LatentFile.readHeader(input)).outputExtension()));
+    }
+
+    @Override
+    public Result process(Path input, Path base) throws Exception {
+        return decodeFile(input, outputs(input, base).get(0));
+    }
+
+    @Override
+    public List<String> columns() {
+        return List.of("pages", "height", "width");
+    }
+
+    @Override
+    public List<String> values(Result r) {
+        return r == null ? List.of("", "", "")
+                : List.of(Integer.toString(r.pages()), Integer.toString(r.height()), Integer.toString(r.width()));
+    }
+}

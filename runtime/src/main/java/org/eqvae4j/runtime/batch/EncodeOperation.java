@@ -1,0 +1,75 @@
+package org.eqvae4j.runtime.batch;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.eqvae4j.runtime.image.ImageData;
+import org.eqvae4j.runtime.image.ImageFiles;
+import org.eqvae4j.runtime.image.ImageFolder;
+import org.eqvae4j.runtime.image.IntensityMapping;
+import org.eqvae4j.runtime.latent.Latent;
+import org.eqvae4j.runtime.latent.LatentFile;
+import org.eqvae4j.runtime.latent.LatentHeader;
+import org.eqvae4j.runtime.model.LatentCodec;
+import org.eqvae4j.runtime.model.RoundTrip;
+import org.eqvae4j.runtime.tensor.FloatTensor;
+
+/**
+ * Image file to latent file ({@code <name>.latent.tif}): every page of a stack, grey repeated to RGB for
+ * 3-channel models, centre-cropped to a multiple of the downsampling factor, intensity-mapped as asked;
+ * the image's metadata goes into the latent's header so that decoding gives an image like this one.
+ */
+public final class EncodeOperation implements BatchOperation<EncodeOperation.Result> {
+    /** @param latentShape [N, C, h, w] as written */
+    public record Result(int pages, int height, int width, String latentShape) {
+    }
+
+    private final LatentCodec codec;
+    private final IntensityMapping mapping;
+
+    public EncodeOperation(LatentCodec codec, IntensityMapping mapping) {
+        this.codec = codec;
+        this.mapping = mapping;
+    }
+
+    /** Encodes one file into {@code output}. */
+    public Result encodeFile(Path input, Path output) throws Exception {
+        ImageData img = ImageFiles.readImage(input, mapping);
+        int f = codec.manifest().downsamplingFactor();
+        FloatTensor x = RoundTrip.cropToMultiple(ImageFiles.toChannels(img.pixels(), codec.manifest().imageChannels()), f);
+        FloatTensor z = codec.encode(x);
+        LatentFile.write(output, new Latent(z, LatentHeader.of(codec.manifest(), z.shape(), input.getFileName().toString(),
+                img.metadata())));
+        return new Result(x.batch(), x.height(), x.width(), z.batch() + "x" + z.channels() + "x" + z.height() + "x" + z.width());
+    }
+
+    @Override
+    public boolean accepts(Path file) {
+        return ImageFolder.isImageName(file) && !file.getFileName().toString().endsWith(LatentFile.SUFFIX);
+    }
+
+    @Override
+    public String inputKind() {
+        return "images (" + String.join(", ", ImageFolder.EXTENSIONS) + ")";
+    }
+
+    @Override
+    public List<Path> outputs(Path input, Path base) {
+        return List.of(base.resolveSibling(base.getFileName() + LatentFile.SUFFIX));
+    }
+
+    @Override
+    public Result process(Path input, Path base) throws Exception {
+        return encodeFile(input, outputs(input, base).get(0));
+    }
+
+    @Override
+    public List<String> columns() {
+        return List.of("pages", "height", "width", "latent_shape");
+    }
+
+    @Override
+    public List<String> values(Result r) {
+        return r == null ? List.of("", "", "", "")
+                : List.of(Integer.toString(r.pages()), Integer.toString(r.height()), Integer.toString(r.width()), r.latentShape());
+    }
+}
