@@ -23,7 +23,9 @@ final class InfoCommand implements Callable<Integer> {
                 m.imageChannels(), m.latentChannels(), m.downsamplingFactor());
         System.out.printf("values        [%s, %s], latent scale %s, shift %s%n", m.valueRange()[0], m.valueRange()[1],
                 m.latentScale(), m.latentShift());
-        System.out.printf("tiling        %d px tiles, %d px halo%n", m.tileSize(), m.tileHalo());
+        System.out.printf("tiling        %d px tiles, %d px halo; whole-image stages split out: %s%n", m.tileSize(), m.tileHalo(),
+                bundle.has(ModelManifest.DECODER_GLOBAL) || bundle.has(ModelManifest.ENCODER_GLOBAL) ? "yes" : "no");
+        System.out.printf("generator     %s%n", bundle.has(ModelManifest.GENERATOR) ? m.files().get(ModelManifest.GENERATOR) : "none (sample needs one)");
         System.out.printf("files         %s%n", m.files());
         System.out.printf("license       %s%n", m.license());
         m.provenance().forEach((k, v) -> System.out.printf("provenance    %s: %s%n", k, v));

@@ -30,9 +30,12 @@ public final class TiledAutoencoder implements LatentCodec {
 
     private final LatentCodec model;
     private final int f;
+    private final int tileSize;
+    private final int tileHalo;
     private final int windowLatent;
     private final int overlapLatent;
     private final long maxUntiledPixels;
+    private final ProgressListener progress;
 
     /** The bundle's tile size and halo, tiling images above {@link #DEFAULT_MAX_UNTILED_PIXELS}. */
     public TiledAutoencoder(LatentCodec model) {
@@ -45,12 +48,19 @@ public final class TiledAutoencoder implements LatentCodec {
      * @param maxUntiledPixels images with at most this many pixels are not tiled (0: tile whenever it splits)
      */
     public TiledAutoencoder(LatentCodec model, int tileSize, int tileHalo, long maxUntiledPixels) {
+        this(model, tileSize, tileHalo, maxUntiledPixels, ProgressListener.NONE);
+    }
+
+    private TiledAutoencoder(LatentCodec model, int tileSize, int tileHalo, long maxUntiledPixels, ProgressListener progress) {
         this.model = model;
+        this.progress = progress;
         this.f = model.manifest().downsamplingFactor();
         if (tileSize <= 0 || tileSize % f != 0 || tileHalo < 0 || tileHalo % f != 0 || 2 * tileHalo >= tileSize) {
             throw new IllegalArgumentException("tile size " + tileSize + " and halo " + tileHalo + " must be multiples of the"
                     + " downsampling factor " + f + ", with the halo below half the tile size");
         }
+        this.tileSize = tileSize;
+        this.tileHalo = tileHalo;
         this.windowLatent = (tileSize + 2 * tileHalo) / f;
         this.overlapLatent = 2 * tileHalo / f;
         this.maxUntiledPixels = maxUntiledPixels;
@@ -61,14 +71,19 @@ public final class TiledAutoencoder implements LatentCodec {
         return model.manifest();
     }
 
+    /** The same tiling, reporting tiles to {@code listener} from {@link #encode} and {@link #decode}. */
+    public TiledAutoencoder withProgress(ProgressListener listener) {
+        return new TiledAutoencoder(model, tileSize, tileHalo, maxUntiledPixels, listener);
+    }
+
     @Override
     public FloatTensor encode(FloatTensor image) throws OrtException {
-        return encode(image, ProgressListener.NONE);
+        return encode(image, progress);
     }
 
     @Override
     public FloatTensor decode(FloatTensor latent) throws OrtException {
-        return decode(latent, ProgressListener.NONE);
+        return decode(latent, progress);
     }
 
     /** Image sides must be multiples of the downsampling factor, as for the untiled model. */
