@@ -35,7 +35,6 @@ import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.model.Taef2;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,15 +51,9 @@ class ReliabilityCorpusTest {
 
     @BeforeAll
     static void open() throws Exception {
-        ae = Taef2.open();
+        ae = Taef2.shared();
     }
 
-    @AfterAll
-    static void close() {
-        if (ae != null) {
-            ae.close();
-        }
-    }
 
     private static byte[] encoded(String format, BufferedImage img) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();

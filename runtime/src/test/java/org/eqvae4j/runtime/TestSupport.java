@@ -1,11 +1,16 @@
 package org.eqvae4j.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /** Shared helpers for the runtime tests. */
@@ -22,6 +27,25 @@ public final class TestSupport {
             }
         }
         throw new IllegalStateException("no repository root (folder with the eqvae launcher) above " + p);
+    }
+
+    /** Every file below {@code dir} by relative path, with its bytes. */
+    public static Map<String, byte[]> snapshot(Path dir) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return m;
+    }
+
+    /** The same files with the same bytes. */
+    public static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet(), "files");
+        for (String k : expected.keySet()) {
+            assertArrayEquals(expected.get(k), actual.get(k), k);
+        }
     }
 
     public static FloatTensor random(long seed, int n, int c, int h, int w) {

@@ -12,11 +12,8 @@ import java.util.List;
  */
 public interface BatchOperation<R> {
 
-    /** Whether a file of the walk is an input of this operation (before the user's glob). */
-    boolean accepts(Path file);
-
-    /** What the inputs are, for "no ... found in" messages, e.g. "images (png, jpg, ...)". */
-    String inputKind();
+    /** Which files of the walk are inputs (before the user's glob). */
+    BatchInput inputs();
 
     /**
      * The files processing {@code input} writes. {@code base} is where the input's results go: its

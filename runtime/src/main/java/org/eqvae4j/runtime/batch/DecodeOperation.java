@@ -43,13 +43,8 @@ public final class DecodeOperation implements BatchOperation<DecodeOperation.Res
     }
 
     @Override
-    public boolean accepts(Path file) {
-        return file.getFileName().toString().endsWith(LatentFile.SUFFIX);
-    }
-
-    @Override
-    public String inputKind() {
-        return "latent files (*" + LatentFile.SUFFIX + ")";
+    public BatchInput inputs() {
+        return BatchInput.LATENTS;
     }
 
     /** Reads the latent's header to learn whether the image was a TIFF. */

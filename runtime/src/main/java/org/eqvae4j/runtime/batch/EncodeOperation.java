@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
-import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.latent.Latent;
 import org.eqvae4j.runtime.latent.LatentFile;
@@ -43,13 +42,8 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
     }
 
     @Override
-    public boolean accepts(Path file) {
-        return ImageFolder.isImageName(file) && !file.getFileName().toString().endsWith(LatentFile.SUFFIX);
-    }
-
-    @Override
-    public String inputKind() {
-        return "images (" + String.join(", ", ImageFolder.EXTENSIONS) + ")";
+    public BatchInput inputs() {
+        return BatchInput.IMAGES;
     }
 
     @Override

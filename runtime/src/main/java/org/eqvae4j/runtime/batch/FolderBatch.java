@@ -72,7 +72,7 @@ public final class FolderBatch {
         Path root = Files.isDirectory(in) ? in : in.getParent();
         List<Path> files = list(in, root, op, options.glob());
         if (files.isEmpty()) {
-            throw new IOException("no " + op.inputKind() + (options.glob() == null ? "" : " matching " + options.glob())
+            throw new IOException("no " + op.inputs().description() + (options.glob() == null ? "" : " matching " + options.glob())
                     + " found in " + input);
         }
         Map<Path, Integer> stems = new HashMap<>();
@@ -120,7 +120,7 @@ public final class FolderBatch {
         }
         PathMatcher m = glob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + glob);
         try (Stream<Path> s = Files.walk(in)) {
-            return s.filter(Files::isRegularFile).filter(op::accepts)
+            return s.filter(Files::isRegularFile).filter(op.inputs()::accepts)
                     .filter(f -> m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName()))
                     .sorted().toList();
         }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
-import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.model.LatentCodec;
@@ -36,13 +35,8 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
     }
 
     @Override
-    public boolean accepts(Path file) {
-        return ImageFolder.isImageName(file) && !file.getFileName().toString().endsWith(".latent.tif");
-    }
-
-    @Override
-    public String inputKind() {
-        return "images (" + String.join(", ", ImageFolder.EXTENSIONS) + ")";
+    public BatchInput inputs() {
+        return BatchInput.IMAGES;
     }
 
     @Override

@@ -32,13 +32,8 @@ public final class TransformOperation implements BatchOperation<TransformOperati
     }
 
     @Override
-    public boolean accepts(Path file) {
-        return file.getFileName().toString().endsWith(LatentFile.SUFFIX);
-    }
-
-    @Override
-    public String inputKind() {
-        return "latent files (*" + LatentFile.SUFFIX + ")";
+    public BatchInput inputs() {
+        return BatchInput.LATENTS;
     }
 
     @Override

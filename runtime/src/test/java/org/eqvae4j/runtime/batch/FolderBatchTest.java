@@ -14,9 +14,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.eqvae4j.runtime.image.ImageData;
+import org.eqvae4j.runtime.TestSupport;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.image.PixelSize;
@@ -27,7 +26,6 @@ import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.model.Taef2;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,16 +42,10 @@ class FolderBatchTest {
 
     @BeforeAll
     static void open() throws Exception {
-        ae = Taef2.open();
+        ae = Taef2.shared();
         codec = new TiledAutoencoder(ae);
     }
 
-    @AfterAll
-    static void close() {
-        if (ae != null) {
-            ae.close();
-        }
-    }
 
     /** rgb.png 64x64, sub/grey.png 48x40, sub/deeper/stack.tif (2 pages of 16-bit grey, 0.5 micron pixels), broken.tif. */
     @BeforeEach
@@ -68,30 +60,13 @@ class FolderBatchTest {
         Files.write(input.resolve("broken.tif"), Arrays.copyOf(Files.readAllBytes(input.resolve("sub/deeper/stack.tif")), 300));
     }
 
-    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
-        Map<String, byte[]> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        return m;
-    }
-
-    private static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
-        assertEquals(expected.keySet(), actual.keySet());
-        for (String k : expected.keySet()) {
-            assertArrayEquals(expected.get(k), actual.get(k), k);
-        }
-    }
-
     private static <R> List<FolderBatch.Status> statuses(List<FolderBatch.Item<R>> items) {
         return items.stream().map(FolderBatch.Item::status).toList();
     }
 
     @Test
     void encodeTransformDecodeMirrorTheTreeAndKeepTheImagesKind() throws Exception {
-        Map<String, byte[]> before = snapshot(input);
+        Map<String, byte[]> before = TestSupport.snapshot(input);
         Path latents = tmp.resolve("latents");
         var enc = FolderBatch.run(input, latents, new EncodeOperation(codec, IntensityMapping.PERCENTILE), FolderBatch.Options.DEFAULT,
                 ProgressListener.NONE);
@@ -114,7 +89,7 @@ class FolderBatchTest {
         Path images = tmp.resolve("decoded");
         var dec = FolderBatch.run(transformed, images, new DecodeOperation(codec, false), FolderBatch.Options.DEFAULT, ProgressListener.NONE);
         assertTrue(dec.stream().noneMatch(FolderBatch.Item::failed), dec.toString());
-        assertEquals(List.of("rgb.png", "sub/deeper/stack.tif", "sub/grey.png", "summary.csv"), List.copyOf(snapshot(images).keySet()));
+        assertEquals(List.of("rgb.png", "sub/deeper/stack.tif", "sub/grey.png", "summary.csv"), List.copyOf(TestSupport.snapshot(images).keySet()));
         ImageData out = ImageFiles.readImage(images.resolve("sub/deeper/stack.tif"), IntensityMapping.LINEAR);
         assertArrayEquals(new long[] {2, 1, 64, 96}, out.pixels().shape(), "2 pages, grey, twice the size");
         assertEquals(16, out.metadata().bitsPerSample());
@@ -126,7 +101,7 @@ class FolderBatchTest {
         assertTrue(mean > 1000 && mean < 5000, "intensities back in the input's units: mean " + mean);
         assertEquals(1, ImageFiles.read(images.resolve("sub/grey.png")).channels());
         assertEquals(3, ImageFiles.read(images.resolve("rgb.png")).channels());
-        assertSameFiles(before, snapshot(input));
+        TestSupport.assertSameFiles(before, TestSupport.snapshot(input));
     }
 
     @Test
@@ -158,11 +133,11 @@ class FolderBatchTest {
         var one = FolderBatch.run(input, tmp.resolve("one"), op, new FolderBatch.Options(1, null, false), ProgressListener.NONE);
         var two = FolderBatch.run(input, tmp.resolve("two"), op, new FolderBatch.Options(2, null, false), ProgressListener.NONE);
         assertEquals(statuses(one), statuses(two));
-        assertSameFiles(snapshot(tmp.resolve("one")), snapshot(tmp.resolve("two")));
+        TestSupport.assertSameFiles(TestSupport.snapshot(tmp.resolve("one")), TestSupport.snapshot(tmp.resolve("two")));
         var decOne = FolderBatch.run(tmp.resolve("one"), tmp.resolve("d1"), new DecodeOperation(codec, false), new FolderBatch.Options(1, null, false), ProgressListener.NONE);
         var decTwo = FolderBatch.run(tmp.resolve("one"), tmp.resolve("d2"), new DecodeOperation(codec, false), new FolderBatch.Options(2, null, false), ProgressListener.NONE);
         assertEquals(statuses(decOne), statuses(decTwo));
-        assertSameFiles(snapshot(tmp.resolve("d1")), snapshot(tmp.resolve("d2")));
+        TestSupport.assertSameFiles(TestSupport.snapshot(tmp.resolve("d1")), TestSupport.snapshot(tmp.resolve("d2")));
     }
 
     @Test

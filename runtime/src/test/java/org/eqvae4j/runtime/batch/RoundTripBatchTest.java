@@ -14,14 +14,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.eqvae4j.runtime.TestSupport;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.model.Taef2;
 import org.eqvae4j.runtime.transform.LatentTransform;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,15 +34,9 @@ class RoundTripBatchTest {
 
     @BeforeAll
     static void open() throws Exception {
-        ae = Taef2.open();
+        ae = Taef2.shared();
     }
 
-    @AfterAll
-    static void close() {
-        if (ae != null) {
-            ae.close();
-        }
-    }
 
     /** input/a.png 64x64 RGB, b.png 70x66 RGB, corrupt.png (truncated), sub/c.png 64x64 grey, notes.txt. */
     @BeforeEach
@@ -57,22 +49,8 @@ class RoundTripBatchTest {
         Files.writeString(input.resolve("notes.txt"), "not an image");
     }
 
-    private static Map<String, byte[]> snapshot(Path dir) throws IOException {
-        Map<String, byte[]> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        return m;
-    }
-
     private static void assertUnchanged(Map<String, byte[]> before, Path dir) throws IOException {
-        Map<String, byte[]> after = snapshot(dir);
-        assertEquals(before.keySet(), after.keySet(), "no files added to or removed from the input");
-        for (String k : before.keySet()) {
-            assertArrayEquals(before.get(k), after.get(k), k + " unchanged");
-        }
+        TestSupport.assertSameFiles(before, TestSupport.snapshot(dir));
     }
 
     private static int[] pngSize(Path p) throws IOException {
@@ -82,7 +60,7 @@ class RoundTripBatchTest {
 
     @Test
     void processesTheTreeReportsTheCorruptFileAndGoesOn() throws Exception {
-        Map<String, byte[]> before = snapshot(input);
+        Map<String, byte[]> before = TestSupport.snapshot(input);
         Path out = tmp.resolve("out");
         List<String> progress = new ArrayList<>();
         List<RoundTripBatch.Item> items = RoundTripBatch.run(ae, input, out, null,
@@ -107,7 +85,7 @@ class RoundTripBatchTest {
         assertArrayEquals(new int[] {64, 64}, pngSize(out.resolve("a.recon.png")));
         assertArrayEquals(new int[] {64, 64}, pngSize(out.resolve("b.recon.png"))); // 70x66 centre-cropped
         assertArrayEquals(new int[] {64, 64}, pngSize(out.resolve("sub/c.recon.png")));
-        assertEquals(List.of("a.recon.png", "b.recon.png", "sub/c.recon.png", "summary.csv"), List.copyOf(snapshot(out).keySet()));
+        assertEquals(List.of("a.recon.png", "b.recon.png", "sub/c.recon.png", "summary.csv"), List.copyOf(TestSupport.snapshot(out).keySet()));
         assertEquals(1, ImageFiles.read(out.resolve("sub/c.recon.png")).channels(), "grey input goes through the RGB model and comes back grey");
 
         List<String> csv = Files.readAllLines(out.resolve("summary.csv"), StandardCharsets.UTF_8);
@@ -126,7 +104,7 @@ class RoundTripBatchTest {
 
     @Test
     void withATransformWritesTheTransformedPairs() throws Exception {
-        Map<String, byte[]> before = snapshot(input);
+        Map<String, byte[]> before = TestSupport.snapshot(input);
         Path out = tmp.resolve("out-eq");
         List<RoundTripBatch.Item> items = RoundTripBatch.run(ae, input.resolve("a.png"), out,
                 LatentTransform.scaleThenRotate(0.5, 1), ProgressListener.NONE);
@@ -134,7 +112,7 @@ class RoundTripBatchTest {
         RoundTripBatch.Item a = items.get(0);
         assertFalse(a.failed(), a.error());
         assertTrue(a.transformedPsnr() > 5 && a.transformedPsnr() < a.psnr(), a.transformedPsnr() + " vs " + a.psnr());
-        assertEquals(List.of("a.recon.png", "a.tau-decoded.png", "a.tau.png", "summary.csv"), List.copyOf(snapshot(out).keySet()));
+        assertEquals(List.of("a.recon.png", "a.tau-decoded.png", "a.tau.png", "summary.csv"), List.copyOf(TestSupport.snapshot(out).keySet()));
         assertArrayEquals(new int[] {32, 32}, pngSize(out.resolve("a.tau.png")));
         assertArrayEquals(new int[] {32, 32}, pngSize(out.resolve("a.tau-decoded.png")));
         String row = Files.readAllLines(out.resolve("summary.csv")).get(1);
@@ -144,7 +122,7 @@ class RoundTripBatchTest {
 
     @Test
     void outputInsideTheInputIsRefused() throws Exception {
-        Map<String, byte[]> before = snapshot(input);
+        Map<String, byte[]> before = TestSupport.snapshot(input);
         for (Path out : List.of(input.resolve("results"), input, input.resolve("sub/../sub/x"))) {
             IOException e = assertThrows(IOException.class,
                     () -> RoundTripBatch.run(ae, input, out, null, ProgressListener.NONE), out.toString());
@@ -166,7 +144,7 @@ class RoundTripBatchTest {
         assertEquals(3, items.size());
         assertTrue(items.stream().noneMatch(RoundTripBatch.Item::failed));
         assertEquals(List.of("summary.csv", "x.bmp.recon.png", "x.png.recon.png", "y.recon.png"),
-                List.copyOf(snapshot(out).keySet()));
+                List.copyOf(TestSupport.snapshot(out).keySet()));
     }
 
     @Test

@@ -22,6 +22,21 @@ public final class Taef2 {
         return Autoencoder.open(ModelBundle.open(bundleDir()), 2);
     }
 
+    private static Autoencoder shared;
+
+    /**
+     * One instance for every test class of the run (ORT sessions are thread-safe and loading six of them
+     * costs about a second); closed when the JVM exits. Tests must not close it.
+     */
+    public static synchronized Autoencoder shared() throws IOException {
+        if (shared == null) {
+            shared = open();
+            Autoencoder s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+        }
+        return shared;
+    }
+
     /** A crop of a committed photo (test-images/photos), as [1,C,h,w] in [0,1]. */
     public static FloatTensor photoCrop(String name, int y, int x, int h, int w) throws IOException {
         FloatTensor img = ImageFiles.read(TestSupport.repoRoot().resolve("test-images/photos").resolve(name));

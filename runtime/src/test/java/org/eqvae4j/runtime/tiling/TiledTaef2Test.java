@@ -9,7 +9,6 @@ import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.model.Taef2;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +49,7 @@ class TiledTaef2Test {
 
     @BeforeAll
     static void run() throws Exception {
-        ae = Taef2.open();
+        ae = Taef2.shared();
         tiled = new TiledAutoencoder(ae, 256, 32, 0);
         image = astronaut1024();
         zTiled = tiled.encode(image);
@@ -58,12 +57,6 @@ class TiledTaef2Test {
         decodedTiled = tiled.decode(zTiled);
     }
 
-    @AfterAll
-    static void close() {
-        if (ae != null) {
-            ae.close();
-        }
-    }
 
     @Test
     void mirroredInputIsTheRealPhoto() {
