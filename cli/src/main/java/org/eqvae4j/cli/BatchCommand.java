@@ -18,9 +18,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "batch", mixinStandardHelpOptions = true,
-        description = {"Run one operation over a folder tree into an output folder that mirrors it, with summary.csv.",
-                "Inputs are never written. A re-run skips files whose outputs exist, are not empty and are not older",
-                "than the input (--redo to process all). Failing files are reported and the rest go on."})
+        description = {"Run roundtrip, encode, decode or transform over a folder tree.",
+                "Results go into an output folder that mirrors the tree, with summary.csv.",
+                "Inputs are never written. A re-run skips files whose outputs exist, are not",
+                "empty and are not older than the input (--redo processes all). Failing files",
+                "are reported and the rest go on; exit code 1 when any failed."})
 final class BatchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

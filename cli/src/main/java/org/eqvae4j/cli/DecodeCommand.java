@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = {"Decode a latent file (written by encode or transform) into an image like the encoded one:",
-                "grey stays grey, 16-bit intensities come back in their units, pixel size kept. A latent from",
+        description = {"Decode a latent file into an image like the one encoded.",
+                "Grey stays grey, 16-bit intensities come back in their units, the pixel size is kept. A latent from",
                 "another bundle is refused (its latent space differs) unless --ignore-bundle-id."})
 final class DecodeCommand implements Callable<Integer> {
     @Mixin

@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "encode", mixinStandardHelpOptions = true,
-        description = {"Encode an image (every page of a TIFF stack) into a latent file: float32 TIFF, one page per",
-                "latent channel, the bundle id, shape and the image's metadata in its description (see README).",
-                "Folders: eqvae batch --op encode."})
+        description = {"Encode an image into a latent file (float32 TIFF, see README).",
+                "Every page of a TIFF stack is encoded; the latent records the bundle id, its shape and the image's",
+                "metadata (bit depth, intensity scaling, pixel size). Folders: eqvae batch --op encode."})
 final class EncodeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

@@ -12,8 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Draw latents from the bundle's generator and decode them to PNGs (sample-000.png, ...).",
-                "Needs a bundle with a trained generator (model.json file role \"generator\")."})
+        description = {"Draw latents from the bundle's generator and decode them to PNGs.",
+                "Writes sample-000.png, ...; needs a bundle with a trained generator (model.json file role \"generator\")."})
 final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

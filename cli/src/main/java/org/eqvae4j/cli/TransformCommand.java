@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "transform", mixinStandardHelpOptions = true,
-        description = {"Apply a latent transform to a latent file (no model needed); the result records the",
-                "transform and the pixel size its decoded image will have."})
+        description = {"Apply a latent transform to a latent file (no model needed).",
+                "The result records the transform and the pixel size its decoded image will have."})
 final class TransformCommand implements Callable<Integer> {
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "Latent file (*.latent.tif).")
     Path input;

@@ -13,6 +13,7 @@ package org.eqvae4j.runtime.image;
  * @param pixelSize     physical pixel size, or null when the file has none
  * @param scaling       how raw samples were mapped to [0, 1]
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record ImageMetadata(String format, int channels, int bitsPerSample, boolean floatingPoint, int pages,
                             PixelSize pixelSize, IntensityScaling scaling) {
 
