@@ -2,6 +2,8 @@ package org.eqvae4j.export.arch;
 
 import java.util.Map;
 import org.eqvae4j.export.graph.Graph;
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.runtime.bundle.LatentKind;
 
@@ -13,6 +15,10 @@ public interface AutoencoderArchitecture {
 
     /** Encoder and decoder built from one weight source. */
     record Graphs(Graph encoder, Graph decoder) {
+    }
+
+    /** What the encoder body yields: the latent (the posterior mean for KL) and, for KL, its log-variance. */
+    record Encoded(Value latent, Value logvar) {
     }
 
     String name();
@@ -43,6 +49,15 @@ public interface AutoencoderArchitecture {
      * {@link Weights#finish()} reports every unused or missing tensor of the file at once.
      */
     Graphs build(Weights weights);
+
+    /**
+     * The encoder body inside a larger graph (training): parameters get unique names there (e.g. the
+     * TAESD family prefixes "encoder."), looked up in {@code weights} by their state-dict names.
+     */
+    Encoded encode(GraphBuilder b, Weights weights, Value image);
+
+    /** The decoder body inside a larger graph; see {@link #encode}. */
+    Value decode(GraphBuilder b, Weights weights, Value latent);
 
     /**
      * Renames a state dict from another layout (e.g. diffusers) into this architecture's names; the

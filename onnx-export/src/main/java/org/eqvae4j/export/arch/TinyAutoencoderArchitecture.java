@@ -1,5 +1,7 @@
 package org.eqvae4j.export.arch;
 
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.runtime.bundle.LatentKind;
 
 /**
@@ -40,6 +42,16 @@ public record TinyAutoencoderArchitecture(String name, String description, TinyA
     @Override
     public double[] valueRange() {
         return new double[] {0, 1};
+    }
+
+    @Override
+    public Encoded encode(GraphBuilder b, Weights weights, Value image) {
+        return new Encoded(TinyAutoencoder.encode(new Layers(b, weights.withPrefix(ENCODER_PREFIX), ENCODER_PREFIX), config, image), null);
+    }
+
+    @Override
+    public Value decode(GraphBuilder b, Weights weights, Value latent) {
+        return TinyAutoencoder.decode(new Layers(b, weights.withPrefix(DECODER_PREFIX), DECODER_PREFIX), config, latent);
     }
 
     @Override
