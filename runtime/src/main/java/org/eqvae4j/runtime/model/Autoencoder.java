@@ -10,6 +10,7 @@ import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.tensor.ValueRange;
 
 /**
  * Encoder and decoder sessions of one bundle. Images at this API are NCHW float in [0, 1]; the
@@ -78,7 +79,7 @@ public final class Autoencoder implements AutoCloseable {
             throw new IllegalArgumentException("image size " + image.height() + "x" + image.width()
                     + " must be a positive multiple of the downsampling factor " + f);
         }
-        return run(encoder, toModelRange(image), "latent");
+        return run(encoder, ValueRange.toModel(image, manifest.valueRange()), "latent");
     }
 
     /** raw latent [N,Z,h,w] -> image [N,C,f*h,f*w] in [0,1] (not clamped; clamp when writing pixels). */
@@ -90,7 +91,7 @@ public final class Autoencoder implements AutoCloseable {
         if (!latent.allFinite()) {
             throw new IllegalArgumentException("latent contains NaN or infinite values");
         }
-        return fromModelRange(run(decoder, latent, "image"));
+        return ValueRange.fromModel(run(decoder, latent, "image"), manifest.valueRange());
     }
 
     private FloatTensor run(OrtSession session, FloatTensor x, String outputName) throws OrtException {
@@ -103,18 +104,6 @@ public final class Autoencoder implements AutoCloseable {
             fb.get(data);
             return FloatTensor.of(out.getInfo().getShape(), data);
         }
-    }
-
-    private FloatTensor toModelRange(FloatTensor unit) {
-        double lo = manifest.valueRange()[0];
-        double hi = manifest.valueRange()[1];
-        return lo == 0 && hi == 1 ? unit : unit.map(v -> lo + v * (hi - lo));
-    }
-
-    private FloatTensor fromModelRange(FloatTensor model) {
-        double lo = manifest.valueRange()[0];
-        double hi = manifest.valueRange()[1];
-        return lo == 0 && hi == 1 ? model : model.map(v -> (v - lo) / (hi - lo));
     }
 
     @Override
