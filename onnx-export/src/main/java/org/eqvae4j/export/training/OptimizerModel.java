@@ -12,7 +12,9 @@ import org.eqvae4j.export.onnx.proto.Onnx;
  * inputs in exactly this order: {@code learning_rate} (float [1]), {@code step} (int64 [1]), then the
  * sequences {@code params}, {@code gradients}, {@code first_order_moments} and, for AdamW,
  * {@code second_order_moments}. The graph's single output is the "updated" flag, which ONNX Runtime 1.28
- * reads as bool (int64, as older generators declared it, is rejected). SGD takes the same inputs as
+ * reads as bool [1] (int64, as older generators declared it, is rejected). SGDOptimizerV2's schema
+ * infers a scalar flag but its kernel returns [1], so ONNX Runtime warns once when it loads an SGD model,
+ * harmlessly; declaring a scalar would move the warning to every step. SGD takes the same inputs as
  * ONNX Runtime's checks demand but uses only the learning rate, parameters and gradients.
  *
  * <p>Sequences cannot be expressed in the graph IR (its values are tensors), so this class writes
