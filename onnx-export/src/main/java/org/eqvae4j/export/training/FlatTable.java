@@ -31,10 +31,6 @@ final class FlatTable extends Table {
         return new FlatTable(buffer, checkedPosition(buffer, buffer.position() + buffer.getInt(buffer.position()), 4));
     }
 
-    boolean has(int slot) {
-        return fieldOffset(slot) != 0;
-    }
-
     int getInt(int slot, int fallback) {
         int o = fieldOffset(slot);
         return o == 0 ? fallback : bb.getInt(bb_pos + o);
@@ -80,21 +76,6 @@ final class FlatTable extends Table {
             tables.add(new FlatTable(bb, checkedPosition(bb, __indirect(start + 4 * i), 4)));
         }
         return tables;
-    }
-
-    /** The strings of a vector field, or null when the field is absent. */
-    List<String> strings(int slot) {
-        int o = fieldOffset(slot);
-        if (o == 0) {
-            return null;
-        }
-        int start = vectorStart(o, 4);
-        int length = __vector_len(o);
-        List<String> strings = new ArrayList<>(length);
-        for (int i = 0; i < length; i++) {
-            strings.add(stringAt(__indirect(start + 4 * i)));
-        }
-        return strings;
     }
 
     /** A [int64] field, or null when absent. */

@@ -167,7 +167,7 @@ final class TrainingModel {
     }
 
     /** Initializers that are not parameters: they stay initializers of the exported models. */
-    static Map<String, Tensor> constants(Graph g) {
+    private static Map<String, Tensor> constants(Graph g) {
         Map<String, Tensor> constants = new LinkedHashMap<>(g.initializers());
         constants.keySet().removeAll(g.parameterNames());
         return constants;
@@ -177,7 +177,7 @@ final class TrainingModel {
         return new Value(t.name(), t.dtype(), Shape.of(t.dims()));
     }
 
-    static String preview(List<String> names) {
+    private static String preview(List<String> names) {
         return names.size() <= 8 ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 8)) + ", ... (" + names.size() + " in all)";
     }
