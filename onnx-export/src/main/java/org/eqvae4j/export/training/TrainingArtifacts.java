@@ -23,7 +23,8 @@ import org.eqvae4j.runtime.io.AtomicFiles;
  *
  * @param gradientGraph       forward + loss with the parameters as initializers; the loss is the first
  *                            output, and each trainable parameter {@code P} has an output
- *                            {@link #gradientName(String) P_grad} (what reverse-mode autodiff produces)
+ *                            {@link #gradientName(String) P_grad}: what
+ *                            {@link org.eqvae4j.export.autodiff.Autodiff#gradients} produces
  * @param evalGraph           forward + loss for evaluation, parameters as initializers; it may have fewer
  *                            user inputs (e.g. no target) and more outputs (e.g. the reconstruction, which
  *                            {@code exportModelForInference} can keep)

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Node;
@@ -30,7 +31,8 @@ import org.eqvae4j.export.graph.Value;
 final class TrainingModel {
     static final String LAZY_RESET_GRAD = "lazy_reset_grad";
     static final String MICROSOFT_DOMAIN = "com.microsoft";
-    static final String GRADIENT_SUFFIX = "_grad";
+    /** Autodiff names its gradient outputs this way, and ONNX Runtime recognises them by it. */
+    static final String GRADIENT_SUFFIX = Autodiff.GRAD_SUFFIX;
 
     private TrainingModel() {
     }
