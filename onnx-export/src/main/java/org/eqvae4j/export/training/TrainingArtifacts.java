@@ -4,18 +4,15 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.onnx.OnnxWriter;
 import org.eqvae4j.export.onnx.proto.Onnx;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.io.AtomicFolders;
 
 /**
  * The four files ONNX Runtime's on-device training API loads: training, eval and optimizer model plus the
@@ -90,29 +87,17 @@ public record TrainingArtifacts(Graph gradientGraph, Graph evalGraph, List<Strin
      * does not appear.
      */
     public void writeTo(Path folder) throws IOException {
-        Path target = folder.toAbsolutePath().normalize();
-        if (Files.exists(target) && !isEmptyDirectory(target)) {
-            throw new IOException("cannot write training artifacts to " + target
+        if (Files.exists(folder) && !isEmptyDirectory(folder)) {
+            throw new IOException("cannot write training artifacts to " + folder.toAbsolutePath()
                     + ": it exists and is not an empty folder (artifacts are never written over)");
         }
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging");
-        try {
+        AtomicFolders.write(folder, staging -> {
             OnnxWriter.write(trainingModel(), staging.resolve(TRAINING_MODEL));
             OnnxWriter.write(evalModel(), staging.resolve(EVAL_MODEL));
             Onnx.ModelProto optimizerModel = optimizerModel();
             AtomicFiles.write(staging.resolve(OPTIMIZER_MODEL), optimizerModel::writeTo);
             CheckpointFile.write(initialCheckpoint(), staging.resolve(CHECKPOINT));
-            if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                // temp folders are created private; artifacts are shared like any other output
-                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-            Files.deleteIfExists(target);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteRecursively(staging);
-        }
+        });
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -121,17 +106,6 @@ public record TrainingArtifacts(Graph gradientGraph, Graph evalGraph, List<Strin
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             return !entries.iterator().hasNext();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
