@@ -60,6 +60,20 @@ public interface AutoencoderArchitecture {
     Value decode(GraphBuilder b, Weights weights, Value latent);
 
     /**
+     * The weights of built (or exported and read back) graphs as a state dict in this architecture's
+     * naming, the inverse of {@link #build}: fine-tuning starts from a bundle's ONNX files this way.
+     */
+    default Map<String, Tensor> stateDict(Graph encoder, Graph decoder) {
+        Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
+        for (Graph g : java.util.List.of(encoder, decoder)) {
+            for (String p : g.parameterNames()) {
+                sd.put(p, g.initializers().get(p));
+            }
+        }
+        return sd;
+    }
+
+    /**
      * Renames a state dict from another layout (e.g. diffusers) into this architecture's names; the
      * default accepts the names as they are.
      */

@@ -1,6 +1,9 @@
 package org.eqvae4j.export.arch;
 
+import java.util.Map;
+import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.runtime.bundle.LatentKind;
 
@@ -52,6 +55,14 @@ public record TinyAutoencoderArchitecture(String name, String description, TinyA
     @Override
     public Value decode(GraphBuilder b, Weights weights, Value latent) {
         return TinyAutoencoder.decode(new Layers(b, weights.withPrefix(DECODER_PREFIX), DECODER_PREFIX), config, latent);
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict(Graph encoder, Graph decoder) {
+        Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
+        encoder.parameterNames().forEach(p -> sd.put(ENCODER_PREFIX + p, encoder.initializers().get(p).renamed(ENCODER_PREFIX + p)));
+        decoder.parameterNames().forEach(p -> sd.put(DECODER_PREFIX + p, decoder.initializers().get(p).renamed(DECODER_PREFIX + p)));
+        return sd;
     }
 
     @Override
