@@ -31,6 +31,11 @@ public final class Autodiff {
         return new Autodiff(GradientRules.standard());
     }
 
+    /** Gradients for ONNX Runtime training sessions (fused kernels; see {@link GradientRules#onnxRuntimeTraining()}). */
+    public static Autodiff forOnnxRuntimeTraining() {
+        return new Autodiff(GradientRules.onnxRuntimeTraining());
+    }
+
     /**
      * @param lossName name of a graph output holding one float (shape [] or [1])
      * @param wrt      parameter or input names to differentiate with respect to, in output order

@@ -35,7 +35,7 @@ public record ModelTrainingSetup(String output, LossKind loss, List<Pattern> tra
             throw new IllegalArgumentException("no trainable parameters: the patterns select none of the model's "
                     + withLoss.parameterNames().size() + " parameters");
         }
-        Graph grads = Autodiff.standard().gradients(withLoss, Losses.LOSS, params);
+        Graph grads = Autodiff.forOnnxRuntimeTraining().gradients(withLoss, Losses.LOSS, params);
         return new TrainingArtifacts(grads, withLoss, params, optimizer);
     }
 }

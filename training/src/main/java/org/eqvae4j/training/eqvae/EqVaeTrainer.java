@@ -141,7 +141,7 @@ public final class EqVaeTrainer {
         w.finish();
         List<String> params = new ArrayList<>(objective.parameterNames());
         params.sort(null);
-        Graph withGrads = Autodiff.standard().gradients(objective, EqVaeObjective.LOSS, params);
+        Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, EqVaeObjective.LOSS, params);
         new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.eqVaeAdam()).writeTo(folder);
     }
 
