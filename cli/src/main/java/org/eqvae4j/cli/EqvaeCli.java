@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code eqvae} command line: one entry point, one subcommand per task. */
 @Command(name = "eqvae", mixinStandardHelpOptions = true, versionProvider = EqvaeCli.Version.class,
         description = "Equivariance-regularised latent spaces (EQ-VAE) on ONNX Runtime.",
-        subcommands = {DemoCommand.class, ExportCommand.class, RoundTripCommand.class, InfoCommand.class, MetricsCommand.class, TrainCommand.class, ArtifactsCommand.class, BenchTrainCommand.class,
+        subcommands = {DemoCommand.class, ExportCommand.class, RoundTripCommand.class, InfoCommand.class, MetricsCommand.class, TrainCommand.class, ArtifactsCommand.class, BenchTrainCommand.class, ReportCommand.class, ResultsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
 public final class EqvaeCli implements Runnable {

@@ -1,17 +1,12 @@
 package org.eqvae4j.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
-import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.training.ExecutionProvider;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
-import org.eqvae4j.training.report.TrainingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,17 +90,8 @@ final class TrainCommand implements Callable<Integer> {
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
-            try (Autoencoder base = Autoencoder.open(ModelBundle.open(model), threads);
-                 Autoencoder tuned = Autoencoder.open(trained, threads)) {
-                List<FloatTensor> images = MetricsCommand.prepare(eval, tuned.manifest().imageChannels(), evalSize);
-                AutoencoderEvaluation.Report before = AutoencoderEvaluation.evaluate(base, images, new ProgressBar(System.err));
-                AutoencoderEvaluation.Report after = AutoencoderEvaluation.evaluate(tuned, images, new ProgressBar(System.err));
-                MetricsCommand.print(base.manifest().id(), before);
-                MetricsCommand.print(tuned.manifest().id(), after);
-                trained = trained.withMetrics(after.asMap());
-                Path report = TrainingReport.write(run.resolve("report"), run.resolve(EqVaeTrainer.METRICS), base, tuned, images, before, after);
-                System.out.println("report: " + report);
-            }
+            System.out.println("report: " + ReportCommand.write(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
+                    run.resolve("report"), evalSize, threads, true));
         }
         System.out.println("trained bundle: " + trained.root());
         return 0;
