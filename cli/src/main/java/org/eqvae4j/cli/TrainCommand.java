@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.ExecutionProvider;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"EQ-VAE fine-tuning of an autoencoder bundle on ONNX Runtime's training API.",
                 "Resumes when the run folder already holds a checkpoint; writes metrics.csv, checkpoints and",
-                "finally <run>/bundle with its measured metrics in model.json."})
+                "finally <run>/bundle with its measured metrics in model.json. Options can also come from a file:",
+                "eqvae train @run.args (one option per line, picocli's @-file syntax)."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE", description = "Bundle to fine-tune.")
     Path model;
@@ -66,6 +68,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kl", defaultValue = "1e-6", description = "KL weight for KL autoencoders (default ${DEFAULT-VALUE}).")
     float kl;
 
+    @Option(names = "--perceptual", defaultValue = "0", description = "Perceptual loss weight (default ${DEFAULT-VALUE}); needs --perceptual-net.")
+    float perceptual;
+
+    @Option(names = "--perceptual-net", paramLabel = "FILE", description = "Frozen ONNX feature network (one image input, feature outputs) for the perceptual loss.")
+    Path perceptualNet;
+
+    @Option(names = "--explicit-eq", defaultValue = "0", description = "Weight of the explicit latent loss ||tau(E(x)) - E(tau(x))||^2 (ablation; collapses the latent as the main objective) (default ${DEFAULT-VALUE}).")
+    float explicitEq;
+
+    @Option(names = "--interp", defaultValue = "bilinear", description = "Resampling in tau: bilinear (reference code) or bicubic (paper text) (default ${DEFAULT-VALUE}).")
+    String interp;
+
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
@@ -81,11 +95,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-size", defaultValue = "256", description = "Evaluation image size (default ${DEFAULT-VALUE}).")
     int evalSize;
 
+    private static Interpolation interpolation(String s) {
+        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "bilinear" -> Interpolation.BILINEAR;
+            case "bicubic" -> Interpolation.BICUBIC;
+            default -> throw new IllegalArgumentException("--interp must be bilinear or bicubic, got '" + s + "'");
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         String baseId = ModelBundle.open(model).manifest().id();
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, seed, pEq, pLowRes,
-                !uniformScale, anisotropic, new EqVaeLoss(l1, l2, kl), checkpointEvery, threads,
+                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, threads,
                 cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU, evalSize, id == null ? "eq-" + baseId : id);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));

@@ -28,11 +28,24 @@ public final class EqVaeObjective {
     public static final String LOSS = "loss";
     public static final String REC_LOSS = "rec_loss";
     public static final String KL_LOSS = "kl_loss";
+    public static final String PERCEPTUAL_LOSS = "perceptual_loss";
+    public static final String EXPLICIT_LOSS = "explicit_equivariance_loss";
 
     private EqVaeObjective() {
     }
 
     public static Graph build(AutoencoderArchitecture arch, Weights weights, EqVaeLoss cfg) {
+        return build(arch, weights, cfg, null);
+    }
+
+    /**
+     * @param featureNet frozen feature network for the perceptual term (one image input in the model's
+     *                   value range, any number of float feature outputs), or null
+     */
+    public static Graph build(AutoencoderArchitecture arch, Weights weights, EqVaeLoss cfg, Graph featureNet) {
+        if (cfg.perceptual() > 0 && featureNet == null) {
+            throw new IllegalArgumentException("a perceptual weight needs a feature network");
+        }
         GraphBuilder b = new GraphBuilder("eqvae_objective");
         int c = arch.imageChannels();
         int zc = arch.latentChannels();
@@ -70,6 +83,24 @@ public final class EqVaeObjective {
             }
         }
         Value loss = rec;
+        Value perceptual = null;
+        if (cfg.perceptual() > 0) {
+            try (var s = b.scope("perceptual_loss")) {
+                perceptual = perceptual(b, featureNet, xHat, target);
+                loss = loss == null ? weighted(b, perceptual, cfg.perceptual()) : b.add(loss, weighted(b, perceptual, cfg.perceptual()));
+            }
+        }
+        Value explicit = null;
+        if (cfg.explicitEquivariance() > 0) {
+            try (var s = b.scope("explicit_equivariance_loss")) {
+                // compare tau(E(x)) with E(tau(x)) on deterministic latents (posterior means), sharing the encoder's weights
+                Value tauMean = enc.logvar() == null ? zt : b.matmul(b.matmul(left, b.op("Where", transpose, b.transpose(enc.latent(), 0, 1, 3, 2), enc.latent())), right);
+                Value encodedTarget = arch.encode(b, weights, target).latent();
+                Value d = b.sub(tauMean, encodedTarget);
+                explicit = b.reduceMean(b.mul(d, d), false, 0, 1, 2, 3);
+                loss = loss == null ? weighted(b, explicit, cfg.explicitEquivariance()) : b.add(loss, weighted(b, explicit, cfg.explicitEquivariance()));
+            }
+        }
         Value kl = null;
         if (enc.logvar() != null) {
             try (var s = b.scope("kl_loss")) {
@@ -77,15 +108,40 @@ public final class EqVaeObjective {
                 Value lv = enc.logvar();
                 Value terms = b.sub(b.sub(b.add(b.mul(mean, mean), b.exp(lv)), b.scalar(1f)), lv);
                 kl = b.reduceMean(b.mul(b.reduceSum(terms, false, 1, 2, 3), b.scalar(0.5f)), false, 0);
-                loss = b.add(rec, weighted(b, kl, cfg.kl()));
+                loss = loss == null ? weighted(b, kl, cfg.kl()) : b.add(loss, weighted(b, kl, cfg.kl()));
             }
         }
         b.output(loss, LOSS);
-        b.output(rec, REC_LOSS);
+        if (rec != null) {
+            b.output(rec, REC_LOSS);
+        }
+        if (perceptual != null) {
+            b.output(perceptual, PERCEPTUAL_LOSS);
+        }
+        if (explicit != null) {
+            b.output(explicit, EXPLICIT_LOSS);
+        }
         if (kl != null) {
             b.output(kl, KL_LOSS);
         }
         return b.build();
+    }
+
+    /** Sum over the network's outputs of mean squared feature differences; the network's weights are constants. */
+    private static Value perceptual(GraphBuilder b, Graph net, Value xHat, Value target) {
+        if (net.inputs().size() != 1) {
+            throw new IllegalArgumentException("the perceptual feature network must have exactly one input, '" + net.name() + "' has " + net.inputs().size());
+        }
+        String input = net.inputs().get(0).name();
+        java.util.Map<String, Value> a = b.inline(net, java.util.Map.of(input, xHat), "perceptual.");
+        java.util.Map<String, Value> t = b.inline(net, java.util.Map.of(input, target), "perceptual.");
+        Value sum = null;
+        for (String out : a.keySet()) {
+            Value d = b.sub(a.get(out), t.get(out));
+            Value term = b.reduceMean(b.mul(d, d), false);
+            sum = sum == null ? term : b.add(sum, term);
+        }
+        return sum;
     }
 
     private static Value weighted(GraphBuilder b, Value v, float w) {

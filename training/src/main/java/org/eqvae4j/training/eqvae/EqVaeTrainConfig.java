@@ -2,6 +2,7 @@ package org.eqvae4j.training.eqvae;
 
 import java.nio.file.Path;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
+import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.ExecutionProvider;
 
 /**
@@ -21,7 +22,9 @@ import org.eqvae4j.training.ExecutionProvider;
  * @param pLowResolution   probability, on the plain branch, of downscaling the input first (0.25)
  * @param scaleGrid        s from {k/32 : k = 8..31} (reference code) instead of U(0.25, 1) (paper text)
  * @param anisotropic      independent scale per axis (ablation)
- * @param loss             reconstruction and KL weights
+ * @param interpolation    resampling of latents and images in tau (bilinear in the reference code; bicubic in the paper text)
+ * @param loss             weights of the objective's terms
+ * @param perceptualNet    frozen ONNX feature network for the perceptual term, or null
  * @param checkpointEvery  optimizer steps between checkpoints
  * @param threads          ONNX Runtime threads (0 = default)
  * @param provider         CPU or CUDA
@@ -30,7 +33,7 @@ import org.eqvae4j.training.ExecutionProvider;
  */
 public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
                                long steps, float learningRate, long seed, double pEquivariance, double pLowResolution,
-                               boolean scaleGrid, boolean anisotropic, EqVaeLoss loss, int checkpointEvery, int threads,
+                               boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet, int checkpointEvery, int threads,
                                ExecutionProvider provider, int evalSize, String outputId) {
 
     public EqVaeTrainConfig {
@@ -43,6 +46,8 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
         require(pLowResolution >= 0 && pLowResolution <= 1, "pLowResolution must be in [0, 1], got " + pLowResolution);
         require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
         require(evalSize >= 16, "evalSize must be >= 16, got " + evalSize);
+        require(interpolation != Interpolation.AREA, "interpolation must be bilinear, bicubic or nearest");
+        require(loss.perceptual() == 0 || perceptualNet != null, "a perceptual weight needs --perceptual-net");
     }
 
     private static void require(boolean ok, String message) {
@@ -53,6 +58,6 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
 
     public StepInputs.Recipe recipe() {
         return new StepInputs.Recipe(pEquivariance, pLowResolution,
-                new TauSampler(scaleGrid, anisotropic, org.eqvae4j.runtime.transform.Interpolation.BILINEAR));
+                new TauSampler(scaleGrid, anisotropic, interpolation));
     }
 }

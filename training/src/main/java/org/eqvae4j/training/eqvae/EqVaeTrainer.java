@@ -137,7 +137,8 @@ public final class EqVaeTrainer {
         Graph dec = OnnxReader.read(base.file("decoder"));
         Map<String, Tensor> weights = arch.stateDict(enc, dec);
         Weights w = Weights.loaded(weights, base.root().toString());
-        Graph objective = EqVaeObjective.build(arch, w, cfg.loss());
+        Graph featureNet = cfg.perceptualNet() == null ? null : OnnxReader.read(cfg.perceptualNet());
+        Graph objective = EqVaeObjective.build(arch, w, cfg.loss(), featureNet);
         w.finish();
         List<String> params = new ArrayList<>(objective.parameterNames());
         params.sort(null);
