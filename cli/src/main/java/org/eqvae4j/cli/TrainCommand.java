@@ -44,6 +44,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-4", description = "Learning rate, Adam betas (0.5, 0.9) (default ${DEFAULT-VALUE}).")
     float lr;
 
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear learning-rate warm-up steps (default ${DEFAULT-VALUE}).")
+    int warmupSteps;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -106,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String baseId = ModelBundle.open(model).manifest().id();
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, seed, pEq, pLowRes,
+        EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
                 !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, threads,
                 cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU, evalSize, id == null ? "eq-" + baseId : id);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));

@@ -17,6 +17,8 @@ import org.eqvae4j.training.ExecutionProvider;
  * @param accumulate       micro-batches per optimizer step
  * @param steps            optimizer steps in total
  * @param learningRate     AdamW learning rate (betas 0.5, 0.9)
+ * @param warmupSteps      linear learning-rate warm-up: Adam's first steps move every weight by about
+ *                         the learning rate, a shock to a pretrained model that warm-up avoids (0: none)
  * @param seed             data, transform and noise seed
  * @param pEquivariance    probability of the equivariance branch (0.5)
  * @param pLowResolution   probability, on the plain branch, of downscaling the input first (0.25)
@@ -32,7 +34,7 @@ import org.eqvae4j.training.ExecutionProvider;
  * @param outputId         id of the exported bundle
  */
 public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
-                               long steps, float learningRate, long seed, double pEquivariance, double pLowResolution,
+                               long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
                                boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet, int checkpointEvery, int threads,
                                ExecutionProvider provider, int evalSize, String outputId) {
 
@@ -41,6 +43,7 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
         require(batch >= 1, "batch must be >= 1, got " + batch);
         require(accumulate >= 1, "accumulate must be >= 1, got " + accumulate);
         require(steps >= 1, "steps must be >= 1, got " + steps);
+        require(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps);
         require(learningRate > 0 && Float.isFinite(learningRate), "learningRate must be positive, got " + learningRate);
         require(pEquivariance >= 0 && pEquivariance <= 1, "pEquivariance must be in [0, 1], got " + pEquivariance);
         require(pLowResolution >= 0 && pLowResolution <= 1, "pLowResolution must be in [0, 1], got " + pLowResolution);
@@ -54,6 +57,11 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** The learning rate for optimizer step {@code step} (0-based). */
+    public float learningRateAt(long step) {
+        return warmupSteps == 0 ? learningRate : learningRate * (float) Math.min(1.0, (step + 1.0) / warmupSteps);
     }
 
     public StepInputs.Recipe recipe() {

@@ -98,11 +98,14 @@ public final class EqVaeTrainer {
                  return StepInputs.make(crops.batch(cfg.batch(), i), f, cfg.recipe(), noiseChannels, m.valueRange(), rnd);
              }, startStep * micro, 4)) {
             if (startStep == 0) {
-                session.setLearningRate(cfg.learningRate());
+                session.setLearningRate(cfg.learningRateAt(0));
             }
             long lastGood = startStep;
             for (long step = startStep; step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
+                if (cfg.warmupSteps() > 0 && step <= cfg.warmupSteps()) {
+                    session.setLearningRate(cfg.learningRateAt(step));
+                }
                 double loss = 0;
                 int eqCount = 0;
                 for (int k = 0; k < micro; k++) {

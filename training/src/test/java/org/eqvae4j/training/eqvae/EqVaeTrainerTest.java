@@ -29,7 +29,7 @@ class EqVaeTrainerTest {
 
     private static EqVaeTrainConfig config(long steps, float lr, int checkpointEvery) {
         return new EqVaeTrainConfig(ROOT.resolve("models/taef2"), ROOT.resolve("test-images/photos"), null, 32, 2, 1,
-                steps, lr, 7, 0.5, 0.25, true, false, org.eqvae4j.runtime.transform.Interpolation.BILINEAR,
+                steps, lr, 0, 7, 0.5, 0.25, true, false, org.eqvae4j.runtime.transform.Interpolation.BILINEAR,
                 new EqVaeLoss(1f, 0f, 0f), null, checkpointEvery, 1,
                 ExecutionProvider.CPU, 256, "eq-test");
     }
