@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "eqvae", mixinStandardHelpOptions = true, versionProvider = EqvaeCli.Version.class,
         description = "Equivariance-regularised latent spaces (EQ-VAE) on ONNX Runtime.",
         subcommands = {DemoCommand.class, ExportCommand.class, EncodeCommand.class, DecodeCommand.class, TransformCommand.class,
-                RoundTripCommand.class, SampleCommand.class, BatchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+                RoundTripCommand.class, SampleCommand.class, BatchCommand.class, InfoCommand.class, MetricsCommand.class,
+                TrainCommand.class, ArtifactsCommand.class, BenchTrainCommand.class, ReportCommand.class, ResultsCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
 public final class EqvaeCli implements Runnable {
     public static final int SOME_FAILED = 1;

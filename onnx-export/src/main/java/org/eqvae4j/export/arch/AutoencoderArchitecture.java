@@ -2,6 +2,8 @@ package org.eqvae4j.export.arch;
 
 import java.util.Map;
 import org.eqvae4j.export.graph.Graph;
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.runtime.bundle.LatentKind;
 
@@ -13,6 +15,10 @@ public interface AutoencoderArchitecture {
 
     /** Encoder and decoder built from one weight source. */
     record Graphs(Graph encoder, Graph decoder) {
+    }
+
+    /** What the encoder body yields: the latent (the posterior mean for KL) and, for KL, its log-variance. */
+    record Encoded(Value latent, Value logvar) {
     }
 
     String name();
@@ -43,6 +49,29 @@ public interface AutoencoderArchitecture {
      * {@link Weights#finish()} reports every unused or missing tensor of the file at once.
      */
     Graphs build(Weights weights);
+
+    /**
+     * The encoder body inside a larger graph (training): parameters get unique names there (e.g. the
+     * TAESD family prefixes "encoder."), looked up in {@code weights} by their state-dict names.
+     */
+    Encoded encode(GraphBuilder b, Weights weights, Value image);
+
+    /** The decoder body inside a larger graph; see {@link #encode}. */
+    Value decode(GraphBuilder b, Weights weights, Value latent);
+
+    /**
+     * The weights of built (or exported and read back) graphs as a state dict in this architecture's
+     * naming, the inverse of {@link #build}: fine-tuning starts from a bundle's ONNX files this way.
+     */
+    default Map<String, Tensor> stateDict(Graph encoder, Graph decoder) {
+        Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
+        for (Graph g : java.util.List.of(encoder, decoder)) {
+            for (String p : g.parameterNames()) {
+                sd.put(p, g.initializers().get(p));
+            }
+        }
+        return sd;
+    }
 
     /**
      * Renames a state dict from another layout (e.g. diffusers) into this architecture's names; the

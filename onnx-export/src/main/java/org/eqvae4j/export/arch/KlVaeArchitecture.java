@@ -3,7 +3,9 @@ package org.eqvae4j.export.arch;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eqvae4j.export.graph.GraphBuilder;
 import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.runtime.bundle.LatentKind;
 
 /**
@@ -70,6 +72,17 @@ public record KlVaeArchitecture(String name, String description, KlVaeConfig con
     @Override
     public double[] valueRange() {
         return new double[] {config.valueRange().min(), config.valueRange().max()};
+    }
+
+    @Override
+    public Encoded encode(GraphBuilder b, Weights weights, Value image) {
+        KlAutoencoder.Posterior p = KlAutoencoder.encode(new Layers(b, weights), config, image);
+        return new Encoded(p.mean(), p.logvar());
+    }
+
+    @Override
+    public Value decode(GraphBuilder b, Weights weights, Value latent) {
+        return KlAutoencoder.decode(new Layers(b, weights), config, latent);
     }
 
     @Override

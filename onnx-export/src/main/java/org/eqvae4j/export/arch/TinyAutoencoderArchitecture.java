@@ -1,5 +1,10 @@
 package org.eqvae4j.export.arch;
 
+import java.util.Map;
+import org.eqvae4j.export.graph.Graph;
+import org.eqvae4j.export.graph.GraphBuilder;
+import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.runtime.bundle.LatentKind;
 
 /**
@@ -40,6 +45,24 @@ public record TinyAutoencoderArchitecture(String name, String description, TinyA
     @Override
     public double[] valueRange() {
         return new double[] {0, 1};
+    }
+
+    @Override
+    public Encoded encode(GraphBuilder b, Weights weights, Value image) {
+        return new Encoded(TinyAutoencoder.encode(new Layers(b, weights.withPrefix(ENCODER_PREFIX), ENCODER_PREFIX), config, image), null);
+    }
+
+    @Override
+    public Value decode(GraphBuilder b, Weights weights, Value latent) {
+        return TinyAutoencoder.decode(new Layers(b, weights.withPrefix(DECODER_PREFIX), DECODER_PREFIX), config, latent);
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict(Graph encoder, Graph decoder) {
+        Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
+        encoder.parameterNames().forEach(p -> sd.put(ENCODER_PREFIX + p, encoder.initializers().get(p).renamed(ENCODER_PREFIX + p)));
+        decoder.parameterNames().forEach(p -> sd.put(DECODER_PREFIX + p, decoder.initializers().get(p).renamed(DECODER_PREFIX + p)));
+        return sd;
     }
 
     @Override

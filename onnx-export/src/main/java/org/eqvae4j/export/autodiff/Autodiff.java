@@ -31,6 +31,11 @@ public final class Autodiff {
         return new Autodiff(GradientRules.standard());
     }
 
+    /** Gradients for ONNX Runtime training sessions (fused kernels; see {@link GradientRules#onnxRuntimeTraining()}). */
+    public static Autodiff forOnnxRuntimeTraining() {
+        return new Autodiff(GradientRules.onnxRuntimeTraining());
+    }
+
     /**
      * @param lossName name of a graph output holding one float (shape [] or [1])
      * @param wrt      parameter or input names to differentiate with respect to, in output order
@@ -55,6 +60,7 @@ public final class Autodiff {
         }
         List<Node> nodes = new ArrayList<>(b.nodes());
         Set<String> needed = onPath(nodes, new HashSet<>(wrt), lossName);
+        requireRules(nodes, needed, lossName);
         GradientContext ctx = new GradientContext(b, needed);
         ctx.seed(loss, b.constant(Tensor.ofFloats("loss_grad_seed", loss.shape().toArray(), 1f)));
 
@@ -90,6 +96,22 @@ public final class Autodiff {
             b.output(g, w + GRAD_SUFFIX);
         }
         return b.build();
+    }
+
+    /** Names every op on the differentiated path that has no rule, before any gradient is built. */
+    private void requireRules(List<Node> nodes, Set<String> needed, String lossName) {
+        List<String> missing = new ArrayList<>();
+        for (Node n : nodes) {
+            boolean onPath = n.inputs().stream().anyMatch(v -> v != null && needed.contains(v.name()))
+                    && n.outputs().stream().anyMatch(o -> needed.contains(o.name()) || o.name().equals(lossName));
+            if (onPath && (!n.domain().isEmpty() || rules.get(n.opType()) == null)) {
+                missing.add(n.describe());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new UnsupportedOpException("no gradient rule for " + String.join(", ", missing)
+                    + " (ops with rules: " + String.join(", ", rules.opTypes()) + ")");
+        }
     }
 
     /** Float values that depend on some {@code wrt} value and that the loss depends on. */

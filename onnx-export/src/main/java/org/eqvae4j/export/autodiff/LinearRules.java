@@ -21,6 +21,26 @@ final class LinearRules {
         r.put("Conv", LinearRules::conv);
     }
 
+    static void registerFusedConv(GradientRules r) {
+        r.put("Conv", LinearRules::fusedConv);
+    }
+
+    /** com.microsoft ConvGrad(dY, X, W) -> (dX, dW, dB) with the forward node's attributes. */
+    private static void fusedConv(Node n, GradientContext c) {
+        GraphBuilder b = c.builder();
+        b.useOpset(MICROSOFT, 1);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        n.attributes().forEach((k, v) -> attrs.put(k, v));
+        List<Value> grads = b.op(MICROSOFT, "ConvGrad", List.of(c.gradOf(n.output(0)), n.input(0), n.input(1)), attrs, 3);
+        c.accumulate(n.input(0), grads.get(0));
+        c.accumulate(n.input(1), grads.get(1));
+        if (n.input(2) != null) {
+            c.accumulate(n.input(2), grads.get(2));
+        }
+    }
+
+    private static final String MICROSOFT = "com.microsoft";
+
     private static Value swapLast2(GraphBuilder b, Value v, Node n) {
         if (v.shape() == null || v.rank() < 2) {
             throw new UnsupportedOpException(n.describe() + ": gradient needs operands of known rank >= 2, got " + v);

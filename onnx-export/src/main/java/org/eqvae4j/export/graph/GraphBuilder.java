@@ -141,8 +141,19 @@ public final class GraphBuilder {
         return out;
     }
 
-    /** A named weight (the name is kept exactly, e.g. a state-dict key). */
+    /**
+     * A named weight (the name is kept exactly, e.g. a state-dict key). Asking again for an existing
+     * parameter returns it, so a module applied twice (an encoder on x and on tau(x)) shares weights.
+     */
     public Value parameter(String name, Tensor value) {
+        if (parameters.contains(name)) {
+            Tensor existing = initializers.get(name);
+            if (!java.util.Arrays.equals(existing.dims(), value.dims())) {
+                throw new IllegalArgumentException("parameter '" + name + "' reused with shape " + java.util.Arrays.toString(value.dims())
+                        + ", first declared " + java.util.Arrays.toString(existing.dims()));
+            }
+            return new Value(name, existing.dtype(), Shape.of(existing.dims()));
+        }
         Tensor t = value.renamed(claim(name));
         initializers.put(t.name(), t);
         parameters.add(t.name());
@@ -154,6 +165,53 @@ public final class GraphBuilder {
         Tensor t = value.renamed(claim(name));
         initializers.put(t.name(), t);
         return new Value(t.name(), t.dtype(), Shape.of(t.dims()));
+    }
+
+    /**
+     * Copies another graph's computation into this one (e.g. a frozen feature network inside a loss):
+     * its initializers become constants named {@code prefix + name} (shared by every inlining with the
+     * same prefix), its nodes are added under the current scope, its inputs are bound to {@code inputs}
+     * by name. Returns the copies of its outputs by name.
+     */
+    public Map<String, Value> inline(Graph g, Map<String, Value> inputs, String prefix) {
+        Map<String, Value> bound = new HashMap<>();
+        for (Value in : g.inputs()) {
+            Value v = inputs.get(in.name());
+            if (v == null) {
+                throw new IllegalArgumentException("inlining '" + g.name() + "': no value bound to its input '" + in.name() + "'");
+            }
+            bound.put(in.name(), v);
+        }
+        for (Tensor t : g.initializers().values()) {
+            String name = prefix + t.name();
+            if (!initializers.containsKey(name)) {
+                buffer(name, t);
+            }
+            bound.put(t.name(), new Value(name, t.dtype(), Shape.of(t.dims())));
+        }
+        for (Node n : g.nodes()) {
+            List<Value> in = new ArrayList<>();
+            for (Value v : n.inputs()) {
+                if (v == null) {
+                    in.add(null);
+                } else {
+                    Value b = bound.get(v.name());
+                    if (b == null) {
+                        throw new IllegalArgumentException("inlining '" + g.name() + "': node " + n.describe() + " reads '" + v.name() + "' before it is computed");
+                    }
+                    in.add(b);
+                }
+            }
+            List<Value> outs = op(n.domain(), n.opType(), in, n.attributes(), n.outputs().size());
+            for (int i = 0; i < outs.size(); i++) {
+                bound.put(n.outputs().get(i).name(), outs.get(i));
+            }
+        }
+        Map<String, Value> result = new LinkedHashMap<>();
+        for (Value out : g.outputs()) {
+            result.put(out.name(), bound.get(out.name()));
+        }
+        return result;
     }
 
     /** An anonymous constant initializer, named after the current scope. */
@@ -316,8 +374,10 @@ public final class GraphBuilder {
         return op("Reshape", x, longs(shape));
     }
 
+    /** ReduceMean over {@code axes}, or over all axes when none are given. */
     public Value reduceMean(Value x, boolean keepDims, long... axes) {
-        return op("ReduceMean", List.of(x), Map.of("axes", axes, "keepdims", keepDims ? 1 : 0));
+        return axes.length == 0 ? op("ReduceMean", List.of(x), Map.of("keepdims", keepDims ? 1 : 0))
+                : op("ReduceMean", List.of(x), Map.of("axes", axes, "keepdims", keepDims ? 1 : 0));
     }
 
     public Value reduceSum(Value x, boolean keepDims, long... axes) {

@@ -23,7 +23,12 @@ public final class OrtRunner {
             Map<String, OnnxTensor> feed = new LinkedHashMap<>();
             try {
                 for (Tensor t : inputs) {
-                    feed.put(t.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloats()), t.dims()));
+                    feed.put(t.name(), switch (t.dtype()) {
+                        case BOOL -> OnnxTensor.createTensor(env, java.nio.ByteBuffer.allocateDirect(t.rawData().length).put(t.rawData()).flip(),
+                                t.dims(), ai.onnxruntime.OnnxJavaType.BOOL);
+                        case INT64 -> OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.toLongs()), t.dims());
+                        default -> OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloats()), t.dims());
+                    });
                 }
                 Map<String, Tensor> out = new LinkedHashMap<>();
                 try (OrtSession.Result r = session.run(feed)) {

@@ -6,10 +6,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.eqvae4j.runtime.io.AtomicFolders;
 
 /**
  * Writes a bundle so that it appears complete or not at all: files go into a hidden staging folder
@@ -56,27 +56,13 @@ public final class BundleWriter {
             throw new FileAlreadyExistsException(abs.toString(), null, "exists and is not a model bundle (no "
                     + ModelManifest.FILE_NAME + "); refusing to replace it");
         }
-        Path parent = abs.getParent();
-        Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".staging-");
-        try {
+        AtomicFolders.write(abs, staging -> {
             for (Map.Entry<String, FileContent> e : files.entrySet()) {
                 e.getValue().writeTo(staging.resolve(e.getKey()));
             }
             Files.writeString(staging.resolve(ModelManifest.FILE_NAME), ModelBundle.toJson(manifest) + "\n", StandardCharsets.UTF_8);
             ModelBundle.open(staging); // validate what was written before it becomes visible
-            makeReadable(staging);
-            if (Files.exists(abs)) {
-                Path old = Files.createTempDirectory(parent, "." + abs.getFileName() + ".old-");
-                Files.move(abs, old.resolve("bundle"), StandardCopyOption.ATOMIC_MOVE);
-                Files.move(staging, abs, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
-            } else {
-                Files.move(staging, abs, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } finally {
-            deleteTree(staging);
-        }
+        });
         return ModelBundle.open(abs);
     }
 
@@ -89,30 +75,6 @@ public final class BundleWriter {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
-        }
-    }
-
-    /** Temp files and folders are created private; a bundle is meant to be shared (rw-r--r--, rwxr-xr-x). */
-    private static void makeReadable(Path dir) throws IOException {
-        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
-                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 }

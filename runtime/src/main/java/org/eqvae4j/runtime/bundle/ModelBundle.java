@@ -83,6 +83,14 @@ public final class ModelBundle {
         return root.resolve(name);
     }
 
+    /** Records measured metrics in model.json (atomically) and returns the re-opened bundle. */
+    public ModelBundle withMetrics(java.util.Map<String, Object> metrics) throws IOException {
+        String json = toJson(manifest.withMetrics(metrics)) + "\n";
+        org.eqvae4j.runtime.io.AtomicFiles.write(root.resolve(ModelManifest.FILE_NAME),
+                out -> out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return open(root);
+    }
+
     public static String toJson(ModelManifest m) throws IOException {
         return JSON.writeValueAsString(m);
     }

@@ -9,6 +9,7 @@ import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.tensor.ValueRange;
 
 /**
  * Encoder and decoder sessions of one bundle. Images at this API are NCHW float in [0, 1]; the
@@ -35,9 +36,9 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
         this.encoder = sessions.get(0);
         this.decoder = sessions.get(1);
         this.encoderStages = parts[0] == null ? null
-                : new Stages(f -> OrtSessions.run(parts[1], f, LATENT), x -> OrtSessions.run(parts[0], toModelRange(checkImage(x)), null));
+                : new Stages(f -> OrtSessions.run(parts[1], f, LATENT), x -> OrtSessions.run(parts[0], ValueRange.toModel(checkImage(x), manifest.valueRange()), null));
         this.decoderStages = parts[2] == null ? null
-                : new Stages(z -> OrtSessions.run(parts[2], checkLatent(z), null), f -> fromModelRange(OrtSessions.run(parts[3], f, IMAGE)));
+                : new Stages(z -> OrtSessions.run(parts[2], checkLatent(z), null), f -> ValueRange.fromModel(OrtSessions.run(parts[3], f, IMAGE), manifest.valueRange()));
     }
 
     public static Autoencoder open(ModelBundle bundle) throws BundleException {
@@ -92,13 +93,13 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
     /** image [N,C,H,W] in [0,1], H and W multiples of the downsampling factor -> raw latent. */
     @Override
     public FloatTensor encode(FloatTensor image) throws OrtException {
-        return OrtSessions.run(encoder, toModelRange(checkImage(image)), LATENT);
+        return OrtSessions.run(encoder, ValueRange.toModel(checkImage(image), manifest.valueRange()), LATENT);
     }
 
     /** raw latent [N,Z,h,w] -> image [N,C,f*h,f*w] in [0,1] (not clamped; clamp when writing pixels). */
     @Override
     public FloatTensor decode(FloatTensor latent) throws OrtException {
-        return fromModelRange(OrtSessions.run(decoder, checkLatent(latent), IMAGE));
+        return ValueRange.fromModel(OrtSessions.run(decoder, checkLatent(latent), IMAGE), manifest.valueRange());
     }
 
     @Override
@@ -133,18 +134,6 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
             throw new IllegalArgumentException("latent contains NaN or infinite values");
         }
         return latent;
-    }
-
-    private FloatTensor toModelRange(FloatTensor unit) {
-        double lo = manifest.valueRange()[0];
-        double hi = manifest.valueRange()[1];
-        return lo == 0 && hi == 1 ? unit : unit.map(v -> lo + v * (hi - lo));
-    }
-
-    private FloatTensor fromModelRange(FloatTensor model) {
-        double lo = manifest.valueRange()[0];
-        double hi = manifest.valueRange()[1];
-        return lo == 0 && hi == 1 ? model : model.map(v -> (v - lo) / (hi - lo));
     }
 
     @Override

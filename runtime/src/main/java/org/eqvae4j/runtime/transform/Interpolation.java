@@ -11,5 +11,11 @@ public enum Interpolation {
     /** Bilinear (the EQ-VAE default). */
     BILINEAR,
     /** Bicubic with a = -0.75 (PyTorch's), the paper text's variant. */
-    BICUBIC
+    BICUBIC,
+    /**
+     * Area averaging, PyTorch "area" (adaptive average pooling): output o averages the source pixels
+     * [floor(o*in/out), ceil((o+1)*in/out)) with equal weights. Anti-aliased downscaling for data and
+     * evaluation images; not used for latents.
+     */
+    AREA
 }

@@ -108,6 +108,20 @@ public final class Resampler {
                 }
                 yield new Taps(2, idx, wt);
             }
+            case AREA -> {
+                int width = (int) Math.ceil((double) in / out) + 1;
+                int[] idx = new int[width * out];
+                double[] wt = new double[width * out];
+                for (int o = 0; o < out; o++) {
+                    int start = (int) Math.floor((double) o * in / out);
+                    int end = (int) Math.ceil((double) (o + 1) * in / out);
+                    for (int k = 0; k < width; k++) {
+                        idx[width * o + k] = Math.min(start + k, in - 1);
+                        wt[width * o + k] = start + k < end ? 1.0 / (end - start) : 0;
+                    }
+                }
+                yield new Taps(width, idx, wt);
+            }
             case BICUBIC -> {
                 int[] idx = new int[4 * out];
                 double[] wt = new double[4 * out];

@@ -191,6 +191,20 @@ class ResamplerTest {
                 }
                 return sum;
             }
+            case AREA: {
+                // adaptive average pooling: the mean of the source rectangle
+                int y0 = (int) Math.floor((double) oy * h / oh);
+                int y1 = (int) Math.ceil((double) (oy + 1) * h / oh);
+                int x0 = (int) Math.floor((double) ox * w / ow);
+                int x1 = (int) Math.ceil((double) (ox + 1) * w / ow);
+                double sum = 0;
+                for (int py = y0; py < y1; py++) {
+                    for (int px = x0; px < x1; px++) {
+                        sum += x.get(n, c, py, px);
+                    }
+                }
+                return sum / ((y1 - y0) * (x1 - x0));
+            }
             default: {
                 double fy = (oy + 0.5) * h / oh - 0.5;
                 double fx = (ox + 0.5) * w / ow - 0.5;

@@ -1,0 +1,162 @@
+package org.eqvae4j.runtime.metrics;
+
+import ai.onnxruntime.OrtException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eqvae4j.runtime.batch.ProgressListener;
+import org.eqvae4j.runtime.model.Autoencoder;
+import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.transform.Interpolation;
+import org.eqvae4j.runtime.transform.LatentTransform;
+import org.eqvae4j.runtime.transform.Resampler;
+
+/**
+ * The EQ-VAE paper's autoencoder measurements on a set of square images:
+ * <ul>
+ *   <li>reconstruction PSNR (8-bit, per image, averaged) and SSIM of D(E(x)) against x;</li>
+ *   <li>equivariance error per transform tau: mean over images of
+ *       ||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2, with E(x) the deterministic latent (the posterior
+ *       MEAN for KL models, not a sample), for rotations {90, 180, 270} and scales {0.25, 0.5, 0.75};</li>
+ *   <li>PSNR of D(tau(E(x))) against tau(x) per transform (the paper's Figure 3 measure);</li>
+ *   <li>TwoNN intrinsic dimension of latent patches (4x4 latent pixels x channels, non-overlapping).</li>
+ * </ul>
+ */
+public final class AutoencoderEvaluation {
+    public static final int PATCH = 4;
+
+    /** Per-transform results. */
+    public record TransformResult(String name, double equivarianceError, double psnr) {
+    }
+
+    public record Report(int images, int size, double psnr, double ssim, List<TransformResult> rotations,
+                         List<TransformResult> scales, double intrinsicDimension) {
+
+        public double meanError(List<TransformResult> group) {
+            return group.stream().mapToDouble(TransformResult::equivarianceError).average().orElse(Double.NaN);
+        }
+
+        public double meanPsnr(List<TransformResult> group) {
+            return group.stream().mapToDouble(TransformResult::psnr).average().orElse(Double.NaN);
+        }
+
+        /** Flat name -> value map, the form stored in a bundle's model.json metrics. */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("images", images);
+            m.put("size", size);
+            m.put("psnr", round(psnr));
+            m.put("ssim", round(ssim));
+            m.put("equivariance_error_rotation", round(meanError(rotations)));
+            m.put("equivariance_error_scale", round(meanError(scales)));
+            m.put("psnr_transformed_latent_rotation", round(meanPsnr(rotations)));
+            m.put("psnr_transformed_latent_scale", round(meanPsnr(scales)));
+            for (TransformResult t : rotations) {
+                m.put("equivariance_error_" + t.name(), round(t.equivarianceError()));
+                m.put("psnr_transformed_latent_" + t.name(), round(t.psnr()));
+            }
+            for (TransformResult t : scales) {
+                m.put("equivariance_error_" + t.name(), round(t.equivarianceError()));
+                m.put("psnr_transformed_latent_" + t.name(), round(t.psnr()));
+            }
+            m.put("intrinsic_dimension_twonn", round(intrinsicDimension));
+            return m;
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 10000) / 10000.0;
+        }
+    }
+
+    private AutoencoderEvaluation() {
+    }
+
+    /** Centre square crop, then area-resize to size x size (the paper evaluates at 256). */
+    public static FloatTensor prepare(FloatTensor image, int size) {
+        int side = Math.min(image.height(), image.width());
+        FloatTensor square = LatentTransform.crop((image.height() - side) / 2, (image.width() - side) / 2, side, side).apply(image);
+        return Resampler.resize(square, size, size, side >= size ? Interpolation.AREA : Interpolation.BICUBIC);
+    }
+
+    /** @param images prepared [1,C,size,size] images in [0,1] with the model's channel count */
+    public static Report evaluate(Autoencoder ae, List<FloatTensor> images, ProgressListener progress) throws OrtException {
+        int f = ae.manifest().downsamplingFactor();
+        Map<String, LatentTransform> rotations = new LinkedHashMap<>();
+        rotations.put("rot90", LatentTransform.rotate90(1));
+        rotations.put("rot180", LatentTransform.rotate90(2));
+        rotations.put("rot270", LatentTransform.rotate90(3));
+        Map<String, LatentTransform> scales = new LinkedHashMap<>();
+        for (double s : new double[] {0.25, 0.5, 0.75}) {
+            scales.put("scale" + s, LatentTransform.scale(s, Interpolation.BILINEAR));
+        }
+        double psnr = 0;
+        double ssim = 0;
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        List<float[]> patches = new ArrayList<>();
+        int done = 0;
+        for (FloatTensor x : images) {
+            progress.progress(done, images.size(), "image " + (done + 1));
+            FloatTensor z = ae.encode(x);
+            FloatTensor recon = ae.decode(z);
+            psnr += ImageMetrics.psnrUint8(x, recon);
+            ssim += Ssim.of(x, recon);
+            collectPatches(z, patches);
+            Map<String, LatentTransform> all = new LinkedHashMap<>(rotations);
+            all.putAll(scales);
+            for (Map.Entry<String, LatentTransform> e : all.entrySet()) {
+                LatentTransform tau = e.getValue();
+                FloatTensor tauX = tau.imageCounterpart(f).apply(x);
+                FloatTensor tauZ = tau.apply(z);
+                FloatTensor zTauX = ae.encode(tauX);
+                double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[2]);
+                s[0] += relativeError(tauZ, zTauX);
+                s[1] += ImageMetrics.psnrUint8(tauX, ae.decode(tauZ));
+            }
+            done++;
+        }
+        progress.progress(done, images.size(), "intrinsic dimension");
+        int n = images.size();
+        List<TransformResult> rot = new ArrayList<>();
+        List<TransformResult> sc = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            TransformResult r = new TransformResult(e.getKey(), e.getValue()[0] / n, e.getValue()[1] / n);
+            (rotations.containsKey(e.getKey()) ? rot : sc).add(r);
+        }
+        double id = patches.size() >= 3 ? TwoNN.estimate(patches.toArray(float[][]::new)) : Double.NaN;
+        return new Report(n, images.isEmpty() ? 0 : images.get(0).height(), psnr / n, ssim / n, rot, sc, id);
+    }
+
+    /** ||a - b||^2 / ||b||^2. */
+    static double relativeError(FloatTensor a, FloatTensor b) {
+        if (a.data().length != b.data().length) {
+            throw new IllegalArgumentException("latents of different size: " + a + " and " + b);
+        }
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.data().length; i++) {
+            double d = a.data()[i] - b.data()[i];
+            num += d * d;
+            den += b.data()[i] * (double) b.data()[i];
+        }
+        return num / den;
+    }
+
+    private static void collectPatches(FloatTensor z, List<float[]> out) {
+        int c = z.channels();
+        for (int py = 0; py + PATCH <= z.height(); py += PATCH) {
+            for (int px = 0; px + PATCH <= z.width(); px += PATCH) {
+                float[] v = new float[c * PATCH * PATCH];
+                int k = 0;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = 0; y < PATCH; y++) {
+                        for (int x = 0; x < PATCH; x++) {
+                            v[k++] = z.get(0, ch, py + y, px + x);
+                        }
+                    }
+                }
+                out.add(v);
+            }
+        }
+    }
+}

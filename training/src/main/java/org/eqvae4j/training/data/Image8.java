@@ -1,0 +1,31 @@
+package org.eqvae4j.training.data;
+
+import org.eqvae4j.runtime.tensor.FloatTensor;
+
+/**
+ * A decoded 8-bit image held compactly (one byte per sample, planar CHW) so a whole training set stays
+ * in memory: the 227 training photos take about 0.3 GB this way instead of 1.2 GB as floats.
+ */
+public record Image8(int channels, int height, int width, byte[] data) {
+
+    public Image8 {
+        if ((long) channels * height * width != data.length) {
+            throw new IllegalArgumentException("data length " + data.length + " does not match " + channels + "x" + height + "x" + width);
+        }
+    }
+
+    /** Quantises a [1,C,H,W] tensor in [0,1] (as read by the runtime's ImageFiles). */
+    public static Image8 of(FloatTensor t) {
+        float[] d = t.data();
+        byte[] b = new byte[d.length];
+        for (int i = 0; i < d.length; i++) {
+            b[i] = (byte) Math.round(Math.max(0f, Math.min(1f, d[i])) * 255f);
+        }
+        return new Image8(t.channels(), t.height(), t.width(), b);
+    }
+
+    /** Sample value in [0, 1]. */
+    public float get(int c, int y, int x) {
+        return (data[(c * height + y) * width + x] & 0xff) / 255f;
+    }
+}

@@ -1,0 +1,71 @@
+package org.eqvae4j.training.eqvae;
+
+import java.nio.file.Path;
+import org.eqvae4j.export.eqvae.EqVaeLoss;
+import org.eqvae4j.runtime.transform.Interpolation;
+import org.eqvae4j.training.ExecutionProvider;
+
+/**
+ * One EQ-VAE fine-tuning run. Stored as {@code config.json} in the run folder so that a resumed run
+ * continues with exactly these settings.
+ *
+ * @param baseModel        bundle to fine-tune (its manifest names the architecture; weights are read from its ONNX files)
+ * @param trainImages      folder, list file (.txt) or IDX file of training images
+ * @param evalImages       held-out images for the final metrics, or null
+ * @param cropSize         square crop side in pixels (multiple of the downsampling factor)
+ * @param batch            images per micro-batch
+ * @param accumulate       micro-batches per optimizer step
+ * @param steps            optimizer steps in total
+ * @param learningRate     AdamW learning rate (betas 0.5, 0.9)
+ * @param warmupSteps      linear learning-rate warm-up: Adam's first steps move every weight by about
+ *                         the learning rate, a shock to a pretrained model that warm-up avoids (0: none)
+ * @param seed             data, transform and noise seed
+ * @param pEquivariance    probability of the equivariance branch (0.5)
+ * @param pLowResolution   probability, on the plain branch, of downscaling the input first (0.25)
+ * @param scaleGrid        s from {k/32 : k = 8..31} (reference code) instead of U(0.25, 1) (paper text)
+ * @param anisotropic      independent scale per axis (ablation)
+ * @param interpolation    resampling of latents and images in tau (bilinear in the reference code; bicubic in the paper text)
+ * @param loss             weights of the objective's terms
+ * @param perceptualNet    frozen ONNX feature network for the perceptual term, or null
+ * @param checkpointEvery  optimizer steps between checkpoints
+ * @param threads          ONNX Runtime threads (0 = default)
+ * @param provider         CPU or CUDA
+ * @param evalSize         evaluation image size (256 in the paper)
+ * @param outputId         id of the exported bundle
+ */
+public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
+                               long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
+                               boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet, int checkpointEvery, int threads,
+                               ExecutionProvider provider, int evalSize, String outputId) {
+
+    public EqVaeTrainConfig {
+        require(cropSize >= 8, "cropSize must be >= 8, got " + cropSize);
+        require(batch >= 1, "batch must be >= 1, got " + batch);
+        require(accumulate >= 1, "accumulate must be >= 1, got " + accumulate);
+        require(steps >= 1, "steps must be >= 1, got " + steps);
+        require(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps);
+        require(learningRate > 0 && Float.isFinite(learningRate), "learningRate must be positive, got " + learningRate);
+        require(pEquivariance >= 0 && pEquivariance <= 1, "pEquivariance must be in [0, 1], got " + pEquivariance);
+        require(pLowResolution >= 0 && pLowResolution <= 1, "pLowResolution must be in [0, 1], got " + pLowResolution);
+        require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
+        require(evalSize >= 16, "evalSize must be >= 16, got " + evalSize);
+        require(interpolation != Interpolation.AREA, "interpolation must be bilinear, bicubic or nearest");
+        require(loss.perceptual() == 0 || perceptualNet != null, "a perceptual weight needs --perceptual-net");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The learning rate for optimizer step {@code step} (0-based). */
+    public float learningRateAt(long step) {
+        return warmupSteps == 0 ? learningRate : learningRate * (float) Math.min(1.0, (step + 1.0) / warmupSteps);
+    }
+
+    public StepInputs.Recipe recipe() {
+        return new StepInputs.Recipe(pEquivariance, pLowResolution,
+                new TauSampler(scaleGrid, anisotropic, interpolation));
+    }
+}

@@ -1,0 +1,66 @@
+package org.eqvae4j.training.eqvae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.eqvae4j.export.eqvae.EqVaeLoss;
+import org.eqvae4j.runtime.batch.ProgressListener;
+import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.training.ExecutionProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** EQ-VAE fine-tuning of the shipped TAEF2 on the bundled photos, a few small steps at a time. */
+class EqVaeTrainerTest {
+    private static final Path ROOT = root();
+
+    private static Path root() {
+        Path p = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(p.resolve("eqvae"))) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
+    private static EqVaeTrainConfig config(long steps, float lr, int checkpointEvery) {
+        return new EqVaeTrainConfig(ROOT.resolve("models/taef2"), ROOT.resolve("test-images/photos"), null, 32, 2, 1,
+                steps, lr, 0, 7, 0.5, 0.25, true, false, org.eqvae4j.runtime.transform.Interpolation.BILINEAR,
+                new EqVaeLoss(1f, 0f, 0f), null, checkpointEvery, 1,
+                ExecutionProvider.CPU, 256, "eq-test");
+    }
+
+    private static List<String> losses(Path run) throws Exception {
+        return Files.readAllLines(run.resolve(EqVaeTrainer.METRICS)).stream().skip(1)
+                .map(l -> l.split(",")[0] + ":" + l.split(",")[1]).toList();
+    }
+
+    @Test
+    void resumedRunContinuesExactlyLikeAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Path straight = dir.resolve("straight");
+        new EqVaeTrainer(config(4, 1e-4f, 2), straight).train(ProgressListener.NONE);
+        Path resumed = dir.resolve("resumed");
+        new EqVaeTrainer(config(2, 1e-4f, 2), resumed).train(ProgressListener.NONE);
+        new EqVaeTrainer(config(4, 1e-4f, 2), resumed).train(ProgressListener.NONE);
+        assertEquals(losses(straight), losses(resumed));
+        ModelBundle b = ModelBundle.open(resumed.resolve(EqVaeTrainer.BUNDLE));
+        assertEquals("eq-test", b.manifest().id());
+        assertEquals("taef2", b.manifest().architecture());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(b.file("decoder")),
+                Files.readAllBytes(ROOT.resolve("models/taef2/decoder.onnx"))), "weights changed");
+    }
+
+    @Test
+    void divergenceStopsWithTheLastGoodCheckpointNamed(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new EqVaeTrainer(config(40, 1e9f, 1), run).train(ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("at step"), e.getMessage());
+        assertTrue(Files.isRegularFile(run.resolve(EqVaeTrainer.CHECKPOINT)) == e.getMessage().contains("last good checkpoint"), e.getMessage());
+        assertFalse(Files.exists(run.resolve(EqVaeTrainer.BUNDLE)), "no bundle from a diverged run");
+    }
+}
