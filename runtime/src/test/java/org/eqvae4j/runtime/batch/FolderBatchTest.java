@@ -141,6 +141,22 @@ class FolderBatchTest {
     }
 
     @Test
+    void anOutputThatWouldReplaceItsInputIsRefused() throws Exception {
+        Path latents = tmp.resolve("latents");
+        FolderBatch.run(input.resolve("rgb.png"), latents, new EncodeOperation(codec, IntensityMapping.LINEAR), FolderBatch.Options.DEFAULT,
+                ProgressListener.NONE);
+        Path latent = latents.resolve("rgb.latent.tif");
+        byte[] before = Files.readAllBytes(latent);
+        // a single file transformed "into" its own folder would be written over itself
+        var items = FolderBatch.run(latent, latents, new TransformOperation("rot=1"), new FolderBatch.Options(1, null, true), ProgressListener.NONE);
+        assertTrue(items.get(0).failed() && items.get(0).error().contains("would overwrite its input"), items.get(0).error());
+        assertArrayEquals(before, Files.readAllBytes(latent));
+        IOException inside = assertThrows(IOException.class, () -> FolderBatch.run(input, input.resolve("results"),
+                new EncodeOperation(codec, IntensityMapping.LINEAR), FolderBatch.Options.DEFAULT, ProgressListener.NONE));
+        assertTrue(inside.getMessage().contains("inside the input"), inside.getMessage());
+    }
+
+    @Test
     void globSelectsByNameOrRelativePath() throws Exception {
         EncodeOperation op = new EncodeOperation(codec, IntensityMapping.LINEAR);
         assertEquals(List.of("broken.tif", "stack.tif"), FolderBatch.run(input, tmp.resolve("o1"), op,
