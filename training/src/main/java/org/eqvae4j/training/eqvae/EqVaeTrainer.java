@@ -192,8 +192,14 @@ public final class EqVaeTrainer {
             trained.put(name, session.parameter(name));
         }
         ModelManifest bm = base.manifest();
-        BundleExporter.export(new BundleExporter.Request(arch, trained, 0, "EQ-VAE fine-tune of " + bm.id() + " (" + runDir + ")",
-                cfg.outputId(), "EQ-VAE fine-tuned " + bm.name(), bm.license(),
+        String what = cfg.pEquivariance() > 0 ? "EQ-VAE fine-tune" : "plain autoencoder training (no equivariance branch)";
+        String source = String.format(Locale.ROOT, "%s of %s: %d steps, %dx%d crops, batch %d x %d, lr %s (warm-up %d), "
+                        + "p_eq %s, p_lowres %s, loss %s, seed %d, data %s", what, bm.id(), cfg.steps(), cfg.cropSize(), cfg.cropSize(),
+                cfg.batch(), cfg.accumulate(), cfg.learningRate(), cfg.warmupSteps(), cfg.pEquivariance(), cfg.pLowResolution(),
+                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName());
+        String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
+        BundleExporter.export(new BundleExporter.Request(arch, trained, 0, source,
+                cfg.outputId(), name, bm.license(),
                 Files.isRegularFile(base.root().resolve("LICENSE")) ? base.root().resolve("LICENSE") : null,
                 bm.tileSize(), bm.tileHalo()), runDir.resolve(BUNDLE), true);
     }
