@@ -6,7 +6,10 @@ import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.GraphBuilder;
 import org.eqvae4j.export.graph.Shape;
+import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.graph.Value;
+import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.transform.SeparableForm;
 
 /**
  * The EQ-VAE training objective as one graph: x_hat = D(tau(z)), z = E(x) (a posterior sample for KL
@@ -142,6 +145,23 @@ public final class EqVaeObjective {
             sum = sum == null ? term : b.add(sum, term);
         }
         return sum;
+    }
+
+    /**
+     * The graph's inputs for one step: images in the model's value range, tau in separable form, and
+     * posterior noise (KL models; null otherwise). The one place that turns step data into tensors.
+     */
+    public static Tensor[] inputs(FloatTensor image, FloatTensor target, SeparableForm tau, FloatTensor noise) {
+        java.util.List<Tensor> t = new java.util.ArrayList<>();
+        t.add(Tensor.ofFloats(IMAGE, image.shape(), image.data()));
+        t.add(Tensor.ofFloats(TARGET, target.shape(), target.data()));
+        t.add(Tensor.ofFloats(TAU_LEFT, new long[] {tau.left().length, tau.left()[0].length}, SeparableForm.toFloats(tau.left())));
+        t.add(Tensor.ofFloats(TAU_RIGHT, new long[] {tau.right().length, tau.right()[0].length}, SeparableForm.toFloats(tau.right())));
+        t.add(new Tensor(TAU_TRANSPOSE, DType.BOOL, new long[0], new byte[] {(byte) (tau.transpose() ? 1 : 0)}));
+        if (noise != null) {
+            t.add(Tensor.ofFloats(NOISE, noise.shape(), noise.data()));
+        }
+        return t.toArray(Tensor[]::new);
     }
 
     private static Value weighted(GraphBuilder b, Value v, float w) {

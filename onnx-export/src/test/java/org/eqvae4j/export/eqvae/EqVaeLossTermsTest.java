@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eqvae4j.export.arch.Architectures;
@@ -30,15 +29,9 @@ import org.junit.jupiter.api.Test;
 class EqVaeLossTermsTest {
     private static final LatentTransform TAU = LatentTransform.scaleThenRotate(0.5, 1);
 
-    private static List<Tensor> feed(StateDict ref) {
-        SeparableForm f = SeparableForm.of(TAU, 8, 8);
-        List<Tensor> t = new ArrayList<>();
-        t.add(Tensor.ofFloats(EqVaeObjective.TAU_LEFT, new long[] {f.left().length, f.left()[0].length}, SeparableForm.toFloats(f.left())));
-        t.add(Tensor.ofFloats(EqVaeObjective.TAU_RIGHT, new long[] {f.right().length, f.right()[0].length}, SeparableForm.toFloats(f.right())));
-        t.add(new Tensor(EqVaeObjective.TAU_TRANSPOSE, DType.BOOL, new long[0], new byte[] {(byte) (f.transpose() ? 1 : 0)}));
-        t.add(ref.get("input").renamed(EqVaeObjective.IMAGE));
-        t.add(ref.get("eq_target").renamed(EqVaeObjective.TARGET));
-        return t;
+    private static Tensor[] feed(StateDict ref) {
+        return EqVaeObjective.inputs(FloatTensor.of(ref.get("input").dims(), ref.get("input").toFloats()),
+                FloatTensor.of(ref.get("eq_target").dims(), ref.get("eq_target").toFloats()), SeparableForm.of(TAU, 8, 8), null);
     }
 
     private static Graph objective(EqVaeLoss loss, Graph featureNet) throws Exception {
@@ -53,7 +46,7 @@ class EqVaeLossTermsTest {
     void explicitTermIsTheLatentEquivarianceErrorAndReachesTheEncoder() throws Exception {
         StateDict ref = StateDict.read(ProjectFiles.taef2Reference());
         Graph g = objective(new EqVaeLoss(0f, 0f, 0f, 0f, 1f), null);
-        Map<String, Tensor> out = OrtRunner.run(g, feed(ref).toArray(Tensor[]::new));
+        Map<String, Tensor> out = OrtRunner.run(g, feed(ref));
         // reference: tau applied to the reference latent against the encoder's latent of the reference eq_target
         Graph enc = objective(new EqVaeLoss(1f, 0f, 0f), null);
         FloatTensor tauZ = TAU.apply(FloatTensor.of(ref.get("latent").dims(), ref.get("latent").toFloats()));
@@ -68,7 +61,7 @@ class EqVaeLossTermsTest {
         assertEquals(mse, out.get(EqVaeObjective.EXPLICIT_LOSS).toFloats()[0], 1e-4 * mse);
         assertEquals(out.get(EqVaeObjective.LOSS).toFloats()[0], out.get(EqVaeObjective.EXPLICIT_LOSS).toFloats()[0], 0f);
         Graph grads = Autodiff.standard().gradients(g, EqVaeObjective.LOSS, List.of("encoder.0.weight", "decoder.19.bias"));
-        Map<String, Tensor> gOut = OrtRunner.run(grads, feed(ref).toArray(Tensor[]::new));
+        Map<String, Tensor> gOut = OrtRunner.run(grads, feed(ref));
         assertTrue(norm(gOut.get("encoder.0.weight_grad")) > 0, "explicit term trains the encoder");
         assertEquals(0, norm(gOut.get("decoder.19.bias_grad")), 0, "and not the decoder");
         assertTrue(enc.parameterNames().size() == g.parameterNames().size(), "the second encoder pass shares weights");
@@ -89,7 +82,7 @@ class EqVaeLossTermsTest {
         Graph net = fb.build();
         Graph g = objective(new EqVaeLoss(1f, 0f, 0f, 0.5f, 0f), net);
         assertTrue(g.parameterNames().stream().noneMatch(p -> p.startsWith("perceptual.")), "feature network is frozen");
-        Map<String, Tensor> out = OrtRunner.run(g, feed(ref).toArray(Tensor[]::new));
+        Map<String, Tensor> out = OrtRunner.run(g, feed(ref));
         Map<String, Tensor> fHat = OrtRunner.run(net, ref.get("eq_recon").renamed("img"));
         Map<String, Tensor> fT = OrtRunner.run(net, ref.get("eq_target").renamed("img"));
         double expected = 0;

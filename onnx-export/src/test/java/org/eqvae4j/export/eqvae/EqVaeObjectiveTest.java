@@ -3,7 +3,6 @@ package org.eqvae4j.export.eqvae;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eqvae4j.export.arch.Architectures;
@@ -11,12 +10,12 @@ import org.eqvae4j.export.arch.AutoencoderArchitecture;
 import org.eqvae4j.export.arch.Weights;
 import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.bundle.BundleExporter;
-import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.testing.OrtRunner;
 import org.eqvae4j.export.testing.ProjectFiles;
 import org.eqvae4j.export.weights.StateDict;
+import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.transform.SeparableForm;
 import org.junit.jupiter.api.Test;
@@ -28,12 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class EqVaeObjectiveTest {
 
-    private static List<Tensor> tau(LatentTransform t, int h, int w) {
-        SeparableForm f = SeparableForm.of(t, h, w);
-        return List.of(
-                Tensor.ofFloats(EqVaeObjective.TAU_LEFT, new long[] {f.left().length, f.left()[0].length}, SeparableForm.toFloats(f.left())),
-                Tensor.ofFloats(EqVaeObjective.TAU_RIGHT, new long[] {f.right().length, f.right()[0].length}, SeparableForm.toFloats(f.right())),
-                new Tensor(EqVaeObjective.TAU_TRANSPOSE, DType.BOOL, new long[0], new byte[] {(byte) (f.transpose() ? 1 : 0)}));
+    private static FloatTensor nchw(Tensor t) {
+        return FloatTensor.of(t.dims(), t.toFloats());
     }
 
     @Test
@@ -51,10 +46,9 @@ class EqVaeObjectiveTest {
                     .map(n -> n.substring(("grad_" + branch + ".").length())).toList();
             Graph g = Autodiff.standard().gradients(objective, EqVaeObjective.LOSS, params);
             LatentTransform t = branch.equals("eq") ? LatentTransform.scaleThenRotate(0.5, 1) : LatentTransform.rotate90(0);
-            List<Tensor> feed = new ArrayList<>(tau(t, 8, 8));
-            feed.add(ref.get("input").renamed(EqVaeObjective.IMAGE));
-            feed.add((branch.equals("eq") ? ref.get("eq_target") : ref.get("input")).renamed(EqVaeObjective.TARGET));
-            Map<String, Tensor> out = OrtRunner.run(g, feed.toArray(Tensor[]::new));
+            Tensor target = branch.equals("eq") ? ref.get("eq_target") : ref.get("input");
+            Map<String, Tensor> out = OrtRunner.run(g, EqVaeObjective.inputs(nchw(ref.get("input")), nchw(target),
+                    SeparableForm.of(t, 8, 8), null));
             assertEquals(ref.get("loss_" + branch).toFloats()[0], out.get(EqVaeObjective.LOSS).toFloats()[0], 1e-5, "loss_" + branch);
             for (String p : params) {
                 float[] a = out.get(p + Autodiff.GRAD_SUFFIX).toFloats();
@@ -81,12 +75,8 @@ class EqVaeObjectiveTest {
         for (int i = 0; i < img.length; i++) {
             img[i] = (float) ((i * 7919) % 255) / 255f;
         }
-        List<Tensor> feed = new ArrayList<>(tau(LatentTransform.scaleThenRotate(0.5, 1), 16 / f, 16 / f));
-        feed.add(Tensor.ofFloats(EqVaeObjective.IMAGE, new long[] {2, 3, 16, 16}, img));
-        feed.add(Tensor.ofFloats(EqVaeObjective.TARGET, new long[] {2, 3, 8, 8}, new float[2 * 3 * 64]));
-        feed.add(Tensor.ofFloats(EqVaeObjective.NOISE, new long[] {2, arch.latentChannels(), 16 / f, 16 / f},
-                new float[2 * arch.latentChannels() * (16 / f) * (16 / f)]));
-        Map<String, Tensor> out = OrtRunner.run(g, feed.toArray(Tensor[]::new));
+        Map<String, Tensor> out = OrtRunner.run(g, EqVaeObjective.inputs(new FloatTensor(2, 3, 16, 16, img), FloatTensor.zeros(2, 3, 8, 8),
+                SeparableForm.of(LatentTransform.scaleThenRotate(0.5, 1), 16 / f, 16 / f), FloatTensor.zeros(2, arch.latentChannels(), 16 / f, 16 / f)));
         float loss = out.get(EqVaeObjective.LOSS).toFloats()[0];
         float rec = out.get(EqVaeObjective.REC_LOSS).toFloats()[0];
         float kl = out.get(EqVaeObjective.KL_LOSS).toFloats()[0];

@@ -12,7 +12,6 @@ import org.eqvae4j.export.arch.Weights;
 import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.export.eqvae.EqVaeObjective;
-import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.training.OptimizerConfig;
@@ -97,12 +96,6 @@ public final class TrainStepBenchmark {
     private static Tensor[] plainStep(AutoencoderArchitecture arch, FloatTensor images) {
         int f = arch.downsamplingFactor();
         SeparableForm id = SeparableForm.of(LatentTransform.rotate90(0), images.height() / f, images.width() / f);
-        return new Tensor[] {
-            Tensor.ofFloats(EqVaeObjective.IMAGE, images.shape(), images.data()),
-            Tensor.ofFloats(EqVaeObjective.TARGET, images.shape(), images.data()),
-            Tensor.ofFloats(EqVaeObjective.TAU_LEFT, new long[] {id.left().length, id.left()[0].length}, SeparableForm.toFloats(id.left())),
-            Tensor.ofFloats(EqVaeObjective.TAU_RIGHT, new long[] {id.right().length, id.right()[0].length}, SeparableForm.toFloats(id.right())),
-            new Tensor(EqVaeObjective.TAU_TRANSPOSE, DType.BOOL, new long[0], new byte[] {0}),
-        };
+        return EqVaeObjective.inputs(images, images, id, null);
     }
 }

@@ -18,7 +18,6 @@ import org.eqvae4j.export.arch.Weights;
 import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.eqvae.EqVaeObjective;
-import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.onnx.OnnxReader;
@@ -28,8 +27,6 @@ import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.io.AtomicFiles;
-import org.eqvae4j.runtime.tensor.FloatTensor;
-import org.eqvae4j.runtime.transform.SeparableForm;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.ImageSet;
@@ -110,7 +107,7 @@ public final class EqVaeTrainer {
                 int eqCount = 0;
                 for (int k = 0; k < micro; k++) {
                     StepInputs in = batches.next();
-                    float l = session.trainStep(feed(in));
+                    float l = session.trainStep(EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise()));
                     if (!Float.isFinite(l)) {
                         throw new TrainingDivergedException("loss became " + l + " at step " + (step + 1)
                                 + (lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is kept in " + runDir.resolve(CHECKPOINT)
@@ -147,24 +144,6 @@ public final class EqVaeTrainer {
         params.sort(null);
         Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, EqVaeObjective.LOSS, params);
         new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.eqVaeAdam()).writeTo(folder);
-    }
-
-    private static Tensor[] feed(StepInputs in) {
-        SeparableForm tau = in.tau();
-        List<Tensor> t = new ArrayList<>();
-        t.add(tensor(EqVaeObjective.IMAGE, in.image()));
-        t.add(tensor(EqVaeObjective.TARGET, in.target()));
-        t.add(Tensor.ofFloats(EqVaeObjective.TAU_LEFT, new long[] {tau.left().length, tau.left()[0].length}, SeparableForm.toFloats(tau.left())));
-        t.add(Tensor.ofFloats(EqVaeObjective.TAU_RIGHT, new long[] {tau.right().length, tau.right()[0].length}, SeparableForm.toFloats(tau.right())));
-        t.add(new Tensor(EqVaeObjective.TAU_TRANSPOSE, DType.BOOL, new long[0], new byte[] {(byte) (tau.transpose() ? 1 : 0)}));
-        if (in.noise() != null) {
-            t.add(tensor(EqVaeObjective.NOISE, in.noise()));
-        }
-        return t.toArray(Tensor[]::new);
-    }
-
-    private static Tensor tensor(String name, FloatTensor x) {
-        return Tensor.ofFloats(name, x.shape(), x.data());
     }
 
     private long resumedStep() throws IOException {
