@@ -5,10 +5,11 @@ import java.util.concurrent.Callable;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -86,10 +87,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @Mixin
+    DeviceOptions device;
 
-    @Option(names = "--cuda", description = "Train on the CUDA execution provider (falls back to CPU with a message when unavailable).")
+    @Option(names = "--cuda", hidden = true, description = "Same as --device cuda (kept for old scripts).")
     boolean cuda;
 
     @Option(names = "--id", description = "Id of the exported bundle (default: eq-<base id>).")
@@ -110,13 +111,13 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String baseId = ModelBundle.open(model).manifest().id();
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
-                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, threads,
-                cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU, evalSize, id == null ? "eq-" + baseId : id);
+                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, device.threads,
+                cuda ? ExecutionProvider.CUDA : device.provider(), evalSize, id == null ? "eq-" + baseId : id);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
             System.out.println("report: " + ReportCommand.write(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
-                    run.resolve("report"), evalSize, threads, true));
+                    run.resolve("report"), evalSize, cuda ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA) : device.runtimeOptions(), true));
         }
         System.out.println("trained bundle: " + trained.root());
         return 0;
