@@ -109,6 +109,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--cuda", hidden = true, description = "Same as --device cuda (kept for old scripts).")
     boolean cuda;
 
@@ -140,6 +143,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: train runs on GPU 0 only for now");
+        }
         org.eqvae4j.runtime.bundle.ModelManifest base = ModelBundle.open(model).manifest();
         String baseId = base.id();
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
