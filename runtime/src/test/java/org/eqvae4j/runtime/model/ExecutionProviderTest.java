@@ -90,6 +90,9 @@ class ExecutionProviderTest {
             assertFalse(cpu.providerChoice().fellBack());
             if (c.used() == ExecutionProvider.CPU) {
                 assertTrue(c.fellBack() && !c.fallbackReason().isBlank());
+                if (SessionFactory.availableProviders().contains(OrtProvider.CUDA)) { // GPU build (-Pcuda) without a usable GPU
+                    assertTrue(c.fallbackReason().startsWith("setting up CUDA device 0 failed ("), c.warning());
+                }
                 assertClose(cpu.encode(x), cuda.encode(x), 0);
             } else { // only on a GPU build with a working GPU
                 assertClose(cpu.encode(x), cuda.encode(x), 1e-3);
