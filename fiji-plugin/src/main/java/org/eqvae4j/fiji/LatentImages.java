@@ -130,11 +130,18 @@ public final class LatentImages {
         if (json != null) {
             return json;
         }
-        Object info = imp.getProperty("Info");
-        if (info instanceof String s && s.trim().startsWith("{") && s.contains(LatentHeader.FORMAT)) {
-            return s.trim(); // the ImageDescription of a latent file
+        // a latent file of the command line: its header is the TIFF ImageDescription, which ImageJ keeps in the
+        // original file info and shows in the Info as "ImageDescription: {...}"
+        ij.io.FileInfo fi = imp.getOriginalFileInfo();
+        if (fi != null && isHeader(fi.description)) {
+            return fi.description.trim();
         }
-        return null;
+        String line = property(imp, "ImageDescription");
+        return isHeader(line) ? line : null;
+    }
+
+    private static boolean isHeader(String text) {
+        return text != null && text.trim().startsWith("{") && text.contains(LatentHeader.FORMAT);
     }
 
     /** A property set with setProp, or failing that a "key: value" line of the Info (saved TIFFs keep both). */
