@@ -29,7 +29,7 @@ public final class Models {
     public static final String HOME_PROPERTY = "eqvae.home";
     public static final String MODELS_PROPERTY = "eqvae.models";
     /** Where {@code eqvae fiji-install} copies the shipped bundles, relative to Fiji.app. */
-    public static final String FIJI_MODELS = "models/eqvae4j";
+    public static final String FIJI_MODELS = org.eqvae4j.fiji.install.FijiInstaller.MODELS;
     /** A zip may unpack to at most this many bytes (bundles are tens of MB). */
     static final long MAX_UNZIPPED = 8L << 30;
 
