@@ -71,8 +71,14 @@ public final class Ij {
     /** Appends rows to the Results table and shows it. */
     public static void results(List<Map<String, Object>> rows) {
         ResultsTable rt = Analyzer.getResultsTable();
+        rt.setNaNEmptyCells(true); // rows of other commands leave their columns empty, not 0
         for (Map<String, Object> row : rows) {
             rt.incrementCounter();
+            for (String h : rt.getHeadings()) {
+                if (!row.containsKey(h) && rt.columnExists(h)) {
+                    rt.addValue(h, Double.NaN);
+                }
+            }
             row.forEach((k, v) -> {
                 if (v instanceof Number n) {
                     rt.addValue(k, n.doubleValue());
@@ -84,8 +90,14 @@ public final class Ij {
         rt.show("Results");
     }
 
-    /** A key / value table of a bundle's description. */
+    /**
+     * A key / value table of a bundle's description; headless (where ImageJ keeps no tables but the
+     * Results) its lines also go to the log.
+     */
     public static void infoTable(Map<String, Object> info) {
+        if (GraphicsEnvironment.isHeadless()) {
+            info.forEach((k, v) -> IJ.log(k + ": " + v));
+        }
         ResultsTable rt = new ResultsTable();
         info.forEach((k, v) -> {
             rt.incrementCounter();
@@ -122,6 +134,8 @@ public final class Ij {
         }
         if (e instanceof OutOfMemoryError) {
             m = "out of memory (" + m + "); raise Edit > Options > Memory & Threads, or use a smaller image";
+        } else if (e instanceof LinkageError) { // a library in Fiji.app/jars older than the plugin needs
+            m = e.getClass().getSimpleName() + ": " + m + " (is an older version of a library in Fiji.app/jars? see eqvae fiji-install)";
         }
         return m;
     }

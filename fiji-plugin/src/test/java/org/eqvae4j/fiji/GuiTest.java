@@ -33,6 +33,8 @@ class GuiTest {
     @Test
     void menuDialogResultWindowAndScreenshot() throws Exception {
         assumeTrue(onPath("Xvfb"), "Xvfb is not installed (apt-get install xvfb); the GUI test needs an X display");
+        assumeTrue(Files.exists(Path.of(System.getProperty("java.home"), "lib", "libawt_xawt.so")),
+                "this Java is a headless runtime without X11 support (install openjdk-17-jre, not only -headless)");
         int display = freeDisplay();
         Process xvfb = new ProcessBuilder("Xvfb", ":" + display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("xvfb.log").toFile()).start();

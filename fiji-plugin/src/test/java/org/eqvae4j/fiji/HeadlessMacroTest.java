@@ -55,6 +55,7 @@ class HeadlessMacroTest {
                 "dir = getArgument();",
                 "list = getFileList(dir + 'in/');",
                 "setBatchMode(true);",
+                "run('Clear Results');",
                 "for (i = 0; i < list.length; i++) {",
                 "  open(dir + 'in/' + list[i]);",
                 "  " + RECORDED,
@@ -64,7 +65,7 @@ class HeadlessMacroTest {
                 "saveAs('Results', dir + 'out/results.csv');");
         String log = runHeadless(macro, tmp.toString() + "/");
 
-        String[] names = {"grey8.tif", "grey16.tif", "float32.tif", "rgb.tif", "hyper.tif"};
+        String[] names = {"grey8.tif", "float32.tif", "rgb.tif", "hyper16.tif"};
         for (String name : names) {
             ImagePlus src = IJ.openImage(in.resolve(name).toString());
             ImagePlus rec = IJ.openImage(out.resolve(name + ".recon.tif").toString());
@@ -83,6 +84,30 @@ class HeadlessMacroTest {
     }
 
     @Test
+    void encodeTransformDecodeAndModelInfoByMacro() throws Exception {
+        Path in = tmp.resolve("cells.tif");
+        IJ.saveAsTiff(FijiTests.grey(16, 64, 64, 3000, "cells"), in.toString()); // 0.5 x 0.25 micron pixels
+        Path out = tmp.resolve("cells-half.tif");
+        String macro = String.join("\n",
+                "args = split(getArgument(), '|');",
+                "setBatchMode(true);",
+                "open(args[0]);",
+                "run('EQ-VAE Encode', 'model=taef2 intensity=auto');",
+                "run('EQ-VAE Transform Latent', 'transform=scale=0.5');",
+                "run('EQ-VAE Decode', 'model=taef2 result=same');",
+                "saveAs('Tiff', args[1]);",
+                "run('EQ-VAE Model Info', 'model=eq-taef2');");
+        String log = runHeadless(macro, in + "|" + out);
+        ImagePlus half = IJ.openImage(out.toString());
+        assertTrue(half != null, "no decoded image; log:\n" + log);
+        assertEquals(16, half.getBitDepth());
+        assertEquals(32, half.getWidth());
+        assertEquals(1.0, half.getCalibration().pixelWidth, 1e-9, "half the pixels, each twice as wide");
+        assertEquals(0.5, half.getCalibration().pixelHeight, 1e-9);
+        assertTrue(log.contains("id: eq-taef2") && log.contains("latent_channels: 32"), log);
+    }
+
+    @Test
     void errorsAreLoggedAndAbortTheMacro() throws Exception {
         Path marker = tmp.resolve("reached.txt");
         String macro = String.join("\n",
@@ -96,16 +121,14 @@ class HeadlessMacroTest {
 
     private static void writeMixedImages(Path dir) {
         ImagePlus g8 = FijiTests.grey(8, 64, 48, 255, "grey8");
-        ImagePlus g16 = FijiTests.grey(16, 40, 40, 3000, "grey16");
         ImagePlus f32 = FijiTests.grey(32, 48, 32, 2.5, "float32");
         ImagePlus rgb = FijiTests.photo();
         FijiTests.calibrate(rgb, 1.5, 1.5, "mm");
         ImagePlus hyper = FijiTests.hyperstack(16, 2, 2, 1, 32);
         IJ.saveAsTiff(g8, dir.resolve("grey8.tif").toString());
-        IJ.saveAsTiff(g16, dir.resolve("grey16.tif").toString());
         IJ.saveAsTiff(f32, dir.resolve("float32.tif").toString());
         IJ.saveAsTiff(rgb, dir.resolve("rgb.tif").toString());
-        IJ.saveAsTiff(hyper, dir.resolve("hyper.tif").toString());
+        IJ.saveAsTiff(hyper, dir.resolve("hyper16.tif").toString());
     }
 
     /** One patched, headless ImageJ 1 with the plugin jar for the class (patching takes seconds). */
@@ -129,15 +152,18 @@ class HeadlessMacroTest {
         Models.deleteTree(plugins);
     }
 
-    /** Runs a macro in the patched ImageJ; returns what it logged (headless, IJ.log writes to standard output). */
+    /** Runs a macro in the patched ImageJ; returns what it logged (headless, IJ.log and macro errors go to standard output and error). */
     private String runHeadless(String macro, String argument) {
         PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(new TeeStream(stdout, captured), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new TeeStream(stderr, captured), true, StandardCharsets.UTF_8));
         try {
             ij1.runMacro(macro, argument);
         } finally {
             System.setOut(stdout);
+            System.setErr(stderr);
         }
         return captured.toString(StandardCharsets.UTF_8);
     }

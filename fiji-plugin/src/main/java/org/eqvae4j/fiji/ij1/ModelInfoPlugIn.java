@@ -2,6 +2,7 @@ package org.eqvae4j.fiji.ij1;
 
 import ij.IJ;
 import ij.gui.GenericDialog;
+import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +30,19 @@ public final class ModelInfoPlugIn extends EqvaePlugIn {
         String preferred = Ij.defaultModel(shipped);
         GenericDialog gd = new GenericDialog(title());
         gd.addChoice("Model", names.toArray(String[]::new), names.contains(preferred) ? preferred : OTHER);
-        gd.addFileField("Path (bundle folder or .zip)", names.contains(preferred) ? "" : preferred, 28);
+        String path = names.contains(preferred) ? "" : preferred;
+        if (GraphicsEnvironment.isHeadless()) { // headless ImageJ has no file field (it has no Browse button to offer)
+            gd.addStringField("Path (bundle folder or .zip)", path, 28);
+        } else {
+            gd.addFileField("Path (bundle folder or .zip)", path, 28);
+        }
         gd.showDialog();
         if (gd.wasCanceled()) {
             return;
         }
         String choice = gd.getNextChoice();
-        String path = gd.getNextString().trim();
-        String model = OTHER.equals(choice) ? path : choice;
+        String chosenPath = gd.getNextString().trim();
+        String model = OTHER.equals(choice) ? chosenPath : choice;
         try (Models.Resolved r = Models.resolve(model, shipped)) {
             Map<String, Object> info = EqvaeOps.info(r.bundle());
             Ij.rememberModel(model);
