@@ -50,8 +50,9 @@ abstract class EqvaeCommand extends ContextCommand {
         };
     }
 
+    /** As the menu commands find them: eqvae.home/models, Fiji.app/models/eqvae4j, the eqvae.models folder. */
     static List<Models.Shipped> shipped() {
-        return Models.shipped(Models.searchFolders(null));
+        return Ij.shipped();
     }
 
     static OpenModel open(String model) throws Exception {
