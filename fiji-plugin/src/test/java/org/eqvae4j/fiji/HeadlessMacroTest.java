@@ -88,16 +88,30 @@ class HeadlessMacroTest {
         Path in = tmp.resolve("cells.tif");
         IJ.saveAsTiff(FijiTests.grey(16, 64, 64, 3000, "cells"), in.toString()); // 0.5 x 0.25 micron pixels
         Path out = tmp.resolve("cells-half.tif");
+        Path latents = Files.createDirectories(tmp.resolve("latents/sub"));
+        org.eqvae4j.runtime.latent.LatentFile.write(latents.resolve("a.latent.tif"), new org.eqvae4j.runtime.latent.Latent(
+                org.eqvae4j.runtime.tensor.FloatTensor.zeros(1, 32, 4, 4), org.eqvae4j.runtime.latent.LatentHeader.of(
+                        org.eqvae4j.runtime.bundle.ModelBundle.open(FijiTests.taef2()).manifest(), new long[] {1, 32, 4, 4}, "a.png", null)));
+        Path halves = tmp.resolve("halves");
         String macro = String.join("\n",
                 "args = split(getArgument(), '|');",
+                "run('EQ-VAE Batch Process Folder', 'input=[' + args[2] + '] output=[' + args[3] + '] operation=transform transform=scale=0.5');",
                 "setBatchMode(true);",
                 "open(args[0]);",
                 "run('EQ-VAE Encode', 'model=taef2 intensity=auto');",
                 "run('EQ-VAE Transform Latent', 'transform=scale=0.5');",
                 "run('EQ-VAE Decode', 'model=taef2 result=same');",
                 "saveAs('Tiff', args[1]);",
+                "run('EQ-VAE Compare Equivariance', 'model=taef2 transform=rot=1');",
+                "print('panel ' + getWidth() + 'x' + getHeight() + ' error ' + getResult('equivariance_error', nResults - 1));",
+                "run('EQ-VAE Latent PCA View', 'model=taef2');",
+                "print('pca ' + getTitle() + ' ' + getWidth() + 'x' + getHeight() + ' ' + bitDepth());",
                 "run('EQ-VAE Model Info', 'model=eq-taef2');");
-        String log = runHeadless(macro, in + "|" + out);
+        String log = runHeadless(macro, in + "|" + out + "|" + latents.getParent() + "|" + halves);
+        assertTrue(Files.isRegularFile(halves.resolve("sub/a.latent.tif")), "batch transform output; log:\n" + log);
+        assertEquals(List.of(1L, 32L, 2L, 2L), java.util.Arrays.stream(org.eqvae4j.runtime.latent.LatentFile.readHeader(
+                halves.resolve("sub/a.latent.tif")).shape()).boxed().toList());
+        assertTrue(log.contains("EQ-VAE Batch Process Folder: 1 done, 0 skipped, 0 failed"), log);
         ImagePlus half = IJ.openImage(out.toString());
         assertTrue(half != null, "no decoded image; log:\n" + log);
         assertEquals(16, half.getBitDepth());
@@ -105,11 +119,19 @@ class HeadlessMacroTest {
         assertEquals(1.0, half.getCalibration().pixelWidth, 1e-9, "half the pixels, each twice as wide");
         assertEquals(0.5, half.getCalibration().pixelHeight, 1e-9);
         assertTrue(log.contains("id: eq-taef2") && log.contains("latent_channels: 32"), log);
+        // the Figure 2 panel of the 32 x 32 decoded image: 4 cells of 32 px and 5 gaps of 4
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("panel 148x40 error ([0-9.]+)").matcher(log);
+        assertTrue(m.find(), log);
+        assertTrue(Double.parseDouble(m.group(1)) > 0, log);
+        // PCA of the panel, cropped to 144 x 40: 18 x 5 latent pixels, RGB
+        assertTrue(log.contains("pca cells-half-equivariance rot=1-latent-pca 18x5 24"), log);
     }
 
     @Test
     void errorsAreLoggedAndAbortTheMacro() throws Exception {
         Path marker = tmp.resolve("reached.txt");
+        String sample = runHeadless("run('EQ-VAE Sample', 'model=taef2 count=1 size=64 seed=0');", "");
+        assertTrue(sample.contains("EQ-VAE Sample error: model bundle") && sample.contains("has no generator"), sample);
         String macro = String.join("\n",
                 "newImage('x', '8-bit ramp', 64, 64, 1);",
                 "run('EQ-VAE Encode', 'model=no-such-model');",

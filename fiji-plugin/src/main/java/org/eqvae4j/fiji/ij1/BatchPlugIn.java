@@ -25,8 +25,8 @@ public final class BatchPlugIn extends EqvaePlugIn {
     void execute() throws Exception {
         List<Models.Shipped> shipped = Ij.shipped();
         GenericDialog gd = new GenericDialog(title());
-        gd.addDirectoryField("Input folder", "", 28);
-        gd.addDirectoryField("Output folder (not inside the input)", "", 28);
+        addPathField(gd, "Input folder", "", true);
+        addPathField(gd, "Output folder (not inside the input)", "", true);
         gd.addChoice("Operation", EqvaeOps.BatchOp.labels(), "roundtrip");
         addModel(gd, shipped, null);
         gd.addStringField("Intensity (linear, percentile[:low:high])", "linear", 16);

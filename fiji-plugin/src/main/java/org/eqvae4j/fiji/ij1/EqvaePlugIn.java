@@ -56,6 +56,20 @@ abstract class EqvaePlugIn implements PlugIn {
         gd.addMessage(Ij.shippedList(shipped));
     }
 
+    /**
+     * A folder or file path field: with a Browse button in the GUI, a plain text field headless (where
+     * ImageJ's patched dialog has no file fields). Either way the macro key is the label's first word.
+     */
+    static void addPathField(GenericDialog gd, String label, String value, boolean folder) {
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            gd.addStringField(label, value, 28);
+        } else if (folder) {
+            gd.addDirectoryField(label, value, 28);
+        } else {
+            gd.addFileField(label, value, 28);
+        }
+    }
+
     static void addIntensity(GenericDialog gd) {
         gd.addStringField("Intensity (auto, linear, percentile[:low:high])", "auto", 16);
     }

@@ -2,7 +2,6 @@ package org.eqvae4j.fiji.ij1;
 
 import ij.IJ;
 import ij.gui.GenericDialog;
-import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +30,7 @@ public final class ModelInfoPlugIn extends EqvaePlugIn {
         GenericDialog gd = new GenericDialog(title());
         gd.addChoice("Model", names.toArray(String[]::new), names.contains(preferred) ? preferred : OTHER);
         String path = names.contains(preferred) ? "" : preferred;
-        if (GraphicsEnvironment.isHeadless()) { // headless ImageJ has no file field (it has no Browse button to offer)
-            gd.addStringField("Path (bundle folder or .zip)", path, 28);
-        } else {
-            gd.addFileField("Path (bundle folder or .zip)", path, 28);
-        }
+        addPathField(gd, "Path (bundle folder or .zip)", path, false);
         gd.showDialog();
         if (gd.wasCanceled()) {
             return;
