@@ -124,6 +124,11 @@ public final class EqVaeTrainer {
                  SplittableRandom rnd = new SplittableRandom(cfg.seed() ^ (0xD1B54A32D192ED03L * (i + 1)));
                  return StepInputs.make(crops.batch(cfg.batch(), i), f, cfg.recipe(), noiseChannels, m.valueRange(), rnd);
              }, startStep * micro, 4)) {
+            if (session.trainInputNames().contains(EqVaeObjective.DISC_FACTOR) != gan) {
+                throw new IllegalArgumentException("run folder " + runDir + " was started " + (gan ? "without" : "with")
+                        + " the adversarial term (its artifacts are kept for resuming); use a new run folder to "
+                        + (gan ? "add" : "drop") + " it");
+            }
             if (startStep == 0) {
                 session.setLearningRate(cfg.learningRateAt(0));
             }

@@ -120,6 +120,13 @@ class EqVaeGanTrainerTest {
         }
         assertEquals(a.optimizer().orElseThrow().step(), b.optimizer().orElseThrow().step());
 
+        // a run folder keeps its objective: resuming it without the adversarial term is refused
+        EqVaeTrainConfig plain = new EqVaeTrainConfig(ROOT.resolve("models/taef2"), ROOT.resolve("test-images/photos"), null, 32, 2, 1,
+                5, 1e-4f, 0, 7, 0.5, 0.25, true, false, org.eqvae4j.runtime.transform.Interpolation.BILINEAR,
+                new EqVaeLoss(1f, 0f, 0f), null, 1, 1, ExecutionProvider.CPU, 256, "eq-gan-test");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EqVaeTrainer(plain, early).train(ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("new run folder"), e.getMessage());
+
         ModelBundle bundle = ModelBundle.open(early.resolve(EqVaeTrainer.BUNDLE));
         assertTrue(bundle.has(ModelManifest.DISCRIMINATOR));
         assertArrayEquals(Files.readAllBytes(ModelBundle.open(straight.resolve(EqVaeTrainer.BUNDLE)).file(ModelManifest.DISCRIMINATOR)),
