@@ -81,6 +81,7 @@ final class BenchInferCommand implements Callable<Integer> {
         Path bundle = model == null ? home.resolve("models/taef2") : model;
         Path out = output == null ? home.resolve("models/reports/bench-infer.txt") : output;
         String loadBefore = loadAverage();
+        Instant start = Instant.now();
         List<InferenceBenchmark.Result> ort = new ArrayList<>();
         try (Autoencoder ae = Autoencoder.open(ModelBundle.open(bundle), RuntimeOptions.threads(threads))) {
             for (InferenceBenchmark.Case c : parsed) {
@@ -89,7 +90,7 @@ final class BenchInferCommand implements Callable<Integer> {
             }
         }
         Map<String, JsonNode> torch = noPeer ? Map.of() : torchPeer(parsed);
-        String table = table(ort, torch, loadBefore, loadAverage());
+        String table = table(ort, torch, start, loadBefore, loadAverage());
         System.out.print(table);
         AtomicFiles.write(out, o -> o.write(table.getBytes(StandardCharsets.UTF_8)));
         System.out.println("wrote " + out);
@@ -106,7 +107,7 @@ final class BenchInferCommand implements Callable<Integer> {
         }
     }
 
-    private String table(List<InferenceBenchmark.Result> ort, Map<String, JsonNode> torch, String loadBefore, String loadAfter) {
+    private String table(List<InferenceBenchmark.Result> ort, Map<String, JsonNode> torch, Instant start, String loadBefore, String loadAfter) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-11s %5s %-8s %9s %9s %9s %9s %9s %8s %9s %8s%n", "case", "tiles", "peer", "ms/image",
                 "min ms", "max ms", "encode", "decode", "images/s", "peak RSS", "ORT/PT"));
@@ -134,8 +135,8 @@ final class BenchInferCommand implements Callable<Integer> {
         b.append("ORT: ONNX Runtime through eqvae4j (Autoencoder + TiledAutoencoder, bundle " + (model == null ? "models/taef2" : model)
                 + "); PyTorch: " + peer + ", same weights, input and tiling; the peers run one after the other.\n");
         b.append("Tiled: 256 px tiles with a 32 px halo, whole-image parts once (as --tiling always). ORT/PT > 1: ONNX Runtime is slower.\n");
-        b.append(String.format(Locale.ROOT, "Run %s, %d cores visible, JVM %s; load average (1/5/15 min) %s at the start, %s at the end.%n",
-                Instant.now().toString().substring(0, 16) + "Z", Runtime.getRuntime().availableProcessors(),
+        b.append(String.format(Locale.ROOT, "Run %s to %s, %d cores visible, JVM %s; load average (1/5/15 min) %s at the start, %s at the end.%n",
+                start.toString().substring(0, 16) + "Z", Instant.now().toString().substring(11, 16) + "Z", Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getRuntimeMXBean().getVmVersion(), loadBefore, loadAfter));
         if (note != null) {
             b.append(note).append('\n');
