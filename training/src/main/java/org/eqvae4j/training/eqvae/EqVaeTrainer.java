@@ -27,6 +27,7 @@ import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.ImageSet;
@@ -45,9 +46,9 @@ import org.eqvae4j.training.data.RandomCrops;
  */
 public final class EqVaeTrainer {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    public static final String METRICS = "metrics.csv";
-    public static final String CHECKPOINT = "checkpoint";
-    public static final String CHECKPOINT_STATE = "checkpoint.json";
+    public static final String METRICS = RunFolder.METRICS;
+    public static final String CHECKPOINT = RunFolder.CHECKPOINT;
+    public static final String CHECKPOINT_STATE = RunFolder.CHECKPOINT_STATE;
     public static final String BUNDLE = "bundle";
 
     /** One optimizer step's record. */
@@ -71,14 +72,14 @@ public final class EqVaeTrainer {
         if (cfg.cropSize() % f != 0) {
             throw new IllegalArgumentException("crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
         }
-        Files.createDirectories(runDir);
+        RunFolder run = new RunFolder(runDir);
         Path artifacts = runDir.resolve("artifacts");
         if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
             writeArtifacts(base, arch, artifacts);
-            AtomicFiles.write(runDir.resolve("config.json"), out -> JSON.writeValue(out, cfg));
+            run.writeConfig(cfg);
         }
-        long startStep = resumedStep();
-        Path checkpoint = startStep > 0 ? runDir.resolve(CHECKPOINT) : artifacts.resolve(TrainingArtifacts.CHECKPOINT);
+        long startStep = run.resumedStep();
+        Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());
         images.skipped().forEach(s -> progress.progress(0, 0, "skipped " + s));
@@ -86,7 +87,7 @@ public final class EqVaeTrainer {
         int noiseChannels = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.KL ? m.latentChannels() : 0;
         int micro = cfg.accumulate();
         List<StepRecord> records = new ArrayList<>();
-        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep);
+        RunFolder.MetricsLog log = run.metrics("step,loss,equivariance_microbatches,ms", startStep);
         TrainingOptions options = TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider());
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepInputs> batches = new Prefetcher<>(i -> {
@@ -120,10 +121,10 @@ public final class EqVaeTrainer {
                 double ms = (System.nanoTime() - t0) / 1e6;
                 StepRecord r = new StepRecord(step + 1, loss, eqCount, ms);
                 records.add(r);
-                log.append(r);
+                log.append(String.format(Locale.ROOT, "%d,%.6f,%d,%.1f", r.step(), r.loss(), r.equivarianceSteps(), r.millis()));
                 progress.progress((int) (step + 1), (int) cfg.steps(), String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
                 if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.steps()) {
-                    saveCheckpoint(session, step + 1);
+                    run.saveCheckpoint(session, step + 1, null);
                     lastGood = step + 1;
                 }
             }
@@ -146,23 +147,6 @@ public final class EqVaeTrainer {
         new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.eqVaeAdam()).writeTo(folder);
     }
 
-    private long resumedStep() throws IOException {
-        Path state = runDir.resolve(CHECKPOINT_STATE);
-        if (!Files.isRegularFile(state) || !Files.isRegularFile(runDir.resolve(CHECKPOINT))) {
-            return 0;
-        }
-        return JSON.readTree(state.toFile()).get("step").asLong();
-    }
-
-    private void saveCheckpoint(TrainingSession session, long step) throws IOException {
-        // checkpoint first, then the step that names it: a crash between the two resumes one interval early
-        session.saveCheckpoint(runDir.resolve(CHECKPOINT));
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("step", step);
-        state.put("learningRate", session.learningRate());
-        AtomicFiles.write(runDir.resolve(CHECKPOINT_STATE), out -> JSON.writeValue(out, state));
-    }
-
     private void exportBundle(TrainingSession session, AutoencoderArchitecture arch, ModelBundle base) throws IOException {
         Map<String, Tensor> trained = new LinkedHashMap<>();
         Graph enc = OnnxReader.read(base.file("encoder"));
@@ -181,30 +165,5 @@ public final class EqVaeTrainer {
                 cfg.outputId(), name, bm.license(),
                 Files.isRegularFile(base.root().resolve("LICENSE")) ? base.root().resolve("LICENSE") : null,
                 bm.tileSize(), bm.tileHalo()), runDir.resolve(BUNDLE), true);
-    }
-
-    /** Appends step rows; on resume, rows past the checkpoint's step are dropped first. */
-    private static final class MetricsLog {
-        private final Path file;
-
-        MetricsLog(Path file, long keepUpTo) throws IOException {
-            this.file = file;
-            List<String> keep = new ArrayList<>();
-            keep.add("step,loss,equivariance_microbatches,ms");
-            if (Files.isRegularFile(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isEmpty() && Character.isDigit(line.charAt(0)) && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepUpTo) {
-                        keep.add(line);
-                    }
-                }
-            }
-            String text = String.join("\n", keep) + "\n";
-            AtomicFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
-        }
-
-        void append(StepRecord r) throws IOException {
-            Files.writeString(file, String.format(Locale.ROOT, "%d,%.6f,%d,%.1f%n", r.step(), r.loss(), r.equivarianceSteps(), r.millis()),
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        }
     }
 }
