@@ -149,12 +149,7 @@ public final class Sampler implements AutoCloseable {
         int c = manifest.latentChannels();
         int h = spec.latentSize()[0];
         int w = spec.latentSize()[1];
-        int per = c * h * w;
-        float[] x = new float[Math.multiplyExact(r.count(), per)];
-        Random rnd = new Random(r.seed());
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
+        float[] x = noise(r.count(), r.seed()).data();
         double dt = 1.0 / r.steps();
         for (int k = 0; k < r.steps(); k++) {
             double t0 = k * dt;
@@ -171,6 +166,19 @@ public final class Sampler implements AutoCloseable {
             }
         }
         return denormalize(new FloatTensor(r.count(), c, h, w, x));
+    }
+
+    /** The starting noise of {@link #sample} for this count and seed: standard normal, generator space. */
+    public FloatTensor noise(int count, long seed) {
+        int c = manifest.latentChannels();
+        int h = spec.latentSize()[0];
+        int w = spec.latentSize()[1];
+        float[] x = new float[Math.multiplyExact(count, c * h * w)];
+        Random rnd = new Random(seed);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        return new FloatTensor(count, c, h, w, x);
     }
 
     /** Generator space to raw latents. */
