@@ -111,8 +111,30 @@ public final class Sampler implements AutoCloseable {
         return new Sampler(m, s);
     }
 
+    /**
+     * The bundle's generator section driving another weights file of the same architecture, e.g. a training
+     * snapshot of the generator the bundle ships.
+     */
+    public static Sampler open(ModelBundle bundle, java.nio.file.Path generatorFile, RuntimeOptions options) throws BundleException {
+        ModelManifest m = bundle.manifest();
+        if (m.generator() == null) {
+            throw new BundleException("model bundle " + bundle.root() + " (" + m.id() + ") has no generator section to drive " + generatorFile);
+        }
+        OrtSession s = OrtSessions.create(generatorFile, options, "generator file " + generatorFile);
+        try {
+            checkContract(generatorFile.toString(), s, m);
+        } catch (BundleException e) {
+            OrtSessions.closeQuietly(s);
+            throw e;
+        }
+        return new Sampler(m, s);
+    }
+
     private static void checkContract(ModelBundle bundle, OrtSession s, ModelManifest m) throws BundleException {
-        String file = bundle.root() + ": generator file " + bundle.file(ModelManifest.GENERATOR).getFileName();
+        checkContract(bundle.root() + ": generator file " + bundle.file(ModelManifest.GENERATOR).getFileName(), s, m);
+    }
+
+    private static void checkContract(String file, OrtSession s, ModelManifest m) throws BundleException {
         try {
             Map<String, NodeInfo> in = s.getInputInfo();
             if (!in.keySet().equals(Set.of(X_T, T, CLASS)) || !s.getOutputInfo().containsKey(VELOCITY)) {
