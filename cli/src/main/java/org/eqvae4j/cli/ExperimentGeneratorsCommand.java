@@ -120,8 +120,8 @@ final class ExperimentGeneratorsCommand implements Callable<Integer> {
         System.out.println("report: " + output.resolve("README.md"));
         for (var r : results) {
             var last = r.points().get(r.points().size() - 1);
-            System.out.printf(Locale.ROOT, "%-10s final step %d  FD-FMNIST-CNN %.2f  class accuracy %.1f %%  reconstruction floor %.2f%n",
-                    r.arm().label(), last.step(), last.fd(), 100 * last.accuracy(), r.reconstructionFd());
+            System.out.printf(Locale.ROOT, "%-10s final step %d  FD-FMNIST-CNN %.2f (vs own reconstructions %.2f)  class accuracy %.1f %%  reconstruction floor %.2f%n",
+                    r.arm().label(), last.step(), last.fd(), last.fdOwn(), 100 * last.accuracy(), r.reconstructionFd());
         }
         return 0;
     }

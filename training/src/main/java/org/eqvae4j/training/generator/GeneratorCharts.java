@@ -36,14 +36,15 @@ final class GeneratorCharts {
                 PlotOrientation.VERTICAL, true, false, false), png, false);
     }
 
-    static void fd(List<GeneratorExperiment.ArmResult> results, Path png) throws IOException {
+    static void fd(List<GeneratorExperiment.ArmResult> results, Path png, java.util.function.ToDoubleFunction<GeneratorExperiment.Point> score,
+                   String title) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         for (GeneratorExperiment.ArmResult r : results) {
             XYSeries s = new XYSeries(r.arm().label());
-            r.points().forEach(p -> s.add(p.step(), p.fd()));
+            r.points().forEach(p -> s.add(p.step(), score.applyAsDouble(p)));
             data.addSeries(s);
         }
-        write(ChartFactory.createXYLineChart("FD-FMNIST-CNN of EMA generator samples (lower is better)", "optimizer step",
+        write(ChartFactory.createXYLineChart(title + " (lower is better)", "optimizer step",
                 "FD-FMNIST-CNN", data, PlotOrientation.VERTICAL, true, false, false), png, true);
     }
 

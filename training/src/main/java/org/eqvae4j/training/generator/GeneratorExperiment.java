@@ -61,9 +61,19 @@ public final class GeneratorExperiment {
                          int samples, int sampleSteps, String solver, double cfgScale, long sampleSeed, int threads, Path output) {
     }
 
-    /** A scored snapshot. */
-    public record Point(long step, double fd, double accuracy) {
+    /**
+     * A scored snapshot.
+     *
+     * @param fd       FD-FMNIST-CNN of the samples against the real test images (the paper's protocol)
+     * @param fdOwn    FD-FMNIST-CNN against the arm's own autoencoder reconstructions of test images: how well
+     *                 the generator learned its latent distribution, without the decoder's own error
+     * @param accuracy the classifier's accuracy on the samples' conditioning classes
+     */
+    public record Point(long step, double fd, double fdOwn, double accuracy) {
     }
+
+    /** Test images whose reconstructions form each arm's own reference. */
+    public static final int OWN_REFERENCE_IMAGES = 2000;
 
     /** Scores and curves of one arm. */
     public record ArmResult(Arm arm, List<Point> points, double reconstructionFd, TreeMap<Long, Double> loss) {
@@ -101,7 +111,7 @@ public final class GeneratorExperiment {
     }
 
     private String settingsKey() {
-        return String.format(Locale.ROOT, "n%d-%s%d-cfg%s-seed%d", cfg.samples(), cfg.solver(), cfg.sampleSteps(),
+        return String.format(Locale.ROOT, "v2-n%d-%s%d-cfg%s-seed%d", cfg.samples(), cfg.solver(), cfg.sampleSteps(),
                 String.valueOf(cfg.cfgScale()), cfg.sampleSeed());
     }
 
@@ -118,9 +128,13 @@ public final class GeneratorExperiment {
         double reconFd;
         try (Autoencoder ae = Autoencoder.open(bundle, opts)) {
             int n = Math.min(cfg.samples(), test.size());
-            FloatTensor recon = decodeAll(ae, encodeAll(ae, test, n, bundle.manifest().imageChannels()));
-            reconFd = FrechetDistance.between(FrechetDistance.Gaussian.fit(clf.features(FashionMnistImages.toClassifier(recon), n), "reconstructions"),
+            int own = Math.min(Math.max(OWN_REFERENCE_IMAGES, n), test.size());
+            progress.progress(0, snapshots.size(), arm.label() + ": reconstructing " + own + " test images");
+            float[] reconPx = FashionMnistImages.toClassifier(decodeAll(ae, encodeAll(ae, test, own, bundle.manifest().imageChannels())));
+            double[][] reconFeatures = clf.features(reconPx, own);
+            reconFd = FrechetDistance.between(FrechetDistance.Gaussian.fit(java.util.Arrays.copyOf(reconFeatures, n), "reconstructions"),
                     reference);
+            FrechetDistance.Gaussian ownReference = FrechetDistance.Gaussian.fit(reconFeatures, "reconstructions of test images");
             int k = 0;
             for (Path snap : snapshots) {
                 k++;
@@ -139,13 +153,15 @@ public final class GeneratorExperiment {
                     throw new IOException("sampling " + snap + " failed: " + e.getMessage(), e);
                 }
                 float[] px = FashionMnistImages.toClassifier(images);
-                double fd = FrechetDistance.between(FrechetDistance.Gaussian.fit(clf.features(px, cfg.samples()), "samples of " + snap), reference);
+                FrechetDistance.Gaussian g = FrechetDistance.Gaussian.fit(clf.features(px, cfg.samples()), "samples of " + snap);
+                double fd = FrechetDistance.between(g, reference);
+                double fdOwn = FrechetDistance.between(g, ownReference);
                 int[] pred = clf.predict(px, cfg.samples());
                 int right = 0;
                 for (int i = 0; i < pred.length; i++) {
                     right += pred[i] == req.classes()[i] ? 1 : 0;
                 }
-                done.put(step, new Point(step, fd, (double) right / pred.length));
+                done.put(step, new Point(step, fd, fdOwn, (double) right / pred.length));
                 writePoints(scores, done);
                 if (snap.equals(snapshots.get(snapshots.size() - 1))) {
                     writeGrid(images, req.classes(), sampler10(req), cfg.output().resolve("samples-" + arm.label() + ".png"));
@@ -216,15 +232,16 @@ public final class GeneratorExperiment {
         if (Files.isRegularFile(csv)) {
             for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8).stream().skip(1).toList()) {
                 String[] f = line.split(",");
-                m.put(Long.parseLong(f[0]), new Point(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
+                m.put(Long.parseLong(f[0]), new Point(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3])));
             }
         }
         return m;
     }
 
     private static void writePoints(Path csv, Map<Long, Point> points) throws IOException {
-        StringBuilder sb = new StringBuilder("step,fd_fmnist_cnn,class_accuracy\n");
-        points.values().forEach(p -> sb.append(String.format(Locale.ROOT, "%d,%.4f,%.4f%n", p.step(), p.fd(), p.accuracy())));
+        StringBuilder sb = new StringBuilder("step,fd_fmnist_cnn,fd_own_reconstructions,class_accuracy\n");
+        points.values().forEach(p -> sb.append(String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f%n", p.step(), p.fd(), p.fdOwn(), p.accuracy())));
         AtomicFiles.write(csv, out -> out.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -247,15 +264,17 @@ public final class GeneratorExperiment {
      * The first step (linearly interpolated between scored snapshots) at which {@code points} reach a
      * score of {@code target} or better (lower), or NaN when they never do.
      */
-    public static double stepReaching(List<Point> points, double target) {
+    public static double stepReaching(List<Point> points, double target, java.util.function.ToDoubleFunction<Point> score) {
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            if (p.fd() <= target) {
+            double sp = score.applyAsDouble(p);
+            if (sp <= target) {
                 if (i == 0) {
                     return p.step();
                 }
                 Point q = points.get(i - 1);
-                double f = (q.fd() - target) / (q.fd() - p.fd());
+                double sq = score.applyAsDouble(q);
+                double f = (sq - target) / (sq - sp);
                 return q.step() + f * (p.step() - q.step());
             }
         }
@@ -265,12 +284,14 @@ public final class GeneratorExperiment {
     private void writeReport(List<ArmResult> results) throws IOException {
         Files.createDirectories(cfg.output());
         GeneratorCharts.loss(results, cfg.output().resolve("loss.png"), 100);
-        GeneratorCharts.fd(results, cfg.output().resolve("fd.png"));
+        GeneratorCharts.fd(results, cfg.output().resolve("fd.png"), Point::fd, "FD-FMNIST-CNN against the test images");
+        GeneratorCharts.fd(results, cfg.output().resolve("fd-own.png"), Point::fdOwn, "FD-FMNIST-CNN against each autoencoder's reconstructions");
         ArmResult base = results.get(0);
-        StringBuilder csv = new StringBuilder("arm,step,loss_mean_100,fd_fmnist_cnn,class_accuracy\n");
+        StringBuilder csv = new StringBuilder("arm,step,loss_mean_100,fd_fmnist_cnn,fd_own_reconstructions,class_accuracy\n");
         for (ArmResult r : results) {
             for (Point p : r.points()) {
-                csv.append(String.format(Locale.ROOT, "%s,%d,%.5f,%.4f,%.4f%n", r.arm().label(), p.step(), meanLoss(r.loss(), p.step(), 100), p.fd(), p.accuracy()));
+                csv.append(String.format(Locale.ROOT, "%s,%d,%.5f,%.4f,%.4f,%.4f%n", r.arm().label(), p.step(), meanLoss(r.loss(), p.step(), 100),
+                        p.fd(), p.fdOwn(), p.accuracy()));
             }
         }
         AtomicFiles.write(cfg.output().resolve("results.csv"), out -> out.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
