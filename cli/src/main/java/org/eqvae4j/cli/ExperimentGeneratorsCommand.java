@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.training.generator.GeneratorExperiment;
 import org.eqvae4j.training.generator.GeneratorTrainConfig;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package org.eqvae4j.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.training.generator.FlowMatchingTrainer;
 import org.eqvae4j.training.generator.GeneratorTrainConfig;
 import picocli.CommandLine.Command;

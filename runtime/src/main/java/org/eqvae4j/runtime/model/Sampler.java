@@ -101,7 +101,7 @@ public final class Sampler implements AutoCloseable {
                     + " model.json names only " + m.files().keySet() + "; sampling needs a bundle with a trained"
                     + " latent generator (file role \"generator\" and a \"generator\" section, as eqvae train-generator writes)");
         }
-        OrtSession s = OrtSessions.create(bundle, ModelManifest.GENERATOR, options);
+        OrtSession s = new SessionFactory(options).create(bundle, ModelManifest.GENERATOR);
         try {
             checkContract(bundle, s, m);
         } catch (BundleException e) {

@@ -2,7 +2,7 @@ package org.eqvae4j.training.generator;
 
 import java.nio.file.Path;
 import org.eqvae4j.export.arch.DiTConfig;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 
 /**
  * One flow-matching generator run, stored as {@code config.json} in the run folder.

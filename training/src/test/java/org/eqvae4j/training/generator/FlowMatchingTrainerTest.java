@@ -14,7 +14,7 @@ import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.runtime.model.Sampler;
 import org.eqvae4j.runtime.tensor.FloatTensor;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
