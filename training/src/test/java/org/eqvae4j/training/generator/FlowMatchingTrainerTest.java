@@ -31,7 +31,8 @@ class FlowMatchingTrainerTest {
     }
 
     @Test
-    void trainsResumesExactlyAndExportsASamplableBundle(@TempDir Path dir) throws Exception {
+    @org.junit.jupiter.api.Tag("slow")
+    void resumedRunContinuesExactlyLikeAnUninterruptedOne(@TempDir Path dir) throws Exception {
         Path[] data = GeneratorFixtures.idx(dir.resolve("data"), 24, 1);
         Path cache = dir.resolve("latents.bin");
         Path straight = dir.resolve("straight");
@@ -43,6 +44,15 @@ class FlowMatchingTrainerTest {
         assertEquals(rows(straight), rows(resumed), "a resumed run draws the same batches and reaches the same losses");
         assertArrayEquals(Files.readAllBytes(straight.resolve(FlowMatchingTrainer.EMA)), Files.readAllBytes(resumed.resolve(FlowMatchingTrainer.EMA)),
                 "EMA weights survive the resume");
+    }
+
+    @Test
+    void trainsAndExportsASamplableBundle(@TempDir Path dir) throws Exception {
+        Path[] data = GeneratorFixtures.idx(dir.resolve("data"), 24, 1);
+        Path cache = dir.resolve("latents.bin");
+        Path straight = dir.resolve("straight");
+        new FlowMatchingTrainer(config(data, cache, 4), straight).train(ProgressListener.NONE);
+        assertEquals(4, rows(straight).size());
         assertTrue(Files.isRegularFile(straight.resolve("snapshots").resolve(FlowMatchingTrainer.snapshotName(2))));
         assertTrue(Files.isRegularFile(straight.resolve("snapshots").resolve(FlowMatchingTrainer.snapshotName(4))));
 
