@@ -31,7 +31,6 @@ class FlowMatchingTrainerTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Tag("slow")
     void resumedRunContinuesExactlyLikeAnUninterruptedOne(@TempDir Path dir) throws Exception {
         Path[] data = GeneratorFixtures.idx(dir.resolve("data"), 24, 1);
         Path cache = dir.resolve("latents.bin");
