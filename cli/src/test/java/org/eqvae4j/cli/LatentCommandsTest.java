@@ -123,6 +123,7 @@ class LatentCommandsTest {
         assertTrue(badClass.err().contains("--class 5") && badClass.err().contains("0..2"), badClass.err());
         EqvaeCliTest.Run info = EqvaeCliTest.run("info", "-m", bundle.toString());
         assertTrue(info.out().contains("generator     generator.onnx"), info.out());
+        assertTrue(info.out().contains("3 classes (+ null class 3), latents 4x4, defaults: euler 4 steps, cfg 1.5"), info.out());
     }
 
     /** The shipped bundle under another id, optionally with a tiny untrained DiT generator (3 classes, 4x4 latents). */
