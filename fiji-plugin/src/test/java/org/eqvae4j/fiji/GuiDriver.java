@@ -20,7 +20,7 @@ import java.awt.TextField;
 import java.awt.Toolkit;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
-import java.awt.event.ActionListener;
+import java.awt.event.KeyEvent;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +32,11 @@ import javax.imageio.ImageIO;
 
 /**
  * Runs in its own JVM on an X display (Xvfb) for {@code GuiTest}: starts ImageJ with the plugin jar in
- * its plugins folder, turns the macro recorder on, opens an image, chooses Plugins > EQ-VAE > EQ-VAE Round
- * Trip from the menu bar, fills and OKs the dialog as a user would, waits for the result window, and takes
- * a screenshot. Writes {@code report.properties}, {@code screenshot.png}, {@code dialog.png} and
- * {@code output.png} into the output folder given as the second argument.
+ * its plugins folder, turns the macro recorder on, opens an image, opens Plugins > EQ-VAE with the keyboard
+ * to EQ-VAE Round Trip (screenshot), chooses it with Enter, fills and OKs the dialog as a user would, waits for the result window, and
+ * takes a screenshot. Writes {@code report.properties}, {@code menu.png} (the open menus),
+ * {@code screenshot.png}, {@code dialog.png} and {@code output.png} into the output folder given as the second
+ * argument.
  *
  * <p>Arguments: image file, output folder, model.
  */
@@ -54,6 +55,12 @@ public final class GuiDriver {
         } catch (Throwable e) {
             report.setProperty("status", "failed: " + e);
             e.printStackTrace();
+            try { // what the screen showed when it failed
+                ImageIO.write(new Robot().createScreenCapture(new Rectangle(Toolkit.getDefaultToolkit().getScreenSize())), "png",
+                        out.resolve("failure.png").toFile());
+            } catch (Exception ignored) {
+                // no screenshot: the report says what failed
+            }
         } finally {
             try (OutputStream o = Files.newOutputStream(out.resolve("report.properties"))) {
                 report.store(o, "GuiDriver");
@@ -66,27 +73,37 @@ public final class GuiDriver {
         new ImageJ();
         waitFor("the ImageJ window", () -> IJ.getInstance() != null && IJ.getInstance().isShowing());
         // the menu: Plugins > EQ-VAE and its commands, as the menu bar holds them
-        MenuItem roundTrip = null;
         List<String> items = new ArrayList<>();
         MenuBar bar = Menus.getMenuBar();
+        int pluginsMenu = -1;
+        int eqvaeItem = -1; // position among the Plugins menu's items, separators not counted (keys skip them)
+        int roundTrip = -1;
         for (int i = 0; i < bar.getMenuCount(); i++) {
             Menu m = bar.getMenu(i);
             if (!m.getLabel().equals("Plugins")) {
                 continue;
             }
+            pluginsMenu = i;
+            int position = 0;
             for (int j = 0; j < m.getItemCount(); j++) {
-                if (m.getItem(j) instanceof Menu sub && sub.getLabel().equals("EQ-VAE")) {
+                MenuItem it = m.getItem(j);
+                if (it.getLabel().equals("-")) {
+                    continue;
+                }
+                if (it instanceof Menu sub && sub.getLabel().equals("EQ-VAE")) {
+                    eqvaeItem = position;
                     for (int k = 0; k < sub.getItemCount(); k++) {
                         items.add(sub.getItem(k).getLabel());
                         if (sub.getItem(k).getLabel().equals("EQ-VAE Round Trip")) {
-                            roundTrip = sub.getItem(k);
+                            roundTrip = k;
                         }
                     }
                 }
+                position++;
             }
         }
         report.setProperty("menu", String.join(";", items));
-        if (roundTrip == null) {
+        if (roundTrip < 0) {
             throw new IllegalStateException("Plugins > EQ-VAE > EQ-VAE Round Trip is not in the menu bar; found " + items);
         }
 
@@ -96,13 +113,32 @@ public final class GuiDriver {
         imp.show();
         waitFor("the input window", () -> imp.getWindow() != null && imp.getWindow().isShowing());
 
-        // choose the menu item as a click does: ImageJ's action listener runs the command in its own thread
-        MenuItem item = roundTrip;
+        Robot robot = new Robot();
+        Rectangle screenRect = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
+        // open the menus with the keyboard, as a user can: F10 opens the first menu, Right moves to the next one
+        // (first entering a first item that is a submenu), Down walks the items, Right opens a submenu, Enter chooses
         EventQueue.invokeAndWait(() -> {
-            for (ActionListener l : item.getActionListeners()) {
-                l.actionPerformed(new ActionEvent(item, ActionEvent.ACTION_PERFORMED, item.getActionCommand()));
-            }
+            IJ.getInstance().toFront();
+            IJ.getInstance().requestFocus();
         });
+        Thread.sleep(500);
+        key(robot, KeyEvent.VK_F10);
+        for (int i = 0; i < pluginsMenu; i++) {
+            key(robot, KeyEvent.VK_RIGHT);
+            if (bar.getMenu(i).getItemCount() > 0 && bar.getMenu(i).getItem(0) instanceof Menu) {
+                key(robot, KeyEvent.VK_RIGHT);
+            }
+        }
+        for (int i = 0; i < eqvaeItem; i++) {
+            key(robot, KeyEvent.VK_DOWN);
+        }
+        key(robot, KeyEvent.VK_RIGHT);
+        for (int i = 0; i < roundTrip; i++) {
+            key(robot, KeyEvent.VK_DOWN);
+        }
+        Thread.sleep(300);
+        ImageIO.write(robot.createScreenCapture(screenRect), "png", out.resolve("menu.png").toFile());
+        key(robot, KeyEvent.VK_ENTER);
         AtomicReference<GenericDialog> dialog = new AtomicReference<>();
         waitFor("the Round Trip dialog", () -> {
             for (Window w : Window.getWindows()) {
@@ -116,7 +152,6 @@ public final class GuiDriver {
         GenericDialog gd = dialog.get();
         EventQueue.invokeAndWait(() -> ((TextField) gd.getStringFields().get(0)).setText(model));
         Thread.sleep(300);
-        Robot robot = new Robot();
         robot.waitForIdle();
         Rectangle d = new Rectangle(gd.getLocationOnScreen(), gd.getSize());
         ImageIO.write(robot.createScreenCapture(d), "png", out.resolve("dialog.png").toFile());
@@ -149,8 +184,15 @@ public final class GuiDriver {
         report.setProperty("images", String.join(";", titles));
         report.setProperty("recorded", Recorder.getInstance().getText());
         ImageIO.write(result.getBufferedImage(), "png", out.resolve("output.png").toFile());
-        Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
-        ImageIO.write(robot.createScreenCapture(screen), "png", out.resolve("screenshot.png").toFile());
+        ImageIO.write(robot.createScreenCapture(screenRect), "png", out.resolve("screenshot.png").toFile());
+
+    }
+
+    private static void key(Robot robot, int code) throws InterruptedException {
+        robot.keyPress(code);
+        robot.keyRelease(code);
+        robot.waitForIdle();
+        Thread.sleep(400); // menus open asynchronously; a key sent before would go to the previous one
     }
 
     private interface Condition {

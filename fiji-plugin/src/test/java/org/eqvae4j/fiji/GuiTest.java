@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The plugin in a real ImageJ window on a virtual X display: starts Xvfb on a free display (skipped, with
  * the reason, when Xvfb is not installed: {@code apt-get install xvfb}), runs {@link GuiDriver} in a JVM
- * of its own with the plugin jar in ImageJ's plugins folder, then inspects what it saw: the menu, the
- * recorded macro line, the result window, and the screenshot, whose pixels where the window's canvas is
- * must be the result image.
+ * of its own with the plugin jar in ImageJ's plugins folder (which opens Plugins > EQ-VAE with the keyboard
+ * and chooses Round Trip), then inspects what it saw: the menu, the recorded macro line, the result
+ * window, and the screenshot, whose pixels where the window's canvas is must be the result image.
  */
 class GuiTest {
     @TempDir
@@ -54,7 +54,8 @@ class GuiTest {
             String keep = System.getProperty("eqvae.gui.out"); // -Deqvae.gui.out=DIR keeps the screenshots to look at
             if (keep != null) {
                 Files.createDirectories(Path.of(keep));
-                for (String f : new String[] {"screenshot.png", "dialog.png", "output.png", "report.properties"}) {
+                Files.writeString(Path.of(keep, "imagej.log"), log());
+                for (String f : new String[] {"menu.png", "screenshot.png", "dialog.png", "output.png", "failure.png", "report.properties"}) {
                     if (Files.exists(out.resolve(f))) {
                         Files.copy(out.resolve(f), Path.of(keep, f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     }
@@ -78,6 +79,7 @@ class GuiTest {
             assertEquals(1280, screen.getWidth());
             assertEquals(1024, screen.getHeight());
             assertTrue(Files.size(out.resolve("dialog.png")) > 0);
+            assertTrue(Files.size(out.resolve("menu.png")) > 0);
             BufferedImage output = ImageIO.read(out.resolve("output.png").toFile());
             assertEquals(1.0, Double.parseDouble(report.getProperty("output.magnification")));
             int x0 = Integer.parseInt(report.getProperty("canvas.x"));
@@ -111,9 +113,10 @@ class GuiTest {
 
     private Process driver(int display, Path plugins, Path image, Path out) throws IOException {
         List<String> cp = new ArrayList<>();
+        Path pluginClasses = HeadlessMacroTest.pluginClasses().toAbsolutePath().normalize();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            // the plugin's own classes come from the jar in plugins/, as in Fiji
-            if (!Path.of(entry).toAbsolutePath().normalize().endsWith(Path.of("target", "classes"))) {
+            // the plugin's own classes come from the jar in plugins/, as in Fiji (other modules' classes stay)
+            if (!Path.of(entry).toAbsolutePath().normalize().equals(pluginClasses)) {
                 cp.add(entry);
             }
         }

@@ -204,6 +204,11 @@ class HeadlessMacroTest {
         return urls.toArray(URL[]::new);
     }
 
+    /** This module's compiled classes (target/classes), which the plugin jar is made of. */
+    static Path pluginClasses() {
+        return Path.of(jarSource());
+    }
+
     private static String jarSource() {
         try {
             return Path.of(EqvaeOps.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
