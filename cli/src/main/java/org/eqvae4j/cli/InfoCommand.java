@@ -26,6 +26,11 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("tiling        %d px tiles, %d px halo; whole-image stages split out: %s%n", m.tileSize(), m.tileHalo(),
                 bundle.has(ModelManifest.DECODER_GLOBAL) || bundle.has(ModelManifest.ENCODER_GLOBAL) ? "yes" : "no");
         System.out.printf("generator     %s%n", bundle.has(ModelManifest.GENERATOR) ? m.files().get(ModelManifest.GENERATOR) : "none (sample needs one)");
+        if (m.generator() != null) {
+            var g = m.generator();
+            System.out.printf(java.util.Locale.ROOT, "generator     %s, %d classes (+ null class %d), latents %dx%d, defaults: %s %d steps, cfg %s%n",
+                    g.architecture(), g.numClasses(), g.nullClass(), g.latentSize()[0], g.latentSize()[1], g.sampler(), g.steps(), g.cfgScale());
+        }
         System.out.printf("files         %s%n", m.files());
         System.out.printf("license       %s%n", m.license());
         m.provenance().forEach((k, v) -> System.out.printf("provenance    %s: %s%n", k, v));

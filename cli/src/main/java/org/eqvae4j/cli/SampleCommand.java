@@ -1,7 +1,9 @@
 package org.eqvae4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.eqvae4j.runtime.bundle.GeneratorSpec;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
@@ -12,8 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Draw latents from the bundle's generator and decode them to PNGs.",
-                "Writes sample-000.png, ...; needs a bundle with a trained generator (model.json file role \"generator\")."})
+        description = {"Draw latents from the bundle's flow-matching generator (Euler or Heun ODE, classifier-free",
+                "guidance) and decode them to PNGs: sample-000.png, ... Needs a bundle with a generator (eqvae train-generator).",
+                "Defaults for --steps, --cfg and --sampler come from model.json's generator section."})
 final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -24,28 +27,47 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = {"-n", "--count"}, defaultValue = "4", description = "Number of samples (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--size", defaultValue = "256", paramLabel = "PX",
-            description = "Image side in pixels, a multiple of the downsampling factor (default ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--class", paramLabel = "K",
+            description = "Class of every sample, 0..numClasses-1, or numClasses for unconditional samples (default: sample i gets class i mod numClasses).")
+    Integer cls;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--cfg", paramLabel = "S", description = "Classifier-free guidance scale (1 = none; default from model.json).")
+    Double cfg;
+
+    @Option(names = "--steps", paramLabel = "T", description = "ODE steps (default from model.json).")
+    Integer steps;
+
+    @Option(names = "--sampler", paramLabel = "euler|heun", description = "ODE solver (default from model.json).")
+    String solver;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}); the same seed gives the same images.")
     long seed;
 
     @Override
     public Integer call() throws Exception {
         ModelBundle bundle = ModelBundle.open(model.requireModel());
-        int f = bundle.manifest().downsamplingFactor();
-        if (size < f || size % f != 0) {
-            throw new IllegalArgumentException("--size " + size + " must be a positive multiple of the downsampling factor " + f);
+        if (count < 1) {
+            throw new IllegalArgumentException("--count must be >= 1, got " + count);
         }
         try (Sampler sampler = Sampler.open(bundle, model.runtimeOptions()); Autoencoder ae = Autoencoder.open(bundle, model.runtimeOptions())) {
-            ProgressBar bar = new ProgressBar(System.err);
-            for (int i = 0; i < count; i++) {
-                bar.progress(i, count, "sample " + (i + 1));
-                FloatTensor z = sampler.sample(1, size / f, size / f, seed + i);
-                ImageFiles.writePng(model.codec(ae).decode(z), output.resolve(String.format("sample-%03d.png", i)));
+            GeneratorSpec spec = sampler.spec();
+            double s = cfg != null ? cfg : spec.cfgScale();
+            int t = steps != null ? steps : spec.steps();
+            String method = solver != null ? solver : spec.sampler();
+            if (cls != null && (cls < 0 || cls > spec.numClasses())) {
+                throw new IllegalArgumentException("--class " + cls + " is out of range: this generator has classes 0.." + (spec.numClasses() - 1)
+                        + " and " + spec.nullClass() + " for unconditional samples");
             }
-            bar.progress(count, count, "done");
+            Sampler.Request r = cls != null ? Sampler.Request.ofClass(count, cls, s, t, method, seed)
+                    : Sampler.Request.cycling(count, spec.numClasses(), s, t, method, seed);
+            ProgressBar bar = new ProgressBar(System.err);
+            bar.progress(0, count, "sampling " + count + " latents (" + r.solver() + ", " + t + " steps, cfg " + s + ")");
+            FloatTensor z = sampler.sample(r);
+            Files.createDirectories(output);
+            for (int i = 0; i < count; i++) {
+                ImageFiles.writePng(model.codec(ae).decode(z.sample(i)), output.resolve(String.format("sample-%03d.png", i)));
+                bar.progress(i + 1, count, "decoded sample " + (i + 1) + " (class " + r.classes()[i] + ")");
+            }
             System.out.printf("wrote %d samples to %s%n", count, output);
             return 0;
         }

@@ -10,9 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.eqvae4j.export.graph.DType;
-import org.eqvae4j.export.graph.GraphBuilder;
-import org.eqvae4j.export.graph.Shape;
 import org.eqvae4j.export.onnx.OnnxWriter;
 import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
@@ -111,16 +108,25 @@ class LatentCommandsTest {
 
         Path bundle = copyOfTaef2("taef2", true);
         EqvaeCliTest.Run ok = EqvaeCliTest.run("sample", "-m", bundle.toString(), "-o", tmp.resolve("s").toString(), "-n", "2",
-                "--size", "64", "--seed", "5");
+                "--seed", "5", "--class", "1", "--cfg", "2", "--steps", "3", "--sampler", "heun");
         assertEquals(0, ok.code(), ok.err());
         FloatTensor s0 = ImageFiles.read(tmp.resolve("s/sample-000.png"));
-        assertArrayEquals(new long[] {1, 3, 64, 64}, s0.shape());
+        assertArrayEquals(new long[] {1, 3, 32, 32}, s0.shape());
         assertTrue(Files.isRegularFile(tmp.resolve("s/sample-001.png")));
+        EqvaeCliTest.Run again = EqvaeCliTest.run("sample", "-m", bundle.toString(), "-o", tmp.resolve("s2").toString(), "-n", "2",
+                "--seed", "5", "--class", "1", "--cfg", "2", "--steps", "3", "--sampler", "heun");
+        assertEquals(0, again.code(), again.err());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("s/sample-001.png")), Files.readAllBytes(tmp.resolve("s2/sample-001.png")),
+                "the same seed gives the same images");
+        EqvaeCliTest.Run badClass = EqvaeCliTest.run("sample", "-m", bundle.toString(), "-o", tmp.resolve("s3").toString(), "--class", "5");
+        assertEquals(EqvaeCli.ERROR, badClass.code());
+        assertTrue(badClass.err().contains("--class 5") && badClass.err().contains("0..2"), badClass.err());
         EqvaeCliTest.Run info = EqvaeCliTest.run("info", "-m", bundle.toString());
         assertTrue(info.out().contains("generator     generator.onnx"), info.out());
+        assertTrue(info.out().contains("3 classes (+ null class 3), latents 4x4, defaults: euler 4 steps, cfg 1.5"), info.out());
     }
 
-    /** The shipped bundle under another id, optionally with a toy generator (noise times 0.5). */
+    /** The shipped bundle under another id, optionally with a tiny untrained DiT generator (3 classes, 4x4 latents). */
     private Path copyOfTaef2(String id, boolean generator) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("bundle-" + id + generator));
         try (var files = Files.list(EqvaeCliTest.ROOT.resolve("models/taef2"))) {
@@ -132,10 +138,14 @@ class LatentCommandsTest {
         ObjectNode m = (ObjectNode) json.readTree(dir.resolve("model.json").toFile());
         m.put("id", id);
         if (generator) {
-            GraphBuilder b = new GraphBuilder("generator");
-            b.output(b.mul(b.input("noise", DType.FLOAT, Shape.symbolic("batch", 32L, "h", "w")), b.scalar(0.5f)), "latent");
-            OnnxWriter.write(b.build(), dir.resolve("generator.onnx"));
+            OnnxWriter.write(org.eqvae4j.export.arch.DiT.build(new org.eqvae4j.export.arch.DiTConfig(32, 4, 2, 16, 1, 2, 2, 3, 16),
+                    org.eqvae4j.export.arch.Weights.initialized(1)), dir.resolve("generator.onnx"));
             ((ObjectNode) m.get("files")).put("generator", "generator.onnx");
+            double[] mean = new double[32];
+            double[] std = new double[32];
+            java.util.Arrays.fill(std, 1.0);
+            m.set("generator", json.valueToTree(new org.eqvae4j.runtime.bundle.GeneratorSpec("dit", 3, null, new int[] {4, 4}, mean, std,
+                    "euler", 4, 1.5, java.util.Map.of())));
         }
         Files.writeString(dir.resolve("model.json"), m.toPrettyString());
         return dir;

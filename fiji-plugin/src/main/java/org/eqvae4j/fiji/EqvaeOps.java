@@ -229,21 +229,23 @@ public final class EqvaeOps {
         return one;
     }
 
-    /** {@code count} images decoded from the bundle's generator, an RGB stack of size x size. */
-    public static ImagePlus sample(LatentSampler sampler, LatentCodec codec, int count, int size, long seed, Monitor monitor)
+    /**
+     * {@code count} images decoded from the bundle's generator (an RGB stack at the generator's image size), with
+     * the sampler defaults of model.json: class {@code cls} for every image, or -1 for every class in turn.
+     */
+    public static ImagePlus sample(LatentSampler sampler, LatentCodec codec, int count, int cls, long seed, Monitor monitor)
             throws OrtException {
-        int f = codec.manifest().downsamplingFactor();
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, got " + count);
         }
-        if (size < f || size % f != 0) {
-            throw new IllegalArgumentException("size " + size + " must be a positive multiple of the downsampling factor " + f);
-        }
+        var spec = sampler.spec();
+        monitor.progress(0, count, "sampling " + count + " latents (" + spec.sampler() + ", " + spec.steps() + " steps)");
+        FloatTensor z = sampler.sample(count, cls, spec.cfgScale(), spec.steps(), spec.sampler(), seed);
         List<FloatTensor> images = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             monitor.check();
-            monitor.progress(i, count, "sample " + (i + 1) + " of " + count);
-            images.add(codec.decode(sampler.sample(1, size / f, size / f, seed + i)));
+            monitor.progress(i, count, "decoding sample " + (i + 1) + " of " + count);
+            images.add(codec.decode(z.sample(i)));
         }
         monitor.progress(count, count, "sampling done");
         FloatTensor all = FloatTensor.stack(images);

@@ -130,7 +130,7 @@ class HeadlessMacroTest {
     @Test
     void errorsAreLoggedAndAbortTheMacro() throws Exception {
         Path marker = tmp.resolve("reached.txt");
-        String sample = runHeadless("run('EQ-VAE Sample', 'model=taef2 count=1 size=64 seed=0');", "");
+        String sample = runHeadless("run('EQ-VAE Sample', 'model=taef2 count=1 seed=0');", "");
         assertTrue(sample.contains("EQ-VAE Sample error: model bundle") && sample.contains("has no generator"), sample);
         String macro = String.join("\n",
                 "newImage('x', '8-bit ramp', 64, 64, 1);",

@@ -20,8 +20,8 @@ public final class SampleCommand extends EqvaeCommand {
     @Parameter(min = "1")
     int count = 4;
 
-    @Parameter(label = "Size (pixels)", min = "8")
-    int size = 256;
+    @Parameter(label = "Class (-1 = every class in turn)", min = "-1")
+    int cls = -1;
 
     @Parameter
     long seed;
@@ -38,7 +38,7 @@ public final class SampleCommand extends EqvaeCommand {
     void execute() throws Exception {
         try (OpenModel m = open(model);
              LatentSampler sampler = LatentSampler.open(m.bundle(), RuntimeOptions.DEFAULT)) {
-            samples = EqvaeOps.sample(sampler, m.codec(), count, size, seed, monitor());
+            samples = EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor());
         }
     }
 }

@@ -22,7 +22,7 @@ public final class SamplePlugIn extends EqvaePlugIn {
         GenericDialog gd = new GenericDialog(title());
         addModel(gd, shipped, null);
         gd.addNumericField("Count", 4, 0);
-        gd.addNumericField("Size (pixels)", 256, 0);
+        gd.addNumericField("Class (-1 = every class in turn)", -1, 0);
         gd.addNumericField("Seed", 0, 0);
         gd.showDialog();
         if (gd.wasCanceled()) {
@@ -30,10 +30,10 @@ public final class SamplePlugIn extends EqvaePlugIn {
         }
         String model = gd.getNextString();
         int count = (int) gd.getNextNumber();
-        int size = (int) gd.getNextNumber();
+        int cls = (int) gd.getNextNumber();
         long seed = (long) gd.getNextNumber();
         try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), RuntimeOptions.DEFAULT)) {
-            EqvaeOps.sample(sampler, m.codec(), count, size, seed, monitor()).show();
+            EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor()).show();
         }
     }
 }

@@ -84,7 +84,7 @@ class CommandsTest {
         CommandModule badModel = run(EncodeCommand.class, "image", FijiTests.photo(), "model", "no-such-model", "intensity", "auto");
         assertTrue(badModel.getCancelReason().contains("'no-such-model'"), badModel.getCancelReason());
 
-        CommandModule sample = run(SampleCommand.class, "model", "taef2", "count", 1, "size", 64, "seed", 0L);
+        CommandModule sample = run(SampleCommand.class, "model", "taef2", "count", 1, "cls", -1, "seed", 0L);
         assertTrue(sample.isCanceled());
         assertTrue(sample.getCancelReason().contains("has no generator"), sample.getCancelReason());
     }

@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param license             licence of the weights (SPDX id) and where its text is
  * @param provenance          where the weights came from and how they were trained
  * @param metrics             measured numbers (name -> value), with the command that measured them
+ * @param generator           optional: how to drive the "generator" file (required when files names one), see
+ *                            {@link GeneratorSpec}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -39,7 +41,7 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                             int imageChannels, int latentChannels, int downsamplingFactor,
                             double latentScale, double latentShift, double[] valueRange,
                             int tileSize, int tileHalo, Map<String, String> files, String license,
-                            Map<String, Object> provenance, Map<String, Object> metrics) {
+                            Map<String, Object> provenance, Map<String, Object> metrics, GeneratorSpec generator) {
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "model.json";
@@ -52,6 +54,16 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public static final String ENCODER_GLOBAL = "encoderGlobal";
     public static final String DECODER_GLOBAL = "decoderGlobal";
     public static final String DECODER_LOCAL = "decoderLocal";
+
+    /** A manifest without a generator section. */
+    public ModelManifest(int formatVersion, String id, String name, String architecture, LatentKind kind,
+                         int imageChannels, int latentChannels, int downsamplingFactor,
+                         double latentScale, double latentShift, double[] valueRange,
+                         int tileSize, int tileHalo, Map<String, String> files, String license,
+                         Map<String, Object> provenance, Map<String, Object> metrics) {
+        this(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor, latentScale,
+                latentShift, valueRange, tileSize, tileHalo, files, license, provenance, metrics, null);
+    }
 
     public ModelManifest {
         // sorted: model.json comes out the same on every run (Map.of / Map.copyOf order is randomised per JVM);
@@ -89,6 +101,13 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
             require(f != null && !f.isBlank() && !f.contains("/") && !f.contains("\\") && !f.startsWith("."),
                     "files." + e.getKey() + " must be a plain file name inside the bundle, got " + f);
         }
+        require(generator == null || files.containsKey(GENERATOR),
+                "has a generator section but files names no " + GENERATOR + " file");
+        require(generator != null || !files.containsKey(GENERATOR),
+                "files names a " + GENERATOR + " file but there is no generator section (numClasses, latentSize, latentMean, latentStd, sampler defaults)");
+        if (generator != null) {
+            generator.validate(latentChannels);
+        }
         return this;
     }
 
@@ -107,13 +126,14 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 && downsamplingFactor == m.downsamplingFactor && Double.compare(latentScale, m.latentScale) == 0
                 && Double.compare(latentShift, m.latentShift) == 0 && Arrays.equals(valueRange, m.valueRange)
                 && tileSize == m.tileSize && tileHalo == m.tileHalo && files.equals(m.files)
-                && Objects.equals(license, m.license) && provenance.equals(m.provenance) && metrics.equals(m.metrics);
+                && Objects.equals(license, m.license) && provenance.equals(m.provenance) && metrics.equals(m.metrics)
+                && Objects.equals(generator, m.generator);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor,
-                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics);
+                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics, generator);
     }
 
     @Override
@@ -123,7 +143,7 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 + ", downsamplingFactor=" + downsamplingFactor + ", latentScale=" + latentScale + ", latentShift="
                 + latentShift + ", valueRange=" + Arrays.toString(valueRange) + ", tileSize=" + tileSize + ", tileHalo="
                 + tileHalo + ", files=" + files + ", license=" + license + ", provenance=" + provenance + ", metrics="
-                + metrics + "]";
+                + metrics + (generator == null ? "" : ", generator=" + generator) + "]";
     }
 
     private static void require(boolean ok, String message) {
@@ -135,7 +155,26 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public ModelManifest withMetrics(Map<String, Object> newMetrics) {
         return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
                 downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                provenance, newMetrics);
+                provenance, newMetrics, generator);
+    }
+
+    /** This manifest with a generator file and its section (both or neither: null removes them). */
+    public ModelManifest withGenerator(String generatorFile, GeneratorSpec spec) {
+        Map<String, String> f = new java.util.TreeMap<>(files);
+        f.remove(GENERATOR);
+        if (generatorFile != null) {
+            f.put(GENERATOR, generatorFile);
+        }
+        return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
+                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, f, license,
+                provenance, metrics, spec);
+    }
+
+    /** This manifest under another id and name (a derived bundle). */
+    public ModelManifest withIdentity(String newId, String newName, Map<String, Object> newProvenance) {
+        return new ModelManifest(formatVersion, newId, newName, architecture, kind, imageChannels, latentChannels,
+                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
+                newProvenance, metrics, generator);
     }
 
     public ModelManifest withProvenance(Map<String, Object> newProvenance) {

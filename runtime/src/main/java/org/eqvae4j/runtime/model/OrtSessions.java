@@ -40,6 +40,19 @@ final class OrtSessions {
         }
     }
 
+    /** A session for a file outside a bundle's roles; {@code what} names it in the error. */
+    static OrtSession create(java.nio.file.Path file, RuntimeOptions options, String what) throws BundleException {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            if (options.intraOpThreads() > 0) {
+                opts.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return env().createSession(file.toString(), opts);
+        } catch (OrtException e) {
+            throw new BundleException(what + " is not a loadable ONNX model: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Checks the channel axis of the session's first input and of {@code output} against the manifest, so
      * that a bundle whose files do not match its model.json fails when opened, naming the file.

@@ -1,42 +1,109 @@
 package org.eqvae4j.runtime.model;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.eqvae4j.runtime.bundle.BundleException;
+import org.eqvae4j.runtime.bundle.GeneratorSpec;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
- * Draws latents from a bundle's generator (model.json file role "generator"); decode them with the
- * bundle's {@link Autoencoder}. Thread-safe like the session it holds.
+ * Draws latents from a bundle's flow-matching generator (model.json file role "generator" and its
+ * {@link GeneratorSpec} section); decode them with the bundle's {@link Autoencoder}. Thread-safe like
+ * the session it holds.
  *
- * <p>The generator contract, provisional until the generator training lands: one input, standard normal
- * noise [N, C, h, w] with C the bundle's latent channels; one output of the same shape in the scaled
- * latent space, {@code (raw - latentShift) * latentScale}. {@link #sample} returns raw latents, ready for
- * {@link Autoencoder#decode}. A multi-step sampler would keep this API and loop inside.
+ * <p>Sampling integrates the probability-flow ODE {@code dx/dt = v(x, t, class)} from standard normal
+ * noise at {@code t = 0} to data at {@code t = 1} with {@code steps} uniform steps of Euler's method
+ * (one model call per step) or Heun's (two), in the generator's normalised latent space, then maps
+ * back to raw latents: {@code raw = (g * std[c] + mean[c]) / latentScale + latentShift}. With a
+ * guidance scale s != 1 every call evaluates the conditional and the null-class velocity in one batch
+ * and uses {@code v_null + s (v_cond - v_null)} (classifier-free guidance); s = 1 is the plain
+ * conditional model (one batch). Noise comes from {@code java.util.Random(seed)}, so a seed reproduces
+ * the samples exactly.
  */
 public final class Sampler implements AutoCloseable {
+    public static final String X_T = "x_t";
+    public static final String T = "t";
+    public static final String CLASS = "class";
+    public static final String VELOCITY = "velocity";
+
+    /**
+     * What to sample.
+     *
+     * @param count    number of latents
+     * @param classes  the class of each sample (length {@code count}), each in [0, numClasses]; numClasses
+     *                 is the null class (unconditional)
+     * @param cfgScale guidance scale (1 = conditional model alone)
+     * @param steps    ODE steps
+     * @param solver   {@link GeneratorSpec#EULER} or {@link GeneratorSpec#HEUN}
+     * @param seed     noise seed
+     */
+    public record Request(int count, int[] classes, double cfgScale, int steps, String solver, long seed) {
+        public Request {
+            if (count < 1) {
+                throw new IllegalArgumentException("sample count must be >= 1, got " + count);
+            }
+            if (classes == null || classes.length != count) {
+                throw new IllegalArgumentException("one class per sample is needed: " + count + " samples, "
+                        + (classes == null ? 0 : classes.length) + " classes");
+            }
+            classes = classes.clone();
+            if (!(Double.isFinite(cfgScale) && cfgScale >= 0)) {
+                throw new IllegalArgumentException("guidance scale (--cfg) must be finite and >= 0, got " + cfgScale);
+            }
+            if (steps < 1) {
+                throw new IllegalArgumentException("sampler steps must be >= 1, got " + steps);
+            }
+            solver = GeneratorSpec.solver(solver);
+        }
+
+        /** {@code count} samples of one class (numClasses = unconditional). */
+        public static Request ofClass(int count, int cls, double cfgScale, int steps, String solver, long seed) {
+            int[] c = new int[Math.max(count, 0)];
+            java.util.Arrays.fill(c, cls);
+            return new Request(count, c, cfgScale, steps, solver, seed);
+        }
+
+        /** Sample i gets class i mod numClasses: every class in turn. */
+        public static Request cycling(int count, int numClasses, double cfgScale, int steps, String solver, long seed) {
+            int[] c = new int[Math.max(count, 0)];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = i % numClasses;
+            }
+            return new Request(count, c, cfgScale, steps, solver, seed);
+        }
+    }
+
     private final ModelManifest manifest;
+    private final GeneratorSpec spec;
     private final OrtSession generator;
 
     private Sampler(ModelManifest manifest, OrtSession generator) {
         this.manifest = manifest;
+        this.spec = manifest.generator();
         this.generator = generator;
     }
 
-    /** Fails with a message naming the bundle when it has no generator. */
+    /** Fails with a message naming the bundle when it has no generator or the file does not fit the contract. */
     public static Sampler open(ModelBundle bundle, RuntimeOptions options) throws BundleException {
-        if (!bundle.has(ModelManifest.GENERATOR)) {
-            throw new BundleException("model bundle " + bundle.root() + " (" + bundle.manifest().id() + ") has no generator:"
-                    + " model.json names only " + bundle.manifest().files().keySet() + "; sampling needs a bundle with a trained"
-                    + " latent generator (file role \"generator\")");
-        }
         ModelManifest m = bundle.manifest();
+        if (!bundle.has(ModelManifest.GENERATOR) || m.generator() == null) {
+            throw new BundleException("model bundle " + bundle.root() + " (" + m.id() + ") has no generator:"
+                    + " model.json names only " + m.files().keySet() + "; sampling needs a bundle with a trained"
+                    + " latent generator (file role \"generator\" and a \"generator\" section, as eqvae train-generator writes)");
+        }
         OrtSession s = new SessionFactory(options).create(bundle, ModelManifest.GENERATOR);
         try {
-            OrtSessions.checkChannels(bundle, ModelManifest.GENERATOR, s, m.latentChannels(), null, m.latentChannels());
+            checkContract(bundle, s, m);
         } catch (BundleException e) {
             OrtSessions.closeQuietly(s);
             throw e;
@@ -44,21 +111,169 @@ public final class Sampler implements AutoCloseable {
         return new Sampler(m, s);
     }
 
-    /** {@code count} raw latents of {@code height} x {@code width} latent pixels, reproducible from {@code seed}. */
-    public FloatTensor sample(int count, int height, int width, long seed) throws OrtException {
-        if (count < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("sample count and latent size must be positive, got " + count + " of "
-                    + height + "x" + width);
+    /**
+     * The bundle's generator section driving another weights file of the same architecture, e.g. a training
+     * snapshot of the generator the bundle ships.
+     */
+    public static Sampler open(ModelBundle bundle, java.nio.file.Path generatorFile, RuntimeOptions options) throws BundleException {
+        ModelManifest m = bundle.manifest();
+        if (m.generator() == null) {
+            throw new BundleException("model bundle " + bundle.root() + " (" + m.id() + ") has no generator section to drive " + generatorFile);
         }
-        Random r = new Random(seed);
-        float[] noise = new float[Math.multiplyExact(Math.multiplyExact(count, manifest.latentChannels()), height * width)];
-        for (int i = 0; i < noise.length; i++) {
-            noise[i] = (float) r.nextGaussian();
+        OrtSession s = OrtSessions.create(generatorFile, options, "generator file " + generatorFile);
+        try {
+            checkContract(generatorFile.toString(), s, m);
+        } catch (BundleException e) {
+            OrtSessions.closeQuietly(s);
+            throw e;
         }
-        FloatTensor scaled = OrtSessions.run(generator, new FloatTensor(count, manifest.latentChannels(), height, width, noise), null);
-        double scale = manifest.latentScale();
-        double shift = manifest.latentShift();
-        return scaled.map(v -> v / scale + shift);
+        return new Sampler(m, s);
+    }
+
+    private static void checkContract(ModelBundle bundle, OrtSession s, ModelManifest m) throws BundleException {
+        checkContract(bundle.root() + ": generator file " + bundle.file(ModelManifest.GENERATOR).getFileName(), s, m);
+    }
+
+    private static void checkContract(String file, OrtSession s, ModelManifest m) throws BundleException {
+        try {
+            Map<String, NodeInfo> in = s.getInputInfo();
+            if (!in.keySet().equals(Set.of(X_T, T, CLASS)) || !s.getOutputInfo().containsKey(VELOCITY)) {
+                throw new BundleException("model bundle " + file + " does not follow the generator contract: inputs "
+                        + in.keySet() + " (expected x_t, t, class), outputs " + s.getOutputInfo().keySet() + " (expected velocity)");
+            }
+            long[] shape = ((TensorInfo) in.get(X_T).getInfo()).getShape();
+            if (shape.length != 4 || shape[1] > 0 && shape[1] != m.latentChannels()) {
+                throw new BundleException("model bundle " + file + " takes x_t of shape " + java.util.Arrays.toString(shape)
+                        + ", but model.json says " + m.latentChannels() + " latent channels");
+            }
+        } catch (OrtException e) {
+            throw new BundleException("model bundle " + file + ": cannot inspect it: " + e.getMessage(), e);
+        }
+    }
+
+    public GeneratorSpec spec() {
+        return spec;
+    }
+
+    /** The manifest's default settings for {@code count} samples of class {@code cls}. */
+    public Request defaults(int count, int cls, long seed) {
+        return Request.ofClass(count, cls, spec.cfgScale(), spec.steps(), spec.sampler(), seed);
+    }
+
+    /** Raw latents [count, C, h, w] at the trained latent size, ready for {@link Autoencoder#decode}. */
+    public FloatTensor sample(Request r) throws OrtException {
+        for (int cls : r.classes()) {
+            if (cls < 0 || cls > spec.numClasses()) {
+                throw new IllegalArgumentException("class " + cls + " is out of range: this generator has classes 0.."
+                        + (spec.numClasses() - 1) + " and the null class " + spec.nullClass() + " (unconditional)");
+            }
+        }
+        int c = manifest.latentChannels();
+        int h = spec.latentSize()[0];
+        int w = spec.latentSize()[1];
+        float[] x = noise(r.count(), r.seed()).data();
+        double dt = 1.0 / r.steps();
+        for (int k = 0; k < r.steps(); k++) {
+            double t0 = k * dt;
+            float[] v0 = guidedVelocity(x, r, t0, c, h, w);
+            if (r.solver().equals(GeneratorSpec.EULER)) {
+                axpy(x, v0, dt);
+            } else {
+                float[] x1 = x.clone();
+                axpy(x1, v0, dt);
+                float[] v1 = guidedVelocity(x1, r, t0 + dt, c, h, w);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] += (float) (dt * 0.5 * (v0[i] + v1[i]));
+                }
+            }
+        }
+        return denormalize(new FloatTensor(r.count(), c, h, w, x));
+    }
+
+    /** The starting noise of {@link #sample} for this count and seed: standard normal, generator space. */
+    public FloatTensor noise(int count, long seed) {
+        int c = manifest.latentChannels();
+        int h = spec.latentSize()[0];
+        int w = spec.latentSize()[1];
+        float[] x = new float[Math.multiplyExact(count, c * h * w)];
+        Random rnd = new Random(seed);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        return new FloatTensor(count, c, h, w, x);
+    }
+
+    /** Generator space to raw latents. */
+    public FloatTensor denormalize(FloatTensor g) {
+        float[] out = g.data().clone();
+        int plane = g.height() * g.width();
+        double[] mean = spec.latentMean();
+        double[] std = spec.latentStd();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int ch = 0; ch < g.channels(); ch++) {
+                int base = (n * g.channels() + ch) * plane;
+                for (int i = 0; i < plane; i++) {
+                    out[base + i] = (float) ((out[base + i] * std[ch] + mean[ch]) / manifest.latentScale() + manifest.latentShift());
+                }
+            }
+        }
+        return new FloatTensor(g.batch(), g.channels(), g.height(), g.width(), out);
+    }
+
+    private static void axpy(float[] x, float[] v, double dt) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += (float) (dt * v[i]);
+        }
+    }
+
+    private float[] guidedVelocity(float[] x, Request r, double t, int c, int h, int w) throws OrtException {
+        int n = r.count();
+        float[] tt = new float[n];
+        java.util.Arrays.fill(tt, (float) t);
+        long[] cls = new long[n];
+        for (int i = 0; i < n; i++) {
+            cls[i] = r.classes()[i];
+        }
+        if (r.cfgScale() == 1.0) {
+            return velocity(new FloatTensor(n, c, h, w, x), tt, cls).data();
+        }
+        float[] x2 = new float[2 * x.length];
+        System.arraycopy(x, 0, x2, 0, x.length);
+        System.arraycopy(x, 0, x2, x.length, x.length);
+        float[] t2 = new float[2 * n];
+        System.arraycopy(tt, 0, t2, 0, n);
+        System.arraycopy(tt, 0, t2, n, n);
+        long[] c2 = new long[2 * n];
+        System.arraycopy(cls, 0, c2, 0, n);
+        java.util.Arrays.fill(c2, n, 2 * n, spec.nullClass());
+        float[] v = velocity(new FloatTensor(2 * n, c, h, w, x2), t2, c2).data();
+        float[] out = new float[x.length];
+        double s = r.cfgScale();
+        for (int i = 0; i < out.length; i++) {
+            float cond = v[i];
+            float uncond = v[x.length + i];
+            out[i] = (float) (uncond + s * (cond - uncond));
+        }
+        return out;
+    }
+
+    /** One call of the velocity model: x_t [N, C, h, w] in generator space, t [N], classes [N]. */
+    public FloatTensor velocity(FloatTensor x, float[] t, long[] classes) throws OrtException {
+        if (t.length != x.batch() || classes.length != x.batch()) {
+            throw new IllegalArgumentException("velocity: " + x.batch() + " latents but " + t.length + " times and "
+                    + classes.length + " classes");
+        }
+        var env = OrtSessions.env();
+        try (OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
+             OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
+             OnnxTensor ct = OnnxTensor.createTensor(env, LongBuffer.wrap(classes), new long[] {classes.length});
+             OrtSession.Result res = generator.run(Map.of(X_T, xt, T, tt, CLASS, ct), Set.of(VELOCITY))) {
+            OnnxTensor out = (OnnxTensor) res.get(VELOCITY).orElseThrow();
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            return FloatTensor.of(out.getInfo().getShape(), data);
+        }
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.ImageSet;
@@ -54,9 +55,9 @@ import org.eqvae4j.training.data.RandomCrops;
  */
 public final class EqVaeTrainer {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    public static final String METRICS = "metrics.csv";
-    public static final String CHECKPOINT = "checkpoint";
-    public static final String CHECKPOINT_STATE = "checkpoint.json";
+    public static final String METRICS = RunFolder.METRICS;
+    public static final String CHECKPOINT = RunFolder.CHECKPOINT;
+    public static final String CHECKPOINT_STATE = RunFolder.CHECKPOINT_STATE;
     public static final String BUNDLE = "bundle";
 
     /**
@@ -100,14 +101,14 @@ public final class EqVaeTrainer {
             throw new IllegalArgumentException("crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
         }
         cfg.requireDiscriminatorFits(f, m.imageChannels());
-        Files.createDirectories(runDir);
+        RunFolder run = new RunFolder(runDir);
         Path artifacts = runDir.resolve("artifacts");
         if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
             writeArtifacts(base, arch, artifacts);
-            AtomicFiles.write(runDir.resolve("config.json"), out -> JSON.writeValue(out, cfg));
+            run.writeConfig(cfg);
         }
-        long startStep = resumedStep();
-        Path checkpoint = startStep > 0 ? runDir.resolve(CHECKPOINT) : artifacts.resolve(TrainingArtifacts.CHECKPOINT);
+        long startStep = run.resumedStep();
+        Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());
         images.skipped().forEach(s -> progress.progress(0, 0, "skipped " + s));
@@ -167,7 +168,7 @@ public final class EqVaeTrainer {
                                 terms.get("rec_loss"), terms.get("d_loss"), terms.get("g_adv"), terms.get("lambda"), ms)
                         : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
                 if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.steps()) {
-                    saveCheckpoint(session, step + 1);
+                    run.saveCheckpoint(session, step + 1, null);
                     lastGood = step + 1;
                 }
             }
@@ -197,23 +198,6 @@ public final class EqVaeTrainer {
     /** Fresh discriminator weights (taming's init) from the run's seed. */
     private long discriminatorSeed() {
         return cfg.seed() ^ 0x44697363L;
-    }
-
-    private long resumedStep() throws IOException {
-        Path state = runDir.resolve(CHECKPOINT_STATE);
-        if (!Files.isRegularFile(state) || !Files.isRegularFile(runDir.resolve(CHECKPOINT))) {
-            return 0;
-        }
-        return JSON.readTree(state.toFile()).get("step").asLong();
-    }
-
-    private void saveCheckpoint(TrainingSession session, long step) throws IOException {
-        // checkpoint first, then the step that names it: a crash between the two resumes one interval early
-        session.saveCheckpoint(runDir.resolve(CHECKPOINT));
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("step", step);
-        state.put("learningRate", session.learningRate());
-        AtomicFiles.write(runDir.resolve(CHECKPOINT_STATE), out -> JSON.writeValue(out, state));
     }
 
     private void exportBundle(TrainingSession session, AutoencoderArchitecture arch, ModelBundle base) throws IOException {
