@@ -16,7 +16,8 @@ import org.eqvae4j.export.graph.Value;
  * Reverse-mode differentiation of a graph: appends, for a scalar loss, the nodes that compute its
  * gradient with respect to chosen parameters (or inputs). The result keeps the forward graph's
  * outputs (loss first) and adds one output {@code <name>_grad} per requested value, the form ONNX
- * Runtime's training artifacts expect.
+ * Runtime's training artifacts expect. Values behind a {@link GraphBuilder#stopGradient} barrier are
+ * constants: no gradient flows through it.
  */
 public final class Autodiff {
     public static final String GRAD_SUFFIX = "_grad";
@@ -118,7 +119,8 @@ public final class Autodiff {
     private static Set<String> onPath(List<Node> nodes, Set<String> wrt, String loss) {
         Set<String> fromWrt = new HashSet<>(wrt);
         for (Node n : nodes) {
-            boolean depends = n.inputs().stream().anyMatch(v -> v != null && fromWrt.contains(v.name()));
+            // a stop-gradient barrier's output counts as a constant, whatever it is computed from
+            boolean depends = !GraphBuilder.isStopGradient(n) && n.inputs().stream().anyMatch(v -> v != null && fromWrt.contains(v.name()));
             if (depends) {
                 for (Value o : n.outputs()) {
                     if (GradientContext.differentiable(o)) {
@@ -131,7 +133,7 @@ public final class Autodiff {
         toLoss.add(loss);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
-            if (n.outputs().stream().anyMatch(o -> toLoss.contains(o.name()))) {
+            if (!GraphBuilder.isStopGradient(n) && n.outputs().stream().anyMatch(o -> toLoss.contains(o.name()))) {
                 for (Value v : n.inputs()) {
                     if (v != null) {
                         toLoss.add(v.name());

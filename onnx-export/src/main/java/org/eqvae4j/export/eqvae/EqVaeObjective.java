@@ -20,6 +20,11 @@ import org.eqvae4j.runtime.transform.SeparableForm;
  * Every size is symbolic, so one training session serves every crop size and scale.
  *
  * <p>The transpose is chosen at run time with Where, which needs square latents when it is used.
+ *
+ * <p>VQ autoencoders: z are the pre-quantisation features, and tau acts on them before quantisation
+ * (the paper's VQ-GAN variant), x_hat = D(quantise(tau(z))); the loss adds the quantiser's codebook and
+ * beta-weighted commitment terms, computed on tau(z), and the graph also outputs the chosen indices
+ * (for codebook-usage statistics).
  */
 public final class EqVaeObjective {
     public static final String IMAGE = "image";
@@ -33,6 +38,11 @@ public final class EqVaeObjective {
     public static final String KL_LOSS = "kl_loss";
     public static final String PERCEPTUAL_LOSS = "perceptual_loss";
     public static final String EXPLICIT_LOSS = "explicit_equivariance_loss";
+    /** VQ: codebook + beta * commitment loss, its terms, and the chosen codebook indices [N, h, w]. */
+    public static final String VQ_LOSS = "vq_loss";
+    public static final String CODEBOOK_LOSS = "codebook_loss";
+    public static final String COMMITMENT_LOSS = "commitment_loss";
+    public static final String INDICES = "indices";
 
     private EqVaeObjective() {
     }
@@ -71,7 +81,13 @@ public final class EqVaeObjective {
             Value p = b.op("Where", transpose, b.transpose(z, 0, 1, 3, 2), z);
             zt = b.matmul(b.matmul(left, p), right);
         }
-        Value xHat = arch.decode(b, weights, zt);
+        AutoencoderArchitecture.Quantized quantized = null;
+        Value decoderInput = zt;
+        if (arch.kind() == org.eqvae4j.runtime.bundle.LatentKind.VQ) {
+            quantized = arch.quantize(b, weights, zt);
+            decoderInput = quantized.vectors();
+        }
+        Value xHat = arch.decode(b, weights, decoderInput);
 
         Value rec;
         try (var s = b.scope("rec_loss")) {
@@ -114,6 +130,9 @@ public final class EqVaeObjective {
                 loss = loss == null ? weighted(b, kl, cfg.kl()) : b.add(loss, weighted(b, kl, cfg.kl()));
             }
         }
+        if (quantized != null) {
+            loss = b.add(loss, quantized.loss());
+        }
         b.output(loss, LOSS);
         if (rec != null) {
             b.output(rec, REC_LOSS);
@@ -126,6 +145,12 @@ public final class EqVaeObjective {
         }
         if (kl != null) {
             b.output(kl, KL_LOSS);
+        }
+        if (quantized != null) {
+            b.output(quantized.loss(), VQ_LOSS);
+            b.output(quantized.codebookLoss(), CODEBOOK_LOSS);
+            b.output(quantized.commitmentLoss(), COMMITMENT_LOSS);
+            b.output(quantized.indices(), INDICES);
         }
         return b.build();
     }

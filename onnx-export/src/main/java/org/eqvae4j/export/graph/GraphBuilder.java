@@ -296,7 +296,7 @@ public final class GraphBuilder {
 
     private static DType outputDType(String opType, List<Value> in, Map<String, Attribute> a) {
         return switch (opType) {
-            case "Shape", "Size" -> DType.INT64;
+            case "Shape", "Size", "ArgMin", "ArgMax" -> DType.INT64;
             case "Cast" -> DType.fromOnnx((int) a.get("to").asLong());
             case "OneHot" -> in.get(2).dtype();
             case "ConstantOfShape" -> a.containsKey("value") ? a.get("value").asTensor().dtype() : DType.FLOAT;
@@ -322,6 +322,30 @@ public final class GraphBuilder {
 
     public Value div(Value a, Value b) {
         return op("Div", a, b);
+    }
+
+    /** Node-name prefix that marks an Identity as a gradient barrier (see {@link #stopGradient}). */
+    public static final String STOP_GRADIENT = "StopGradient";
+
+    /**
+     * The same values, but a barrier for differentiation: autodiff treats the result as a constant
+     * (PyTorch's {@code x.detach()}, JAX's {@code stop_gradient}), e.g. for the straight-through estimator
+     * {@code z + stopGradient(q - z)}. At run time it is an ONNX Identity; the barrier is carried by the
+     * node's name (prefix {@value #STOP_GRADIENT} in its last scope segment), so it survives writing the
+     * graph to ONNX and reading it back.
+     */
+    public Value stopGradient(Value x) {
+        String nodeName = uniqueNodeName(STOP_GRADIENT);
+        Value out = new Value(claim(nodeName), x.dtype(), x.shape());
+        nodes.add(new Node(nodeName, "Identity", "", List.of(x), List.of(out), Map.of()));
+        return out;
+    }
+
+    /** Whether a node is a {@link #stopGradient} barrier. */
+    public static boolean isStopGradient(Node n) {
+        String name = n.name();
+        return n.opType().equals("Identity") && n.domain().isEmpty()
+                && name.substring(name.lastIndexOf('/') + 1).startsWith(STOP_GRADIENT);
     }
 
     public Value relu(Value x) {

@@ -31,6 +31,12 @@ import java.util.Objects;
  * @param license             licence of the weights (SPDX id) and where its text is
  * @param provenance          where the weights came from and how they were trained
  * @param metrics             measured numbers (name -> value), with the command that measured them
+ * @param codebookSize        VQ bundles only (absent otherwise): the number of codebook entries K. A VQ
+ *                            bundle's encoder has two outputs, {@code latent} (the quantised vectors
+ *                            [N, latentChannels, h, w], what "decoder" takes, so latent files, transforms
+ *                            and tiling work as for other kinds) and {@code indices} ([N, h, w] int64 in
+ *                            0..K-1); its files name a "codebook" graph, {@code indices} -> {@code latent},
+ *                            so indices decode as decoder(codebook(indices))
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -38,7 +44,7 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                             int imageChannels, int latentChannels, int downsamplingFactor,
                             double latentScale, double latentShift, double[] valueRange,
                             int tileSize, int tileHalo, Map<String, String> files, String license,
-                            Map<String, Object> provenance, Map<String, Object> metrics) {
+                            Map<String, Object> provenance, Map<String, Object> metrics, Integer codebookSize) {
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "model.json";
@@ -49,7 +55,10 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public static final String ENCODER_GLOBAL = "encoderGlobal";
     public static final String DECODER_GLOBAL = "decoderGlobal";
     public static final String DECODER_LOCAL = "decoderLocal";
+    /** VQ bundles: indices [N, h, w] int64 -> latent vectors [N, C, h, w]. */
+    public static final String CODEBOOK = "codebook";
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public ModelManifest {
         // sorted: model.json comes out the same on every run (Map.of / Map.copyOf order is randomised per JVM);
         // a copy that keeps null values so validate() can name them
@@ -57,6 +66,16 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
         provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         valueRange = valueRange == null ? null : valueRange.clone();
+    }
+
+    /** A manifest without a codebook (every kind but VQ). */
+    public ModelManifest(int formatVersion, String id, String name, String architecture, LatentKind kind,
+                         int imageChannels, int latentChannels, int downsamplingFactor,
+                         double latentScale, double latentShift, double[] valueRange,
+                         int tileSize, int tileHalo, Map<String, String> files, String license,
+                         Map<String, Object> provenance, Map<String, Object> metrics) {
+        this(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor, latentScale,
+                latentShift, valueRange, tileSize, tileHalo, files, license, provenance, metrics, null);
     }
 
     /** Throws IllegalArgumentException naming the first field that is wrong. */
@@ -81,6 +100,12 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 "files must name both " + ENCODER_LOCAL + " and " + ENCODER_GLOBAL + " or neither, got " + files.keySet());
         require(files.containsKey(DECODER_GLOBAL) == files.containsKey(DECODER_LOCAL),
                 "files must name both " + DECODER_GLOBAL + " and " + DECODER_LOCAL + " or neither, got " + files.keySet());
+        if (kind == LatentKind.VQ) {
+            require(codebookSize != null && codebookSize >= 2, "a VQ bundle needs codebookSize >= 2, got " + codebookSize);
+            require(files.containsKey(CODEBOOK), "a VQ bundle's files must name a " + CODEBOOK + " (indices -> vectors), got " + files.keySet());
+        } else {
+            require(codebookSize == null, "codebookSize is for VQ bundles only, this one is " + kind);
+        }
         for (Map.Entry<String, String> e : files.entrySet()) {
             String f = e.getValue();
             require(f != null && !f.isBlank() && !f.contains("/") && !f.contains("\\") && !f.startsWith("."),
@@ -104,13 +129,14 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 && downsamplingFactor == m.downsamplingFactor && Double.compare(latentScale, m.latentScale) == 0
                 && Double.compare(latentShift, m.latentShift) == 0 && Arrays.equals(valueRange, m.valueRange)
                 && tileSize == m.tileSize && tileHalo == m.tileHalo && files.equals(m.files)
-                && Objects.equals(license, m.license) && provenance.equals(m.provenance) && metrics.equals(m.metrics);
+                && Objects.equals(license, m.license) && provenance.equals(m.provenance) && metrics.equals(m.metrics)
+                && Objects.equals(codebookSize, m.codebookSize);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor,
-                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics);
+                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics, codebookSize);
     }
 
     @Override
@@ -120,7 +146,7 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 + ", downsamplingFactor=" + downsamplingFactor + ", latentScale=" + latentScale + ", latentShift="
                 + latentShift + ", valueRange=" + Arrays.toString(valueRange) + ", tileSize=" + tileSize + ", tileHalo="
                 + tileHalo + ", files=" + files + ", license=" + license + ", provenance=" + provenance + ", metrics="
-                + metrics + "]";
+                + metrics + (codebookSize == null ? "" : ", codebookSize=" + codebookSize) + "]";
     }
 
     private static void require(boolean ok, String message) {
@@ -132,6 +158,6 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public ModelManifest withMetrics(Map<String, Object> newMetrics) {
         return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
                 downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                provenance, newMetrics);
+                provenance, newMetrics, codebookSize);
     }
 }
