@@ -202,6 +202,25 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
+     * {@link #trainStep}, returning every visible output of the training model by name (the loss first),
+     * e.g. the codebook indices of a VQ objective for usage statistics.
+     */
+    public Map<String, Tensor> trainStepOutputs(Tensor... inputs) {
+        List<Tensor> ordered = ordered(inputs, names.trainInputs(), "training");
+        try (NativeValues feed = NativeValues.copyOf(natives, ordered);
+             NativeValues fetch = NativeValues.slots(natives, names.trainOutputs().size())) {
+            natives.check(natives.training().TrainStep(session(), null, feed.size(), feed.array(), fetch.size(), fetch.array()),
+                    "train step");
+            Map<String, Tensor> outputs = new LinkedHashMap<>();
+            for (int i = 0; i < fetch.size(); i++) {
+                String name = names.trainOutputs().get(i);
+                outputs.put(name, fetch.tensor(i, name));
+            }
+            return Collections.unmodifiableMap(outputs);
+        }
+    }
+
+    /**
      * Runs the eval model with the current parameters.
      *
      * @param inputs one tensor per {@link #evalInputNames() eval input}, matched by name

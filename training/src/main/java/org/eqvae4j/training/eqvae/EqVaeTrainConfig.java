@@ -32,13 +32,26 @@ import org.eqvae4j.training.ExecutionProvider;
  * @param provider         CPU or CUDA
  * @param evalSize         evaluation image size (256 in the paper)
  * @param outputId         id of the exported bundle
+ * @param padTo            training images smaller than this are centred on a zero canvas of this side
+ *                         first (Fashion-MNIST 28 -> 32); 0: no padding
  */
 public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
                                long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
                                boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet, int checkpointEvery, int threads,
-                               ExecutionProvider provider, int evalSize, String outputId) {
+                               ExecutionProvider provider, int evalSize, String outputId, int padTo) {
+
+    /** A run without padding. */
+    public EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
+                            long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
+                            boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet,
+                            int checkpointEvery, int threads, ExecutionProvider provider, int evalSize, String outputId) {
+        this(baseModel, trainImages, evalImages, cropSize, batch, accumulate, steps, learningRate, warmupSteps, seed, pEquivariance,
+                pLowResolution, scaleGrid, anisotropic, interpolation, loss, perceptualNet, checkpointEvery, threads, provider, evalSize,
+                outputId, 0);
+    }
 
     public EqVaeTrainConfig {
+        require(padTo >= 0, "padTo must be >= 0, got " + padTo);
         require(cropSize >= 8, "cropSize must be >= 8, got " + cropSize);
         require(batch >= 1, "batch must be >= 1, got " + batch);
         require(accumulate >= 1, "accumulate must be >= 1, got " + accumulate);

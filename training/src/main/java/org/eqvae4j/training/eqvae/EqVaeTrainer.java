@@ -50,8 +50,15 @@ public final class EqVaeTrainer {
     public static final String CHECKPOINT_STATE = "checkpoint.json";
     public static final String BUNDLE = "bundle";
 
-    /** One optimizer step's record. */
-    public record StepRecord(long step, double loss, int equivarianceSteps, double millis) {
+    /**
+     * One optimizer step's record; for VQ models also the codebook usage of the step's tokens (perplexity
+     * and fraction of entries used; NaN for other kinds).
+     */
+    public record StepRecord(long step, double loss, int equivarianceSteps, double millis, double codebookPerplexity,
+                             double codebookUsed) {
+        public StepRecord(long step, double loss, int equivarianceSteps, double millis) {
+            this(step, loss, equivarianceSteps, millis, Double.NaN, Double.NaN);
+        }
     }
 
     private final EqVaeTrainConfig cfg;
@@ -81,12 +88,16 @@ public final class EqVaeTrainer {
         Path checkpoint = startStep > 0 ? runDir.resolve(CHECKPOINT) : artifacts.resolve(TrainingArtifacts.CHECKPOINT);
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());
+        if (cfg.padTo() > 0) {
+            images = images.padded(cfg.padTo());
+        }
         images.skipped().forEach(s -> progress.progress(0, 0, "skipped " + s));
         RandomCrops crops = new RandomCrops(images, cfg.cropSize(), cfg.seed());
         int noiseChannels = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.KL ? m.latentChannels() : 0;
         int micro = cfg.accumulate();
         List<StepRecord> records = new ArrayList<>();
-        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep);
+        boolean vq = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.VQ;
+        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep, vq);
         TrainingOptions options = TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider());
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepInputs> batches = new Prefetcher<>(i -> {
@@ -105,9 +116,18 @@ public final class EqVaeTrainer {
                 }
                 double loss = 0;
                 int eqCount = 0;
+                List<long[]> stepIndices = new ArrayList<>();
                 for (int k = 0; k < micro; k++) {
                     StepInputs in = batches.next();
-                    float l = session.trainStep(EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise()));
+                    org.eqvae4j.export.graph.Tensor[] feed = EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise());
+                    float l;
+                    if (vq) {
+                        Map<String, org.eqvae4j.export.graph.Tensor> outs = session.trainStepOutputs(feed);
+                        l = outs.get(EqVaeObjective.LOSS).toFloats()[0];
+                        stepIndices.add(outs.get(EqVaeObjective.INDICES).toLongs());
+                    } else {
+                        l = session.trainStep(feed);
+                    }
                     if (!Float.isFinite(l)) {
                         throw new TrainingDivergedException("loss became " + l + " at step " + (step + 1)
                                 + (lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is kept in " + runDir.resolve(CHECKPOINT)
@@ -119,6 +139,11 @@ public final class EqVaeTrainer {
                 session.optimizerStep();
                 double ms = (System.nanoTime() - t0) / 1e6;
                 StepRecord r = new StepRecord(step + 1, loss, eqCount, ms);
+                if (vq) {
+                    org.eqvae4j.runtime.metrics.CodebookUsage u = org.eqvae4j.runtime.metrics.CodebookUsage.of(
+                            stepIndices.stream().flatMapToLong(java.util.Arrays::stream).toArray(), m.codebookSize());
+                    r = new StepRecord(step + 1, loss, eqCount, ms, u.perplexity(), u.fractionUsed());
+                }
                 records.add(r);
                 log.append(r);
                 progress.progress((int) (step + 1), (int) cfg.steps(), String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
@@ -175,7 +200,7 @@ public final class EqVaeTrainer {
         String source = String.format(Locale.ROOT, "%s of %s: %d steps, %dx%d crops, batch %d x %d, lr %s (warm-up %d), "
                         + "p_eq %s, p_lowres %s, loss %s, seed %d, data %s", what, bm.id(), cfg.steps(), cfg.cropSize(), cfg.cropSize(),
                 cfg.batch(), cfg.accumulate(), cfg.learningRate(), cfg.warmupSteps(), cfg.pEquivariance(), cfg.pLowResolution(),
-                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName());
+                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName()) + (cfg.padTo() > 0 ? " (zero-padded to " + cfg.padTo() + ")" : "");
         String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
         BundleExporter.export(new BundleExporter.Request(arch, trained, 0, source,
                 cfg.outputId(), name, bm.license(),
@@ -187,10 +212,13 @@ public final class EqVaeTrainer {
     private static final class MetricsLog {
         private final Path file;
 
-        MetricsLog(Path file, long keepUpTo) throws IOException {
+        private final boolean vq;
+
+        MetricsLog(Path file, long keepUpTo, boolean vq) throws IOException {
             this.file = file;
+            this.vq = vq;
             List<String> keep = new ArrayList<>();
-            keep.add("step,loss,equivariance_microbatches,ms");
+            keep.add("step,loss,equivariance_microbatches,ms" + (vq ? ",codebook_perplexity,codebook_used" : ""));
             if (Files.isRegularFile(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     if (!line.isEmpty() && Character.isDigit(line.charAt(0)) && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepUpTo) {
@@ -203,7 +231,9 @@ public final class EqVaeTrainer {
         }
 
         void append(StepRecord r) throws IOException {
-            Files.writeString(file, String.format(Locale.ROOT, "%d,%.6f,%d,%.1f%n", r.step(), r.loss(), r.equivarianceSteps(), r.millis()),
+            String row = String.format(Locale.ROOT, "%d,%.6f,%d,%.1f", r.step(), r.loss(), r.equivarianceSteps(), r.millis())
+                    + (vq ? String.format(Locale.ROOT, ",%.2f,%.4f", r.codebookPerplexity(), r.codebookUsed()) : "") + "\n";
+            Files.writeString(file, row,
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         }
     }
