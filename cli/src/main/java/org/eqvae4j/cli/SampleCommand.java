@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
+import org.eqvae4j.runtime.model.MaskGitSampler;
 import org.eqvae4j.runtime.model.Sampler;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Draw latents from the bundle's generator and decode them to PNGs.",
-                "Writes sample-000.png, ...; needs a bundle with a trained generator (model.json file role \"generator\")."})
+                "Writes sample-000.png, ...; needs a bundle with a trained generator (model.json file role \"generator\").",
+                "A VQ bundle's generator is a MaskGIT token generator (eqvae train-maskgit): iterative decoding."})
 final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -31,9 +33,25 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--class", paramLabel = "K", description = "MaskGIT: class of every sample, or numClasses for unconditional (default: i mod numClasses).")
+    Integer cls;
+
+    @Option(names = "--steps", paramLabel = "T", description = "MaskGIT: decoding steps (default 8).")
+    Integer steps;
+
+    @Option(names = "--cfg", paramLabel = "S", description = "MaskGIT: classifier-free guidance scale (1 = none, the default).")
+    Double cfg;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "MaskGIT: sampling temperature (default 1).")
+    Double temperature;
+
     @Override
     public Integer call() throws Exception {
         ModelBundle bundle = ModelBundle.open(model.requireModel());
+        if (MaskGitSampler.handles(bundle)) {
+            MaskGitSampling.write(bundle, model.runtimeOptions(), output, count, cls, steps, cfg, temperature, seed);
+            return 0;
+        }
         int f = bundle.manifest().downsamplingFactor();
         if (size < f || size % f != 0) {
             throw new IllegalArgumentException("--size " + size + " must be a positive multiple of the downsampling factor " + f);

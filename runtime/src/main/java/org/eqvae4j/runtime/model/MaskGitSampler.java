@@ -30,7 +30,8 @@ import org.eqvae4j.runtime.bundle.ModelManifest;
  * every masked position from softmax(logits / temperature), score it by its log-probability plus
  * Gumbel noise scaled by {@code choiceTemperature * (1 - (t + 1) / T)} (annealed to 0), keep the
  * most confident and mask the others again so that {@link MaskSchedule#maskedAfterStep} remain masked.
- * With guidance g > 0, logits are {@code (1 + g) cond - g uncond}. Sample i's randomness depends on
+ * With a classifier-free guidance scale s != 1, logits are {@code uncond + s (cond - uncond)} (s = 1: plain
+ * conditional, the same convention as the continuous sampler). Sample i's randomness depends on
  * (seed, i) only, so a sample does not change with the batch it is drawn in.
  */
 public final class MaskGitSampler implements AutoCloseable {
@@ -46,10 +47,10 @@ public final class MaskGitSampler implements AutoCloseable {
      * @param steps             decoding steps T
      * @param temperature       sampling temperature of the token distribution
      * @param choiceTemperature scale of the Gumbel noise on confidences at the first step (annealed linearly to 0)
-     * @param guidance          classifier-free guidance weight g (0: none)
+     * @param cfgScale          classifier-free guidance scale s (1: none)
      * @param schedule          masking schedule (the one the generator was trained with by default)
      */
-    public record Settings(int steps, double temperature, double choiceTemperature, double guidance, MaskSchedule schedule) {
+    public record Settings(int steps, double temperature, double choiceTemperature, double cfgScale, MaskSchedule schedule) {
         public Settings {
             if (steps < 1) {
                 throw new IllegalArgumentException("decoding steps must be >= 1, got " + steps);
@@ -60,17 +61,24 @@ public final class MaskGitSampler implements AutoCloseable {
             if (!(choiceTemperature >= 0) || !Double.isFinite(choiceTemperature)) {
                 throw new IllegalArgumentException("choice temperature must be >= 0, got " + choiceTemperature);
             }
-            if (!(guidance >= 0) || !Double.isFinite(guidance)) {
-                throw new IllegalArgumentException("guidance must be >= 0, got " + guidance);
+            if (!(cfgScale >= 0) || !Double.isFinite(cfgScale)) {
+                throw new IllegalArgumentException("guidance scale must be finite and >= 0, got " + cfgScale);
+            }
+            if (schedule == null) {
+                throw new IllegalArgumentException("a masking schedule is required");
             }
         }
 
         public Settings withSteps(int s) {
-            return new Settings(s, temperature, choiceTemperature, guidance, schedule);
+            return new Settings(s, temperature, choiceTemperature, cfgScale, schedule);
         }
 
-        public Settings withGuidance(double g) {
-            return new Settings(steps, temperature, choiceTemperature, g, schedule);
+        public Settings withCfgScale(double scale) {
+            return new Settings(steps, temperature, choiceTemperature, scale, schedule);
+        }
+
+        public Settings withTemperature(double t) {
+            return new Settings(steps, t, choiceTemperature, cfgScale, schedule);
         }
     }
 
@@ -162,9 +170,9 @@ public final class MaskGitSampler implements AutoCloseable {
         return schedule;
     }
 
-    /** Settings MaskGIT uses: 8 steps, temperature 1, choice temperature 4.5, no guidance, the trained schedule. */
+    /** Settings MaskGIT uses: 8 steps, temperature 1, choice temperature 4.5, no guidance (scale 1), the trained schedule. */
     public Settings defaults() {
-        return new Settings(8, 1.0, 4.5, 0, schedule);
+        return new Settings(8, 1.0, 4.5, 1, schedule);
     }
 
     /** One token grid per class label (0..C-1, or C for unconditional), reproducible from {@code seed}. */
@@ -193,7 +201,7 @@ public final class MaskGitSampler implements AutoCloseable {
         double[] p = new double[k];
         for (int t = 0; t < settings.steps(); t++) {
             float[] logits = logits(tokens, labels, n);
-            float[] u = settings.guidance() > 0 ? logits(tokens, uncond, n) : null;
+            float[] u = settings.cfgScale() != 1 ? logits(tokens, uncond, n) : null;
             double anneal = settings.choiceTemperature() * (1 - (t + 1.0) / settings.steps());
             for (int s = 0; s < n; s++) {
                 int masked = 0;
@@ -208,7 +216,7 @@ public final class MaskGitSampler implements AutoCloseable {
                     for (int j = 0; j < k; j++) {
                         double v = logits[base + j];
                         if (u != null) {
-                            v = (1 + settings.guidance()) * v - settings.guidance() * u[base + j];
+                            v = u[base + j] + settings.cfgScale() * (v - u[base + j]);
                         }
                         p[j] = v;
                         max = Math.max(max, v);

@@ -138,7 +138,7 @@ class MaskGitTrainerTest {
     void decodingIsDeterministicForASeedAndIndependentOfTheBatch() throws Exception {
         ModelBundle b = ModelBundle.open(trained.resolve(MaskGitTrainer.BUNDLE));
         try (MaskGitSampler s = MaskGitSampler.open(b, RuntimeOptions.threads(1))) {
-            MaskGitSampler.Settings set = s.defaults().withSteps(4).withGuidance(1.0);
+            MaskGitSampler.Settings set = s.defaults().withSteps(4).withCfgScale(2.0);
             TokenGrid a = s.sample(new int[] {1, 4, 7}, set, 42);
             TokenGrid again = s.sample(new int[] {1, 4, 7}, set, 42);
             assertArrayEquals(a.tokens(), again.tokens());
