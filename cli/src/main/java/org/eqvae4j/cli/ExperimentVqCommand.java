@@ -77,7 +77,7 @@ final class ExperimentVqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String command = "./eqvae experiment-vq " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./eqvae " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         var cfg = new VqGeneratorExperiment.Config(baseVq, eqVq, data, classifier, runs, report, trainImages, steps, batch, lr, warmupSteps, seed,
                 evalEvery, evalSamples, decodeSteps, dim, depth, heads, threads, vqEvalImages, command);
         var arms = new VqGeneratorExperiment(cfg).run(new ProgressBar(System.err));
