@@ -2,6 +2,8 @@ package org.eqvae4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.eqvae4j.export.arch.PatchGanConfig;
+import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.transform.Interpolation;
@@ -80,6 +82,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--explicit-eq", defaultValue = "0", description = "Weight of the explicit latent loss ||tau(E(x)) - E(tau(x))||^2 (ablation; collapses the latent as the main objective) (default ${DEFAULT-VALUE}).")
     float explicitEq;
 
+    @Option(names = "--disc-weight", defaultValue = "0", description = {"Weight of the hinge PatchGAN term on top of LDM's adaptive weight",
+            "(0.5 in EQ-VAE / LDM); 0 (default) trains without a discriminator."})
+    float discWeight;
+
+    @Option(names = "--disc-start", defaultValue = "0", description = "Optimizer step from which the discriminator trains and the adversarial term counts (default ${DEFAULT-VALUE}).")
+    long discStart;
+
+    @Option(names = "--disc-layers", defaultValue = "3", description = {"Stride-2 layers of the PatchGAN (default ${DEFAULT-VALUE}, 70 px patches); it needs targets of",
+            "3 * 2^layers px, and targets go down to a quarter of the crop: use 2 for 64 px crops, 1 for 32 px."})
+    int discLayers;
+
+    @Option(names = "--disc-channels", defaultValue = "64", description = "Channels of the PatchGAN's first conv, ndf (default ${DEFAULT-VALUE}).")
+    int discChannels;
+
+    @Option(names = "--disc-norm", defaultValue = "batch", description = "PatchGAN normalisation: batch (BatchNorm with batch statistics, as taming trains) or none (default ${DEFAULT-VALUE}).")
+    String discNorm;
+
     @Option(names = "--interp", defaultValue = "bilinear", description = "Resampling in tau: bilinear (reference code) or bicubic (paper text) (default ${DEFAULT-VALUE}).")
     String interp;
 
@@ -110,12 +129,25 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
+    private AdversarialLoss adversarial(int imageChannels) {
+        if (discWeight == 0) {
+            return null;
+        }
+        PatchGanConfig.Norm norm = switch (discNorm.toLowerCase(java.util.Locale.ROOT)) {
+            case "batch" -> PatchGanConfig.Norm.BATCH_STATISTICS;
+            case "none" -> PatchGanConfig.Norm.NONE;
+            default -> throw new IllegalArgumentException("--disc-norm must be batch or none, got '" + discNorm + "'");
+        };
+        return new AdversarialLoss(new PatchGanConfig(imageChannels, discChannels, discLayers, norm), discWeight);
+    }
+
     @Override
     public Integer call() throws Exception {
-        String baseId = ModelBundle.open(model).manifest().id();
+        org.eqvae4j.runtime.bundle.ModelManifest base = ModelBundle.open(model).manifest();
+        String baseId = base.id();
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
                 !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, threads,
-                cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU, evalSize, id == null ? "eq-" + baseId : id, padTo);
+                cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU, evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {

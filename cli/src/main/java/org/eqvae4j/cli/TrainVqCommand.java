@@ -62,7 +62,7 @@ final class TrainVqCommand implements Callable<Integer> {
         }
         String outId = id != null ? id : eq ? "eq-vq-small-fmnist" : "vq-small-fmnist";
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(init, data, null, 32, batch, 1, steps, lr, warmupSteps, seed, eq ? 0.5 : 0, eq ? 0.25 : 0,
-                true, false, Interpolation.BILINEAR, new EqVaeLoss(1f, 0f, 0f), null, 200, threads, ExecutionProvider.CPU, 32, outId, 32);
+                true, false, Interpolation.BILINEAR, new EqVaeLoss(1f, 0f, 0f), null, 200, threads, ExecutionProvider.CPU, 32, outId, null, 0, 32);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE)).root());
         return 0;

@@ -187,23 +187,12 @@ public final class TrainingSession implements AutoCloseable {
      * @param inputs one tensor per {@link #trainInputNames() training input}, matched by name
      */
     public float trainStep(Tensor... inputs) {
-        List<Tensor> ordered = ordered(inputs, names.trainInputs(), "training");
-        try (NativeValues feed = NativeValues.copyOf(natives, ordered);
-             NativeValues fetch = NativeValues.slots(natives, names.trainOutputs().size())) {
-            natives.check(natives.training().TrainStep(session(), null, feed.size(), feed.array(), fetch.size(), fetch.array()),
-                    "train step");
-            Tensor loss = fetch.tensor(0, names.trainOutputs().get(0));
-            if (loss.dtype() != DType.FLOAT || loss.numElements() != 1) {
-                throw new TrainingException("the training model's first output '" + loss.name()
-                        + "' is not a scalar float loss: " + loss);
-            }
-            return loss.toFloats()[0];
-        }
+        return trainStepOutputs(inputs).values().iterator().next().toFloats()[0];
     }
 
     /**
-     * {@link #trainStep}, returning every visible output of the training model by name (the loss first),
-     * e.g. the codebook indices of a VQ objective for usage statistics.
+     * As {@link #trainStep}, returning every visible output of the training model by name (the loss
+     * first), e.g. the terms of a composite loss.
      */
     public Map<String, Tensor> trainStepOutputs(Tensor... inputs) {
         List<Tensor> ordered = ordered(inputs, names.trainInputs(), "training");
@@ -215,6 +204,11 @@ public final class TrainingSession implements AutoCloseable {
             for (int i = 0; i < fetch.size(); i++) {
                 String name = names.trainOutputs().get(i);
                 outputs.put(name, fetch.tensor(i, name));
+            }
+            Tensor loss = outputs.get(names.trainOutputs().get(0));
+            if (loss.dtype() != DType.FLOAT || loss.numElements() != 1) {
+                throw new TrainingException("the training model's first output '" + loss.name()
+                        + "' is not a scalar float loss: " + loss);
             }
             return Collections.unmodifiableMap(outputs);
         }

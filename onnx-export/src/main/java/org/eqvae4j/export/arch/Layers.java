@@ -135,6 +135,28 @@ public final class Layers {
         }
     }
 
+    /**
+     * nn.BatchNorm2d(channels, eps) in train mode: normalised by the batch's own per-channel mean and
+     * biased variance over (N, H, W), then scaled and shifted; built from ReduceMean / Sub / Div / Sqrt so it
+     * differentiates with the primitive rules on every provider. Running statistics are neither used nor
+     * updated; a state dict's {@code running_mean}, {@code running_var} and {@code num_batches_tracked}
+     * are accepted and ignored.
+     */
+    public Value batchNormBatchStatistics(String name, Value x, long channels, float eps, Init weightInit) {
+        try (var s = b.scope(name)) {
+            Value gamma = param(name + ".weight", weightInit, 0, channels);
+            Value beta = param(name + ".bias", Init.ZEROS, 0, channels);
+            w.ignore(name + ".running_mean");
+            w.ignore(name + ".running_var");
+            w.ignore(name + ".num_batches_tracked");
+            Value mean = b.reduceMean(x, true, 0, 2, 3);
+            Value centered = b.sub(x, mean);
+            Value var = b.reduceMean(b.mul(centered, centered), true, 0, 2, 3);
+            Value normed = b.div(centered, b.sqrt(b.add(var, b.scalar(eps))));
+            return b.add(b.mul(normed, b.reshape(gamma, channels, 1, 1)), b.reshape(beta, channels, 1, 1));
+        }
+    }
+
     /** nn.BatchNorm2d(channels, eps) with PyTorch's default initialisation (scale 1, shift 0). */
     public Value batchNorm(String name, Value x, long channels, float eps) {
         return batchNorm(name, x, channels, eps, Init.ONES);

@@ -6,8 +6,27 @@ package org.eqvae4j.export.arch;
  * @param inChannels image channels (3)
  * @param ndf        channels of the first conv (64)
  * @param nLayers    number of stride-2 convs (3); each output logit sees a 70x70 patch for 3 layers
+ * @param norm       normalisation after the inner convs
  */
-public record PatchGanConfig(int inChannels, int ndf, int nLayers) {
+public record PatchGanConfig(int inChannels, int ndf, int nLayers, Norm norm) {
+    /** The normalisation layers of the inner convs. */
+    public enum Norm {
+        /**
+         * BatchNorm in inference form: ONNX BatchNormalization with the running statistics as constants.
+         * What a trained LDM / taming discriminator checkpoint computes in eval mode.
+         */
+        RUNNING_STATISTICS,
+        /**
+         * BatchNorm as taming trains it (train mode): each call normalises by the mean and biased variance
+         * of its own batch over (N, H, W), built from standard ops so it differentiates everywhere. The
+         * running statistics are not kept: taming's discriminator is only ever used in train mode, so they
+         * never influence a loss. A checkpoint's running statistics load and are ignored.
+         */
+        BATCH_STATISTICS,
+        /** No normalisation (pix2pix with an identity norm layer: the inner convs get biases instead). */
+        NONE
+    }
+
     /** Kernel size of every conv. */
     public static final int KERNEL = 4;
     /** BatchNorm epsilon (PyTorch's default). */
@@ -15,7 +34,15 @@ public record PatchGanConfig(int inChannels, int ndf, int nLayers) {
     /** LeakyReLU slope. */
     public static final float LEAKY_SLOPE = 0.2f;
 
+    /** The layout with BatchNorm in inference form ({@link Norm#RUNNING_STATISTICS}). */
+    public PatchGanConfig(int inChannels, int ndf, int nLayers) {
+        this(inChannels, ndf, nLayers, Norm.RUNNING_STATISTICS);
+    }
+
     public PatchGanConfig {
+        if (norm == null) {
+            throw new IllegalArgumentException("PatchGanConfig: norm is missing");
+        }
         if (inChannels <= 0 || ndf <= 0) {
             throw new IllegalArgumentException("PatchGanConfig: channels must be positive (inChannels " + inChannels
                     + ", ndf " + ndf + ")");
@@ -28,6 +55,11 @@ public record PatchGanConfig(int inChannels, int ndf, int nLayers) {
     /** taming / LDM defaults: 3 input channels, ndf 64, 3 layers. */
     public static PatchGanConfig taming() {
         return new PatchGanConfig(3, 64, 3);
+    }
+
+    /** The same layout with another normalisation. */
+    public PatchGanConfig withNorm(Norm n) {
+        return new PatchGanConfig(inChannels, ndf, nLayers, n);
     }
 
     /** Channel multiplier {@code min(2^n, 8)} of the n-th conv (n = 0 for the first). */

@@ -19,8 +19,9 @@ import org.eqvae4j.export.graph.Value;
  * mult(n) = min(2^n, 8)
  * </pre>
  *
- * BatchNorm is in inference form (running statistics as initializers); using batch statistics while
- * training, and updating the running ones, is the training module's business. Fresh weights follow
+ * BatchNorm follows {@link PatchGanConfig#norm()}: inference form (running statistics as initializers,
+ * what loads an LDM checkpoint for evaluation) or train form (batch statistics, what taming's training
+ * computes, and what the GAN term of EQ-VAE fine-tuning uses). Fresh weights follow
  * taming's {@code weights_init}: conv weights N(0, 0.02), BatchNorm scales N(1, 0.02) and shifts 0; conv
  * biases keep PyTorch's default.
  */
@@ -52,8 +53,14 @@ public final class PatchGanDiscriminator {
             long in = ndf * PatchGanConfig.nfMult(n - 1);
             long out = ndf * PatchGanConfig.nfMult(n);
             int stride = n < cfg.nLayers() ? 2 : 1;
-            x = l.conv2d("main." + index, x, in, out, k, stride, pads, false, Init.NORMAL_002);
-            x = l.batchNorm("main." + (index + 1), x, out, PatchGanConfig.BN_EPS, Init.NORMAL_ONE_002);
+            boolean norm = cfg.norm() != PatchGanConfig.Norm.NONE;
+            x = l.conv2d("main." + index, x, in, out, k, stride, pads, !norm, Init.NORMAL_002);
+            String bn = "main." + (index + 1);
+            switch (cfg.norm()) {
+                case RUNNING_STATISTICS -> x = l.batchNorm(bn, x, out, PatchGanConfig.BN_EPS, Init.NORMAL_ONE_002);
+                case BATCH_STATISTICS -> x = l.batchNormBatchStatistics(bn, x, out, PatchGanConfig.BN_EPS, Init.NORMAL_ONE_002);
+                case NONE -> { }
+            }
             x = leaky(b, "main." + (index + 2), x);
             index += 3;
         }

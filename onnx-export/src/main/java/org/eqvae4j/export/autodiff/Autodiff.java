@@ -16,8 +16,7 @@ import org.eqvae4j.export.graph.Value;
  * Reverse-mode differentiation of a graph: appends, for a scalar loss, the nodes that compute its
  * gradient with respect to chosen parameters (or inputs). The result keeps the forward graph's
  * outputs (loss first) and adds one output {@code <name>_grad} per requested value, the form ONNX
- * Runtime's training artifacts expect. Values behind a {@link GraphBuilder#stopGradient} barrier are
- * constants: no gradient flows through it.
+ * Runtime's training artifacts expect.
  */
 public final class Autodiff {
     public static final String GRAD_SUFFIX = "_grad";
@@ -47,26 +46,55 @@ public final class Autodiff {
         if (loss == null) {
             throw new IllegalArgumentException("graph '" + forward.name() + "' has no value '" + lossName + "' to differentiate");
         }
-        if (!GradientContext.differentiable(loss) || loss.shape() == null || !loss.shape().isStatic() || loss.shape().numElements() != 1) {
-            throw new IllegalArgumentException("loss '" + lossName + "' must be a single float value, got " + loss);
-        }
+        List<Value> wrtValues = new ArrayList<>();
         for (String w : wrt) {
             Value v = b.value(w);
             if (v == null) {
                 throw new IllegalArgumentException("cannot differentiate with respect to '" + w + "': graph '" + forward.name() + "' has no such value");
             }
+            wrtValues.add(v);
+        }
+        List<Value> grads = gradientsIn(b, loss, wrtValues);
+        for (Value out : forward.outputs()) {
+            b.output(b.value(out.name()), out.name());
+        }
+        for (int i = 0; i < wrt.size(); i++) {
+            b.output(grads.get(i), wrt.get(i) + GRAD_SUFFIX);
+        }
+        return b.build();
+    }
+
+    /**
+     * Appends to a graph under construction the nodes that compute d loss / d wrt, and returns those
+     * gradients (same order) without declaring outputs: a graph can compute gradients of a partial loss
+     * as ordinary values (e.g. LDM's adaptive GAN weight). Values behind a {@link GraphBuilder#stopGradient}
+     * mark count as constants.
+     *
+     * @param loss a single float value built by {@code b}
+     * @param wrt  values of {@code b} (parameters, inputs or computed values)
+     */
+    public List<Value> gradientsIn(GraphBuilder b, Value loss, List<Value> wrt) {
+        if (!GradientContext.differentiable(loss) || loss.shape() == null || !loss.shape().isStatic() || loss.shape().numElements() != 1) {
+            throw new IllegalArgumentException("loss '" + loss.name() + "' must be a single float value, got " + loss);
+        }
+        Set<String> wrtNames = new LinkedHashSet<>();
+        for (Value v : wrt) {
             if (!GradientContext.differentiable(v)) {
-                throw new IllegalArgumentException("cannot differentiate with respect to '" + w + "': it is " + v.dtype() + ", not floating point");
+                throw new IllegalArgumentException("cannot differentiate with respect to '" + v.name() + "': it is " + v.dtype() + ", not floating point");
             }
+            wrtNames.add(v.name());
         }
         List<Node> nodes = new ArrayList<>(b.nodes());
-        Set<String> needed = onPath(nodes, new HashSet<>(wrt), lossName);
-        requireRules(nodes, needed, lossName);
+        Set<String> needed = onPath(nodes, wrtNames, loss.name());
+        requireRules(nodes, needed, loss.name());
         GradientContext ctx = new GradientContext(b, needed);
         ctx.seed(loss, b.constant(Tensor.ofFloats("loss_grad_seed", loss.shape().toArray(), 1f)));
 
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
+            if (GraphBuilder.isStopGradient(n)) {
+                continue;
+            }
             boolean hasOutputGrad = n.outputs().stream().anyMatch(o -> ctx.gradOf(o) != null);
             boolean wantsInputGrad = n.inputs().stream().anyMatch(ctx::needs);
             if (!hasOutputGrad || !wantsInputGrad) {
@@ -82,11 +110,8 @@ public final class Autodiff {
             }
         }
 
-        for (Value out : forward.outputs()) {
-            b.output(b.value(out.name()), out.name());
-        }
-        for (String w : wrt) {
-            Value v = b.value(w);
+        List<Value> result = new ArrayList<>();
+        for (Value v : wrt) {
             Value g = ctx.gradOf(v);
             if (g == null) {
                 // the value does not influence the loss: its gradient is exactly zero
@@ -94,9 +119,9 @@ public final class Autodiff {
                         ? b.constant(Tensor.ofFloats("zero_grad", v.shape().toArray(), new float[Math.toIntExact(v.shape().numElements())]))
                         : ctx.zerosLike(v);
             }
-            b.output(g, w + GRAD_SUFFIX);
+            result.add(g);
         }
-        return b.build();
+        return result;
     }
 
     /** Names every op on the differentiated path that has no rule, before any gradient is built. */
@@ -115,12 +140,14 @@ public final class Autodiff {
         }
     }
 
-    /** Float values that depend on some {@code wrt} value and that the loss depends on. */
+    /** Float values that depend on some {@code wrt} value (not through a stop-gradient mark) and that the loss depends on. */
     private static Set<String> onPath(List<Node> nodes, Set<String> wrt, String loss) {
         Set<String> fromWrt = new HashSet<>(wrt);
         for (Node n : nodes) {
-            // a stop-gradient barrier's output counts as a constant, whatever it is computed from
-            boolean depends = !GraphBuilder.isStopGradient(n) && n.inputs().stream().anyMatch(v -> v != null && fromWrt.contains(v.name()));
+            if (GraphBuilder.isStopGradient(n)) {
+                continue; // its output is a constant for differentiation
+            }
+            boolean depends = n.inputs().stream().anyMatch(v -> v != null && fromWrt.contains(v.name()));
             if (depends) {
                 for (Value o : n.outputs()) {
                     if (GradientContext.differentiable(o)) {

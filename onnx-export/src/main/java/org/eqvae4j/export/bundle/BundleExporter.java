@@ -55,6 +55,14 @@ public final class BundleExporter {
     }
 
     public static ModelBundle export(Request r, Path output, boolean replace) throws IOException {
+        return export(r, Map.of(), output, replace);
+    }
+
+    /**
+     * As {@link #export(Request, Path, boolean)}, with more models in the bundle by manifest role (e.g.
+     * {@link ModelManifest#DISCRIMINATOR}), each written as {@code <role>.onnx}.
+     */
+    public static ModelBundle export(Request r, Map<String, Graph> extraModels, Path output, boolean replace) throws IOException {
         AutoencoderArchitecture arch = r.architecture();
         AutoencoderArchitecture.Graphs graphs = buildGraphs(r);
         Map<String, String> files = new LinkedHashMap<>();
@@ -76,6 +84,12 @@ public final class BundleExporter {
             addPart(files, writer, ModelManifest.DECODER_GLOBAL, "decoder.global.onnx", p.global());
             addPart(files, writer, ModelManifest.DECODER_LOCAL, "decoder.local.onnx", p.local());
         });
+        for (Map.Entry<String, Graph> e : new java.util.TreeMap<>(extraModels).entrySet()) {
+            if (files.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("the bundle already has a " + e.getKey() + " model");
+            }
+            addPart(files, writer, e.getKey(), e.getKey() + ".onnx", e.getValue());
+        }
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("exportedBy", "eqvae4j export");
         provenance.put("exportedAt", Instant.now().toString());

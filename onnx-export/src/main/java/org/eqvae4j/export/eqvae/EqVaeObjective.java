@@ -1,6 +1,11 @@
 package org.eqvae4j.export.eqvae;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.eqvae4j.export.arch.AutoencoderArchitecture;
+import org.eqvae4j.export.arch.PatchGanDiscriminator;
+import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.arch.Weights;
 import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Graph;
@@ -21,6 +26,15 @@ import org.eqvae4j.runtime.transform.SeparableForm;
  *
  * <p>The transpose is chosen at run time with Where, which needs square latents when it is used.
  *
+ * <p>With an {@link AdversarialLoss} the graph also holds the PatchGAN discriminator (parameters
+ * {@code discriminator.<state-dict name>}) and one scalar input {@code disc_factor} (0 before the
+ * discriminator's start step, 1 after). Generator and discriminator train in one graph and one
+ * optimizer: {@code loss = generator_loss + disc_factor * d_loss}, where stop-gradient marks keep each
+ * player's loss off the other's parameters (the generator's D(fake) sees detached discriminator weights,
+ * the discriminator's D(fake) a detached reconstruction), so the gradient of the sum is, parameter by
+ * parameter, exactly the gradient of that parameter's own loss. The adaptive weight is computed inside
+ * the graph from the gradients of the current step (no lag), as taming does.
+ *
  * <p>VQ autoencoders: z are the pre-quantisation features, and tau acts on them before quantisation
  * (the paper's VQ-GAN variant), x_hat = D(quantise(tau(z))); the loss adds the quantiser's codebook and
  * beta-weighted commitment terms, computed on tau(z), and the graph also outputs the chosen indices
@@ -38,6 +52,26 @@ public final class EqVaeObjective {
     public static final String KL_LOSS = "kl_loss";
     public static final String PERCEPTUAL_LOSS = "perceptual_loss";
     public static final String EXPLICIT_LOSS = "explicit_equivariance_loss";
+    /** Input: multiplies both adversarial terms (0 before the discriminator starts, 1 after). */
+    public static final String DISC_FACTOR = "disc_factor";
+    /** Output: the generator's objective (reconstruction terms, KL, weighted adversarial term). */
+    public static final String GENERATOR_LOSS = "generator_loss";
+    /** Output: -mean(D(reconstruction)), the adversarial term before its weight. */
+    public static final String G_ADV = "g_adv";
+    /** Output: the discriminator's hinge loss. */
+    public static final String D_LOSS = "d_loss";
+    /** Output: lambda, the clamped ratio of gradient norms at the decoder's last layer (before discWeight). */
+    public static final String ADAPTIVE_WEIGHT = "adaptive_weight";
+    /** Output: ||d(reconstruction terms)/dW|| at the decoder's last layer. */
+    public static final String REC_GRAD_NORM = "rec_grad_norm";
+    /** Output: ||d(g_adv)/dW|| at the decoder's last layer. */
+    public static final String GAN_GRAD_NORM = "gan_grad_norm";
+    /** Output: mean discriminator logit on the targets. */
+    public static final String LOGITS_REAL = "logits_real";
+    /** Output: mean discriminator logit on the reconstructions. */
+    public static final String LOGITS_FAKE = "logits_fake";
+    /** Prefix of the discriminator's parameters in the objective graph. */
+    public static final String DISCRIMINATOR_PREFIX = "discriminator.";
     /** VQ: codebook + beta * commitment loss, its terms, and the chosen codebook indices [N, h, w]. */
     public static final String VQ_LOSS = "vq_loss";
     public static final String CODEBOOK_LOSS = "codebook_loss";
@@ -56,6 +90,19 @@ public final class EqVaeObjective {
      *                   value range, any number of float feature outputs), or null
      */
     public static Graph build(AutoencoderArchitecture arch, Weights weights, EqVaeLoss cfg, Graph featureNet) {
+        return build(arch, weights, cfg, featureNet, null, null);
+    }
+
+    /**
+     * @param adversarial the PatchGAN term, or null for none
+     * @param discWeights weights of the discriminator by its state-dict names ({@code main.0.weight}, ...):
+     *                    fresh ({@link Weights#initialized}) or loaded; the caller calls {@code finish()}
+     */
+    public static Graph build(AutoencoderArchitecture arch, Weights weights, EqVaeLoss cfg, Graph featureNet,
+                              AdversarialLoss adversarial, Weights discWeights) {
+        if (adversarial != null && discWeights == null) {
+            throw new IllegalArgumentException("an adversarial loss needs discriminator weights");
+        }
         if (cfg.perceptual() > 0 && featureNet == null) {
             throw new IllegalArgumentException("a perceptual weight needs a feature network");
         }
@@ -88,6 +135,8 @@ public final class EqVaeObjective {
             decoderInput = quantized.vectors();
         }
         Value xHat = arch.decode(b, weights, decoderInput);
+        Value lastLayer = adversarial == null ? null : lastConvWeight(b, xHat);
+        Value discFactor = adversarial == null ? null : b.input(DISC_FACTOR, DType.FLOAT, Shape.of());
 
         Value rec;
         try (var s = b.scope("rec_loss")) {
@@ -120,6 +169,7 @@ public final class EqVaeObjective {
                 loss = loss == null ? weighted(b, explicit, cfg.explicitEquivariance()) : b.add(loss, weighted(b, explicit, cfg.explicitEquivariance()));
             }
         }
+        Value reconstructionTerms = loss;
         Value kl = null;
         if (enc.logvar() != null) {
             try (var s = b.scope("kl_loss")) {
@@ -133,7 +183,15 @@ public final class EqVaeObjective {
         if (quantized != null) {
             loss = b.add(loss, quantized.loss());
         }
-        b.output(loss, LOSS);
+        Adversarial adv = null;
+        if (adversarial != null) {
+            adv = adversarial(b, adversarial, discWeights, xHat, target, lastLayer, reconstructionTerms, discFactor);
+            Value generator = b.add(loss, b.mul(adv.weight(), adv.gAdv()));
+            b.output(b.add(generator, b.mul(discFactor, adv.dLoss())), LOSS);
+            b.output(generator, GENERATOR_LOSS);
+        } else {
+            b.output(loss, LOSS);
+        }
         if (rec != null) {
             b.output(rec, REC_LOSS);
         }
@@ -146,6 +204,15 @@ public final class EqVaeObjective {
         if (kl != null) {
             b.output(kl, KL_LOSS);
         }
+        if (adv != null) {
+            b.output(adv.gAdv(), G_ADV);
+            b.output(adv.dLoss(), D_LOSS);
+            b.output(adv.lambda(), ADAPTIVE_WEIGHT);
+            b.output(adv.recNorm(), REC_GRAD_NORM);
+            b.output(adv.ganNorm(), GAN_GRAD_NORM);
+            b.output(adv.logitsReal(), LOGITS_REAL);
+            b.output(adv.logitsFake(), LOGITS_FAKE);
+        }
         if (quantized != null) {
             b.output(quantized.loss(), VQ_LOSS);
             b.output(quantized.codebookLoss(), CODEBOOK_LOSS);
@@ -153,6 +220,99 @@ public final class EqVaeObjective {
             b.output(quantized.indices(), INDICES);
         }
         return b.build();
+    }
+
+    /** The adversarial part's values; {@code weight} = stopGradient(lambda * discWeight * disc_factor). */
+    private record Adversarial(Value gAdv, Value dLoss, Value lambda, Value weight, Value recNorm, Value ganNorm,
+                               Value logitsReal, Value logitsFake) {
+    }
+
+    private static Adversarial adversarial(GraphBuilder b, AdversarialLoss cfg, Weights discWeights, Value xHat, Value target,
+                                           Value lastLayer, Value reconstructionTerms, Value discFactor) {
+        try (var s = b.scope("adversarial")) {
+            Graph disc = PatchGanDiscriminator.discriminator(cfg.discriminator(), discWeights);
+            String image = disc.inputs().get(0).name();
+            Map<String, Value> trained = new HashMap<>();
+            Map<String, Value> detached = new HashMap<>();
+            for (String p : disc.initializers().keySet()) {
+                if (disc.parameterNames().contains(p)) {
+                    Value param = b.parameter(DISCRIMINATOR_PREFIX + p, disc.initializers().get(p));
+                    trained.put(p, param);
+                    detached.put(p, b.stopGradient(param));
+                }
+            }
+            Value logitsReal;
+            Value logitsFakeD;
+            Value logitsFakeG;
+            try (var d = b.scope("discriminator_real")) {
+                logitsReal = inlineDiscriminator(b, disc, image, target, trained);
+            }
+            try (var d = b.scope("discriminator_fake")) {
+                logitsFakeD = inlineDiscriminator(b, disc, image, b.stopGradient(xHat), trained);
+            }
+            try (var d = b.scope("generator_fake")) {
+                logitsFakeG = inlineDiscriminator(b, disc, image, xHat, detached);
+            }
+            Value dLoss;
+            try (var d = b.scope("d_loss")) {
+                Value one = b.scalar(1f);
+                Value real = b.reduceMean(b.relu(b.sub(one, logitsReal)), false);
+                Value fake = b.reduceMean(b.relu(b.add(one, logitsFakeD)), false);
+                dLoss = b.mul(b.add(real, fake), b.scalar(0.5f));
+            }
+            Value gAdv;
+            try (var g = b.scope("g_adv")) {
+                gAdv = b.op("Neg", b.reduceMean(logitsFakeG, false));
+            }
+            Value recNorm;
+            Value ganNorm;
+            Value lambda;
+            Value weight;
+            try (var w = b.scope("adaptive_weight")) {
+                Autodiff ad = Autodiff.standard();
+                recNorm = norm(b, ad.gradientsIn(b, reconstructionTerms, List.of(lastLayer)).get(0));
+                ganNorm = norm(b, ad.gradientsIn(b, gAdv, List.of(lastLayer)).get(0));
+                lambda = b.clip(b.div(recNorm, b.add(ganNorm, b.scalar(AdversarialLoss.ADAPTIVE_EPS))), 0f, AdversarialLoss.MAX_ADAPTIVE_WEIGHT);
+                weight = b.stopGradient(b.mul(b.mul(lambda, b.scalar(cfg.discWeight())), discFactor));
+            }
+            return new Adversarial(gAdv, dLoss, lambda, weight, recNorm, ganNorm,
+                    b.reduceMean(logitsReal, false), b.reduceMean(logitsFakeD, false));
+        }
+    }
+
+    private static Value inlineDiscriminator(GraphBuilder b, Graph disc, String imageInput, Value image, Map<String, Value> params) {
+        Map<String, Value> bind = new HashMap<>(params);
+        bind.put(imageInput, image);
+        return b.inline(disc, bind, DISCRIMINATOR_PREFIX).values().iterator().next();
+    }
+
+    /** The Frobenius norm of a tensor, as a scalar. */
+    private static Value norm(GraphBuilder b, Value v) {
+        return b.sqrt(b.reduceSum(b.mul(v, v), false, allAxes(v)));
+    }
+
+    private static long[] allAxes(Value v) {
+        long[] axes = new long[v.rank()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        return axes;
+    }
+
+    /**
+     * The weight of the decoder's last convolution (LDM's {@code decoder.conv_out.weight}): the last Conv
+     * node built so far whose weight is a parameter, found right after the decoder is built.
+     */
+    private static Value lastConvWeight(GraphBuilder b, Value xHat) {
+        List<org.eqvae4j.export.graph.Node> nodes = b.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            org.eqvae4j.export.graph.Node n = nodes.get(i);
+            if (n.opType().equals("Conv") && n.inputs().size() > 1 && b.isParameter(n.input(1))) {
+                return b.value(n.input(1).name());
+            }
+        }
+        throw new IllegalArgumentException("the adaptive GAN weight needs the decoder's last convolution, but the decoder ("
+                + xHat.name() + ") has no Conv with a parameter weight");
     }
 
     /** Sum over the network's outputs of mean squared feature differences; the network's weights are constants. */
@@ -177,6 +337,14 @@ public final class EqVaeObjective {
      * posterior noise (KL models; null otherwise). The one place that turns step data into tensors.
      */
     public static Tensor[] inputs(FloatTensor image, FloatTensor target, SeparableForm tau, FloatTensor noise) {
+        return inputs(image, target, tau, noise, null);
+    }
+
+    /**
+     * As {@link #inputs(FloatTensor, FloatTensor, SeparableForm, FloatTensor)}, plus {@code disc_factor}
+     * for graphs with an adversarial term (null for graphs without).
+     */
+    public static Tensor[] inputs(FloatTensor image, FloatTensor target, SeparableForm tau, FloatTensor noise, Float discFactor) {
         java.util.List<Tensor> t = new java.util.ArrayList<>();
         t.add(Tensor.ofFloats(IMAGE, image.shape(), image.data()));
         t.add(Tensor.ofFloats(TARGET, target.shape(), target.data()));
@@ -185,6 +353,9 @@ public final class EqVaeObjective {
         t.add(new Tensor(TAU_TRANSPOSE, DType.BOOL, new long[0], new byte[] {(byte) (tau.transpose() ? 1 : 0)}));
         if (noise != null) {
             t.add(Tensor.ofFloats(NOISE, noise.shape(), noise.data()));
+        }
+        if (discFactor != null) {
+            t.add(Tensor.scalar(DISC_FACTOR, discFactor));
         }
         return t.toArray(Tensor[]::new);
     }

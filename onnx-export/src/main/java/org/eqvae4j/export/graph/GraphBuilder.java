@@ -171,7 +171,9 @@ public final class GraphBuilder {
      * Copies another graph's computation into this one (e.g. a frozen feature network inside a loss):
      * its initializers become constants named {@code prefix + name} (shared by every inlining with the
      * same prefix), its nodes are added under the current scope, its inputs are bound to {@code inputs}
-     * by name. Returns the copies of its outputs by name.
+     * by name. An initializer whose name is also bound in {@code inputs} takes that value instead (e.g. a
+     * parameter of this graph, so that several inlinings share trainable weights). Returns the copies of
+     * its outputs by name.
      */
     public Map<String, Value> inline(Graph g, Map<String, Value> inputs, String prefix) {
         Map<String, Value> bound = new HashMap<>();
@@ -183,6 +185,11 @@ public final class GraphBuilder {
             bound.put(in.name(), v);
         }
         for (Tensor t : g.initializers().values()) {
+            Value given = inputs.get(t.name());
+            if (given != null) {
+                bound.put(t.name(), given);
+                continue;
+            }
             String name = prefix + t.name();
             if (!initializers.containsKey(name)) {
                 buffer(name, t);
@@ -214,6 +221,34 @@ public final class GraphBuilder {
         return result;
     }
 
+    /**
+     * Op name of the nodes {@link #stopGradient} adds: an ONNX Identity whose node name ends in
+     * {@code /StopGradient} or {@code /StopGradient_<n>} (or is exactly that). ONNX has no stop-gradient
+     * op; the node name carries the mark, so it survives writing and reading the model.
+     */
+    public static final String STOP_GRADIENT = "StopGradient";
+
+    /**
+     * The same value, treated as a constant by {@code Autodiff} (PyTorch's {@code detach()}): an Identity
+     * node marked by its name (see {@link #STOP_GRADIENT}). Values computed from it carry no gradient back
+     * through it.
+     */
+    public Value stopGradient(Value v) {
+        String nodeName = uniqueNodeName(STOP_GRADIENT);
+        Value out = new Value(claim(nodeName), v.dtype(), v.shape());
+        nodes.add(new Node(nodeName, "Identity", "", List.of(v), List.of(out), Map.of()));
+        return out;
+    }
+
+    /** Whether a node is a {@link #stopGradient} mark. */
+    public static boolean isStopGradient(Node n) {
+        if (!n.opType().equals("Identity") || !n.domain().isEmpty()) {
+            return false;
+        }
+        String last = n.name().substring(n.name().lastIndexOf('/') + 1);
+        return last.equals(STOP_GRADIENT) || last.matches(STOP_GRADIENT + "_[0-9]+");
+    }
+
     /** An anonymous constant initializer, named after the current scope. */
     public Value constant(Tensor value) {
         String name = uniqueName(value.name() == null || value.name().isEmpty() ? "const" : value.name());
@@ -239,6 +274,11 @@ public final class GraphBuilder {
             throw new IllegalStateException("graph '" + graphName + "' has no outputs");
         }
         return new Graph(graphName, inputs, outputs, initializers, nodes, opsets, parameters);
+    }
+
+    /** Whether the value is one of this graph's parameters (learnable initializers). */
+    public boolean isParameter(Value v) {
+        return v != null && parameters.contains(v.name());
     }
 
     /** Tensor value of an initializer, or null when the value is computed. */
@@ -322,30 +362,6 @@ public final class GraphBuilder {
 
     public Value div(Value a, Value b) {
         return op("Div", a, b);
-    }
-
-    /** Node-name prefix that marks an Identity as a gradient barrier (see {@link #stopGradient}). */
-    public static final String STOP_GRADIENT = "StopGradient";
-
-    /**
-     * The same values, but a barrier for differentiation: autodiff treats the result as a constant
-     * (PyTorch's {@code x.detach()}, JAX's {@code stop_gradient}), e.g. for the straight-through estimator
-     * {@code z + stopGradient(q - z)}. At run time it is an ONNX Identity; the barrier is carried by the
-     * node's name (prefix {@value #STOP_GRADIENT} in its last scope segment), so it survives writing the
-     * graph to ONNX and reading it back.
-     */
-    public Value stopGradient(Value x) {
-        String nodeName = uniqueNodeName(STOP_GRADIENT);
-        Value out = new Value(claim(nodeName), x.dtype(), x.shape());
-        nodes.add(new Node(nodeName, "Identity", "", List.of(x), List.of(out), Map.of()));
-        return out;
-    }
-
-    /** Whether a node is a {@link #stopGradient} barrier. */
-    public static boolean isStopGradient(Node n) {
-        String name = n.name();
-        return n.opType().equals("Identity") && n.domain().isEmpty()
-                && name.substring(name.lastIndexOf('/') + 1).startsWith(STOP_GRADIENT);
     }
 
     public Value relu(Value x) {

@@ -133,4 +133,49 @@ class PatchGanDiscriminatorTest {
         }
         return Math.sqrt(s / v.length);
     }
+
+    @Test
+    void trainModeBatchNormUsesTheBatchsOwnStatistics() throws Exception {
+        org.eqvae4j.export.graph.GraphBuilder b = new org.eqvae4j.export.graph.GraphBuilder("bn");
+        org.eqvae4j.export.graph.Value x = b.input("x", org.eqvae4j.export.graph.DType.FLOAT,
+                org.eqvae4j.export.graph.Shape.symbolic("batch", 2, "height", "width"));
+        Weights w = Weights.initialized(4);
+        b.output(new Layers(b, w).batchNormBatchStatistics("bn", x, 2, 1e-5f, Init.NORMAL_ONE_002), "y");
+        Graph g = b.build();
+        Tensor in = KlAutoencoderTest.random("x", 6, 3, 2, 4, 5);
+        float[] xv = in.toFloats();
+        float[] y = OrtRunner.run(g, in).get("y").toFloats();
+        float[] gamma = g.initializers().get("bn.weight").toFloats();
+        for (int c = 0; c < 2; c++) {
+            double sum = 0;
+            int n = 0;
+            for (int s = 0; s < 3; s++) {
+                for (int i = 0; i < 20; i++) {
+                    sum += xv[(s * 2 + c) * 20 + i];
+                    n++;
+                }
+            }
+            double mean = sum / n;
+            double var = 0;
+            for (int s = 0; s < 3; s++) {
+                for (int i = 0; i < 20; i++) {
+                    var += Math.pow(xv[(s * 2 + c) * 20 + i] - mean, 2) / n;
+                }
+            }
+            for (int s = 0; s < 3; s++) {
+                for (int i = 0; i < 20; i++) {
+                    int k = (s * 2 + c) * 20 + i;
+                    assertEquals((xv[k] - mean) / Math.sqrt(var + 1e-5) * gamma[c], y[k], 1e-5, "sample " + s + " channel " + c);
+                }
+            }
+        }
+        // a taming checkpoint's running statistics load and are ignored
+        PatchGanConfig cfg = new PatchGanConfig(3, 8, 2, PatchGanConfig.Norm.BATCH_STATISTICS);
+        Graph ref = PatchGanDiscriminator.discriminator(new PatchGanConfig(3, 8, 2), Weights.initialized(2));
+        Weights loaded = Weights.loaded(ref.initializers(), "ref");
+        Graph train = PatchGanDiscriminator.discriminator(cfg, loaded);
+        loaded.finish();
+        assertTrue(train.initializers().keySet().stream().noneMatch(k -> k.contains("running")));
+        assertEquals(PatchGanConfig.Norm.NONE, cfg.withNorm(PatchGanConfig.Norm.NONE).norm());
+    }
 }

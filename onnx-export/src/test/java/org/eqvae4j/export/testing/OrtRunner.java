@@ -20,6 +20,14 @@ public final class OrtRunner {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(OnnxWriter.toBytes(graph), opts)) {
+            return run(session, inputs);
+        }
+    }
+
+    /** Runs an open session (for tests that evaluate one graph many times). */
+    public static Map<String, Tensor> run(OrtSession session, Tensor... inputs) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        {
             Map<String, OnnxTensor> feed = new LinkedHashMap<>();
             try {
                 for (Tensor t : inputs) {

@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param valueRange          pixel values the encoder expects and the decoder produces, [low, high]
  * @param tileSize            preferred tile side in pixels for tiled encode/decode (multiple of f)
  * @param tileHalo            overlap in pixels added around each tile
- * @param files               role -> file name in the bundle: "encoder", "decoder"; optional "generator";
+ * @param files               role -> file name in the bundle: "encoder", "decoder"; optional "generator",
+ *                            "discriminator" (the PatchGAN of a GAN fine-tune: image in the value range -> logits);
  *                            optional tiling parts, both or neither per side: "encoderLocal" + "encoderGlobal"
  *                            (encoder = global(local(x))), "decoderGlobal" + "decoderLocal" (decoder = local(global(z))),
  *                            where the local part may run tile by tile and the global part needs the whole tensor
@@ -51,6 +52,8 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public static final String ENCODER = "encoder";
     public static final String DECODER = "decoder";
     public static final String GENERATOR = "generator";
+    /** Optional: the PatchGAN discriminator trained with the autoencoder (image -> patch logits). */
+    public static final String DISCRIMINATOR = "discriminator";
     public static final String ENCODER_LOCAL = "encoderLocal";
     public static final String ENCODER_GLOBAL = "encoderGlobal";
     public static final String DECODER_GLOBAL = "decoderGlobal";

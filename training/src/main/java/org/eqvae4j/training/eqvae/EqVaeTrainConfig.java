@@ -1,6 +1,7 @@
 package org.eqvae4j.training.eqvae;
 
 import java.nio.file.Path;
+import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.ExecutionProvider;
@@ -32,26 +33,41 @@ import org.eqvae4j.training.ExecutionProvider;
  * @param provider         CPU or CUDA
  * @param evalSize         evaluation image size (256 in the paper)
  * @param outputId         id of the exported bundle
+ * @param adversarial      the PatchGAN term (hinge loss, adaptive weight), or null for none
+ * @param discStart        first optimizer step (0-based) at which the discriminator trains and the
+ *                         adversarial term counts; before it both are multiplied by 0 (taming's
+ *                         {@code disc_start}; 0 for EQ-VAE fine-tuning)
  * @param padTo            training images smaller than this are centred on a zero canvas of this side
  *                         first (Fashion-MNIST 28 -> 32); 0: no padding
  */
 public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
                                long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
                                boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet, int checkpointEvery, int threads,
-                               ExecutionProvider provider, int evalSize, String outputId, int padTo) {
+                               ExecutionProvider provider, int evalSize, String outputId, AdversarialLoss adversarial,
+                               long discStart, int padTo) {
 
     /** A run without padding. */
+    public EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
+                            long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
+                            boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet,
+                            int checkpointEvery, int threads, ExecutionProvider provider, int evalSize, String outputId,
+                            AdversarialLoss adversarial, long discStart) {
+        this(baseModel, trainImages, evalImages, cropSize, batch, accumulate, steps, learningRate, warmupSteps, seed, pEquivariance,
+                pLowResolution, scaleGrid, anisotropic, interpolation, loss, perceptualNet, checkpointEvery, threads, provider, evalSize,
+                outputId, adversarial, discStart, 0);
+    }
+
+    /** A run without the adversarial term. */
     public EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
                             long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
                             boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet,
                             int checkpointEvery, int threads, ExecutionProvider provider, int evalSize, String outputId) {
         this(baseModel, trainImages, evalImages, cropSize, batch, accumulate, steps, learningRate, warmupSteps, seed, pEquivariance,
                 pLowResolution, scaleGrid, anisotropic, interpolation, loss, perceptualNet, checkpointEvery, threads, provider, evalSize,
-                outputId, 0);
+                outputId, null, 0, 0);
     }
 
     public EqVaeTrainConfig {
-        require(padTo >= 0, "padTo must be >= 0, got " + padTo);
         require(cropSize >= 8, "cropSize must be >= 8, got " + cropSize);
         require(batch >= 1, "batch must be >= 1, got " + batch);
         require(accumulate >= 1, "accumulate must be >= 1, got " + accumulate);
@@ -64,6 +80,40 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
         require(evalSize >= 16, "evalSize must be >= 16, got " + evalSize);
         require(interpolation != Interpolation.AREA, "interpolation must be bilinear, bicubic or nearest");
         require(loss.perceptual() == 0 || perceptualNet != null, "a perceptual weight needs --perceptual-net");
+        require(discStart >= 0, "discStart must be >= 0, got " + discStart);
+        require(padTo >= 0, "padTo must be >= 0, got " + padTo);
+    }
+
+    /**
+     * Checks that the discriminator accepts the smallest training target this run makes with a model of
+     * downsampling factor {@code f}; the message says what to change.
+     */
+    public void requireDiscriminatorFits(int f, int imageChannels) {
+        if (adversarial == null) {
+            return;
+        }
+        require(adversarial.discriminator().inChannels() == imageChannels, "the discriminator takes "
+                + adversarial.discriminator().inChannels() + " channels but the model's images have " + imageChannels);
+        int smallest = smallestTargetSide(cropSize, f);
+        int needed = adversarial.discriminator().minInputSize();
+        require(smallest >= needed, "with " + cropSize + " px crops the training targets can be as small as " + smallest
+                + " px (scale 0.25), but a PatchGAN discriminator with " + adversarial.discriminator().nLayers()
+                + " layers needs at least " + needed + " px: use fewer discriminator layers or crops of at least "
+                + 4 * needed + " px");
+    }
+
+    /**
+     * The smallest target side a crop of this size gives for downsampling factor f: the smallest scale
+     * 0.25 (both the reference grid and U(0.25, 1)) maps the latent side h to floor(h / 4), the image to
+     * f times that.
+     */
+    public static int smallestTargetSide(int cropSize, int f) {
+        return f * (int) Math.floor(cropSize / f * 0.25);
+    }
+
+    /** Whether the discriminator trains, and the adversarial term counts, at optimizer step {@code step} (0-based). */
+    public boolean discriminatorActiveAt(long step) {
+        return adversarial != null && step >= discStart;
     }
 
     private static void require(boolean ok, String message) {

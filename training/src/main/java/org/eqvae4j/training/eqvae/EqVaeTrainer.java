@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.arch.AutoencoderArchitecture;
+import org.eqvae4j.export.arch.PatchGanDiscriminator;
 import org.eqvae4j.export.arch.Weights;
 import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.bundle.BundleExporter;
@@ -27,6 +28,7 @@ import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.metrics.CodebookUsage;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.ImageSet;
@@ -42,6 +44,14 @@ import org.eqvae4j.training.data.RandomCrops;
  * end, {@code bundle/}. Running again on the same folder resumes from the checkpoint; batches,
  * transforms and noise are functions of (seed, step), so a resumed run continues exactly as an
  * uninterrupted one would. A non-finite loss stops the run with the last good checkpoint kept.
+ *
+ * <p>With an adversarial term ({@link EqVaeTrainConfig#adversarial()}) the PatchGAN discriminator is part
+ * of the same training graph, session, optimizer (Adam, betas 0.5 / 0.9, the same learning rate, as
+ * taming uses for both) and checkpoint; see {@link EqVaeObjective}. Before {@code discStart} the graph's
+ * {@code disc_factor} input is 0: the discriminator's gradient is exactly zero (so Adam leaves it as it
+ * is, as taming's zero-weighted discriminator loss does) and the decoder sees no adversarial term.
+ * metrics.csv then also records the loss terms, the adaptive weight and the mean logits, and the final
+ * bundle holds {@code discriminator.onnx}.
  */
 public final class EqVaeTrainer {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -51,15 +61,30 @@ public final class EqVaeTrainer {
     public static final String BUNDLE = "bundle";
 
     /**
-     * One optimizer step's record; for VQ models also the codebook usage of the step's tokens (perplexity
-     * and fraction of entries used; NaN for other kinds).
+     * One optimizer step's record.
+     *
+     * @param terms the adversarial run's extra columns (means over the micro-batches) and, for VQ models, the codebook usage; empty otherwise
      */
-    public record StepRecord(long step, double loss, int equivarianceSteps, double millis, double codebookPerplexity,
-                             double codebookUsed) {
-        public StepRecord(long step, double loss, int equivarianceSteps, double millis) {
-            this(step, loss, equivarianceSteps, millis, Double.NaN, Double.NaN);
-        }
+    public record StepRecord(long step, double loss, int equivarianceSteps, double millis, Map<String, Double> terms) {
     }
+
+    /** Graph outputs logged per step when the adversarial term is on: metrics.csv column -> output. */
+    private static final Map<String, String> ADVERSARIAL_COLUMNS = adversarialColumns();
+
+    private static Map<String, String> adversarialColumns() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("rec_loss", EqVaeObjective.REC_LOSS);
+        m.put("generator_loss", EqVaeObjective.GENERATOR_LOSS);
+        m.put("g_adv", EqVaeObjective.G_ADV);
+        m.put("d_loss", EqVaeObjective.D_LOSS);
+        m.put("lambda", EqVaeObjective.ADAPTIVE_WEIGHT);
+        m.put("logits_real", EqVaeObjective.LOGITS_REAL);
+        m.put("logits_fake", EqVaeObjective.LOGITS_FAKE);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** VQ models: codebook usage of each step's tokens (perplexity, fraction of entries used), metrics.csv columns. */
+    public static final List<String> VQ_COLUMNS = List.of("codebook_perplexity", "codebook_used");
 
     private final EqVaeTrainConfig cfg;
     private final Path runDir;
@@ -78,6 +103,7 @@ public final class EqVaeTrainer {
         if (cfg.cropSize() % f != 0) {
             throw new IllegalArgumentException("crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
         }
+        cfg.requireDiscriminatorFits(f, m.imageChannels());
         Files.createDirectories(runDir);
         Path artifacts = runDir.resolve("artifacts");
         if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
@@ -96,8 +122,13 @@ public final class EqVaeTrainer {
         int noiseChannels = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.KL ? m.latentChannels() : 0;
         int micro = cfg.accumulate();
         List<StepRecord> records = new ArrayList<>();
+        boolean gan = cfg.adversarial() != null;
         boolean vq = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.VQ;
-        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep, vq);
+        List<String> extraColumns = new ArrayList<>(gan ? ADVERSARIAL_COLUMNS.keySet() : List.of());
+        if (vq) {
+            extraColumns.addAll(VQ_COLUMNS);
+        }
+        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep, extraColumns);
         TrainingOptions options = TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider());
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepInputs> batches = new Prefetcher<>(i -> {
@@ -116,17 +147,18 @@ public final class EqVaeTrainer {
                 }
                 double loss = 0;
                 int eqCount = 0;
+                Map<String, Double> terms = new LinkedHashMap<>();
+                Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
                 List<long[]> stepIndices = new ArrayList<>();
                 for (int k = 0; k < micro; k++) {
                     StepInputs in = batches.next();
-                    org.eqvae4j.export.graph.Tensor[] feed = EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise());
-                    float l;
+                    Map<String, Tensor> out = session.trainStepOutputs(EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise(), discFactor));
+                    float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
                     if (vq) {
-                        Map<String, org.eqvae4j.export.graph.Tensor> outs = session.trainStepOutputs(feed);
-                        l = outs.get(EqVaeObjective.LOSS).toFloats()[0];
-                        stepIndices.add(outs.get(EqVaeObjective.INDICES).toLongs());
-                    } else {
-                        l = session.trainStep(feed);
+                        stepIndices.add(out.get(EqVaeObjective.INDICES).toLongs());
+                    }
+                    for (Map.Entry<String, String> c : gan ? ADVERSARIAL_COLUMNS.entrySet() : Map.<String, String>of().entrySet()) {
+                        terms.merge(c.getKey(), (double) out.get(c.getValue()).toFloats()[0] / micro, Double::sum);
                     }
                     if (!Float.isFinite(l)) {
                         throw new TrainingDivergedException("loss became " + l + " at step " + (step + 1)
@@ -137,16 +169,19 @@ public final class EqVaeTrainer {
                     eqCount += in.equivariance() ? 1 : 0;
                 }
                 session.optimizerStep();
-                double ms = (System.nanoTime() - t0) / 1e6;
-                StepRecord r = new StepRecord(step + 1, loss, eqCount, ms);
                 if (vq) {
-                    org.eqvae4j.runtime.metrics.CodebookUsage u = org.eqvae4j.runtime.metrics.CodebookUsage.of(
-                            stepIndices.stream().flatMapToLong(java.util.Arrays::stream).toArray(), m.codebookSize());
-                    r = new StepRecord(step + 1, loss, eqCount, ms, u.perplexity(), u.fractionUsed());
+                    CodebookUsage u = CodebookUsage.of(stepIndices.stream().flatMapToLong(java.util.Arrays::stream).toArray(), m.codebookSize());
+                    terms.put(VQ_COLUMNS.get(0), u.perplexity());
+                    terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
                 }
+                double ms = (System.nanoTime() - t0) / 1e6;
+                StepRecord r = new StepRecord(step + 1, loss, eqCount, ms, terms);
                 records.add(r);
                 log.append(r);
-                progress.progress((int) (step + 1), (int) cfg.steps(), String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
+                progress.progress((int) (step + 1), (int) cfg.steps(), gan
+                        ? String.format(Locale.ROOT, "loss %.5f  rec %.5f  d %.4f  g_adv %.4f  lambda %.3g  %.0f ms/step", loss,
+                                terms.get("rec_loss"), terms.get("d_loss"), terms.get("g_adv"), terms.get("lambda"), ms)
+                        : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
                 if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.steps()) {
                     saveCheckpoint(session, step + 1);
                     lastGood = step + 1;
@@ -163,12 +198,21 @@ public final class EqVaeTrainer {
         Map<String, Tensor> weights = arch.stateDict(enc, dec);
         Weights w = Weights.loaded(weights, base.root().toString());
         Graph featureNet = cfg.perceptualNet() == null ? null : OnnxReader.read(cfg.perceptualNet());
-        Graph objective = EqVaeObjective.build(arch, w, cfg.loss(), featureNet);
+        Weights disc = cfg.adversarial() == null ? null : Weights.initialized(discriminatorSeed());
+        Graph objective = EqVaeObjective.build(arch, w, cfg.loss(), featureNet, cfg.adversarial(), disc);
         w.finish();
+        if (disc != null) {
+            disc.finish();
+        }
         List<String> params = new ArrayList<>(objective.parameterNames());
         params.sort(null);
         Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, EqVaeObjective.LOSS, params);
         new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.eqVaeAdam()).writeTo(folder);
+    }
+
+    /** Fresh discriminator weights (taming's init) from the run's seed. */
+    private long discriminatorSeed() {
+        return cfg.seed() ^ 0x44697363L;
     }
 
     private long resumedStep() throws IOException {
@@ -195,30 +239,46 @@ public final class EqVaeTrainer {
         for (String name : arch.stateDict(enc, dec).keySet()) {
             trained.put(name, session.parameter(name));
         }
+        Map<String, Graph> extra = new LinkedHashMap<>();
+        if (cfg.adversarial() != null) {
+            // the trained discriminator by its state-dict names, as a model of its own
+            Graph fresh = PatchGanDiscriminator.discriminator(cfg.adversarial().discriminator(), Weights.initialized(discriminatorSeed()));
+            Map<String, Tensor> d = new LinkedHashMap<>();
+            for (String p : fresh.parameterNames()) {
+                d.put(p, session.parameter(EqVaeObjective.DISCRIMINATOR_PREFIX + p));
+            }
+            Weights loaded = Weights.loaded(d, "the trained discriminator");
+            extra.put(ModelManifest.DISCRIMINATOR, PatchGanDiscriminator.discriminator(cfg.adversarial().discriminator(), loaded));
+            loaded.finish();
+        }
         ModelManifest bm = base.manifest();
         String what = cfg.pEquivariance() > 0 ? "EQ-VAE fine-tune" : "plain autoencoder training (no equivariance branch)";
         String source = String.format(Locale.ROOT, "%s of %s: %d steps, %dx%d crops, batch %d x %d, lr %s (warm-up %d), "
                         + "p_eq %s, p_lowres %s, loss %s, seed %d, data %s", what, bm.id(), cfg.steps(), cfg.cropSize(), cfg.cropSize(),
                 cfg.batch(), cfg.accumulate(), cfg.learningRate(), cfg.warmupSteps(), cfg.pEquivariance(), cfg.pLowResolution(),
-                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName()) + (cfg.padTo() > 0 ? " (zero-padded to " + cfg.padTo() + ")" : "");
+                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName()) + (cfg.padTo() > 0 ? " (zero-padded to " + cfg.padTo() + ")" : "")
+                + (cfg.adversarial() == null ? "" : String.format(Locale.ROOT, ", hinge PatchGAN (%d layers, ndf %d, %s) with adaptive weight x %s from step %d",
+                cfg.adversarial().discriminator().nLayers(), cfg.adversarial().discriminator().ndf(),
+                cfg.adversarial().discriminator().norm().name().toLowerCase(Locale.ROOT), cfg.adversarial().discWeight(), cfg.discStart()));
         String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
         BundleExporter.export(new BundleExporter.Request(arch, trained, 0, source,
                 cfg.outputId(), name, bm.license(),
                 Files.isRegularFile(base.root().resolve("LICENSE")) ? base.root().resolve("LICENSE") : null,
-                bm.tileSize(), bm.tileHalo()), runDir.resolve(BUNDLE), true);
+                bm.tileSize(), bm.tileHalo()), extra, runDir.resolve(BUNDLE), true);
     }
 
     /** Appends step rows; on resume, rows past the checkpoint's step are dropped first. */
     private static final class MetricsLog {
         private final Path file;
+        private final List<String> extraColumns;
 
-        private final boolean vq;
-
-        MetricsLog(Path file, long keepUpTo, boolean vq) throws IOException {
+        MetricsLog(Path file, long keepUpTo, List<String> extraColumns) throws IOException {
             this.file = file;
-            this.vq = vq;
+            this.extraColumns = extraColumns;
             List<String> keep = new ArrayList<>();
-            keep.add("step,loss,equivariance_microbatches,ms" + (vq ? ",codebook_perplexity,codebook_used" : ""));
+            List<String> header = new ArrayList<>(List.of("step", "loss", "equivariance_microbatches", "ms"));
+            header.addAll(extraColumns);
+            keep.add(String.join(",", header));
             if (Files.isRegularFile(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     if (!line.isEmpty() && Character.isDigit(line.charAt(0)) && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepUpTo) {
@@ -231,10 +291,11 @@ public final class EqVaeTrainer {
         }
 
         void append(StepRecord r) throws IOException {
-            String row = String.format(Locale.ROOT, "%d,%.6f,%d,%.1f", r.step(), r.loss(), r.equivarianceSteps(), r.millis())
-                    + (vq ? String.format(Locale.ROOT, ",%.2f,%.4f", r.codebookPerplexity(), r.codebookUsed()) : "") + "\n";
-            Files.writeString(file, row,
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%.6f,%d,%.1f", r.step(), r.loss(), r.equivarianceSteps(), r.millis()));
+            for (String c : extraColumns) {
+                line.append(String.format(Locale.ROOT, ",%.6g", r.terms().get(c)));
+            }
+            Files.writeString(file, line.append('\n').toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         }
     }
 }
