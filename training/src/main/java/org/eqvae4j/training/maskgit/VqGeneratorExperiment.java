@@ -289,6 +289,13 @@ public final class VqGeneratorExperiment {
                     num(m.get("equivariance_error_rotation")), num(m.get("equivariance_error_scale")),
                     num(m.get("psnr_transformed_latent_rotation")), num(m.get("psnr_transformed_latent_scale")), a.reconstructionFd()));
         }
+        double bp = num(base.vqMetrics().get("codebook_perplexity"));
+        double ep = num(eq.vqMetrics().get("codebook_perplexity"));
+        if (Math.abs(bp - ep) > 0.1 * Math.max(bp, ep)) {
+            md.append(String.format(Locale.ROOT, "%nThe two VQ models use their codebooks differently (perplexity %.1f vs %.1f): a token distribution "
+                    + "of lower entropy is easier to model by itself, so the generators' cross-entropy losses are not comparable across arms, "
+                    + "and part of any difference in sample quality may come from the codebook usage rather than from equivariance.%n", bp, ep));
+        }
         md.append("\n## MaskGIT: FD-FMNIST-CNN over training\n\n| step |");
         for (Arm a : arms) {
             md.append(' ').append(a.name()).append(" |");
