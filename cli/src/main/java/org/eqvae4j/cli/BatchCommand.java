@@ -46,9 +46,10 @@ final class BatchCommand implements Callable<Integer> {
             description = "Only inputs matching, e.g. '*.tif' (file name) or 'plate1/**.png' (path below the input).")
     String glob;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "Files processed at once, sharing one model (default ${DEFAULT-VALUE}); see --ort-threads.")
-    int threads;
+    @Option(names = {"--workers", "-j"}, defaultValue = "1", paramLabel = "N",
+            description = {"Files processed at once, sharing one model (default ${DEFAULT-VALUE}); each model call then",
+                    "gets cores / N ONNX Runtime threads unless --threads says otherwise."})
+    int workers;
 
     @Option(names = "--redo", description = "Process files again even when their outputs are there.")
     boolean redo;
@@ -62,7 +63,7 @@ final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FolderBatch.Options options = new FolderBatch.Options(threads, glob, redo);
+        FolderBatch.Options options = new FolderBatch.Options(workers, glob, redo);
         if (op.equals("transform")) {
             if (transform == null) {
                 throw new IllegalArgumentException("--op transform needs --transform SPEC");
@@ -77,8 +78,8 @@ final class BatchCommand implements Callable<Integer> {
                     + " run a separate --op transform step");
         }
         IntensityMapping mapping = IntensityMapping.parse(intensity);
-        if (model.ortThreads == 0 && threads > 1) { // workers share the cores instead of each taking all of them
-            model.ortThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+        if (model.device.threads == 0 && workers > 1) { // workers share the cores instead of each taking all of them
+            model.device.threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         }
         try (Autoencoder ae = model.open()) {
             LatentCodec codec = model.codec(ae);

@@ -9,6 +9,9 @@ import org.eqvae4j.export.arch.AutoencoderArchitecture;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.image.ImageFiles;
+import org.eqvae4j.runtime.model.Autoencoder;
+import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,6 +61,11 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--tile-halo", defaultValue = "32", description = "Tile overlap, pixels (default ${DEFAULT-VALUE}).")
     int tileHalo;
 
+    @Option(names = "--from-bundle", paramLabel = "DIR",
+            description = {"Export this bundle again from its own encoder.onnx/decoder.onnx (e.g. to add the tiling parts an",
+                    "older export lacks), keeping id, name, licence, provenance and metrics; checked to compute the same."})
+    Path fromBundle;
+
     @Option(names = {"-f", "--force"}, description = "Replace an existing bundle folder (only once the new one is complete).")
     boolean force;
 
@@ -67,6 +75,9 @@ final class ExportCommand implements Callable<Integer> {
         if (list) {
             known.all().values().forEach(a -> System.out.printf("%-14s %s%n", a.name(), a.description()));
             return 0;
+        }
+        if (fromBundle != null) {
+            return reexport(known);
         }
         if (arch == null || output == null) {
             throw new IllegalArgumentException("--arch and --output are required (see eqvae export --help)");
@@ -84,6 +95,39 @@ final class ExportCommand implements Callable<Integer> {
         System.out.printf("wrote %s: %s, encoder %,d + decoder %,d parameters%n", bundle.root(), a.name(),
                 bundle.manifest().provenance().get("encoderParameters"), bundle.manifest().provenance().get("decoderParameters"));
         return 0;
+    }
+
+    private int reexport(Architectures known) throws Exception {
+        if (output == null || arch != null || !weights.isEmpty() || encoderWeights != null || decoderWeights != null || initSeed != null) {
+            throw new IllegalArgumentException("--from-bundle takes --output (and --force) only: architecture and weights come from the bundle");
+        }
+        ModelBundle source = ModelBundle.open(fromBundle);
+        ModelBundle bundle = BundleExporter.reexport(source, known.get(source.manifest().architecture()), output, force);
+        // the same function: plain encode and decode of a photo crop agree with the source bundle's
+        FloatTensor x = org.eqvae4j.runtime.model.RoundTrip.cropToMultiple(ImageFiles.toChannels(
+                ImageFiles.read(Path.of(System.getProperty("eqvae.home", ".")).resolve("test-images/photos/astronaut.png")),
+                source.manifest().imageChannels()), 64);
+        x = org.eqvae4j.runtime.transform.LatentTransform.crop(0, 0, Math.min(128, x.height()), Math.min(128, x.width())).apply(x);
+        try (Autoencoder a = Autoencoder.open(source); Autoencoder b = Autoencoder.open(bundle)) {
+            FloatTensor za = a.encode(x);
+            double dz = maxAbsDiff(za, b.encode(x));
+            double dy = maxAbsDiff(a.decode(za), b.decode(za));
+            if (dz > 1e-4 || dy > 1e-4) {
+                throw new IllegalStateException("re-exported bundle " + output + " differs from " + fromBundle + " (latent by " + dz
+                        + ", image by " + dy + "); do not use it");
+            }
+            System.out.printf(java.util.Locale.ROOT, "wrote %s from %s: files %s; encode and decode agree with the source (max |diff| %.1e, %.1e)%n",
+                    bundle.root(), fromBundle, bundle.manifest().files().values(), dz, dy);
+        }
+        return 0;
+    }
+
+    private static double maxAbsDiff(FloatTensor a, FloatTensor b) {
+        double m = 0;
+        for (int i = 0; i < a.data().length; i++) {
+            m = Math.max(m, Math.abs(a.data()[i] - b.data()[i]));
+        }
+        return m;
     }
 
     private String describe() {

@@ -13,6 +13,7 @@ import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "metrics", mixinStandardHelpOptions = true,
@@ -32,12 +33,12 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the metrics as JSON to this file.")
     Path output;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() throws Exception {
-        try (Autoencoder ae = Autoencoder.open(ModelBundle.open(model), threads)) {
+        try (Autoencoder ae = Autoencoder.open(ModelBundle.open(model), device.runtimeOptions())) {
             List<FloatTensor> prepared = prepare(images, ae.manifest().imageChannels(), size);
             AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, prepared, new ProgressBar(System.err));
             print(ae.manifest().id(), r);

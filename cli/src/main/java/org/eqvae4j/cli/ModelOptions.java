@@ -4,14 +4,14 @@ import java.nio.file.Path;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The options every model-running command shares: bundle, ONNX Runtime threads and provider, tiling. */
+/** The options of the commands that run one bundle: the bundle, device and threads ({@link DeviceOptions}), tiling. */
 final class ModelOptions {
     @Spec(Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec command;
@@ -19,13 +19,8 @@ final class ModelOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "BUNDLE", description = "Model bundle folder (e.g. models/taef2).")
     Path model;
 
-    @Option(names = "--ort-threads", defaultValue = "0", paramLabel = "N",
-            description = "ONNX Runtime threads per model call (0 = all cores; default ${DEFAULT-VALUE}).")
-    int ortThreads;
-
-    @Option(names = "--provider", defaultValue = "cpu", paramLabel = "NAME",
-            description = "Execution provider (this build: cpu; default ${DEFAULT-VALUE}).")
-    String provider;
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--tiling", defaultValue = "auto", paramLabel = "MODE",
             description = {"auto: tile images above 1 megapixel; always: tile whenever the image exceeds one tile;",
@@ -50,7 +45,7 @@ final class ModelOptions {
     }
 
     RuntimeOptions runtimeOptions() {
-        return new RuntimeOptions(ortThreads, ExecutionProvider.parse(provider));
+        return device.runtimeOptions();
     }
 
     TiledAutoencoder codec(Autoencoder ae) {

@@ -6,9 +6,11 @@ import java.util.concurrent.Callable;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
 import org.eqvae4j.runtime.model.Autoencoder;
+import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.training.report.TrainingReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -33,19 +35,19 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", description = "Evaluation size (default ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() throws Exception {
-        System.out.println("report: " + write(ModelBundle.open(base), ModelBundle.open(tuned), images, metricsCsv, output, size, threads, false));
+        System.out.println("report: " + write(ModelBundle.open(base), ModelBundle.open(tuned), images, metricsCsv, output, size, device.runtimeOptions(), false));
         return 0;
     }
 
     /** Evaluates both bundles, writes the report and, with {@code record}, the tuned bundle's metrics. */
     static Path write(ModelBundle baseBundle, ModelBundle tunedBundle, Path images, Path metricsCsv, Path output, int size,
-                      int threads, boolean record) throws Exception {
-        try (Autoencoder b = Autoencoder.open(baseBundle, threads); Autoencoder t = Autoencoder.open(tunedBundle, threads)) {
+                      RuntimeOptions runtime, boolean record) throws Exception {
+        try (Autoencoder b = Autoencoder.open(baseBundle, runtime); Autoencoder t = Autoencoder.open(tunedBundle, runtime)) {
             List<FloatTensor> prepared = MetricsCommand.prepare(images, t.manifest().imageChannels(), size);
             AutoencoderEvaluation.Report before = AutoencoderEvaluation.evaluate(b, prepared, new ProgressBar(System.err));
             AutoencoderEvaluation.Report after = AutoencoderEvaluation.evaluate(t, prepared, new ProgressBar(System.err));

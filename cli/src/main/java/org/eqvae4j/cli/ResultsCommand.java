@@ -13,6 +13,7 @@ import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "results", mixinStandardHelpOptions = true,
@@ -34,8 +35,8 @@ final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--record", description = "Store each bundle's metrics in its model.json.")
     boolean record;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +53,7 @@ final class ResultsCommand implements Callable<Integer> {
         List<String> perTransform = new ArrayList<>();
         for (Path m : models) {
             ModelBundle bundle = ModelBundle.open(m);
-            try (Autoencoder ae = Autoencoder.open(bundle, threads)) {
+            try (Autoencoder ae = Autoencoder.open(bundle, device.runtimeOptions())) {
                 List<FloatTensor> prepared = MetricsCommand.prepare(images, ae.manifest().imageChannels(), size);
                 AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, prepared, new ProgressBar(System.err));
                 md.append(String.format(Locale.ROOT, "| %s | %.2f | %.4f | %.3f | %.3f | %.2f | %.2f | %.1f |%n", bundle.manifest().id(),

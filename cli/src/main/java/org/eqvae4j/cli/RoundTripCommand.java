@@ -10,6 +10,7 @@ import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.transform.TransformSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "roundtrip", mixinStandardHelpOptions = true,
@@ -30,13 +31,13 @@ final class RoundTripCommand implements Callable<Integer> {
             description = "Latent transform, e.g. scale=0.5,rot=1 (steps: scale=S|SYxSX, rot=K, flip=h|v, crop=y:x:h:w, interp=bilinear|bicubic|nearest).")
     String transform;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() throws Exception {
         LatentTransform tau = transform == null ? null : TransformSpec.parse(transform);
-        try (Autoencoder ae = Autoencoder.open(ModelBundle.open(model), threads)) {
+        try (Autoencoder ae = Autoencoder.open(ModelBundle.open(model), device.runtimeOptions())) {
             List<RoundTripBatch.Item> items = RoundTripBatch.run(ae, input, output, tau, new ProgressBar(System.err));
             return report(items, tau != null, output);
         }

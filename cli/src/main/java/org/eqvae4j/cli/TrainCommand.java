@@ -7,10 +7,11 @@ import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -105,10 +106,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @Mixin
+    DeviceOptions device;
 
-    @Option(names = "--cuda", description = "Train on the CUDA execution provider (falls back to CPU with a message when unavailable).")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--cuda", hidden = true, description = "Same as --device cuda (kept for old scripts).")
     boolean cuda;
 
     @Option(names = "--id", description = "Id of the exported bundle (default: eq-<base id>).")
@@ -143,16 +147,19 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: train runs on GPU 0 only for now");
+        }
         org.eqvae4j.runtime.bundle.ModelManifest base = ModelBundle.open(model).manifest();
         String baseId = base.id();
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
-                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, threads,
-                cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU, evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
+                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, device.threads,
+                cuda ? ExecutionProvider.CUDA : device.provider(), evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
             System.out.println("report: " + ReportCommand.write(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
-                    run.resolve("report"), evalSize, threads, true));
+                    run.resolve("report"), evalSize, cuda ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA) : device.runtimeOptions(), true));
         }
         System.out.println("trained bundle: " + trained.root());
         return 0;

@@ -51,11 +51,27 @@ class EqvaeCliTest {
         }
     }
 
+    /** One spelling everywhere: --threads is ONNX Runtime's threads, --device where the models run. */
+    @Test
+    void everyModelCommandTakesTheSameDeviceAndThreadOptions() {
+        for (String c : List.of("encode", "decode", "roundtrip", "batch", "sample", "metrics", "results", "report", "train")) {
+            Run h = run(c, "--help");
+            assertEquals(0, h.code(), c + " --help");
+            assertTrue(h.out().contains("--device, --provider=cpu|cuda") && h.out().contains("--threads, --ort-threads=N")
+                    && h.out().contains("--cuda-device=N"), c + ":\n" + h.out());
+        }
+        Run batch = run("batch", "--help");
+        assertTrue(batch.out().contains("--workers=N"), batch.out());
+        Run bad = run("roundtrip", "--model", "x", "--input", "y", "--output", "z", "--device", "gpu");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("unknown execution provider 'gpu'"), bad.err());
+    }
+
     @Test
     void helpListsEveryCommandAndEachHasHelp() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("demo", "export", "encode", "decode", "transform", "roundtrip", "sample", "batch", "info")) {
+        for (String c : List.of("demo", "export", "encode", "decode", "transform", "roundtrip", "sample", "batch", "info", "bench-infer")) {
             assertTrue(r.out().contains(c), c + " missing from:\n" + r.out());
             Run h = run(c, "--help");
             assertEquals(0, h.code(), c + " --help");

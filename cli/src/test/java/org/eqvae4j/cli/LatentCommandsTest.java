@@ -63,6 +63,29 @@ class LatentCommandsTest {
     }
 
     @Test
+    void cudaOnThisCpuBuildWarnsOnceAndEncodesAsTheCpuDoes() throws Exception {
+        Path tif = stack();
+        Path cpu = tmp.resolve("cpu.latent.tif");
+        Path cuda = tmp.resolve("cuda.latent.tif");
+        EqvaeCliTest.Run c = EqvaeCliTest.run("encode", "-m", TAEF2, "-i", tif.toString(), "-o", cpu.toString(), "--threads", "1");
+        assertEquals(0, c.code(), c.err());
+        assertFalse(c.err().contains("CUDA"), c.err());
+        EqvaeCliTest.Run g = EqvaeCliTest.run("encode", "-m", TAEF2, "-i", tif.toString(), "-o", cuda.toString(), "--device", "CUDA",
+                "--ort-threads", "1");
+        assertEquals(0, g.code(), g.err());
+        String warning = "CUDA was requested, but the loaded ONNX Runtime has no CUDA execution provider";
+        assertTrue(g.err().contains(warning), g.err());
+        assertEquals(g.err().indexOf(warning), g.err().lastIndexOf(warning), "one warning for all sessions: " + g.err());
+        assertTrue(g.err().contains("running on the CPU"), g.err());
+        assertArrayEquals(LatentFile.read(cpu).values().data(), LatentFile.read(cuda).values().data());
+        EqvaeCliTest.Run bad = EqvaeCliTest.run("encode", "-m", TAEF2, "-i", tif.toString(), "-o", tmp.resolve("x.latent.tif").toString(),
+                "--device", "tpu");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--device") && bad.err().contains("[cpu, cuda]"), bad.err());
+        assertFalse(Files.exists(tmp.resolve("x.latent.tif")));
+    }
+
+    @Test
     void decodeRefusesAnotherBundlesLatentWithExitCode3UnlessOverridden() throws Exception {
         Path bundle = copyOfTaef2("other-id", false);
         Path z = tmp.resolve("a.latent.tif");
@@ -126,7 +149,7 @@ class LatentCommandsTest {
         Files.write(in.resolve("empty.png"), new byte[0]);
         Path out = tmp.resolve("latents");
         EqvaeCliTest.Run r = EqvaeCliTest.run("batch", "-m", TAEF2, "-i", in.toString(), "-o", out.toString(), "--op", "encode",
-                "--threads", "2");
+                "--workers", "2");
         assertEquals(EqvaeCli.SOME_FAILED, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("1 done, 0 skipped (done before), 2 failed"), r.out());
         assertTrue(r.out().contains("empty.png") && r.out().contains("empty (0 bytes)"), r.out());

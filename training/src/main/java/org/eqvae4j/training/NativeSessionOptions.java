@@ -1,5 +1,6 @@
 package org.eqvae4j.training;
 
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.bytedeco.onnxruntime.OrtSessionOptions;
 import org.bytedeco.onnxruntime.global.onnxruntime;
 import org.slf4j.Logger;

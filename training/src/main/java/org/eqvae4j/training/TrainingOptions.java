@@ -1,5 +1,7 @@
 package org.eqvae4j.training;
 
+import org.eqvae4j.runtime.model.ExecutionProvider;
+
 /**
  * How a training session runs.
  *

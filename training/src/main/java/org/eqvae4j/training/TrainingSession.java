@@ -1,5 +1,6 @@
 package org.eqvae4j.training;
 
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

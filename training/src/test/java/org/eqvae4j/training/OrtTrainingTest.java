@@ -1,5 +1,6 @@
 package org.eqvae4j.training;
 
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package org.eqvae4j.training;
 
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

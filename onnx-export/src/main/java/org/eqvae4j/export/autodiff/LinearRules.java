@@ -31,15 +31,22 @@ final class LinearRules {
         b.useOpset(MICROSOFT, 1);
         Map<String, Object> attrs = new LinkedHashMap<>();
         n.attributes().forEach((k, v) -> attrs.put(k, v));
-        List<Value> grads = b.op(MICROSOFT, "ConvGrad", List.of(c.gradOf(n.output(0)), n.input(0), n.input(1)), attrs, 3);
-        c.accumulate(n.input(0), grads.get(0));
-        c.accumulate(n.input(1), grads.get(1));
-        if (n.input(2) != null) {
-            c.accumulate(n.input(2), grads.get(2));
+        // only the gradients that are needed: ONNX Runtime skips outputs with empty names (e.g. dX of a first
+        // layer that sees the image, dW of a discriminator whose weights are detached)
+        boolean[] wanted = {c.needs(n.input(0)), c.needs(n.input(1)), n.input(2) != null && c.needs(n.input(2))};
+        List<Value> grads = b.opWithOptionalOutputs(MICROSOFT, "ConvGrad", List.of(c.gradOf(n.output(0)), n.input(0), n.input(1)), attrs, wanted);
+        for (int i = 0; i < 3; i++) {
+            if (wanted[i]) {
+                c.accumulate(n.input(i), withShapeOf(grads.get(i), n.input(i)));
+            }
         }
     }
 
     private static final String MICROSOFT = "com.microsoft";
+
+    private static Value withShapeOf(Value grad, Value of) {
+        return of.shape() == null ? grad : new Value(grad.name(), grad.dtype(), of.shape());
+    }
 
     private static Value swapLast2(GraphBuilder b, Value v, Node n) {
         if (v.shape() == null || v.rank() < 2) {

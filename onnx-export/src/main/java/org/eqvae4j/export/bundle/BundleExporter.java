@@ -105,6 +105,33 @@ public final class BundleExporter {
         return writer.write(manifest, output, replace);
     }
 
+    /**
+     * Exports {@code source} again with today's exporter, from the weights in its own encoder and decoder
+     * files (by the architecture's state-dict names), so that a bundle made before the exporter shipped
+     * tiling parts gets them. Keeps id, name, licence, tile geometry, provenance (adding when and how it
+     * was re-exported) and the measured metrics, which stay valid because the encoder and decoder compute
+     * the same function (callers check: {@code export --from-bundle} compares outputs). {@code output}
+     * must be another folder: the source is never written.
+     */
+    public static ModelBundle reexport(ModelBundle source, AutoencoderArchitecture arch, Path output, boolean replace) throws IOException {
+        if (output.toAbsolutePath().normalize().equals(source.root().toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("re-export of " + source.root() + " must go to another folder (the source is read, never written)");
+        }
+        ModelManifest m = source.manifest();
+        if (!arch.name().equals(m.architecture())) {
+            throw new IllegalArgumentException("model bundle " + source.root() + " is a " + m.architecture() + ", not a " + arch.name());
+        }
+        Map<String, Tensor> weights = arch.stateDict(org.eqvae4j.export.onnx.OnnxReader.read(source.file(ModelManifest.ENCODER)),
+                org.eqvae4j.export.onnx.OnnxReader.read(source.file(ModelManifest.DECODER)));
+        Path license = source.root().resolve("LICENSE");
+        ModelBundle out = export(new Request(arch, weights, 0, "model bundle " + source.root().getFileName(), m.id(), m.name(), m.license(),
+                java.nio.file.Files.isRegularFile(license) ? license : null, m.tileSize(), m.tileHalo()), output, replace);
+        Map<String, Object> provenance = new LinkedHashMap<>(m.provenance());
+        provenance.put("reexportedBy", "eqvae4j export --from-bundle (same weights; tiling parts added)");
+        provenance.put("reexportedAt", Instant.now().toString());
+        return out.withManifest(out.manifest().withProvenance(provenance).withMetrics(m.metrics()));
+    }
+
     private static void addPart(Map<String, String> files, BundleWriter writer, String role, String file, Graph part) {
         files.put(role, file);
         writer.add(file, f -> OnnxWriter.write(part, f));

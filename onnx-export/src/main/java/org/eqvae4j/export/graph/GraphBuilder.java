@@ -321,6 +321,28 @@ public final class GraphBuilder {
         return outs;
     }
 
+    /**
+     * Adds a node whose optional outputs may be left out: output i is computed only when
+     * {@code wanted[i]}; the others are written with the empty name, which tells ONNX Runtime not to
+     * produce them (e.g. the weight gradient of a ConvGrad whose weight is frozen). Returns the outputs,
+     * null where left out.
+     */
+    public List<Value> opWithOptionalOutputs(String domain, String opType, List<Value> in, Map<String, ?> attrs, boolean[] wanted) {
+        Map<String, Attribute> a = new LinkedHashMap<>();
+        attrs.forEach((k, v) -> a.put(k, Attribute.of(v)));
+        String nodeName = uniqueNodeName(opType);
+        DType dtype = outputDType(opType, in, a);
+        List<Value> outs = new ArrayList<>();
+        List<Value> result = new ArrayList<>();
+        for (int i = 0; i < wanted.length; i++) {
+            Value v = wanted[i] ? new Value(claim(nodeName + ":" + i), dtype, null) : new Value("", dtype, null);
+            outs.add(v);
+            result.add(wanted[i] ? v : null);
+        }
+        nodes.add(new Node(nodeName, opType, domain, in, outs, a));
+        return result;
+    }
+
     /** Shape of output i of a Split with constant sizes. */
     private Shape splitShape(String opType, List<Value> in, Map<String, Attribute> a, int i) {
         Tensor sizes = opType.equals("Split") && in.size() > 1 ? constantValue(in.get(1)) : null;

@@ -52,6 +52,45 @@ class BundleExporterTest {
         }
     }
 
+    /** A bundle as exports made before the tiling parts were: encoder and decoder only, with metrics. */
+    @Test
+    void reexportAddsTilingPartsAndKeepsWeightsProvenanceAndMetrics(@TempDir Path dir) throws Exception {
+        ModelBundle full = BundleExporter.export(request(null, 3), dir.resolve("full"), false);
+        Path old = Files.createDirectories(dir.resolve("old"));
+        Files.copy(full.file("encoder"), old.resolve("encoder.onnx"));
+        Files.copy(full.file("decoder"), old.resolve("decoder.onnx"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var m = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(full.root().resolve("model.json").toFile());
+        m.putObject("files").put("encoder", "encoder.onnx").put("decoder", "decoder.onnx");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("provenance")).put("trainingData", "some photos");
+        m.putObject("metrics").put("psnr", 31.5);
+        Files.writeString(old.resolve("model.json"), m.toPrettyString());
+        ModelBundle source = ModelBundle.open(old);
+        assertFalse(source.has("decoderLocal"));
+
+        ModelBundle again = BundleExporter.reexport(source, TAEF2, dir.resolve("again"), false);
+        assertEquals(full.manifest().files(), again.manifest().files(), "tiling parts added");
+        assertArrayEquals(Files.readAllBytes(old.resolve("encoder.onnx")), Files.readAllBytes(again.file("encoder")));
+        assertArrayEquals(Files.readAllBytes(old.resolve("decoder.onnx")), Files.readAllBytes(again.file("decoder")));
+        assertEquals(Map.of("psnr", 31.5), again.manifest().metrics());
+        assertEquals("some photos", again.manifest().provenance().get("trainingData"));
+        assertTrue(String.valueOf(again.manifest().provenance().get("reexportedBy")).contains("tiling parts added"));
+        assertEquals(source.manifest().id(), again.manifest().id());
+        assertEquals(source.manifest().license(), again.manifest().license());
+
+        IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> BundleExporter.reexport(source, TAEF2, old, true));
+        assertTrue(same.getMessage().contains("another folder"), same.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> BundleExporter.reexport(source, Architectures.standard().get("taesd"), dir.resolve("x"), false));
+        assertEquals(List.of("decoder.onnx", "encoder.onnx", "model.json"), listNames(old), "the source is untouched");
+    }
+
+    private static List<String> listNames(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
     void everyMismatchedTensorIsNamedAndNothingIsWritten(@TempDir Path dir) throws Exception {
         Map<String, Tensor> w = new LinkedHashMap<>(taef2Weights());

@@ -91,6 +91,18 @@ public final class ModelBundle {
         return open(root);
     }
 
+    /** Rewrites model.json (atomically) with {@code m}, which must name this bundle's files, and re-opens the bundle. */
+    public ModelBundle withManifest(ModelManifest m) throws IOException {
+        if (!m.files().equals(manifest.files())) {
+            throw new IllegalArgumentException("model bundle " + root + ": a new model.json must name the same files "
+                    + manifest.files() + ", got " + m.files());
+        }
+        String json = toJson(m) + "\n";
+        org.eqvae4j.runtime.io.AtomicFiles.write(root.resolve(ModelManifest.FILE_NAME),
+                out -> out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return open(root);
+    }
+
     public static String toJson(ModelManifest m) throws IOException {
         return JSON.writeValueAsString(m);
     }

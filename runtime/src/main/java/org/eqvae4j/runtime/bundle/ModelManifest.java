@@ -163,4 +163,10 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
                 provenance, newMetrics, codebookSize);
     }
+
+    public ModelManifest withProvenance(Map<String, Object> newProvenance) {
+        return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
+                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
+                newProvenance, metrics);
+    }
 }

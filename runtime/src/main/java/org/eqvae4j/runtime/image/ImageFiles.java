@@ -42,6 +42,14 @@ public final class ImageFiles {
         return ImageReading.toTensor(img, file);
     }
 
+    /**
+     * An in-memory image as [1, C, H, W] in [0, 1], by the same rules as files (integer samples divided by
+     * their maximum, alpha dropped, grey stays one channel): for images that come from elsewhere, e.g. DJL.
+     */
+    public static FloatTensor fromBufferedImage(BufferedImage img) throws IOException {
+        return ImageReading.toTensor(img, Path.of("<in-memory image>"));
+    }
+
     /** Grey to RGB by repeating the channel, or RGB to grey by ITU-R BT.601 luma, to match a model. */
     public static FloatTensor toChannels(FloatTensor x, int channels) {
         if (x.channels() == channels) {

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /** Lists the image files of a folder tree (or a single file), in a stable order. */
 public final class ImageFolder {
-    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "pgm", "ppm", "pbm", "pnm");
+    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif", "pgm", "ppm", "pbm", "pnm");
 
     private ImageFolder() {
     }

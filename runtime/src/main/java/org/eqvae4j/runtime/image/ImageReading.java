@@ -20,7 +20,7 @@ import org.apache.commons.imaging.Imaging;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
- * Decodes image files: ImageIO for PNG, JPEG, TIFF (all pages), BMP, GIF; Apache Commons Imaging for
+ * Decodes image files: ImageIO for PNG, JPEG, TIFF (all pages), BMP, GIF, and WebP (TwelveMonkeys plug-in); Apache Commons Imaging for
  * what ImageIO lacks (PNM: pgm/ppm/pbm, PCX, PSD...). Declared sizes are checked before any pixel buffer
  * is allocated, and decoder warnings (a truncated JPEG decodes "successfully" as grey) count as errors.
  * Every message names the file.
@@ -55,7 +55,7 @@ final class ImageReading {
             throw new IOException("image " + file + " is corrupt or truncated: " + e.getMessage(), e);
         }
         if (d == null) {
-            throw new IOException("image " + file + " is not in a readable format (PNG, JPEG, TIFF, BMP, GIF, PNM)");
+            throw new IOException("image " + file + " is not in a readable format (PNG, JPEG, TIFF, WebP, BMP, GIF, PNM)");
         }
         return toImageData(file, d, mapping);
     }
@@ -78,6 +78,9 @@ final class ImageReading {
             try {
                 r.setInput(in, false, false);
                 String format = format(r.getFormatName());
+                if (format.equals("webp")) {
+                    checkRiffLength(file);
+                }
                 List<String> warnings = new ArrayList<>();
                 r.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 // only TIFF pages form a stack (GIF frames are an animation)
@@ -99,6 +102,25 @@ final class ImageReading {
             } finally {
                 r.dispose();
             }
+        }
+    }
+
+    /**
+     * A WebP file is a RIFF container whose header declares its length. The WebP decoder does not notice
+     * a truncated file (it decodes what is there and leaves the rest black), so the length is checked here.
+     */
+    private static void checkRiffLength(Path file) throws IOException {
+        byte[] head = new byte[12];
+        try (var in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 12) < 12) {
+                throw new IOException("image " + file + " is truncated: shorter than a WebP header");
+            }
+        }
+        long declared = 8 + ((head[4] & 0xffL) | (head[5] & 0xffL) << 8 | (head[6] & 0xffL) << 16 | (head[7] & 0xffL) << 24);
+        long actual = Files.size(file);
+        if (actual < declared) {
+            throw new IOException("image " + file + " is truncated: its WebP (RIFF) header declares " + declared
+                    + " bytes, the file has " + actual);
         }
     }
 

@@ -41,7 +41,7 @@ public final class LatentFile {
                     + " does not match the values " + Arrays.toString(z.shape()));
         }
         FloatTensor pages = new FloatTensor(z.batch() * z.channels(), 1, z.height(), z.width(), z.data());
-        TiffFiles.write(file, pages, TiffFiles.SampleType.FLOAT32, null, JSON.writeValueAsString(latent.header()));
+        TiffFiles.write(file, pages, TiffFiles.SampleType.FLOAT32, null, headerJson(latent.header()));
     }
 
     /** Reads and checks a latent file: header present, shape matching the pages, every value finite. */
@@ -71,20 +71,38 @@ public final class LatentFile {
         } catch (IOException e) {
             throw new IOException("latent file " + file + " is not a readable TIFF: " + e.getMessage(), e);
         }
+        return parseHeader(description, "latent file " + file);
+    }
+
+    /** The header as the JSON text stored in a latent file (and in a Fiji latent image's properties). */
+    public static String headerJson(LatentHeader header) {
+        try {
+            return JSON.writeValueAsString(header);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise latent header " + header, e);
+        }
+    }
+
+    /**
+     * Parses and checks a header's JSON text (format and version).
+     *
+     * @param where names the text's origin in messages, e.g. "latent file a.latent.tif"
+     */
+    public static LatentHeader parseHeader(String description, String where) throws IOException {
         LatentHeader h = null;
         if (description != null && description.startsWith("{")) {
             try {
                 h = JSON.readValue(description, LatentHeader.class);
             } catch (JsonProcessingException e) {
-                throw new IOException("latent file " + file + " has a malformed header: " + e.getOriginalMessage(), e);
+                throw new IOException(where + " has a malformed header: " + e.getOriginalMessage(), e);
             }
         }
         if (h == null || !LatentHeader.FORMAT.equals(h.format())) {
-            throw new IOException("latent file " + file + " has no " + LatentHeader.FORMAT
+            throw new IOException(where + " has no " + LatentHeader.FORMAT
                     + " header in its ImageDescription; it was not written by eqvae encode");
         }
         if (h.formatVersion() > LatentHeader.VERSION) {
-            throw new IOException("latent file " + file + " has format version " + h.formatVersion() + "; this version reads "
+            throw new IOException(where + " has format version " + h.formatVersion() + "; this version reads "
                     + LatentHeader.VERSION);
         }
         return h;

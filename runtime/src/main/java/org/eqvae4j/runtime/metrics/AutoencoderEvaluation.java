@@ -128,7 +128,7 @@ public final class AutoencoderEvaluation {
     }
 
     /** ||a - b||^2 / ||b||^2. */
-    static double relativeError(FloatTensor a, FloatTensor b) {
+    public static double relativeError(FloatTensor a, FloatTensor b) {
         if (a.data().length != b.data().length) {
             throw new IllegalArgumentException("latents of different size: " + a + " and " + b);
         }

@@ -31,10 +31,13 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
     private final OrtSession decoder;
     private final Stages encoderStages;
     private final Stages decoderStages;
+    private final ProviderChoice providerChoice;
     private final OrtSession codebook;
 
-    private Autoencoder(ModelManifest manifest, List<OrtSession> sessions, OrtSession[] parts, OrtSession codebook) {
+    private Autoencoder(ModelManifest manifest, List<OrtSession> sessions, OrtSession[] parts, ProviderChoice providerChoice,
+                        OrtSession codebook) {
         this.manifest = manifest;
+        this.providerChoice = providerChoice;
         this.codebook = codebook;
         this.sessions = List.copyOf(sessions);
         this.encoder = sessions.get(0);
@@ -54,48 +57,58 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
         return open(bundle, RuntimeOptions.threads(threads));
     }
 
+    /**
+     * Opens the bundle's sessions with {@code options}. When CUDA is asked for but cannot be used, every
+     * session runs on the CPU, one warning is logged, and {@link #providerChoice()} says why.
+     */
     public static Autoencoder open(ModelBundle bundle, RuntimeOptions options) throws BundleException {
         ModelManifest m = bundle.manifest();
+        SessionFactory factory = new SessionFactory(options);
         List<OrtSession> opened = new ArrayList<>();
         try {
-            OrtSession enc = load(bundle, ModelManifest.ENCODER, options, opened);
+            OrtSession enc = load(factory, bundle, ModelManifest.ENCODER, opened);
             OrtSessions.checkChannels(bundle, ModelManifest.ENCODER, enc, m.imageChannels(), LATENT, m.latentChannels());
-            OrtSession dec = load(bundle, ModelManifest.DECODER, options, opened);
+            OrtSession dec = load(factory, bundle, ModelManifest.DECODER, opened);
             OrtSessions.checkChannels(bundle, ModelManifest.DECODER, dec, m.latentChannels(), IMAGE, m.imageChannels());
             OrtSession[] parts = new OrtSession[4];
             if (m.files().containsKey(ModelManifest.ENCODER_LOCAL)) {
-                parts[0] = load(bundle, ModelManifest.ENCODER_LOCAL, options, opened);
+                parts[0] = load(factory, bundle, ModelManifest.ENCODER_LOCAL, opened);
                 OrtSessions.checkChannels(bundle, ModelManifest.ENCODER_LOCAL, parts[0], m.imageChannels(), null, -1);
-                parts[1] = load(bundle, ModelManifest.ENCODER_GLOBAL, options, opened);
+                parts[1] = load(factory, bundle, ModelManifest.ENCODER_GLOBAL, opened);
                 OrtSessions.checkChannels(bundle, ModelManifest.ENCODER_GLOBAL, parts[1], -1, LATENT, m.latentChannels());
             }
             if (m.files().containsKey(ModelManifest.DECODER_GLOBAL)) {
-                parts[2] = load(bundle, ModelManifest.DECODER_GLOBAL, options, opened);
+                parts[2] = load(factory, bundle, ModelManifest.DECODER_GLOBAL, opened);
                 OrtSessions.checkChannels(bundle, ModelManifest.DECODER_GLOBAL, parts[2], m.latentChannels(), null, -1);
-                parts[3] = load(bundle, ModelManifest.DECODER_LOCAL, options, opened);
+                parts[3] = load(factory, bundle, ModelManifest.DECODER_LOCAL, opened);
                 OrtSessions.checkChannels(bundle, ModelManifest.DECODER_LOCAL, parts[3], -1, IMAGE, m.imageChannels());
             }
             OrtSession codebook = null;
             if (m.kind() == LatentKind.VQ) {
-                codebook = load(bundle, ModelManifest.CODEBOOK, options, opened);
+                codebook = load(factory, bundle, ModelManifest.CODEBOOK, opened);
                 if (!enc.getOutputNames().contains(INDICES)) {
                     throw new BundleException("model bundle " + bundle.root() + ": the VQ encoder " + bundle.file(ModelManifest.ENCODER).getFileName()
                             + " has no output '" + INDICES + "' (outputs: " + enc.getOutputNames() + ")");
                 }
                 OrtSessions.checkChannels(bundle, ModelManifest.CODEBOOK, codebook, -1, LATENT, m.latentChannels());
             }
-            return new Autoencoder(m, opened, parts, codebook);
+            return new Autoencoder(m, opened, parts, factory.choice(), codebook);
         } catch (BundleException | RuntimeException e) {
             opened.forEach(OrtSessions::closeQuietly);
             throw e;
         }
     }
 
-    private static OrtSession load(ModelBundle bundle, String role, RuntimeOptions options, List<OrtSession> opened)
+    private static OrtSession load(SessionFactory factory, ModelBundle bundle, String role, List<OrtSession> opened)
             throws BundleException {
-        OrtSession s = OrtSessions.create(bundle, role, options);
+        OrtSession s = factory.create(bundle, role);
         opened.add(s);
         return s;
+    }
+
+    /** The execution provider asked for, the one the sessions run on, and why they differ if they do. */
+    public ProviderChoice providerChoice() {
+        return providerChoice;
     }
 
     @Override

@@ -111,7 +111,7 @@ public final class MaskGitSampler implements AutoCloseable {
             throw new BundleException("model bundle " + bundle.root() + " (" + m.id() + ") has no token generator: it is "
                     + m.kind() + " with files " + m.files().keySet() + "; MaskGIT sampling needs a VQ bundle with a \"generator\" file");
         }
-        OrtSession s = OrtSessions.create(bundle, ModelManifest.GENERATOR, options);
+        OrtSession s = new SessionFactory(options).create(bundle, ModelManifest.GENERATOR);
         try {
             String file = bundle.file(ModelManifest.GENERATOR).getFileName().toString();
             Map<String, String> meta = s.getMetadata().getCustomMetadata();

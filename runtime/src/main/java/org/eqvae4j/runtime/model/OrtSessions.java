@@ -22,18 +22,21 @@ final class OrtSessions {
         return OrtEnvironment.getEnvironment();
     }
 
-    /** A session for the file of {@code role}; the message names the bundle and the file when it cannot load. */
-    static OrtSession create(ModelBundle bundle, String role, RuntimeOptions options) throws BundleException {
+    /**
+     * A session for the file of {@code role} with {@code intraOpThreads} threads (0 = ONNX Runtime's
+     * default), on CUDA device {@code cudaDevice}, or on the CPU when it is negative.
+     * {@link SessionFactory} chooses the provider and words the errors.
+     */
+    static OrtSession create(ModelBundle bundle, String role, int intraOpThreads, int cudaDevice) throws OrtException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            if (options.intraOpThreads() > 0) {
-                opts.setIntraOpNumThreads(options.intraOpThreads());
+            if (intraOpThreads > 0) {
+                opts.setIntraOpNumThreads(intraOpThreads);
             }
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // ExecutionProvider.CPU needs nothing more; another provider is appended to opts here
+            if (cudaDevice >= 0) {
+                opts.addCUDA(cudaDevice); // the CPU provider stays registered for nodes CUDA lacks
+            }
             return env().createSession(bundle.file(role).toString(), opts);
-        } catch (OrtException e) {
-            throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
-                    + " is not a loadable ONNX model: " + e.getMessage(), e);
         }
     }
 

@@ -34,7 +34,7 @@ public final class Sampler implements AutoCloseable {
                     + " latent generator (file role \"generator\")");
         }
         ModelManifest m = bundle.manifest();
-        OrtSession s = OrtSessions.create(bundle, ModelManifest.GENERATOR, options);
+        OrtSession s = new SessionFactory(options).create(bundle, ModelManifest.GENERATOR);
         try {
             OrtSessions.checkChannels(bundle, ModelManifest.GENERATOR, s, m.latentChannels(), null, m.latentChannels());
         } catch (BundleException e) {

@@ -313,4 +313,30 @@ class ImageFilesTest {
             assertEquals(k, ImageFiles.toByte(k / 255f));
         }
     }
+
+    /**
+     * WebP (TwelveMonkeys' ImageIO plug-in): test-images/formats/chelsea-crop-*.webp were made with libwebp's
+     * cwebp from the 96x80 crop at (x 150, y 60) of photos/chelsea.png (-lossless -exact, and -q 80).
+     */
+    @Test
+    void losslessWebpDecodesToThePngItWasMadeFrom() throws IOException {
+        Path formats = TestSupport.repoRoot().resolve("test-images/formats");
+        FloatTensor png = org.eqvae4j.runtime.transform.LatentTransform.crop(60, 150, 80, 96)
+                .apply(ImageFiles.read(TestSupport.repoRoot().resolve("test-images/photos/chelsea.png")));
+        ImageData webp = ImageFiles.readImage(formats.resolve("chelsea-crop-lossless.webp"), IntensityMapping.LINEAR);
+        assertEquals("webp", webp.metadata().format());
+        assertEquals(8, webp.metadata().bitsPerSample());
+        assertClose(png, webp.pixels(), 0);
+        // lossy: the same picture, not the same pixels
+        FloatTensor lossy = ImageFiles.read(formats.resolve("chelsea-crop-lossy.webp"));
+        assertArrayEquals(png.shape(), lossy.shape());
+        double psnr = org.eqvae4j.runtime.metrics.ImageMetrics.psnrUint8(png, lossy);
+        assertTrue(psnr > 28 && psnr < 60, "lossy WebP PSNR " + psnr);
+        assertTrue(ImageFolder.isImageName(formats.resolve("chelsea-crop-lossy.webp")));
+        // a truncated WebP is an error naming the file
+        byte[] bytes = Files.readAllBytes(formats.resolve("chelsea-crop-lossless.webp"));
+        Path cut = Files.write(tmp.resolve("cut.webp"), Arrays.copyOf(bytes, bytes.length / 2));
+        IOException e = assertThrows(IOException.class, () -> ImageFiles.read(cut));
+        assertTrue(e.getMessage().contains(cut.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+    }
 }

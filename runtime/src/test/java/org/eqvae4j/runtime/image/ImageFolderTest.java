@@ -25,7 +25,7 @@ class ImageFolderTest {
         }
         Files.createDirectories(tmp.resolve("folder.png"));
         List<String> got = ImageFolder.list(tmp).stream().map(p -> tmp.relativize(p).toString()).toList();
-        assertEquals(List.of("a.jpg", "b.PNG", "f.bmp", "g.tiff", "sub/c.tif", "sub/deeper/d.jpeg", "sub/e.gif"), got);
+        assertEquals(List.of("a.jpg", "b.PNG", "f.bmp", "g.tiff", "h.webp", "sub/c.tif", "sub/deeper/d.jpeg", "sub/e.gif"), got);
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.eqvae4j.export.training.TrainingArtifacts;
 import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +107,8 @@ class EqVaeGanTrainerTest {
             assertEquals(expected, column(straight, step, "generator_loss"), 1e-4 * Math.abs(expected) + 1e-6);
         }
         assertNotEquals(column(straight, 3, "d_loss"), column(straight, 4, "d_loss"), "d_loss changes");
+        String header = Files.readAllLines(straight.resolve(EqVaeTrainer.METRICS)).get(0);
+        assertEquals("rec_loss", header.split(",")[org.eqvae4j.training.report.LossChart.plottedColumn(header)], "the chart plots rec_loss");
 
         // resumed from the early run's checkpoint (step 2): the same rows and the same weights as the straight run
         new EqVaeTrainer(config(4, 2, DISC, 32), early).train(ProgressListener.NONE);

@@ -11,7 +11,7 @@ import java.util.List;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

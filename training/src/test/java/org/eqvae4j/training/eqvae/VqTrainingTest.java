@@ -13,7 +13,7 @@ import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.LatentKind;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.training.ExecutionProvider;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,45 @@
+package org.eqvae4j.cli;
+
+import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.model.RuntimeOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * Where and how ONNX Runtime runs the models: shared by every command that runs one (encode, decode,
+ * roundtrip, batch, sample, metrics, results, report, train). {@code --threads} is always ONNX Runtime's
+ * intra-op thread count; batch's files-at-once is {@code --workers}.
+ */
+final class DeviceOptions {
+    @Option(names = {"--device", "--provider"}, defaultValue = "cpu", paramLabel = "cpu|cuda", converter = ProviderConverter.class,
+            description = {"Execution provider (default ${DEFAULT-VALUE}). cuda needs the GPU build (mvn -Pcuda) and a GPU;",
+                    "without them the models run on the CPU after one warning saying why."})
+    ExecutionProvider device;
+
+    @Option(names = "--cuda-device", defaultValue = "0", paramLabel = "N", description = "GPU index for --device cuda (default ${DEFAULT-VALUE}).")
+    int cudaDevice;
+
+    @Option(names = {"--threads", "--ort-threads"}, defaultValue = "0", paramLabel = "N",
+            description = "ONNX Runtime threads per model call (0 = all cores; default ${DEFAULT-VALUE}).")
+    int threads;
+
+    ExecutionProvider provider() {
+        return device;
+    }
+
+    RuntimeOptions runtimeOptions() {
+        return new RuntimeOptions(threads, device, cudaDevice);
+    }
+
+    /** cpu / cuda in any case; anything else is a usage error naming the accepted values. */
+    static final class ProviderConverter implements CommandLine.ITypeConverter<ExecutionProvider> {
+        @Override
+        public ExecutionProvider convert(String value) {
+            try {
+                return ExecutionProvider.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
