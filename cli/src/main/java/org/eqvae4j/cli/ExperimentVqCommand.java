@@ -69,17 +69,25 @@ final class ExperimentVqCommand implements Callable<Integer> {
     @Option(names = "--vq-eval-images", defaultValue = "500", description = "Test images for the VQ metrics (default ${DEFAULT-VALUE}).")
     int vqEvalImages;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @picocli.CommandLine.Mixin
+    DeviceOptions device;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    private void requireGpuZero() {
+        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: training runs on GPU 0 only for now");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        requireGpuZero();
         String command = "./eqvae " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         var cfg = new VqGeneratorExperiment.Config(baseVq, eqVq, data, classifier, runs, report, trainImages, steps, batch, lr, warmupSteps, seed,
-                evalEvery, evalSamples, decodeSteps, dim, depth, heads, threads, vqEvalImages, command);
+                evalEvery, evalSamples, decodeSteps, dim, depth, heads, device.threads, vqEvalImages, command,
+                device.runtimeOptions());
         var arms = new VqGeneratorExperiment(cfg).run(new ProgressBar(System.err));
         arms.forEach(a -> System.out.printf("%-8s %-22s final FD-FMNIST-CNN %.2f%n", a.name(), a.vqId(), a.fd()[a.fd().length - 1]));
         System.out.println("report: " + report.resolve("README.md"));

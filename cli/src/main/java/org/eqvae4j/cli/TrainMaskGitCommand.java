@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.model.MaskSchedule;
-import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
 import org.eqvae4j.training.maskgit.MaskGitTrainConfig;
@@ -62,14 +61,24 @@ final class TrainMaskGitCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @picocli.CommandLine.Mixin
+    DeviceOptions device;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private void requireGpuZero() {
+        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: training runs on GPU 0 only for now");
+        }
+    }
 
     @Option(names = "--id", description = "Id of the exported bundle (default maskgit-<VQ bundle id>).")
     String id;
 
     @Override
     public Integer call() throws Exception {
+        requireGpuZero();
         ModelBundle bundle = ModelBundle.open(vq);
         Files.createDirectories(run);
         Path tokens = run.resolve("train.tokens");
@@ -78,13 +87,13 @@ final class TrainMaskGitCommand implements Callable<Integer> {
             int[] labels = IdxFile.readLabels(TrainClassifierCommand.idx(data, "train-labels-idx1-ubyte"));
             int n = Math.min(trainImages, images.size());
             System.err.println("encoding " + n + " training images with " + bundle.manifest().id());
-            try (Autoencoder ae = Autoencoder.open(bundle, RuntimeOptions.threads(threads))) {
+            try (Autoencoder ae = Autoencoder.open(bundle, device.runtimeOptions())) {
                 TokenCache.encode(ae, images.subList(0, n), Arrays.copyOf(labels, n), Arrays.stream(labels).max().orElse(0) + 1, 32, 256,
                         data.getFileName() + " train, first " + n).write(tokens);
             }
         }
         MaskGitTrainConfig cfg = new MaskGitTrainConfig(vq, tokens, steps, batch, lr, warmupSteps, seed, 0.1, MaskSchedule.parse(schedule),
-                dim, depth, heads, 250, 0, threads, id != null ? id : "maskgit-" + bundle.manifest().id());
+                dim, depth, heads, 250, 0, device.threads, id != null ? id : "maskgit-" + bundle.manifest().id(), device.provider());
         new MaskGitTrainer(cfg, run, null).train(new ProgressBar(System.err));
         System.out.println("generator bundle: " + run.resolve(MaskGitTrainer.BUNDLE));
         return 0;

@@ -8,7 +8,6 @@ import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
 import picocli.CommandLine.Command;
@@ -47,14 +46,24 @@ final class TrainVqCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Data and transform seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @picocli.CommandLine.Mixin
+    DeviceOptions device;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private void requireGpuZero() {
+        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: training runs on GPU 0 only for now");
+        }
+    }
 
     @Option(names = "--id", description = "Id of the trained bundle (default vq-small-fmnist, eq-vq-small-fmnist with --eq).")
     String id;
 
     @Override
     public Integer call() throws Exception {
+        requireGpuZero();
         Path init = run.resolve("init");
         if (!Files.isRegularFile(init.resolve("model.json"))) {
             BundleExporter.export(new BundleExporter.Request(Architectures.standard().get("vq-small"), null, initSeed, null, "vq-small-init",
@@ -62,7 +71,7 @@ final class TrainVqCommand implements Callable<Integer> {
         }
         String outId = id != null ? id : eq ? "eq-vq-small-fmnist" : "vq-small-fmnist";
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(init, data, null, 32, batch, 1, steps, lr, warmupSteps, seed, eq ? 0.5 : 0, eq ? 0.25 : 0,
-                true, false, Interpolation.BILINEAR, new EqVaeLoss(1f, 0f, 0f), null, 200, threads, ExecutionProvider.CPU, 32, outId, null, 0, 32);
+                true, false, Interpolation.BILINEAR, new EqVaeLoss(1f, 0f, 0f), null, 200, device.threads, device.provider(), 32, outId, null, 0, 32);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE)).root());
         return 0;

@@ -10,16 +10,10 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.eqvae4j.runtime.bundle.LatentKind;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * train-vq -> train-maskgit -> sample, end to end on the bundled Fashion-MNIST test images (a few steps each;
- * about 25 s on a busy 2-core machine, hence slow). The sampler itself is tested in the default build
- * (MaskGitTrainerTest).
- */
-@Tag("slow")
+/** train-vq -> train-maskgit -> sample, end to end on the bundled Fashion-MNIST test images (a few steps each, about 4 s). */
 class VqCommandsTest {
 
     @Test

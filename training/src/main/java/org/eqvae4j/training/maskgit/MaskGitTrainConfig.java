@@ -1,6 +1,7 @@
 package org.eqvae4j.training.maskgit;
 
 import java.nio.file.Path;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.runtime.model.MaskSchedule;
 
 /**
@@ -21,11 +22,12 @@ import org.eqvae4j.runtime.model.MaskSchedule;
  * @param checkpointEvery steps between checkpoints
  * @param evalEvery       steps between evaluations by the trainer's evaluator (0: none)
  * @param threads         ONNX Runtime threads (0 = default)
+ * @param provider        where the training session runs (CPU, or CUDA with a fall-back to the CPU)
  * @param outputId        id of the exported generator bundle
  */
 public record MaskGitTrainConfig(Path vqBundle, Path tokens, long steps, int batch, float learningRate, int warmupSteps, long seed,
                                  double classDropout, MaskSchedule schedule, int dim, int depth, int heads, int checkpointEvery,
-                                 int evalEvery, int threads, String outputId) {
+                                 int evalEvery, int threads, String outputId, ExecutionProvider provider) {
 
     public MaskGitTrainConfig {
         require(steps >= 1, "steps must be >= 1, got " + steps);
@@ -36,6 +38,7 @@ public record MaskGitTrainConfig(Path vqBundle, Path tokens, long steps, int bat
         require(schedule != null, "schedule is required");
         require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
         require(evalEvery >= 0, "evalEvery must be >= 0, got " + evalEvery);
+        require(provider != null, "provider is required");
         require(outputId != null && outputId.matches("[A-Za-z0-9._-]+"), "outputId must be a [A-Za-z0-9._-] string, got " + outputId);
     }
 

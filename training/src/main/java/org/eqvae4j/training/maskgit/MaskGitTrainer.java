@@ -103,7 +103,7 @@ public final class MaskGitTrainer {
         List<String> paramNames;
         List<StepRecord> records = new ArrayList<>();
         try (TrainingSession session = TrainingSession.open(artifacts, run.checkpointToOpen(start, artifacts.resolve(TrainingArtifacts.CHECKPOINT)),
-                TrainingOptions.defaults().withThreads(cfg.threads()));
+                TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider()));
              Prefetcher<StepData> batches = new Prefetcher<>(s -> stepData(s, cache, mc), start, 3)) {
             paramNames = parameterNames(mc);
             if (start == 0) {

@@ -53,10 +53,11 @@ public final class VqGeneratorExperiment {
      * @param vqEvalImages  test images for the VQ models' reconstruction and equivariance metrics
      * @param decodeSteps   MaskGIT decoding steps for the evaluation samples
      * @param command       the command line that regenerates the report, quoted in it
+ * @param runtime       where inference runs (VQ models, samplers, classifier) and the provider of the training sessions
      */
     public record Config(Path baseVq, Path eqVq, Path data, Path classifier, Path runs, Path report, int trainImages, long steps,
                          int batch, float learningRate, int warmupSteps, long seed, int evalEvery, int evalSamples, int decodeSteps,
-                         int dim, int depth, int heads, int threads, int vqEvalImages, String command) {
+                         int dim, int depth, int heads, int threads, int vqEvalImages, String command, RuntimeOptions runtime) {
     }
 
     /** One arm's numbers. */
@@ -77,7 +78,7 @@ public final class VqGeneratorExperiment {
         int n = Math.min(cfg.trainImages(), train.size());
         train = train.subList(0, n);
         trainLabels = Arrays.copyOf(trainLabels, n);
-        RuntimeOptions rt = RuntimeOptions.threads(cfg.threads());
+        RuntimeOptions rt = cfg.runtime();
         List<Arm> arms = new ArrayList<>();
         try (ClassifierFeatures cls = ClassifierFeatures.open(cfg.classifier(), rt)) {
             progress.progress(0, 0, "classifier features of " + test.size() + " test images");
@@ -125,7 +126,7 @@ public final class VqGeneratorExperiment {
         }
         MaskGitTrainConfig mc = new MaskGitTrainConfig(vq.root(), tokens, cfg.steps(), cfg.batch(), cfg.learningRate(), cfg.warmupSteps(),
                 cfg.seed(), 0.1, MaskSchedule.ARCCOS, cfg.dim(), cfg.depth(), cfg.heads(), Math.max(1, cfg.evalEvery()), cfg.evalEvery(),
-                cfg.threads(), "maskgit-" + vq.manifest().id());
+                cfg.threads(), "maskgit-" + vq.manifest().id(), cfg.runtime().provider());
         Path run = dir.resolve("maskgit");
         new MaskGitTrainer(mc, run, fdEvaluator(cls, real, rt)).train((done, total, msg) -> progress.progress(done, total, arm + ": " + msg));
         List<long[]> evals = new ArrayList<>();
@@ -250,7 +251,7 @@ public final class VqGeneratorExperiment {
         CurveChart.write("FD-FMNIST-CNN of " + cfg.evalSamples() + " samples vs the test set (lower is better)", "step", "FD-FMNIST-CNN",
                 fdCurves, out.resolve("fd.png"));
         for (Arm a : arms) {
-            FloatTensor s = samples(ModelBundle.open(a.bundle()), 80, RuntimeOptions.threads(cfg.threads()));
+            FloatTensor s = samples(ModelBundle.open(a.bundle()), 80, cfg.runtime());
             List<List<FloatTensor>> rows = new ArrayList<>();
             for (int c = 0; c < CLASSES; c++) {
                 List<FloatTensor> row = new ArrayList<>();

@@ -48,7 +48,8 @@ class MaskGitTrainerTest {
     }
 
     private static MaskGitTrainConfig config(long steps) {
-        return new MaskGitTrainConfig(vq, tokens, steps, 8, 1e-3f, 2, 3, 0.1, MaskSchedule.ARCCOS, 16, 1, 2, 2, 2, 1, "maskgit-test");
+        return new MaskGitTrainConfig(vq, tokens, steps, 8, 1e-3f, 2, 3, 0.1, MaskSchedule.ARCCOS, 16, 1, 2, 2, 2, 1, "maskgit-test",
+                org.eqvae4j.runtime.model.ExecutionProvider.CPU);
     }
 
     @BeforeAll
