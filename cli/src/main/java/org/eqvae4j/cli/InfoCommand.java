@@ -21,6 +21,10 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("architecture  %s, latent kind %s%n", m.architecture(), m.kind().name().toLowerCase());
         System.out.printf("geometry      %d image channels -> %d latent channels, downsampling x%d%n",
                 m.imageChannels(), m.latentChannels(), m.downsamplingFactor());
+        if (m.codebookSize() != null) {
+            System.out.printf("codebook      %d entries of %d (indices -> vectors: %s)%n", m.codebookSize(), m.latentChannels(),
+                    m.files().get(ModelManifest.CODEBOOK));
+        }
         System.out.printf("values        [%s, %s], latent scale %s, shift %s%n", m.valueRange()[0], m.valueRange()[1],
                 m.latentScale(), m.latentShift());
         System.out.printf("tiling        %d px tiles, %d px halo; whole-image stages split out: %s%n", m.tileSize(), m.tileHalo(),

@@ -7,6 +7,7 @@ import org.eqvae4j.runtime.bundle.GeneratorSpec;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
+import org.eqvae4j.runtime.model.MaskGitSampler;
 import org.eqvae4j.runtime.model.Sampler;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
@@ -14,9 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Draw latents from the bundle's flow-matching generator (Euler or Heun ODE, classifier-free",
-                "guidance) and decode them to PNGs: sample-000.png, ... Needs a bundle with a generator (eqvae train-generator).",
-                "Defaults for --steps, --cfg and --sampler come from model.json's generator section."})
+        description = {"Draw samples from the bundle's generator and decode them to PNGs: sample-000.png, ...",
+                "A continuous bundle's generator is a flow-matching DiT (eqvae train-generator): Euler or Heun ODE with",
+                "classifier-free guidance; defaults for --steps, --cfg and --sampler come from model.json's generator section.",
+                "A VQ bundle's generator is a MaskGIT token generator (eqvae train-maskgit): iterative decoding."})
 final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -31,14 +33,18 @@ final class SampleCommand implements Callable<Integer> {
             description = "Class of every sample, 0..numClasses-1, or numClasses for unconditional samples (default: sample i gets class i mod numClasses).")
     Integer cls;
 
-    @Option(names = "--cfg", paramLabel = "S", description = "Classifier-free guidance scale (1 = none; default from model.json).")
+    @Option(names = "--cfg", paramLabel = "S",
+            description = "Classifier-free guidance scale (1 = none; default from model.json, MaskGIT: 1).")
     Double cfg;
 
-    @Option(names = "--steps", paramLabel = "T", description = "ODE steps (default from model.json).")
+    @Option(names = "--steps", paramLabel = "T", description = "ODE steps (default from model.json) or MaskGIT decoding steps (default 8).")
     Integer steps;
 
-    @Option(names = "--sampler", paramLabel = "euler|heun", description = "ODE solver (default from model.json).")
+    @Option(names = "--sampler", paramLabel = "euler|heun", description = "ODE solver of a flow-matching generator (default from model.json).")
     String solver;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "MaskGIT: sampling temperature (default 1).")
+    Double temperature;
 
     @Option(names = "--seed", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}); the same seed gives the same images.")
     long seed;
@@ -48,6 +54,18 @@ final class SampleCommand implements Callable<Integer> {
         ModelBundle bundle = ModelBundle.open(model.requireModel());
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, got " + count);
+        }
+        if (MaskGitSampler.handles(bundle)) {
+            if (solver != null) {
+                throw new IllegalArgumentException("--sampler is for flow-matching generators; " + bundle.manifest().id()
+                        + " has a MaskGIT generator (use --steps and --temperature)");
+            }
+            MaskGitSampling.write(bundle, model.runtimeOptions(), output, count, cls, steps, cfg, temperature, seed);
+            return 0;
+        }
+        if (temperature != null) {
+            throw new IllegalArgumentException("--temperature is for MaskGIT generators; " + bundle.manifest().id()
+                    + " has a flow-matching generator (use --steps, --cfg and --sampler)");
         }
         try (Sampler sampler = Sampler.open(bundle, model.runtimeOptions()); Autoencoder ae = Autoencoder.open(bundle, model.runtimeOptions())) {
             GeneratorSpec spec = sampler.spec();

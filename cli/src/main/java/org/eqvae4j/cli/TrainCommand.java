@@ -121,6 +121,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-size", defaultValue = "256", description = "Evaluation image size (default ${DEFAULT-VALUE}).")
     int evalSize;
 
+    @Option(names = "--pad-to", defaultValue = "0", paramLabel = "PX",
+            description = "Centre smaller training images on a zero canvas of this side first, e.g. 32 for Fashion-MNIST (default: no padding).")
+    int padTo;
+
     private static Interpolation interpolation(String s) {
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "bilinear" -> Interpolation.BILINEAR;
@@ -150,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
         String baseId = base.id();
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
                 !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, device.threads,
-                cuda ? ExecutionProvider.CUDA : device.provider(), evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart);
+                cuda ? ExecutionProvider.CUDA : device.provider(), evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {

@@ -54,7 +54,8 @@ class EqvaeCliTest {
     /** One spelling everywhere: --threads is ONNX Runtime's threads, --device where the models run. */
     @Test
     void everyModelCommandTakesTheSameDeviceAndThreadOptions() {
-        for (String c : List.of("encode", "decode", "roundtrip", "batch", "sample", "metrics", "results", "report", "train")) {
+        for (String c : List.of("encode", "decode", "roundtrip", "batch", "sample", "metrics", "results", "report", "train", "train-vq",
+                "train-maskgit", "experiment-vq")) {
             Run h = run(c, "--help");
             assertEquals(0, h.code(), c + " --help");
             assertTrue(h.out().contains("--device, --provider=cpu|cuda") && h.out().contains("--threads, --ort-threads=N")

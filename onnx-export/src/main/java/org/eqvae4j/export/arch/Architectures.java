@@ -16,6 +16,9 @@ public final class Architectures {
                 "Stable Diffusion 1.x/2.x VAE (LDM AutoencoderKL): 4 latent channels, f=8, KL posterior, images in [-1,1]", KlVaeConfig.sdVae()));
         add(new KlVaeArchitecture("kl-vae-small",
                 "small KL-VAE for CPU training: ch 32, 3 levels, 4 latent channels, f=4, KL posterior, images in [-1,1]", KlVaeConfig.small()));
+        add(new VqArchitecture("vq-small",
+                "small VQ autoencoder for 32x32 grey images (Fashion-MNIST): ch 16, f=4 (8x8 tokens), codebook 256 x 8 (cosine), images in [-1,1]",
+                VqConfig.small()));
     }
 
     private void add(AutoencoderArchitecture a) {

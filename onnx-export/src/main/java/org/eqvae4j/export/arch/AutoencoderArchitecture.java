@@ -13,8 +13,25 @@ import org.eqvae4j.runtime.bundle.LatentKind;
  */
 public interface AutoencoderArchitecture {
 
-    /** Encoder and decoder built from one weight source. */
-    record Graphs(Graph encoder, Graph decoder) {
+    /**
+     * Encoder and decoder built from one weight source, and any further bundle files by manifest role
+     * (VQ: {@code codebook}).
+     */
+    record Graphs(Graph encoder, Graph decoder, Map<String, Graph> more) {
+        public Graphs {
+            more = Map.copyOf(more);
+        }
+
+        public Graphs(Graph encoder, Graph decoder) {
+            this(encoder, decoder, Map.of());
+        }
+    }
+
+    /**
+     * A quantiser inside a training graph (VQ): {@code vectors} for the decoder (straight-through
+     * gradients), {@code indices} [N, h, w], {@code loss} = codebook + beta * commitment, and its terms.
+     */
+    record Quantized(Value vectors, Value indices, Value loss, Value codebookLoss, Value commitmentLoss) {
     }
 
     /** What the encoder body yields: the latent (the posterior mean for KL) and, for KL, its log-variance. */
@@ -55,6 +72,19 @@ public interface AutoencoderArchitecture {
      * TAESD family prefixes "encoder."), looked up in {@code weights} by their state-dict names.
      */
     Encoded encode(GraphBuilder b, Weights weights, Value image);
+
+    /** Codebook entries for VQ architectures, null for the others. */
+    default Integer codebookSize() {
+        return null;
+    }
+
+    /**
+     * Quantises the {@link #encode} result of a VQ architecture (its pre-quantisation features) inside a
+     * larger graph; the others have no quantiser.
+     */
+    default Quantized quantize(GraphBuilder b, Weights weights, Value features) {
+        throw new UnsupportedOperationException("architecture " + name() + " (" + kind() + ") has no quantiser");
+    }
 
     /** The decoder body inside a larger graph; see {@link #encode}. */
     Value decode(GraphBuilder b, Weights weights, Value latent);

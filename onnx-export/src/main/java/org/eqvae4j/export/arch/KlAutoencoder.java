@@ -72,6 +72,27 @@ public final class KlAutoencoder {
     /** The encoder body and quant_conv, for composing into larger (training) graphs. */
     public static Posterior encode(Layers l, KlVaeConfig cfg, Value x) {
         GraphBuilder b = l.builder();
+        Value h = trunk(l, cfg, x);
+        long c = cfg.levelChannels(cfg.numLevels() - 1);
+        long moments = 2L * cfg.zChannels();
+        h = l.conv2d("encoder.conv_out", h, c, moments, 3, 1, true);
+        if (cfg.useQuantConv()) {
+            moments = 2L * cfg.embedDim();
+            h = l.conv2d("quant_conv", h, 2L * cfg.zChannels(), moments, 1, 1, true);
+        }
+        try (var s = b.scope("posterior")) {
+            List<Value> parts = b.split(h, 1, cfg.embedDim(), cfg.embedDim());
+            Value logvar = b.clip(parts.get(1), KlVaeConfig.LOGVAR_MIN, KlVaeConfig.LOGVAR_MAX);
+            return new Posterior(parts.get(0), logvar);
+        }
+    }
+
+    /**
+     * The encoder up to (not including) {@code conv_out}: conv_in, the levels, mid, norm_out and SiLU;
+     * [N, levelChannels(last), H/f, W/f]. Shared by the KL head above and the VQ head ({@link VqAutoencoder}).
+     */
+    public static Value trunk(Layers l, KlVaeConfig cfg, Value x) {
+        GraphBuilder b = l.builder();
         int levels = cfg.numLevels();
         long c = cfg.ch();
         Value h = l.conv2d("encoder.conv_in", x, cfg.inChannels(), c, 3, 1, true);
@@ -91,18 +112,7 @@ public final class KlAutoencoder {
         h = mid(l, cfg, "encoder.mid", h, c);
         h = l.groupNorm("encoder.norm_out", h, cfg.normGroups(), c, KlVaeConfig.NORM_EPS, true);
         try (var s = b.scope("encoder.nonlinearity")) {
-            h = b.silu(h);
-        }
-        long moments = 2L * cfg.zChannels();
-        h = l.conv2d("encoder.conv_out", h, c, moments, 3, 1, true);
-        if (cfg.useQuantConv()) {
-            moments = 2L * cfg.embedDim();
-            h = l.conv2d("quant_conv", h, 2L * cfg.zChannels(), moments, 1, 1, true);
-        }
-        try (var s = b.scope("posterior")) {
-            List<Value> parts = b.split(h, 1, cfg.embedDim(), cfg.embedDim());
-            Value logvar = b.clip(parts.get(1), KlVaeConfig.LOGVAR_MIN, KlVaeConfig.LOGVAR_MAX);
-            return new Posterior(parts.get(0), logvar);
+            return b.silu(h);
         }
     }
 

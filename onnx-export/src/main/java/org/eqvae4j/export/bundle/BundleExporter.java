@@ -71,11 +71,15 @@ public final class BundleExporter {
         BundleWriter writer = new BundleWriter()
                 .add(ENCODER_FILE, f -> OnnxWriter.write(graphs.encoder(), f))
                 .add(DECODER_FILE, f -> OnnxWriter.write(graphs.decoder(), f));
+        graphs.more().forEach((role, g) -> addPart(files, writer, role, role + ".onnx", g));
         // whole-image ops (GroupNorm) at latent resolution: ship the parts so tiled runs share them
-        TilingSplit.encoder(graphs.encoder()).ifPresent(p -> {
-            addPart(files, writer, ModelManifest.ENCODER_LOCAL, "encoder.local.onnx", p.local());
-            addPart(files, writer, ModelManifest.ENCODER_GLOBAL, "encoder.global.onnx", p.global());
-        });
+        // (a VQ encoder's quantiser has two outputs and stays whole: VQ models here are small)
+        if (arch.kind() != org.eqvae4j.runtime.bundle.LatentKind.VQ) {
+            TilingSplit.encoder(graphs.encoder()).ifPresent(p -> {
+                addPart(files, writer, ModelManifest.ENCODER_LOCAL, "encoder.local.onnx", p.local());
+                addPart(files, writer, ModelManifest.ENCODER_GLOBAL, "encoder.global.onnx", p.global());
+            });
+        }
         TilingSplit.decoder(graphs.decoder()).ifPresent(p -> {
             addPart(files, writer, ModelManifest.DECODER_GLOBAL, "decoder.global.onnx", p.global());
             addPart(files, writer, ModelManifest.DECODER_LOCAL, "decoder.local.onnx", p.local());
@@ -94,7 +98,7 @@ public final class BundleExporter {
         provenance.put("decoderParameters", graphs.decoder().parameterCount());
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, r.id(), r.name(), arch.name(), arch.kind(),
                 arch.imageChannels(), arch.latentChannels(), arch.downsamplingFactor(), arch.latentScale(), arch.latentShift(),
-                arch.valueRange(), r.tileSize(), r.tileHalo(), files, r.license(), provenance, Map.of());
+                arch.valueRange(), r.tileSize(), r.tileHalo(), files, r.license(), provenance, Map.of(), null, arch.codebookSize());
         if (r.licenseFile() != null) {
             writer.addCopy("LICENSE", r.licenseFile());
         }

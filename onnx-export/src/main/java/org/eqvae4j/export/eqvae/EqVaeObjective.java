@@ -34,6 +34,11 @@ import org.eqvae4j.runtime.transform.SeparableForm;
  * the discriminator's D(fake) a detached reconstruction), so the gradient of the sum is, parameter by
  * parameter, exactly the gradient of that parameter's own loss. The adaptive weight is computed inside
  * the graph from the gradients of the current step (no lag), as taming does.
+ *
+ * <p>VQ autoencoders: z are the pre-quantisation features, and tau acts on them before quantisation
+ * (the paper's VQ-GAN variant), x_hat = D(quantise(tau(z))); the loss adds the quantiser's codebook and
+ * beta-weighted commitment terms, computed on tau(z), and the graph also outputs the chosen indices
+ * (for codebook-usage statistics).
  */
 public final class EqVaeObjective {
     public static final String IMAGE = "image";
@@ -67,6 +72,11 @@ public final class EqVaeObjective {
     public static final String LOGITS_FAKE = "logits_fake";
     /** Prefix of the discriminator's parameters in the objective graph. */
     public static final String DISCRIMINATOR_PREFIX = "discriminator.";
+    /** VQ: codebook + beta * commitment loss, its terms, and the chosen codebook indices [N, h, w]. */
+    public static final String VQ_LOSS = "vq_loss";
+    public static final String CODEBOOK_LOSS = "codebook_loss";
+    public static final String COMMITMENT_LOSS = "commitment_loss";
+    public static final String INDICES = "indices";
 
     private EqVaeObjective() {
     }
@@ -118,7 +128,13 @@ public final class EqVaeObjective {
             Value p = b.op("Where", transpose, b.transpose(z, 0, 1, 3, 2), z);
             zt = b.matmul(b.matmul(left, p), right);
         }
-        Value xHat = arch.decode(b, weights, zt);
+        AutoencoderArchitecture.Quantized quantized = null;
+        Value decoderInput = zt;
+        if (arch.kind() == org.eqvae4j.runtime.bundle.LatentKind.VQ) {
+            quantized = arch.quantize(b, weights, zt);
+            decoderInput = quantized.vectors();
+        }
+        Value xHat = arch.decode(b, weights, decoderInput);
         Value lastLayer = adversarial == null ? null : lastConvWeight(b, xHat);
         Value discFactor = adversarial == null ? null : b.input(DISC_FACTOR, DType.FLOAT, Shape.of());
 
@@ -164,6 +180,9 @@ public final class EqVaeObjective {
                 loss = loss == null ? weighted(b, kl, cfg.kl()) : b.add(loss, weighted(b, kl, cfg.kl()));
             }
         }
+        if (quantized != null) {
+            loss = b.add(loss, quantized.loss());
+        }
         Adversarial adv = null;
         if (adversarial != null) {
             adv = adversarial(b, adversarial, discWeights, xHat, target, lastLayer, reconstructionTerms, discFactor);
@@ -193,6 +212,12 @@ public final class EqVaeObjective {
             b.output(adv.ganNorm(), GAN_GRAD_NORM);
             b.output(adv.logitsReal(), LOGITS_REAL);
             b.output(adv.logitsFake(), LOGITS_FAKE);
+        }
+        if (quantized != null) {
+            b.output(quantized.loss(), VQ_LOSS);
+            b.output(quantized.codebookLoss(), CODEBOOK_LOSS);
+            b.output(quantized.commitmentLoss(), COMMITMENT_LOSS);
+            b.output(quantized.indices(), INDICES);
         }
         return b.build();
     }

@@ -358,7 +358,7 @@ public final class GraphBuilder {
 
     private static DType outputDType(String opType, List<Value> in, Map<String, Attribute> a) {
         return switch (opType) {
-            case "Shape", "Size" -> DType.INT64;
+            case "Shape", "Size", "ArgMin", "ArgMax" -> DType.INT64;
             case "Cast" -> DType.fromOnnx((int) a.get("to").asLong());
             case "OneHot" -> in.get(2).dtype();
             case "ConstantOfShape" -> a.containsKey("value") ? a.get("value").asTensor().dtype() : DType.FLOAT;

@@ -271,6 +271,20 @@ final class ShapeInference {
                 }
                 return new Shape(d);
             }
+            case "ArgMin", "ArgMax" -> {
+                if (x == null) {
+                    return null;
+                }
+                int axis = (int) attrLong(attrs, "axis", 0);
+                axis = axis < 0 ? axis + x.rank() : axis;
+                List<Shape.Dim> d = new ArrayList<>(x.dims());
+                if (attrLong(attrs, "keepdims", 1) != 0) {
+                    d.set(axis, Shape.Dim.of(1));
+                } else {
+                    d.remove(axis);
+                }
+                return new Shape(d);
+            }
             case "Gather" -> {
                 Shape idx = in.get(1).shape();
                 if (x == null || idx == null) {

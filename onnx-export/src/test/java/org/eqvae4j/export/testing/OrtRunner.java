@@ -42,6 +42,13 @@ public final class OrtRunner {
                 try (OrtSession.Result r = session.run(feed)) {
                     for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : r) {
                         OnnxTensor ot = (OnnxTensor) e.getValue();
+                        if (ot.getInfo().type == ai.onnxruntime.OnnxJavaType.INT64) {
+                            java.nio.LongBuffer lb = ot.getLongBuffer();
+                            long[] longs = new long[lb.remaining()];
+                            lb.get(longs);
+                            out.put(e.getKey(), Tensor.ofLongs(e.getKey(), ot.getInfo().getShape(), longs));
+                            continue;
+                        }
                         FloatBuffer fb = ot.getFloatBuffer();
                         float[] data = new float[fb.remaining()];
                         fb.get(data);

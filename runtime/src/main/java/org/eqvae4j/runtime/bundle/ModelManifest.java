@@ -34,6 +34,12 @@ import java.util.Objects;
  * @param metrics             measured numbers (name -> value), with the command that measured them
  * @param generator           optional: how to drive the "generator" file (required when files names one), see
  *                            {@link GeneratorSpec}
+ * @param codebookSize        VQ bundles only (absent otherwise): the number of codebook entries K. A VQ
+ *                            bundle's encoder has two outputs, {@code latent} (the quantised vectors
+ *                            [N, latentChannels, h, w], what "decoder" takes, so latent files, transforms
+ *                            and tiling work as for other kinds) and {@code indices} ([N, h, w] int64 in
+ *                            0..K-1); its files name a "codebook" graph, {@code indices} -> {@code latent},
+ *                            so indices decode as decoder(codebook(indices))
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -41,7 +47,8 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                             int imageChannels, int latentChannels, int downsamplingFactor,
                             double latentScale, double latentShift, double[] valueRange,
                             int tileSize, int tileHalo, Map<String, String> files, String license,
-                            Map<String, Object> provenance, Map<String, Object> metrics, GeneratorSpec generator) {
+                            Map<String, Object> provenance, Map<String, Object> metrics, GeneratorSpec generator,
+                            Integer codebookSize) {
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "model.json";
@@ -54,17 +61,20 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public static final String ENCODER_GLOBAL = "encoderGlobal";
     public static final String DECODER_GLOBAL = "decoderGlobal";
     public static final String DECODER_LOCAL = "decoderLocal";
+    /** VQ bundles: indices [N, h, w] int64 -> latent vectors [N, C, h, w]. */
+    public static final String CODEBOOK = "codebook";
 
-    /** A manifest without a generator section. */
+    /** A manifest without a generator section or codebook (an autoencoder of any kind but VQ). */
     public ModelManifest(int formatVersion, String id, String name, String architecture, LatentKind kind,
                          int imageChannels, int latentChannels, int downsamplingFactor,
                          double latentScale, double latentShift, double[] valueRange,
                          int tileSize, int tileHalo, Map<String, String> files, String license,
                          Map<String, Object> provenance, Map<String, Object> metrics) {
         this(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor, latentScale,
-                latentShift, valueRange, tileSize, tileHalo, files, license, provenance, metrics, null);
+                latentShift, valueRange, tileSize, tileHalo, files, license, provenance, metrics, null, null);
     }
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public ModelManifest {
         // sorted: model.json comes out the same on every run (Map.of / Map.copyOf order is randomised per JVM);
         // a copy that keeps null values so validate() can name them
@@ -96,6 +106,12 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 "files must name both " + ENCODER_LOCAL + " and " + ENCODER_GLOBAL + " or neither, got " + files.keySet());
         require(files.containsKey(DECODER_GLOBAL) == files.containsKey(DECODER_LOCAL),
                 "files must name both " + DECODER_GLOBAL + " and " + DECODER_LOCAL + " or neither, got " + files.keySet());
+        if (kind == LatentKind.VQ) {
+            require(codebookSize != null && codebookSize >= 2, "a VQ bundle needs codebookSize >= 2, got " + codebookSize);
+            require(files.containsKey(CODEBOOK), "a VQ bundle's files must name a " + CODEBOOK + " (indices -> vectors), got " + files.keySet());
+        } else {
+            require(codebookSize == null, "codebookSize is for VQ bundles only, this one is " + kind);
+        }
         for (Map.Entry<String, String> e : files.entrySet()) {
             String f = e.getValue();
             require(f != null && !f.isBlank() && !f.contains("/") && !f.contains("\\") && !f.startsWith("."),
@@ -103,7 +119,8 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
         }
         require(generator == null || files.containsKey(GENERATOR),
                 "has a generator section but files names no " + GENERATOR + " file");
-        require(generator != null || !files.containsKey(GENERATOR),
+        // a MaskGIT generator (VQ bundles) describes itself in its ONNX metadata; a continuous one needs the section
+        require(generator != null || !files.containsKey(GENERATOR) || kind == LatentKind.VQ,
                 "files names a " + GENERATOR + " file but there is no generator section (numClasses, latentSize, latentMean, latentStd, sampler defaults)");
         if (generator != null) {
             generator.validate(latentChannels);
@@ -127,13 +144,14 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 && Double.compare(latentShift, m.latentShift) == 0 && Arrays.equals(valueRange, m.valueRange)
                 && tileSize == m.tileSize && tileHalo == m.tileHalo && files.equals(m.files)
                 && Objects.equals(license, m.license) && provenance.equals(m.provenance) && metrics.equals(m.metrics)
-                && Objects.equals(generator, m.generator);
+                && Objects.equals(generator, m.generator) && Objects.equals(codebookSize, m.codebookSize);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor,
-                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics, generator);
+                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics, generator,
+                codebookSize);
     }
 
     @Override
@@ -143,7 +161,8 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
                 + ", downsamplingFactor=" + downsamplingFactor + ", latentScale=" + latentScale + ", latentShift="
                 + latentShift + ", valueRange=" + Arrays.toString(valueRange) + ", tileSize=" + tileSize + ", tileHalo="
                 + tileHalo + ", files=" + files + ", license=" + license + ", provenance=" + provenance + ", metrics="
-                + metrics + (generator == null ? "" : ", generator=" + generator) + "]";
+                + metrics + (generator == null ? "" : ", generator=" + generator)
+                + (codebookSize == null ? "" : ", codebookSize=" + codebookSize) + "]";
     }
 
     private static void require(boolean ok, String message) {
@@ -155,7 +174,7 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public ModelManifest withMetrics(Map<String, Object> newMetrics) {
         return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
                 downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                provenance, newMetrics, generator);
+                provenance, newMetrics, generator, codebookSize);
     }
 
     /** This manifest with a generator file and its section (both or neither: null removes them). */
@@ -167,19 +186,19 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
         }
         return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
                 downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, f, license,
-                provenance, metrics, spec);
+                provenance, metrics, spec, codebookSize);
     }
 
     /** This manifest under another id and name (a derived bundle). */
     public ModelManifest withIdentity(String newId, String newName, Map<String, Object> newProvenance) {
         return new ModelManifest(formatVersion, newId, newName, architecture, kind, imageChannels, latentChannels,
                 downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                newProvenance, metrics, generator);
+                newProvenance, metrics, generator, codebookSize);
     }
 
     public ModelManifest withProvenance(Map<String, Object> newProvenance) {
         return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
                 downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                newProvenance, metrics);
+                newProvenance, metrics, generator, codebookSize);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eqvae4j.runtime.bundle.BundleException;
+import org.eqvae4j.runtime.bundle.LatentKind;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.tensor.FloatTensor;
@@ -22,6 +23,7 @@ import org.eqvae4j.runtime.tensor.ValueRange;
 public final class Autoencoder implements LatentCodec, AutoCloseable {
     private static final String LATENT = "latent";
     private static final String IMAGE = "image";
+    private static final String INDICES = "indices";
 
     private final ModelManifest manifest;
     private final List<OrtSession> sessions;
@@ -30,10 +32,13 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
     private final Stages encoderStages;
     private final Stages decoderStages;
     private final ProviderChoice providerChoice;
+    private final OrtSession codebook;
 
-    private Autoencoder(ModelManifest manifest, List<OrtSession> sessions, OrtSession[] parts, ProviderChoice providerChoice) {
+    private Autoencoder(ModelManifest manifest, List<OrtSession> sessions, OrtSession[] parts, ProviderChoice providerChoice,
+                        OrtSession codebook) {
         this.manifest = manifest;
         this.providerChoice = providerChoice;
+        this.codebook = codebook;
         this.sessions = List.copyOf(sessions);
         this.encoder = sessions.get(0);
         this.decoder = sessions.get(1);
@@ -78,7 +83,16 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
                 parts[3] = load(factory, bundle, ModelManifest.DECODER_LOCAL, opened);
                 OrtSessions.checkChannels(bundle, ModelManifest.DECODER_LOCAL, parts[3], -1, IMAGE, m.imageChannels());
             }
-            return new Autoencoder(m, opened, parts, factory.choice());
+            OrtSession codebook = null;
+            if (m.kind() == LatentKind.VQ) {
+                codebook = load(factory, bundle, ModelManifest.CODEBOOK, opened);
+                if (!enc.getOutputNames().contains(INDICES)) {
+                    throw new BundleException("model bundle " + bundle.root() + ": the VQ encoder " + bundle.file(ModelManifest.ENCODER).getFileName()
+                            + " has no output '" + INDICES + "' (outputs: " + enc.getOutputNames() + ")");
+                }
+                OrtSessions.checkChannels(bundle, ModelManifest.CODEBOOK, codebook, -1, LATENT, m.latentChannels());
+            }
+            return new Autoencoder(m, opened, parts, factory.choice(), codebook);
         } catch (BundleException | RuntimeException e) {
             opened.forEach(OrtSessions::closeQuietly);
             throw e;
@@ -112,6 +126,29 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
     @Override
     public FloatTensor decode(FloatTensor latent) throws OrtException {
         return ValueRange.fromModel(OrtSessions.run(decoder, checkLatent(latent), IMAGE), manifest.valueRange());
+    }
+
+    /** VQ bundles: image [N,C,H,W] in [0,1] -> codebook indices [N, H/f, W/f]. */
+    public TokenGrid encodeIndices(FloatTensor image) throws OrtException {
+        requireVq("encodeIndices");
+        return OrtSessions.runToTokens(encoder, ValueRange.toModel(checkImage(image), manifest.valueRange()), INDICES);
+    }
+
+    /** VQ bundles: codebook indices -> the latent vectors they stand for (what {@link #decode} takes). */
+    public FloatTensor vectors(TokenGrid tokens) throws OrtException {
+        requireVq("vectors");
+        return OrtSessions.runFromTokens(codebook, tokens.requireBelow(manifest.codebookSize()));
+    }
+
+    /** VQ bundles: codebook indices -> image in [0, 1], as decode(vectors(tokens)). */
+    public FloatTensor decodeIndices(TokenGrid tokens) throws OrtException {
+        return decode(vectors(tokens));
+    }
+
+    private void requireVq(String what) {
+        if (codebook == null) {
+            throw new IllegalStateException(what + " needs a VQ bundle; " + manifest.id() + " is " + manifest.kind());
+        }
     }
 
     @Override

@@ -100,6 +100,43 @@ final class OrtSessions {
         }
     }
 
+    /** Runs a single-input session on an image tensor and returns its int64 output {@code output} [N, h, w] as tokens. */
+    static TokenGrid runToTokens(OrtSession session, FloatTensor x, String output) throws OrtException {
+        String inputName = session.getInputNames().iterator().next();
+        try (OnnxTensor in = OnnxTensor.createTensor(env(), FloatBuffer.wrap(x.data()), x.shape());
+             OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(output))) {
+            return toTokens((OnnxTensor) r.get(output).orElseThrow());
+        }
+    }
+
+    /** An int64 tensor [N, h, w] as tokens. */
+    static TokenGrid toTokens(OnnxTensor out) {
+        long[] shape = out.getInfo().getShape();
+        if (shape.length != 3) {
+            throw new IllegalStateException("expected int64 indices [N, h, w], got shape " + java.util.Arrays.toString(shape));
+        }
+        java.nio.LongBuffer lb = out.getLongBuffer();
+        int[] t = new int[lb.remaining()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = Math.toIntExact(lb.get());
+        }
+        return new TokenGrid((int) shape[0], (int) shape[1], (int) shape[2], t);
+    }
+
+    /** Runs a session whose single input takes int64 tokens [N, h, w]; returns its first output. */
+    static FloatTensor runFromTokens(OrtSession session, TokenGrid tokens) throws OrtException {
+        String inputName = session.getInputNames().iterator().next();
+        try (OnnxTensor in = OnnxTensor.createTensor(env(), java.nio.LongBuffer.wrap(tokens.toLongs()),
+                new long[] {tokens.count(), tokens.height(), tokens.width()});
+             OrtSession.Result r = session.run(Map.of(inputName, in))) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            return FloatTensor.of(out.getInfo().getShape(), data);
+        }
+    }
+
     static void closeQuietly(OrtSession s) {
         if (s != null) {
             try {

@@ -34,6 +34,24 @@ class ModelManifestTest {
     }
 
     @Test
+    void vqManifestNeedsACodebookAndOnlyVqHasOne() throws Exception {
+        ModelManifest m = BundleFixtures.manifest();
+        Map<String, String> files = Map.of("encoder", "e.onnx", "decoder", "d.onnx", ModelManifest.CODEBOOK, "c.onnx");
+        ModelManifest vq = new ModelManifest(1, "vq", null, "vq-small", LatentKind.VQ, 1, 8, 4, 1, 0, new double[] {-1, 1}, 32, 0,
+                files, "MIT", m.provenance(), m.metrics(), null, 256).validate();
+        String json = ModelBundle.toJson(vq);
+        assertTrue(json.contains("\"codebookSize\" : 256"), json);
+        assertEquals(vq, ModelBundle.JSON.readValue(json, ModelManifest.class).validate());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelManifest(1, "vq", null, null, LatentKind.VQ, 1, 8, 4, 1, 0,
+                new double[] {-1, 1}, 32, 0, files, null, null, null, null, null).validate()).getMessage().contains("codebookSize"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelManifest(1, "vq", null, null, LatentKind.VQ, 1, 8, 4, 1, 0,
+                new double[] {-1, 1}, 32, 0, Map.of("encoder", "e.onnx", "decoder", "d.onnx"), null, null, null, null, 256).validate())
+                .getMessage().contains("must name a codebook"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelManifest(1, "kl", null, null, LatentKind.KL, 1, 8, 4, 1, 0,
+                new double[] {-1, 1}, 32, 0, files, null, null, null, null, 256).validate()).getMessage().contains("VQ bundles only"));
+    }
+
+    @Test
     void unknownFieldsAreIgnored() throws Exception {
         var node = BundleFixtures.manifestJson();
         node.put("someFutureField", 7);

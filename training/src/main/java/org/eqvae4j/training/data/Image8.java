@@ -24,6 +24,27 @@ public record Image8(int channels, int height, int width, byte[] data) {
         return new Image8(t.channels(), t.height(), t.width(), b);
     }
 
+    /**
+     * This image centred on a {@code side} x {@code side} canvas of zeros (Fashion-MNIST's 28x28 on 32x32,
+     * so that f = 4 gives 8x8 latents without resampling); an image already that large comes back as it is.
+     */
+    public Image8 padded(int side) {
+        if (height >= side && width >= side) {
+            return this;
+        }
+        int h = Math.max(side, height);
+        int w = Math.max(side, width);
+        int top = (h - height) / 2;
+        int left = (w - width) / 2;
+        byte[] out = new byte[channels * h * w];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                System.arraycopy(data, (c * height + y) * width, out, (c * h + y + top) * w + left, width);
+            }
+        }
+        return new Image8(channels, h, w, out);
+    }
+
     /** Sample value in [0, 1]. */
     public float get(int c, int y, int x) {
         return (data[(c * height + y) * width + x] & 0xff) / 255f;

@@ -80,6 +80,11 @@ public final class ImageSet {
         }
     }
 
+    /** Every image centred on a zero canvas of at least {@code side} x {@code side} ({@link Image8#padded}). */
+    public ImageSet padded(int side) {
+        return new ImageSet(images.stream().map(i -> i.padded(side)).toList(), skipped);
+    }
+
     public List<Image8> images() {
         return images;
     }

@@ -37,12 +37,25 @@ import org.eqvae4j.runtime.model.ExecutionProvider;
  * @param discStart        first optimizer step (0-based) at which the discriminator trains and the
  *                         adversarial term counts; before it both are multiplied by 0 (taming's
  *                         {@code disc_start}; 0 for EQ-VAE fine-tuning)
+ * @param padTo            training images smaller than this are centred on a zero canvas of this side
+ *                         first (Fashion-MNIST 28 -> 32); 0: no padding
  */
 public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
                                long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
                                boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet, int checkpointEvery, int threads,
                                ExecutionProvider provider, int evalSize, String outputId, AdversarialLoss adversarial,
-                               long discStart) {
+                               long discStart, int padTo) {
+
+    /** A run without padding. */
+    public EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
+                            long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
+                            boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet,
+                            int checkpointEvery, int threads, ExecutionProvider provider, int evalSize, String outputId,
+                            AdversarialLoss adversarial, long discStart) {
+        this(baseModel, trainImages, evalImages, cropSize, batch, accumulate, steps, learningRate, warmupSteps, seed, pEquivariance,
+                pLowResolution, scaleGrid, anisotropic, interpolation, loss, perceptualNet, checkpointEvery, threads, provider, evalSize,
+                outputId, adversarial, discStart, 0);
+    }
 
     /** A run without the adversarial term. */
     public EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
@@ -51,7 +64,7 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
                             int checkpointEvery, int threads, ExecutionProvider provider, int evalSize, String outputId) {
         this(baseModel, trainImages, evalImages, cropSize, batch, accumulate, steps, learningRate, warmupSteps, seed, pEquivariance,
                 pLowResolution, scaleGrid, anisotropic, interpolation, loss, perceptualNet, checkpointEvery, threads, provider, evalSize,
-                outputId, null, 0);
+                outputId, null, 0, 0);
     }
 
     public EqVaeTrainConfig {
@@ -68,6 +81,7 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
         require(interpolation != Interpolation.AREA, "interpolation must be bilinear, bicubic or nearest");
         require(loss.perceptual() == 0 || perceptualNet != null, "a perceptual weight needs --perceptual-net");
         require(discStart >= 0, "discStart must be >= 0, got " + discStart);
+        require(padTo >= 0, "padTo must be >= 0, got " + padTo);
     }
 
     /**

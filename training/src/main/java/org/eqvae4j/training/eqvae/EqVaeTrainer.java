@@ -29,6 +29,7 @@ import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.training.RunFolder;
+import org.eqvae4j.runtime.metrics.CodebookUsage;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.ImageSet;
@@ -63,7 +64,7 @@ public final class EqVaeTrainer {
     /**
      * One optimizer step's record.
      *
-     * @param terms the adversarial run's extra columns (means over the micro-batches), empty otherwise
+     * @param terms the adversarial run's extra columns (means over the micro-batches) and, for VQ models, the codebook usage; empty otherwise
      */
     public record StepRecord(long step, double loss, int equivarianceSteps, double millis, Map<String, Double> terms) {
     }
@@ -82,6 +83,9 @@ public final class EqVaeTrainer {
         m.put("logits_fake", EqVaeObjective.LOGITS_FAKE);
         return java.util.Collections.unmodifiableMap(m);
     }
+
+    /** VQ models: codebook usage of each step's tokens (perplexity, fraction of entries used), metrics.csv columns. */
+    public static final List<String> VQ_COLUMNS = List.of("codebook_perplexity", "codebook_used");
 
     private final EqVaeTrainConfig cfg;
     private final Path runDir;
@@ -111,13 +115,21 @@ public final class EqVaeTrainer {
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());
+        if (cfg.padTo() > 0) {
+            images = images.padded(cfg.padTo());
+        }
         images.skipped().forEach(s -> progress.progress(0, 0, "skipped " + s));
         RandomCrops crops = new RandomCrops(images, cfg.cropSize(), cfg.seed());
         int noiseChannels = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.KL ? m.latentChannels() : 0;
         int micro = cfg.accumulate();
         List<StepRecord> records = new ArrayList<>();
         boolean gan = cfg.adversarial() != null;
-        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep, gan ? List.copyOf(ADVERSARIAL_COLUMNS.keySet()) : List.of());
+        boolean vq = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.VQ;
+        List<String> extraColumns = new ArrayList<>(gan ? ADVERSARIAL_COLUMNS.keySet() : List.of());
+        if (vq) {
+            extraColumns.addAll(VQ_COLUMNS);
+        }
+        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep, extraColumns);
         TrainingOptions options = TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider());
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepInputs> batches = new Prefetcher<>(i -> {
@@ -143,10 +155,14 @@ public final class EqVaeTrainer {
                 int eqCount = 0;
                 Map<String, Double> terms = new LinkedHashMap<>();
                 Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
+                List<long[]> stepIndices = new ArrayList<>();
                 for (int k = 0; k < micro; k++) {
                     StepInputs in = batches.next();
                     Map<String, Tensor> out = session.trainStepOutputs(EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise(), discFactor));
                     float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
+                    if (vq) {
+                        stepIndices.add(out.get(EqVaeObjective.INDICES).toLongs());
+                    }
                     for (Map.Entry<String, String> c : gan ? ADVERSARIAL_COLUMNS.entrySet() : Map.<String, String>of().entrySet()) {
                         terms.merge(c.getKey(), (double) out.get(c.getValue()).toFloats()[0] / micro, Double::sum);
                     }
@@ -159,6 +175,11 @@ public final class EqVaeTrainer {
                     eqCount += in.equivariance() ? 1 : 0;
                 }
                 session.optimizerStep();
+                if (vq) {
+                    CodebookUsage u = CodebookUsage.of(stepIndices.stream().flatMapToLong(java.util.Arrays::stream).toArray(), m.codebookSize());
+                    terms.put(VQ_COLUMNS.get(0), u.perplexity());
+                    terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
+                }
                 double ms = (System.nanoTime() - t0) / 1e6;
                 StepRecord r = new StepRecord(step + 1, loss, eqCount, ms, terms);
                 records.add(r);
@@ -224,7 +245,7 @@ public final class EqVaeTrainer {
         String source = String.format(Locale.ROOT, "%s of %s: %d steps, %dx%d crops, batch %d x %d, lr %s (warm-up %d), "
                         + "p_eq %s, p_lowres %s, loss %s, seed %d, data %s", what, bm.id(), cfg.steps(), cfg.cropSize(), cfg.cropSize(),
                 cfg.batch(), cfg.accumulate(), cfg.learningRate(), cfg.warmupSteps(), cfg.pEquivariance(), cfg.pLowResolution(),
-                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName())
+                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName()) + (cfg.padTo() > 0 ? " (zero-padded to " + cfg.padTo() + ")" : "")
                 + (cfg.adversarial() == null ? "" : String.format(Locale.ROOT, ", hinge PatchGAN (%d layers, ndf %d, %s) with adaptive weight x %s from step %d",
                 cfg.adversarial().discriminator().nLayers(), cfg.adversarial().discriminator().ndf(),
                 cfg.adversarial().discriminator().norm().name().toLowerCase(Locale.ROOT), cfg.adversarial().discWeight(), cfg.discStart()));
