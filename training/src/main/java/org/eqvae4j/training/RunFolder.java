@@ -1,5 +1,6 @@
 package org.eqvae4j.training;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.eqvae4j.runtime.io.AtomicFiles;
 
 /**
@@ -44,6 +47,55 @@ public final class RunFolder {
     /** Writes the run's settings (once, when the run starts). */
     public void writeConfig(Object config) throws IOException {
         AtomicFiles.write(dir.resolve(CONFIG), out -> JSON.writeValue(out, config));
+    }
+
+    /**
+     * Settings a resumed run may change: how long, where and how fast it runs and what it writes beside the
+     * weights, not what it learns. Any other difference from {@code config.json} is refused by
+     * {@link #requireSameConfig}.
+     */
+    public static final Set<String> MAY_CHANGE_ON_RESUME = Set.of("steps", "threads", "provider", "checkpointEvery",
+            "snapshotEvery", "evalEvery", "evalImages", "evalSize", "outputId", "sampleSteps", "cfgScale");
+
+    /**
+     * On a resumed run (a checkpoint exists), refuses settings that differ from the run's {@code config.json} in a
+     * field outside {@link #MAY_CHANGE_ON_RESUME}, naming each field with both values: resuming a run with another
+     * learning rate, loss or data would silently train something that neither configuration describes.
+     * The changes that are allowed are recorded in {@code config.json}.
+     */
+    public void requireSameConfig(Object config) throws IOException {
+        Path file = dir.resolve(CONFIG);
+        if (resumedStep() == 0 || !Files.isRegularFile(file)) {
+            return;
+        }
+        JsonNode saved = JSON.readTree(file.toFile());
+        // through bytes, so numbers are typed as when config.json is read (a float field reads back as a double)
+        JsonNode now = JSON.readTree(JSON.writeValueAsBytes(config));
+        List<String> differences = new ArrayList<>();
+        Set<String> names = new TreeSet<>();
+        saved.fieldNames().forEachRemaining(names::add);
+        now.fieldNames().forEachRemaining(names::add);
+        boolean allowedChange = false;
+        for (String name : names) {
+            JsonNode a = saved.get(name);
+            JsonNode b = now.get(name);
+            if (java.util.Objects.equals(a, b)) {
+                continue;
+            }
+            if (MAY_CHANGE_ON_RESUME.contains(name)) {
+                allowedChange = true;
+            } else {
+                differences.add(name + " " + a + " -> " + b);
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("run folder " + dir + " was started with other settings (" + file + "); resuming it with "
+                    + String.join(", ", differences) + " would train something neither describes. Resume with the same settings"
+                    + " (only " + new TreeSet<>(MAY_CHANGE_ON_RESUME) + " may change) or start a new run folder.");
+        }
+        if (allowedChange) {
+            writeConfig(config);
+        }
     }
 
     /** The step of the saved checkpoint, 0 when there is none (a fresh run). */

@@ -111,6 +111,7 @@ public final class EqVaeTrainer {
             writeArtifacts(base, arch, artifacts);
             run.writeConfig(cfg);
         }
+        run.requireSameConfig(cfg);
         long startStep = run.resumedStep();
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
 

@@ -101,6 +101,7 @@ public final class FlowMatchingTrainer {
                     .build(fresh).writeTo(artifacts);
             run.writeConfig(cfg);
         }
+        run.requireSameConfig(cfg);
         long startStep = run.resumedStep();
         Map<String, float[]> ema = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();

@@ -97,6 +97,7 @@ public final class MaskGitTrainer {
             new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.adamW(0.9f, 0.95f, 1e-8f, 0.01f)).writeTo(artifacts);
             run.writeConfig(cfg);
         }
+        run.requireSameConfig(cfg);
         long start = run.resumedStep();
         RunFolder.MetricsLog log = run.metrics("step,loss,ms", start);
         EvalLog evalLog = evaluator == null ? null : new EvalLog(run.resolve(EVAL_CSV), evaluator.columns(), start);
