@@ -27,6 +27,17 @@ final class DeviceOptions {
         return device;
     }
 
+    /**
+     * The provider a training session runs on. Training sessions take GPU 0 (TrainingOptions has no device
+     * index yet), so another {@code --cuda-device} is a usage error rather than silently ignored.
+     */
+    ExecutionProvider trainingProvider(CommandLine commandLine) {
+        if (cudaDevice != 0) {
+            throw new CommandLine.ParameterException(commandLine, "--cuda-device: training runs on GPU 0 only for now");
+        }
+        return device;
+    }
+
     RuntimeOptions runtimeOptions() {
         return new RuntimeOptions(threads, device, cudaDevice);
     }

@@ -75,15 +75,10 @@ final class ExperimentVqCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private void requireGpuZero() {
-        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: training runs on GPU 0 only for now");
-        }
-    }
 
     @Override
     public Integer call() throws Exception {
-        requireGpuZero();
+        device.trainingProvider(spec.commandLine());
         String command = "./eqvae " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         var cfg = new VqGeneratorExperiment.Config(baseVq, eqVq, data, classifier, runs, report, trainImages, steps, batch, lr, warmupSteps, seed,
                 evalEvery, evalSamples, decodeSteps, dim, depth, heads, device.threads, vqEvalImages, command,

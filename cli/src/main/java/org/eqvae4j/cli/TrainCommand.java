@@ -147,14 +147,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: train runs on GPU 0 only for now");
-        }
+        ExecutionProvider provider = cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine());
         org.eqvae4j.runtime.bundle.ModelManifest base = ModelBundle.open(model).manifest();
         String baseId = base.id();
         EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
                 !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, device.threads,
-                cuda ? ExecutionProvider.CUDA : device.provider(), evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
+                provider, evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {

@@ -80,10 +80,13 @@ final class TrainGeneratorCommand implements Callable<Integer> {
     @Option(names = "--cfg", defaultValue = "1.5", description = "Default guidance scale written to model.json (default ${DEFAULT-VALUE}).")
     double cfg;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
-    int threads;
+    @picocli.CommandLine.Mixin
+    DeviceOptions device;
 
-    @Option(names = "--cuda", description = "Train on the CUDA execution provider (falls back to CPU with a message when unavailable).")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--cuda", hidden = true, description = "Same as --device cuda.")
     boolean cuda;
 
     @Option(names = "--id", description = "Id of the exported bundle (default: <bundle id>-dit).")
@@ -93,8 +96,8 @@ final class TrainGeneratorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String baseId = ModelBundle.open(model).manifest().id();
         GeneratorTrainConfig c = new GeneratorTrainConfig(model, images, labels, cache == null ? run.resolve("latents.bin") : cache, limit,
-                hidden, depth, heads, patch, steps, batch, lr, warmup, seed, classDropout, ema, checkpointEvery, snapshotEvery, threads,
-                cuda ? ExecutionProvider.CUDA : ExecutionProvider.CPU, sampleSteps, cfg, id == null ? baseId + "-dit" : id);
+                hidden, depth, heads, patch, steps, batch, lr, warmup, seed, classDropout, ema, checkpointEvery, snapshotEvery, device.threads,
+                cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine()), sampleSteps, cfg, id == null ? baseId + "-dit" : id);
         new FlowMatchingTrainer(c, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + run.resolve(FlowMatchingTrainer.BUNDLE));
         return 0;

@@ -67,18 +67,13 @@ final class TrainMaskGitCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private void requireGpuZero() {
-        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: training runs on GPU 0 only for now");
-        }
-    }
 
     @Option(names = "--id", description = "Id of the exported bundle (default maskgit-<VQ bundle id>).")
     String id;
 
     @Override
     public Integer call() throws Exception {
-        requireGpuZero();
+        device.trainingProvider(spec.commandLine());
         ModelBundle bundle = ModelBundle.open(vq);
         Files.createDirectories(run);
         Path tokens = run.resolve("train.tokens");

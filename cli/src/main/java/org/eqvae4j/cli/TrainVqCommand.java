@@ -52,18 +52,13 @@ final class TrainVqCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private void requireGpuZero() {
-        if (device.cudaDevice != 0) { // the training sessions take GPU 0 (TrainingOptions' default); say so rather than ignore it
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cuda-device: training runs on GPU 0 only for now");
-        }
-    }
 
     @Option(names = "--id", description = "Id of the trained bundle (default vq-small-fmnist, eq-vq-small-fmnist with --eq).")
     String id;
 
     @Override
     public Integer call() throws Exception {
-        requireGpuZero();
+        device.trainingProvider(spec.commandLine());
         Path init = run.resolve("init");
         if (!Files.isRegularFile(init.resolve("model.json"))) {
             BundleExporter.export(new BundleExporter.Request(Architectures.standard().get("vq-small"), null, initSeed, null, "vq-small-init",

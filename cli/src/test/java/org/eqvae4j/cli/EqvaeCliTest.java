@@ -55,7 +55,7 @@ class EqvaeCliTest {
     @Test
     void everyModelCommandTakesTheSameDeviceAndThreadOptions() {
         for (String c : List.of("encode", "decode", "roundtrip", "batch", "sample", "metrics", "results", "report", "train", "train-vq",
-                "train-maskgit", "experiment-vq")) {
+                "train-maskgit", "experiment-vq", "train-generator")) {
             Run h = run(c, "--help");
             assertEquals(0, h.code(), c + " --help");
             assertTrue(h.out().contains("--device, --provider=cpu|cuda") && h.out().contains("--threads, --ort-threads=N")
