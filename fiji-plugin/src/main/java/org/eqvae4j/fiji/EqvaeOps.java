@@ -230,7 +230,7 @@ public final class EqvaeOps {
     }
 
     /**
-     * {@code count} images decoded from the bundle's generator (an RGB stack at the generator's image size), with
+     * {@code count} images decoded from the bundle's generator (a stack at the generator's image size, RGB for 3-channel models), with
      * the sampler defaults of model.json: class {@code cls} for every image, or -1 for every class in turn.
      */
     public static ImagePlus sample(LatentSampler sampler, LatentCodec codec, int count, int cls, long seed, Monitor monitor)
@@ -238,9 +238,8 @@ public final class EqvaeOps {
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, got " + count);
         }
-        var spec = sampler.spec();
-        monitor.progress(0, count, "sampling " + count + " latents (" + spec.sampler() + ", " + spec.steps() + " steps)");
-        FloatTensor z = sampler.sample(count, cls, spec.cfgScale(), spec.steps(), spec.sampler(), seed);
+        monitor.progress(0, count, "sampling " + count + " latents (" + sampler.describe() + ")");
+        FloatTensor z = sampler.sample(count, cls, seed);
         List<FloatTensor> images = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             monitor.check();

@@ -1,5 +1,6 @@
 package org.eqvae4j.fiji;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,8 +136,35 @@ class EqvaeOpsTest {
 
     @Test
     void sampleNeedsAGeneratorAndSaysSo() {
-        BundleException e = assertThrows(BundleException.class, () -> LatentSampler.open(model.bundle(), RuntimeOptions.DEFAULT));
+        BundleException e = assertThrows(BundleException.class, () -> LatentSampler.open(model.bundle(), model.autoencoder(), RuntimeOptions.DEFAULT));
         assertTrue(e.getMessage().contains("has no generator"), e.getMessage());
+    }
+
+    @Test
+    void samplesFromTheShippedMaskGitAndFlowMatchingBundles() throws Exception {
+        for (String name : List.of("maskgit-eq-vq-small-fmnist", "eq-taef2-dit-fmnist")) {
+            try (OpenModel m = OpenModel.open(FijiTests.repoRoot().resolve("models/" + name).toString(), List.of(), RuntimeOptions.threads(2));
+                 LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.threads(2))) {
+                ImagePlus a = EqvaeOps.sample(sampler, m.codec(), 3, 7, 11, Monitor.NONE);
+                ImagePlus b = EqvaeOps.sample(sampler, m.codec(), 3, 7, 11, Monitor.NONE);
+                assertEquals(32, a.getWidth(), name);
+                assertEquals(32, a.getHeight(), name);
+                assertEquals(3, a.getStackSize(), name);
+                double sum = 0;
+                for (int i = 1; i <= 3; i++) {
+                    assertArrayEquals((int[]) toRgbInts(a, i), (int[]) toRgbInts(b, i), name + ": same seed, same samples");
+                    sum += a.getStack().getProcessor(i).getStatistics().mean;
+                }
+                // Fashion-MNIST garments: a bright object on a dark background, not a blank or saturated frame
+                assertTrue(sum / 3 > 10 && sum / 3 < 200, name + " mean grey " + sum / 3);
+                var e = assertThrows(IllegalArgumentException.class, () -> sampler.sample(1, 11, 0));
+                assertTrue(e.getMessage().contains("class 11 is out of range"), e.getMessage());
+            }
+        }
+    }
+
+    private static Object toRgbInts(ImagePlus imp, int slice) {
+        return imp.getStack().getProcessor(slice).convertToRGB().getPixels();
     }
 
     @Test

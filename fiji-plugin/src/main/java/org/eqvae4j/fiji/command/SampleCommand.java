@@ -37,7 +37,7 @@ public final class SampleCommand extends EqvaeCommand {
     @Override
     void execute() throws Exception {
         try (OpenModel m = open(model);
-             LatentSampler sampler = LatentSampler.open(m.bundle(), RuntimeOptions.DEFAULT)) {
+             LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.DEFAULT)) {
             samples = EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor());
         }
     }

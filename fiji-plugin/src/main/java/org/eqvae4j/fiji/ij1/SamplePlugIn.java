@@ -32,7 +32,7 @@ public final class SamplePlugIn extends EqvaePlugIn {
         int count = (int) gd.getNextNumber();
         int cls = (int) gd.getNextNumber();
         long seed = (long) gd.getNextNumber();
-        try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), RuntimeOptions.DEFAULT)) {
+        try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.DEFAULT)) {
             EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor()).show();
         }
     }
