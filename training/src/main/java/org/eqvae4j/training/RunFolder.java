@@ -79,8 +79,8 @@ public final class RunFolder {
         for (String name : names) {
             JsonNode a = saved.get(name);
             JsonNode b = now.get(name);
-            if (java.util.Objects.equals(a, b)) {
-                continue;
+            if (a == null || b == null || java.util.Objects.equals(a, b)) {
+                continue; // a setting only one version of the trainer knows (a run started before it existed) cannot differ
             }
             if (MAY_CHANGE_ON_RESUME.contains(name)) {
                 allowedChange = true;

@@ -39,6 +39,19 @@ class RunFolderTest {
         assertTrue(Files.readString(dir.resolve(RunFolder.CONFIG)).contains("\"batch\" : 4"), "a refused resume changes nothing");
     }
 
+    /** The same run as {@link Settings}, written by a trainer version that had one setting more. */
+    record NewerSettings(float learningRate, int batch, long steps, int threads, int padTo) {
+    }
+
+    @Test
+    void settingsOneVersionDoesNotKnowAreNotDifferences(@TempDir Path dir) throws Exception {
+        RunFolder run = resumable(dir, new Settings(1e-3f, 4, 10, 2));
+        assertDoesNotThrow(() -> run.requireSameConfig(new NewerSettings(1e-3f, 4, 20, 2, 0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run.requireSameConfig(new NewerSettings(1e-3f, 2, 20, 2, 0)));
+        assertTrue(e.getMessage().contains("batch 4 -> 2"), e.getMessage());
+    }
+
     @Test
     void aFreshRunTakesAnySettings(@TempDir Path dir) throws Exception {
         RunFolder run = new RunFolder(dir);
