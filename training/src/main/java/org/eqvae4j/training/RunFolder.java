@@ -135,7 +135,15 @@ public final class RunFolder {
 
     /** metrics.csv with this header; on resume, rows past {@code keepUpTo} are dropped first. */
     public MetricsLog metrics(String header, long keepUpTo) throws IOException {
-        return new MetricsLog(dir.resolve(METRICS), header, keepUpTo);
+        return log(METRICS, header, keepUpTo);
+    }
+
+    /**
+     * Another per-step CSV file of the run (e.g. evaluations), kept in step with the checkpoint the same way:
+     * rows past {@code keepUpTo} (written after the checkpoint a resumed run starts from) are dropped.
+     */
+    public MetricsLog log(String fileName, String header, long keepUpTo) throws IOException {
+        return new MetricsLog(dir.resolve(fileName), header, keepUpTo);
     }
 
     /** Appends step rows (the first column is the step). */

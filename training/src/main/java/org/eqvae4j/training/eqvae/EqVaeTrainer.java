@@ -3,7 +3,6 @@ package org.eqvae4j.training.eqvae;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import org.eqvae4j.export.training.TrainingArtifacts;
 import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
-import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.runtime.metrics.CodebookUsage;
 import org.eqvae4j.training.TrainingOptions;
@@ -130,7 +128,7 @@ public final class EqVaeTrainer {
         if (vq) {
             extraColumns.addAll(VQ_COLUMNS);
         }
-        MetricsLog log = new MetricsLog(runDir.resolve(METRICS), startStep, extraColumns);
+        MetricsLog log = new MetricsLog(run, startStep, extraColumns);
         TrainingOptions options = TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider());
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepInputs> batches = new Prefetcher<>(i -> {
@@ -257,27 +255,16 @@ public final class EqVaeTrainer {
                 bm.tileSize(), bm.tileHalo()), extra, runDir.resolve(BUNDLE), true);
     }
 
-    /** Appends step rows; on resume, rows past the checkpoint's step are dropped first. */
+    /** metrics.csv rows of this trainer: step, loss, equivariance micro-batches, ms, then the extra loss terms. */
     private static final class MetricsLog {
-        private final Path file;
+        private final RunFolder.MetricsLog file;
         private final List<String> extraColumns;
 
-        MetricsLog(Path file, long keepUpTo, List<String> extraColumns) throws IOException {
-            this.file = file;
-            this.extraColumns = extraColumns;
-            List<String> keep = new ArrayList<>();
+        MetricsLog(RunFolder run, long keepUpTo, List<String> extraColumns) throws IOException {
             List<String> header = new ArrayList<>(List.of("step", "loss", "equivariance_microbatches", "ms"));
             header.addAll(extraColumns);
-            keep.add(String.join(",", header));
-            if (Files.isRegularFile(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isEmpty() && Character.isDigit(line.charAt(0)) && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepUpTo) {
-                        keep.add(line);
-                    }
-                }
-            }
-            String text = String.join("\n", keep) + "\n";
-            AtomicFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+            this.file = run.metrics(String.join(",", header), keepUpTo);
+            this.extraColumns = extraColumns;
         }
 
         void append(StepRecord r) throws IOException {
@@ -285,7 +272,7 @@ public final class EqVaeTrainer {
             for (String c : extraColumns) {
                 line.append(String.format(Locale.ROOT, ",%.6g", r.terms().get(c)));
             }
-            Files.writeString(file, line.append('\n').toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            file.append(line.toString());
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.eqvae4j.training.maskgit;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.BundleWriter;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
-import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.model.MaskGitSampler;
 import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.TrainingOptions;
@@ -100,7 +98,7 @@ public final class MaskGitTrainer {
         run.requireSameConfig(cfg);
         long start = run.resumedStep();
         RunFolder.MetricsLog log = run.metrics("step,loss,ms", start);
-        EvalLog evalLog = evaluator == null ? null : new EvalLog(run.resolve(EVAL_CSV), evaluator.columns(), start);
+        EvalLog evalLog = evaluator == null ? null : new EvalLog(run, evaluator.columns(), start);
         List<String> paramNames;
         List<StepRecord> records = new ArrayList<>();
         try (TrainingSession session = TrainingSession.open(artifacts, run.checkpointToOpen(start, artifacts.resolve(TrainingArtifacts.CHECKPOINT)),
@@ -234,23 +232,12 @@ public final class MaskGitTrainer {
         return writer.write(m, target, true);
     }
 
-    /** eval.csv, with rows past the resumed step dropped. */
+    /** eval.csv rows: the step, then the evaluator's columns. */
     private static final class EvalLog {
-        private final Path file;
+        private final RunFolder.MetricsLog file;
 
-        EvalLog(Path file, List<String> columns, long keepUpTo) throws IOException {
-            this.file = file;
-            List<String> keep = new ArrayList<>();
-            keep.add("step," + String.join(",", columns));
-            if (Files.isRegularFile(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isEmpty() && Character.isDigit(line.charAt(0)) && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepUpTo) {
-                        keep.add(line);
-                    }
-                }
-            }
-            String text = String.join("\n", keep) + "\n";
-            AtomicFiles.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+        EvalLog(RunFolder run, List<String> columns, long keepUpTo) throws IOException {
+            this.file = run.log(EVAL_CSV, "step," + String.join(",", columns), keepUpTo);
         }
 
         void append(long step, double[] values) throws IOException {
@@ -258,7 +245,7 @@ public final class MaskGitTrainer {
             for (double v : values) {
                 sb.append(',').append(String.format(Locale.ROOT, "%.5f", v));
             }
-            Files.writeString(file, sb.append('\n').toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            file.append(sb.toString());
         }
     }
 }
