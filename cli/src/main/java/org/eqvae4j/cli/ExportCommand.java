@@ -104,7 +104,7 @@ final class ExportCommand implements Callable<Integer> {
         ModelBundle source = ModelBundle.open(fromBundle);
         ModelBundle bundle = BundleExporter.reexport(source, known.get(source.manifest().architecture()), output, force);
         // the same function: plain encode and decode of a photo crop agree with the source bundle's
-        FloatTensor x = org.eqvae4j.runtime.model.RoundTrip.cropToMultiple(ImageFiles.toChannels(
+        FloatTensor x = org.eqvae4j.runtime.transform.LatentTransform.cropToMultiple(ImageFiles.toChannels(
                 ImageFiles.read(Path.of(System.getProperty("eqvae.home", ".")).resolve("test-images/photos/astronaut.png")),
                 source.manifest().imageChannels()), 64);
         x = org.eqvae4j.runtime.transform.LatentTransform.crop(0, 0, Math.min(128, x.height()), Math.min(128, x.width())).apply(x);

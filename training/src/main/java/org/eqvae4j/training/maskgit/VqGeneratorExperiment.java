@@ -1,6 +1,5 @@
 package org.eqvae4j.training.maskgit;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.io.AtomicFiles;
@@ -21,6 +19,7 @@ import org.eqvae4j.runtime.model.MaskGitSampler;
 import org.eqvae4j.runtime.model.MaskSchedule;
 import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.runtime.model.TokenGrid;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.visual.ImageGrid;
 import org.eqvae4j.training.data.IdxFile;

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.GeneratorSpec;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.runtime.model.Sampler;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tensor.FloatTensor;
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

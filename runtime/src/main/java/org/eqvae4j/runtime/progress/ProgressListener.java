@@ -1,4 +1,4 @@
-package org.eqvae4j.runtime.batch;
+package org.eqvae4j.runtime.progress;
 
 /** Progress of long work; the CLI renders it as a progress bar, Fiji in its status bar. */
 @FunctionalInterface
