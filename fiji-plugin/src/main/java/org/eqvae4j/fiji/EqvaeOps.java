@@ -20,6 +20,7 @@ import org.eqvae4j.runtime.batch.RoundTripOperation;
 import org.eqvae4j.runtime.batch.TransformOperation;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
+import org.eqvae4j.runtime.generator.LatentSampler;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.image.PixelSize;

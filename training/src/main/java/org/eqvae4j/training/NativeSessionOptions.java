@@ -1,8 +1,8 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.bytedeco.onnxruntime.OrtSessionOptions;
 import org.bytedeco.onnxruntime.global.onnxruntime;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 
 /**
  * How a training session runs.

@@ -1,6 +1,5 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.training.TrainingArtifacts;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +18,7 @@ import org.eqvae4j.export.training.Checkpoint;
 import org.eqvae4j.export.training.CheckpointFile;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

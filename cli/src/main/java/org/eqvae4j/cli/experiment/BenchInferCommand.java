@@ -19,7 +19,7 @@ import org.eqvae4j.runtime.bench.InferenceBenchmark;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -8,7 +8,7 @@ import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.training.report.TrainingReport;
 import picocli.CommandLine.Command;

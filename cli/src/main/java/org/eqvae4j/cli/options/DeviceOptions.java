@@ -1,9 +1,9 @@
 package org.eqvae4j.cli.options;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
-import org.eqvae4j.runtime.model.RuntimeOptions;
-import picocli.CommandLine;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Where and how ONNX Runtime runs the models: shared by every command that runs one (encode, decode,

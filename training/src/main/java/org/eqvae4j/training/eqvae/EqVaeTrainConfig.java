@@ -3,8 +3,8 @@ package org.eqvae4j.training.eqvae;
 import java.nio.file.Path;
 import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.runtime.model.ExecutionProvider;
 
 /**
  * One EQ-VAE fine-tuning run. Stored as {@code config.json} in the run folder so that a resumed run

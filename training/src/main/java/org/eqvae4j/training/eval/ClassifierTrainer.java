@@ -19,11 +19,11 @@ import org.eqvae4j.export.loss.LossKind;
 import org.eqvae4j.export.training.ModelTrainingSetup;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.runtime.io.AtomicFolders;
-import org.eqvae4j.runtime.model.RuntimeOptions;
-import org.eqvae4j.training.eqvae.TrainingDivergedException;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Image8;
+import org.eqvae4j.training.eqvae.TrainingDivergedException;
 
 /**
  * Trains an {@link ImageClassifier} on labelled grey images with ONNX Runtime's training API and writes a

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,7 +11,7 @@ import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.LatentKind;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.junit.jupiter.api.Test;
