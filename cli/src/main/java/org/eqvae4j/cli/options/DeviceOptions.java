@@ -28,8 +28,9 @@ public final class DeviceOptions {
     }
 
     /**
-     * The provider a training session runs on. Training sessions take GPU 0 (TrainingOptions has no device
-     * index yet), so another {@code --cuda-device} is a usage error rather than silently ignored.
+     * The provider a training session runs on. Training sessions take GPU 0 (the trainers' run configurations
+     * record the provider, not a device index), so another {@code --cuda-device} is a usage error rather than
+     * silently ignored.
      */
     public ExecutionProvider trainingProvider(CommandLine commandLine) {
         if (cudaDevice != 0) {

@@ -24,12 +24,12 @@ import org.eqvae4j.runtime.bundle.BundleWriter;
 import org.eqvae4j.runtime.bundle.GeneratorSpec;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
-import org.eqvae4j.training.TrainingOptions;
+import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
-import org.eqvae4j.training.eqvae.TrainingDivergedException;
 
 /**
  * Trains a {@link DiT} velocity model by flow matching (SiT's linear path) on cached latents of a frozen
@@ -120,48 +120,49 @@ public final class FlowMatchingTrainer {
         float[] z = cache.data();
         List<StepRecord> records = new ArrayList<>();
         RunFolder.MetricsLog log = run.metrics(METRICS_HEADER, startStep);
-        TrainingOptions options = TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider());
+        RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepData> batches = new Prefetcher<>(step -> stepData(step, cache, z, per, plane, stats, classes), startStep, 3)) {
-            if (startStep == 0) {
-                session.setLearningRate(cfg.learningRateAt(0));
-            }
-            long lastGood = startStep;
-            for (long step = startStep; step < cfg.steps(); step++) {
-                long t0 = System.nanoTime();
-                if (cfg.warmupSteps() > 0 && step <= cfg.warmupSteps()) {
-                    session.setLearningRate(cfg.learningRateAt(step));
+            TrainingLoop.run(session, cfg.run(), run, startStep, new TrainingLoop.Hooks() {
+                @Override
+                public double step(TrainingSession s, long step) throws InterruptedException {
+                    StepData d = batches.next();
+                    return s.trainStep(d.xt(), d.t(), d.cls(), d.target());
                 }
-                StepData d = batches.next();
-                float loss = session.trainStep(d.xt(), d.t(), d.cls(), d.target());
-                if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException("loss became " + loss + " at step " + (step + 1)
-                            + (lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is kept in " + runDir.resolve(RunFolder.CHECKPOINT)
-                            : "; no checkpoint was written yet") + ". Lower the learning rate and run again to resume.");
-                }
-                session.optimizerStep();
-                double decay = Math.min(cfg.emaDecay(), (1.0 + step) / (10.0 + step));
-                for (String p : params) {
-                    float[] cur = session.parameter(p).toFloats();
-                    float[] e = ema.get(p);
-                    for (int i = 0; i < e.length; i++) {
-                        e[i] = (float) (decay * e[i] + (1 - decay) * cur[i]);
+
+                @Override
+                public void afterStep(TrainingSession s, long step) {
+                    double decay = Math.min(cfg.emaDecay(), (1.0 + step) / (10.0 + step));
+                    for (String p : params) {
+                        float[] cur = s.parameter(p).toFloats();
+                        float[] e = ema.get(p);
+                        for (int i = 0; i < e.length; i++) {
+                            e[i] = (float) (decay * e[i] + (1 - decay) * cur[i]);
+                        }
                     }
                 }
-                double ms = (System.nanoTime() - t0) / 1e6;
-                StepRecord r = new StepRecord(step + 1, loss, ms);
-                records.add(r);
-                log.append(String.format(Locale.ROOT, "%d,%.6f,%.1f", r.step(), r.loss(), r.millis()));
-                progress.progress((int) (step + 1), (int) cfg.steps(), String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
-                if (cfg.snapshotEvery() > 0 && (step + 1) % cfg.snapshotEvery() == 0) {
-                    writeGenerator(dit, ema, shapes, runDir.resolve(SNAPSHOTS).resolve(snapshotName(step + 1)));
+
+                @Override
+                public String log(long step, double loss, double millis) throws IOException {
+                    StepRecord r = new StepRecord(step, loss, millis);
+                    records.add(r);
+                    log.append(String.format(Locale.ROOT, "%d,%.6f,%.1f", r.step(), r.loss(), r.millis()));
+                    return String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, millis);
                 }
-                if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.steps()) {
-                    run.saveCheckpoint(session, step + 1, () -> writeGenerator(dit, ema, shapes, runDir.resolve(EMA)));
-                    lastGood = step + 1;
+
+                @Override
+                public void evaluate(TrainingSession s, long step, boolean last) throws IOException {
+                    if (cfg.snapshotEvery() > 0 && step % cfg.snapshotEvery() == 0) {
+                        writeGenerator(dit, ema, shapes, runDir.resolve(SNAPSHOTS).resolve(snapshotName(step)));
+                    }
                 }
-            }
+
+                @Override
+                public void saveState() throws IOException {
+                    writeGenerator(dit, ema, shapes, runDir.resolve(EMA));
+                }
+            }, progress);
         }
         exportBundle(ae, cache, stats, classes);
         return records;

@@ -3,6 +3,8 @@ package org.eqvae4j.training.generator.flow;
 import java.nio.file.Path;
 import org.eqvae4j.export.generator.DiTConfig;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.training.RunSchedule;
+import org.eqvae4j.training.TrainingLoop;
 
 /**
  * One flow-matching generator run, stored as {@code config.json} in the run folder.
@@ -57,8 +59,9 @@ public record GeneratorTrainConfig(Path autoencoder, Path trainImages, Path trai
         return new DiTConfig(latentChannels, latentSize, patchSize, hidden, depth, heads, 4, numClasses, 256);
     }
 
-    public float learningRateAt(long step) {
-        return warmupSteps == 0 ? learningRate : learningRate * Math.min(1f, (step + 1f) / warmupSteps);
+    /** Steps, batch, learning rate and warm-up (constant after it), seed and checkpoint cadence, as {@link TrainingLoop} reads them. */
+    public RunSchedule run() {
+        return new RunSchedule(steps, batch, learningRate, warmupSteps, RunSchedule.Decay.NONE, seed, checkpointEvery);
     }
 
     private static void require(boolean ok, String message) {

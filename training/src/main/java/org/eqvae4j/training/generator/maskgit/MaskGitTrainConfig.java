@@ -3,6 +3,8 @@ package org.eqvae4j.training.generator.maskgit;
 import java.nio.file.Path;
 import org.eqvae4j.runtime.generator.MaskSchedule;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.training.RunSchedule;
+import org.eqvae4j.training.TrainingLoop;
 
 /**
  * One MaskGIT training run; stored as the run folder's config.json.
@@ -48,7 +50,8 @@ public record MaskGitTrainConfig(Path vqBundle, Path tokens, long steps, int bat
         }
     }
 
-    public float learningRateAt(long step) {
-        return warmupSteps == 0 ? learningRate : learningRate * (float) Math.min(1.0, (step + 1.0) / warmupSteps);
+    /** Steps, batch, learning rate and warm-up (constant after it), seed and checkpoint cadence, as {@link TrainingLoop} reads them. */
+    public RunSchedule run() {
+        return new RunSchedule(steps, batch, learningRate, warmupSteps, RunSchedule.Decay.NONE, seed, checkpointEvery);
     }
 }

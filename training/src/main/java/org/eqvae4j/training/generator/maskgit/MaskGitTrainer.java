@@ -24,12 +24,12 @@ import org.eqvae4j.runtime.bundle.BundleWriter;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.generator.MaskGitSampler;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
-import org.eqvae4j.training.TrainingOptions;
+import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
-import org.eqvae4j.training.eqvae.TrainingDivergedException;
 
 /**
  * Trains a MaskGIT token generator on a {@link TokenCache} with ONNX Runtime's training API. Each step
@@ -99,48 +99,40 @@ public final class MaskGitTrainer {
         long start = run.resumedStep();
         RunFolder.MetricsLog log = run.metrics("step,loss,ms", start);
         EvalLog evalLog = evaluator == null ? null : new EvalLog(run, evaluator.columns(), start);
-        List<String> paramNames;
+        List<String> paramNames = parameterNames(mc);
         List<StepRecord> records = new ArrayList<>();
         try (TrainingSession session = TrainingSession.open(artifacts, run.checkpointToOpen(start, artifacts.resolve(TrainingArtifacts.CHECKPOINT)),
-                TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider()));
+                RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider()));
              Prefetcher<StepData> batches = new Prefetcher<>(s -> stepData(s, cache, mc), start, 3)) {
-            paramNames = parameterNames(mc);
-            if (start == 0) {
-                session.setLearningRate(cfg.learningRateAt(0));
-            }
-            long lastGood = start;
-            for (long step = start; step < cfg.steps(); step++) {
-                long t0 = System.nanoTime();
-                if (cfg.warmupSteps() > 0 && step <= cfg.warmupSteps()) {
-                    session.setLearningRate(cfg.learningRateAt(step));
+            TrainingLoop.run(session, cfg.run(), run, start, new TrainingLoop.Hooks() {
+                @Override
+                public double step(TrainingSession s, long step) throws InterruptedException {
+                    return s.trainStep(batches.next().inputs());
                 }
-                float loss = session.trainStep(batches.next().inputs());
-                if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException("loss became " + loss + " at step " + (step + 1) + "; the last good checkpoint (step "
-                            + lastGood + ") is kept in " + run.dir() + ". Lower the learning rate and run again to resume.");
+
+                @Override
+                public String log(long step, double loss, double millis) throws IOException {
+                    StepRecord r = new StepRecord(step, loss, millis);
+                    records.add(r);
+                    log.append(String.format(Locale.ROOT, "%d,%.6f,%.1f", r.step(), r.loss(), r.millis()));
+                    return String.format(Locale.ROOT, "loss %.4f  %.0f ms/step", loss, millis);
                 }
-                session.optimizerStep();
-                double ms = (System.nanoTime() - t0) / 1e6;
-                StepRecord r = new StepRecord(step + 1, loss, ms);
-                records.add(r);
-                log.append(String.format(Locale.ROOT, "%d,%.6f,%.1f", r.step(), r.loss(), r.millis()));
-                progress.progress((int) (step + 1), (int) cfg.steps(), String.format(Locale.ROOT, "loss %.4f  %.0f ms/step", loss, ms));
-                boolean last = step + 1 == cfg.steps();
-                if (evalLog != null && ((cfg.evalEvery() > 0 && (step + 1) % cfg.evalEvery() == 0) || last)) {
-                    ModelBundle b = export(session, paramNames, mc, vq, run.resolve(EVAL_BUNDLE), step + 1);
+
+                @Override
+                public void evaluate(TrainingSession s, long step, boolean last) throws IOException {
+                    if (evalLog == null || !(cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0 || last)) {
+                        return;
+                    }
+                    ModelBundle b = export(s, paramNames, mc, vq, run.resolve(EVAL_BUNDLE), step);
                     try {
-                        double[] values = evaluator.evaluate(b, step + 1);
-                        evalLog.append(step + 1, values);
-                        progress.progress((int) (step + 1), (int) cfg.steps(), "eval " + evaluator.columns() + " = " + Arrays.toString(values));
+                        double[] values = evaluator.evaluate(b, step);
+                        evalLog.append(step, values);
+                        progress.progress((int) step, (int) cfg.steps(), "eval " + evaluator.columns() + " = " + Arrays.toString(values));
                     } catch (Exception e) {
-                        throw new IOException("evaluation at step " + (step + 1) + " failed: " + e.getMessage(), e);
+                        throw new IOException("evaluation at step " + step + " failed: " + e.getMessage(), e);
                     }
                 }
-                if ((step + 1) % cfg.checkpointEvery() == 0 || last) {
-                    run.saveCheckpoint(session, step + 1, null);
-                    lastGood = step + 1;
-                }
-            }
+            }, progress);
             export(session, paramNames, mc, vq, run.resolve(BUNDLE), cfg.steps());
         }
         return records;
