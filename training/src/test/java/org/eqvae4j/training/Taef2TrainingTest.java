@@ -2,7 +2,6 @@ package org.eqvae4j.training;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.export.arch.Architectures;

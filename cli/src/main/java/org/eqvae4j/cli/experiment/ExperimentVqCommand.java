@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
-import org.eqvae4j.training.maskgit.VqGeneratorExperiment;
+import org.eqvae4j.training.generator.maskgit.MaskGitExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -82,10 +82,10 @@ public final class ExperimentVqCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         device.trainingProvider(spec.commandLine());
         String command = "./eqvae " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        var cfg = new VqGeneratorExperiment.Config(baseVq, eqVq, data, classifier, runs, report, trainImages, steps, batch, lr, warmupSteps, seed,
+        var cfg = new MaskGitExperiment.Config(baseVq, eqVq, data, classifier, runs, report, trainImages, steps, batch, lr, warmupSteps, seed,
                 evalEvery, evalSamples, decodeSteps, dim, depth, heads, device.threads, vqEvalImages, command,
                 device.runtimeOptions());
-        var arms = new VqGeneratorExperiment(cfg).run(new ProgressBar(System.err));
+        var arms = new MaskGitExperiment(cfg).run(new ProgressBar(System.err));
         arms.forEach(a -> System.out.printf("%-8s %-22s final FD-FMNIST-CNN %.2f%n", a.name(), a.vqId(), a.fd()[a.fd().length - 1]));
         System.out.println("report: " + report.resolve("README.md"));
         return 0;

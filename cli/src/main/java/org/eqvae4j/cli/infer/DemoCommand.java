@@ -15,7 +15,6 @@ import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 import picocli.CommandLine.Command;
@@ -49,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         try (Autoencoder fresh = Autoencoder.open(exported); Autoencoder ship = Autoencoder.open(ModelBundle.open(shipped))) {
             Path first = ImageFolder.list(images).get(0);
-            FloatTensor x = RoundTrip.cropToMultiple(ImageFiles.toChannels(ImageFiles.read(first), 3), 8);
+            FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(ImageFiles.read(first), 3), 8);
             double diff = BundleAgreement.maxAbsDiff(fresh.encode(x), ship.encode(x));
             System.out.printf("2. shipped bundle %s vs fresh export on %s: max |latent difference| = %.2e%n", shipped, first.getFileName(), diff);
             if (diff > 1e-4) {

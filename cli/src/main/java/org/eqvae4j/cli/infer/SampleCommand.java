@@ -5,12 +5,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.ModelOptions;
 import org.eqvae4j.cli.options.ProgressBar;
-import org.eqvae4j.runtime.bundle.GeneratorSpec;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.generator.LatentSampler;
+import org.eqvae4j.runtime.generator.Solver;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.MaskGitSampler;
-import org.eqvae4j.runtime.model.Sampler;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,36 +56,21 @@ public final class SampleCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, got " + count);
         }
-        if (MaskGitSampler.handles(bundle)) {
-            if (solver != null) {
-                throw new IllegalArgumentException("--sampler is for flow-matching generators; " + bundle.manifest().id()
-                        + " has a MaskGIT generator (use --steps and --temperature)");
+        LatentSampler.Overrides overrides = new LatentSampler.Overrides(steps, cfg, solver == null ? null : Solver.parse(solver), temperature);
+        try (Autoencoder ae = Autoencoder.open(bundle, model.runtimeOptions());
+             LatentSampler sampler = LatentSampler.open(bundle, ae, model.runtimeOptions(), overrides)) {
+            if (cls != null && (cls < 0 || cls > sampler.numClasses())) {
+                throw new IllegalArgumentException("--class " + cls + " is out of range: this generator has classes 0.." + (sampler.numClasses() - 1)
+                        + " and " + sampler.numClasses() + " for unconditional samples");
             }
-            MaskGitSampling.write(bundle, model.runtimeOptions(), output, count, cls, steps, cfg, temperature, seed);
-            return 0;
-        }
-        if (temperature != null) {
-            throw new IllegalArgumentException("--temperature is for MaskGIT generators; " + bundle.manifest().id()
-                    + " has a flow-matching generator (use --steps, --cfg and --sampler)");
-        }
-        try (Sampler sampler = Sampler.open(bundle, model.runtimeOptions()); Autoencoder ae = Autoencoder.open(bundle, model.runtimeOptions())) {
-            GeneratorSpec spec = sampler.spec();
-            double s = cfg != null ? cfg : spec.cfgScale();
-            int t = steps != null ? steps : spec.steps();
-            String method = solver != null ? solver : spec.sampler();
-            if (cls != null && (cls < 0 || cls > spec.numClasses())) {
-                throw new IllegalArgumentException("--class " + cls + " is out of range: this generator has classes 0.." + (spec.numClasses() - 1)
-                        + " and " + spec.nullClass() + " for unconditional samples");
-            }
-            Sampler.Request r = cls != null ? Sampler.Request.ofClass(count, cls, s, t, method, seed)
-                    : Sampler.Request.cycling(count, spec.numClasses(), s, t, method, seed);
+            int[] labels = LatentSampler.labels(count, cls == null ? -1 : cls, sampler.numClasses());
             ProgressBar bar = new ProgressBar(System.err);
-            bar.progress(0, count, "sampling " + count + " latents (" + r.solver() + ", " + t + " steps, cfg " + s + ")");
-            FloatTensor z = sampler.sample(r);
+            bar.progress(0, count, "sampling " + count + " latents (" + sampler.describe() + ")");
+            FloatTensor z = sampler.sample(labels, seed);
             Files.createDirectories(output);
             for (int i = 0; i < count; i++) {
                 ImageFiles.writePng(model.codec(ae).decode(z.sample(i)), output.resolve(String.format("sample-%03d.png", i)));
-                bar.progress(i + 1, count, "decoded sample " + (i + 1) + " (class " + r.classes()[i] + ")");
+                bar.progress(i + 1, count, "decoded sample " + (i + 1) + " (class " + labels[i] + ")");
             }
             System.out.printf("wrote %d samples to %s%n", count, output);
             return 0;

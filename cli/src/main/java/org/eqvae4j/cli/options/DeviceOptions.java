@@ -1,9 +1,9 @@
 package org.eqvae4j.cli.options;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
-import org.eqvae4j.runtime.model.RuntimeOptions;
-import picocli.CommandLine;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Where and how ONNX Runtime runs the models: shared by every command that runs one (encode, decode,
@@ -28,8 +28,9 @@ public final class DeviceOptions {
     }
 
     /**
-     * The provider a training session runs on. Training sessions take GPU 0 (TrainingOptions has no device
-     * index yet), so another {@code --cuda-device} is a usage error rather than silently ignored.
+     * The provider a training session runs on. Training sessions take GPU 0 (the trainers' run configurations
+     * record the provider, not a device index), so another {@code --cuda-device} is a usage error rather than
+     * silently ignored.
      */
     public ExecutionProvider trainingProvider(CommandLine commandLine) {
         if (cudaDevice != 0) {

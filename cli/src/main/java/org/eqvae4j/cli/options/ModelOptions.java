@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The options of the commands that run one bundle: the bundle, device and threads ({@link DeviceOptions}), tiling. */
 public final class ModelOptions {

@@ -1,7 +1,7 @@
 package org.eqvae4j.cli.options;
 
 import java.io.PrintStream;
-import org.eqvae4j.runtime.batch.ProgressListener;
+import org.eqvae4j.runtime.progress.ProgressListener;
 
 /** Renders progress on stderr: a redrawn bar on a terminal, one line per item otherwise (logs, CI). */
 public final class ProgressBar implements ProgressListener {

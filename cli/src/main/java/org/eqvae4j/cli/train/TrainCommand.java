@@ -8,7 +8,7 @@ import org.eqvae4j.export.arch.PatchGanConfig;
 import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;

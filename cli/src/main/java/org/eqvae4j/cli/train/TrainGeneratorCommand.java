@@ -5,9 +5,9 @@ import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.model.ExecutionProvider;
-import org.eqvae4j.training.generator.FlowMatchingTrainer;
-import org.eqvae4j.training.generator.GeneratorTrainConfig;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.training.generator.flow.FlowMatchingTrainer;
+import org.eqvae4j.training.generator.flow.GeneratorTrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -8,13 +8,13 @@ import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.generator.MaskSchedule;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.MaskSchedule;
 import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
-import org.eqvae4j.training.maskgit.MaskGitTrainConfig;
-import org.eqvae4j.training.maskgit.MaskGitTrainer;
-import org.eqvae4j.training.maskgit.TokenCache;
+import org.eqvae4j.training.generator.maskgit.MaskGitTrainConfig;
+import org.eqvae4j.training.generator.maskgit.MaskGitTrainer;
+import org.eqvae4j.training.generator.maskgit.TokenCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -8,7 +8,6 @@ import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 
@@ -39,7 +38,7 @@ public record BundleAgreement(double latentDifference, double imageDifference) {
      */
     public static BundleAgreement checkReexport(ModelBundle source, ModelBundle reexported, Path photo)
             throws IOException, BundleException, OrtException {
-        FloatTensor x = RoundTrip.cropToMultiple(ImageFiles.toChannels(ImageFiles.read(photo), source.manifest().imageChannels()), 64);
+        FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(ImageFiles.read(photo), source.manifest().imageChannels()), 64);
         x = LatentTransform.crop(0, 0, Math.min(128, x.height()), Math.min(128, x.width())).apply(x);
         BundleAgreement a = measure(source, reexported, x);
         if (!a.agrees()) {

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /**
  * The inference benchmark of {@code eqvae bench-infer}: every case through ONNX Runtime, then the same cases in the

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
