@@ -1,7 +1,5 @@
 package org.eqvae4j.cli.train;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,10 +48,10 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--checkpoint-every: train-classifier keeps no checkpoints (it trains in minutes"
                     + " and writes its output folder once, when done)");
         }
-        List<Image8> train = IdxFile.readImages(idx(data, "train-images-idx3-ubyte"));
-        int[] trainLabels = IdxFile.readLabels(idx(data, "train-labels-idx1-ubyte"));
-        List<Image8> test = IdxFile.readImages(idx(data, "t10k-images-idx3-ubyte"));
-        int[] testLabels = IdxFile.readLabels(idx(data, "t10k-labels-idx1-ubyte"));
+        List<Image8> train = IdxFile.readImages(IdxFile.find(data, "train-images-idx3-ubyte"));
+        int[] trainLabels = IdxFile.readLabels(IdxFile.find(data, "train-labels-idx1-ubyte"));
+        List<Image8> test = IdxFile.readImages(IdxFile.find(data, "t10k-images-idx3-ubyte"));
+        int[] testLabels = IdxFile.readLabels(IdxFile.find(data, "t10k-labels-idx1-ubyte"));
         int classes = java.util.Arrays.stream(trainLabels).max().orElse(0) + 1;
         int steps = Math.toIntExact(runOptions.steps);
         var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, width, Math.max(classes, 2)), steps, runOptions.batch, runOptions.lr,
@@ -70,17 +68,6 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         System.out.printf("wrote %s: test accuracy %.2f %% on %d images, final loss %.4f, %d steps in %.0f s%n", output,
                 100 * r.testAccuracy(), test.size(), r.finalLoss(), r.steps(), (System.nanoTime() - start) / 1e9);
         return 0;
-    }
-
-    /** The IDX file with this base name, gzipped or not. */
-    static Path idx(Path folder, String base) throws IOException {
-        for (String name : new String[] {base + ".gz", base}) {
-            Path p = folder.resolve(name);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        throw new IOException("no " + base + "(.gz) in " + folder);
     }
 
     /** The run flags' defaults of this command (0 for --checkpoint-every: it keeps no checkpoints). */

@@ -2,7 +2,6 @@ package org.eqvae4j.cli.train;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.eqvae4j.cli.experiment.ReportCommand;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.cli.options.RunOptions;
@@ -14,6 +13,7 @@ import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
+import org.eqvae4j.training.report.TrainingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -146,8 +146,9 @@ public final class TrainCommand implements Callable<Integer> {
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
-            System.out.println("report: " + ReportCommand.write(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
-                    run.resolve("report"), evalSize, cuda ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA) : device.runtimeOptions(), true));
+            System.out.println("report: " + TrainingReport.evaluateAndWrite(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
+                    run.resolve("report"), evalSize, cuda ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA) : device.runtimeOptions(), true,
+                    () -> new ProgressBar(System.err), System.out, System.err));
         }
         System.out.println("trained bundle: " + trained.root());
         return 0;

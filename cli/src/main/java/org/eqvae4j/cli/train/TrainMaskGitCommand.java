@@ -70,8 +70,8 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
         Files.createDirectories(run);
         Path tokens = run.resolve("train.tokens");
         if (!Files.isRegularFile(tokens)) {
-            List<Image8> images = IdxFile.readImages(TrainClassifierCommand.idx(data, "train-images-idx3-ubyte"));
-            int[] labels = IdxFile.readLabels(TrainClassifierCommand.idx(data, "train-labels-idx1-ubyte"));
+            List<Image8> images = IdxFile.readImages(IdxFile.find(data, "train-images-idx3-ubyte"));
+            int[] labels = IdxFile.readLabels(IdxFile.find(data, "train-labels-idx1-ubyte"));
             int n = Math.min(trainImages, images.size());
             System.err.println("encoding " + n + " training images with " + bundle.manifest().id());
             try (Autoencoder ae = Autoencoder.open(bundle, device.runtimeOptions())) {

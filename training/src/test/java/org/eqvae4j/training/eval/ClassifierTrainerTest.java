@@ -12,14 +12,17 @@ import java.util.Arrays;
 import java.util.List;
 import org.eqvae4j.export.arch.ImageClassifier;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Trains the feature classifier briefly on 800 committed Fashion-MNIST images and checks what it learned. */
+@Tag("slow") // real training: 600 steps on 800 Fashion-MNIST images (mvn -Pslow runs it)
 class ClassifierTrainerTest {
-    private static final Path DATA = Path.of("..", "test-images", "fashion-mnist");
+    private static final Path DATA = RepositoryRoot.resolve("test-images/fashion-mnist");
 
     @Test
     void learnsFashionMnistAndWritesAUsableFeatureNetwork(@TempDir Path dir) throws Exception {
