@@ -30,7 +30,7 @@ class ClassifierTrainerTest {
         int[] labels = IdxFile.readLabels(DATA.resolve("t10k-1000-labels-idx1-ubyte.gz"));
         List<Image8> train = images.subList(0, 800);
         List<Image8> test = images.subList(800, 1000);
-        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 16, 10), 600, 32, 3e-3f, 5, 1);
+        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 16, 10), 600, 32, 3e-3f, 0, 5, 1);
         Path out = dir.resolve("clf");
         ClassifierTrainer.Result r = ClassifierTrainer.train(cfg, train, Arrays.copyOf(labels, 800), test,
                 Arrays.copyOfRange(labels, 800, 1000), "test subset", out, null);
@@ -72,7 +72,7 @@ class ClassifierTrainerTest {
     @Test
     void refusesMismatchedLabelsAndMissingModels(@TempDir Path dir) throws Exception {
         List<Image8> images = IdxFile.readImages(DATA.resolve("t10k-1000-images-idx3-ubyte.gz")).subList(0, 10);
-        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 4, 10), 1, 2, 1e-3f, 1, 1);
+        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 4, 10), 1, 2, 1e-3f, 0, 1, 1);
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ClassifierTrainer.train(cfg, images, new int[9], images, new int[10], "x", dir.resolve("o"), null));
         assertTrue(e.getMessage().contains("10 images but 9 labels"), e.getMessage());
