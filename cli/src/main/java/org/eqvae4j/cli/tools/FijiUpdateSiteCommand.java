@@ -41,12 +41,8 @@ public final class FijiUpdateSiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path home = Path.of(System.getProperty("eqvae.home", "."));
-        Path distribution = dist != null ? dist : home.resolve("fiji-plugin/target/fiji");
-        if (!Files.isDirectory(distribution)) {
-            throw new IllegalArgumentException("plugin distribution " + distribution + " does not exist; build it with"
-                    + " mvn -pl fiji-plugin -am package -DskipTests (./eqvae builds it too)");
-        }
+        Path home = PluginDistribution.home();
+        Path distribution = PluginDistribution.resolve(dist);
         List<Path> bundles = new ArrayList<>();
         if (!noModels) {
             for (String name : models == null || models.isEmpty() ? List.of(DEFAULT_MODEL) : models) {
