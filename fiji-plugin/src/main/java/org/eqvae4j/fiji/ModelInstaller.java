@@ -65,7 +65,7 @@ public final class ModelInstaller {
             temporary.add(assembled);
             assemble(encoder, decoder, assembled);
             return copy(ModelBundle.open(assembled), modelsDir, replace,
-                    "bioimage.io packages " + encoder.folder().getFileName() + " + " + decoder.folder().getFileName());
+                    "bioimage.io packages '" + encoder.name() + "' + '" + decoder.name() + "'");
         } catch (IOException e) {
             throw new BundleException("cannot install " + source + ": " + e.getMessage(), e);
         } finally {

@@ -69,6 +69,7 @@ class ModelInstallerTest {
 
         ModelInstaller.Installed r = ModelInstaller.install(encZip, tmp.resolve("models"), false);
         assertEquals("kl-vae-small", r.id());
+        assertTrue(r.from().contains("(encoder)'") && r.from().contains("(decoder)'"), r.from());
         ModelManifest got = ModelBundle.open(r.folder()).manifest();
         ModelManifest want = ModelBundle.open(models("kl-vae-small")).manifest();
         assertEquals(want.imageChannels(), got.imageChannels());
