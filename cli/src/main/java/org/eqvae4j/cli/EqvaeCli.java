@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ExportCommand.class, EncodeCommand.class, DecodeCommand.class, TransformCommand.class,
                 RoundTripCommand.class, SampleCommand.class, BatchCommand.class, InfoCommand.class, MetricsCommand.class,
                 TrainCommand.class, TrainGeneratorCommand.class, ExperimentGeneratorsCommand.class, ArtifactsCommand.class, BenchTrainCommand.class, BenchInferCommand.class, ReportCommand.class, ResultsCommand.class,
-                TrainClassifierCommand.class, FijiInstallCommand.class,
+                TrainClassifierCommand.class, FijiInstallCommand.class, ExportBioimageioCommand.class,
                 TrainVqCommand.class, TrainMaskGitCommand.class, ExperimentVqCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
 public final class EqvaeCli implements Runnable {
