@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -263,25 +264,11 @@ public final class BioimageioExport {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("id", "image");
         t.put("description", input ? "image, any intensity range (normalised by preprocessing)" : "image in [0, 1]");
-        List<Object> axes = new ArrayList<>();
-        axes.add(Map.of("type", "batch"));
-        axes.add(Map.of("type", "channel", "channel_names", m.imageChannels() == 3 ? List.of("r", "g", "b")
-                : m.imageChannels() == 1 ? List.of("gray") : channelNames("c", m.imageChannels())));
-        for (String id : List.of("y", "x")) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("type", "space");
-            a.put("id", id);
-            if (input) {
-                a.put("size", Map.of("min", minImageSize(f, haloLatent), "step", f));
-            } else {
-                a.put("size", Map.of("tensor_id", "latent", "axis_id", id));
-                if (m.tileHalo() > 0) {
-                    a.put("halo", m.tileHalo());
-                }
-            }
-            axes.add(a);
-        }
-        t.put("axes", axes);
+        List<String> channels = m.imageChannels() == 3 ? List.of("r", "g", "b")
+                : m.imageChannels() == 1 ? List.of("gray") : channelNames("c", m.imageChannels());
+        t.put("axes", input
+                ? axes(channels, null, id -> Map.of("min", minImageSize(f, haloLatent), "step", f), 0)
+                : axes(channels, null, id -> Map.of("tensor_id", "latent", "axis_id", id), m.tileHalo()));
         t.put("test_tensor", file(dir, input ? "test_input.npy" : "test_output.npy"));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("type", "float32");
@@ -321,29 +308,35 @@ public final class BioimageioExport {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("id", "latent");
         t.put("description", "raw latent at 1/" + f + " of the image size (decoder's input as the encoder gives it)");
+        List<String> channels = channelNames("z", m.latentChannels());
+        // one latent pixel stands for f image pixels: size = image size * 1 / f (encoder), image = latent * f / 1 (decoder)
+        t.put("axes", output
+                ? axes(channels, (double) f, id -> Map.of("tensor_id", "image", "axis_id", id), haloLatent)
+                : axes(channels, (double) f, id -> Map.of("min", 2 * haloLatent + 1, "step", 1), 0));
+        t.put("test_tensor", file(dir, output ? "test_output.npy" : "test_input.npy"));
+        t.put("data", Map.of("type", "float32"));
+        return t;
+    }
+
+    /** batch, channel, then space axes y and x of the given scale (null: 1), size and output halo (0: none). */
+    private static List<Object> axes(List<String> channels, Double scale, Function<String, Object> size, int halo) {
         List<Object> axes = new ArrayList<>();
         axes.add(Map.of("type", "batch"));
-        axes.add(Map.of("type", "channel", "channel_names", channelNames("z", m.latentChannels())));
+        axes.add(Map.of("type", "channel", "channel_names", channels));
         for (String id : List.of("y", "x")) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("type", "space");
             a.put("id", id);
-            // one latent pixel stands for f image pixels: size = image size * 1 / f (encoder), image = latent * f / 1 (decoder)
-            a.put("scale", (double) f);
-            if (output) {
-                a.put("size", Map.of("tensor_id", "image", "axis_id", id));
-                if (haloLatent > 0) {
-                    a.put("halo", haloLatent);
-                }
-            } else {
-                a.put("size", Map.of("min", 2 * haloLatent + 1, "step", 1));
+            if (scale != null) {
+                a.put("scale", scale);
+            }
+            a.put("size", size.apply(id));
+            if (halo > 0) {
+                a.put("halo", halo);
             }
             axes.add(a);
         }
-        t.put("axes", axes);
-        t.put("test_tensor", file(dir, output ? "test_output.npy" : "test_input.npy"));
-        t.put("data", Map.of("type", "float32"));
-        return t;
+        return axes;
     }
 
     private List<Object> citations() {
