@@ -267,8 +267,8 @@ public final class BioimageioExport {
         List<String> channels = m.imageChannels() == 3 ? List.of("r", "g", "b")
                 : m.imageChannels() == 1 ? List.of("gray") : channelNames("c", m.imageChannels());
         t.put("axes", input
-                ? axes(channels, null, id -> Map.of("min", minImageSize(f, haloLatent), "step", f), 0)
-                : axes(channels, null, id -> Map.of("tensor_id", "latent", "axis_id", id), m.tileHalo()));
+                ? axes(channels, null, id -> ordered("min", minImageSize(f, haloLatent), "step", f), 0)
+                : axes(channels, null, id -> ordered("tensor_id", "latent", "axis_id", id), m.tileHalo()));
         t.put("test_tensor", file(dir, input ? "test_input.npy" : "test_output.npy"));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("type", "float32");
@@ -286,18 +286,18 @@ public final class BioimageioExport {
             kwargs.put("min_percentile", LOW_PERCENTILE);
             kwargs.put("max_percentile", HIGH_PERCENTILE);
             kwargs.put("eps", Preprocessing.SCALE_RANGE_EPS);
-            steps.add(Map.of("id", "scale_range", "kwargs", kwargs));
+            steps.add(ordered("id", "scale_range", "kwargs", kwargs));
             if (!unitRange) {
-                steps.add(Map.of("id", "scale_linear", "kwargs", Map.of("gain", hi - lo, "offset", lo)));
+                steps.add(ordered("id", "scale_linear", "kwargs", ordered("gain", hi - lo, "offset", lo)));
             }
-            steps.add(Map.of("id", "ensure_dtype", "kwargs", Map.of("dtype", "float32")));
+            steps.add(ordered("id", "ensure_dtype", "kwargs", Map.of("dtype", "float32")));
             t.put("preprocessing", steps);
         } else {
             if (!unitRange) {
-                steps.add(Map.of("id", "scale_linear", "kwargs", Map.of("gain", 1 / (hi - lo), "offset", -lo / (hi - lo))));
+                steps.add(ordered("id", "scale_linear", "kwargs", ordered("gain", 1 / (hi - lo), "offset", -lo / (hi - lo))));
             }
-            steps.add(Map.of("id", "clip", "kwargs", Map.of("min", 0.0, "max", 1.0)));
-            steps.add(Map.of("id", "ensure_dtype", "kwargs", Map.of("dtype", "float32")));
+            steps.add(ordered("id", "clip", "kwargs", ordered("min", 0.0, "max", 1.0)));
+            steps.add(ordered("id", "ensure_dtype", "kwargs", Map.of("dtype", "float32")));
             t.put("postprocessing", steps);
         }
         return t;
@@ -311,18 +311,27 @@ public final class BioimageioExport {
         List<String> channels = channelNames("z", m.latentChannels());
         // one latent pixel stands for f image pixels: size = image size * 1 / f (encoder), image = latent * f / 1 (decoder)
         t.put("axes", output
-                ? axes(channels, (double) f, id -> Map.of("tensor_id", "image", "axis_id", id), haloLatent)
-                : axes(channels, (double) f, id -> Map.of("min", 2 * haloLatent + 1, "step", 1), 0));
+                ? axes(channels, (double) f, id -> ordered("tensor_id", "image", "axis_id", id), haloLatent)
+                : axes(channels, (double) f, id -> ordered("min", 2 * haloLatent + 1, "step", 1), 0));
         t.put("test_tensor", file(dir, output ? "test_output.npy" : "test_input.npy"));
         t.put("data", Map.of("type", "float32"));
         return t;
+    }
+
+    /** A map that keeps its keys in the order given, so that rdf.yaml reads in a fixed order. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     /** batch, channel, then space axes y and x of the given scale (null: 1), size and output halo (0: none). */
     private static List<Object> axes(List<String> channels, Double scale, Function<String, Object> size, int halo) {
         List<Object> axes = new ArrayList<>();
         axes.add(Map.of("type", "batch"));
-        axes.add(Map.of("type", "channel", "channel_names", channels));
+        axes.add(ordered("type", "channel", "channel_names", channels));
         for (String id : List.of("y", "x")) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("type", "space");
@@ -341,7 +350,7 @@ public final class BioimageioExport {
 
     private List<Object> citations() {
         List<Object> cite = new ArrayList<>();
-        cite.add(Map.of("text", EQ_VAE_CITATION, "doi", EQ_VAE_DOI));
+        cite.add(ordered("text", EQ_VAE_CITATION, "doi", EQ_VAE_DOI));
         Map<String, String> source = ModelSources.citation(m.architecture());
         if (source != null) {
             cite.add(source);
@@ -483,7 +492,8 @@ public final class BioimageioExport {
 
     private static ObjectMapper yaml() {
         // strings stay quoted: unquoted, YAML 1.1 readers (PyYAML) take the axis id y for a boolean
-        return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
+        return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .disable(YAMLGenerator.Feature.SPLIT_LINES).build());
     }
 
     /** {@code <folder>.zip} with the folder's files at the root, as bioimage.io expects ({@code rdf.yaml} first). */
