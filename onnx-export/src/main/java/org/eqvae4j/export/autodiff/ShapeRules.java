@@ -25,6 +25,30 @@ final class ShapeRules {
         r.put("Split", ShapeRules::split);
         r.put("Gather", ShapeRules::gather);
         r.put("Pad", ShapeRules::pad);
+        r.put("Tile", ShapeRules::tile);
+    }
+
+    /**
+     * Tile repeats x r_i times along axis i: view dy as [r_0, d_0, r_1, d_1, ...] and sum over the
+     * repeat axes. Needs x's static shape and constant repeats.
+     */
+    private static void tile(Node n, GradientContext c) {
+        Value x = n.input(0);
+        Tensor repeatsT = c.constant(n.input(1));
+        if (repeatsT == null || x.shape() == null || !x.shape().isStatic()) {
+            throw new UnsupportedOpException(n.describe() + ": gradient needs constant repeats and a static input shape, got " + x);
+        }
+        long[] repeats = repeatsT.toLongs();
+        long[] dims = x.shape().toArray();
+        long[] split = new long[2 * dims.length];
+        long[] repeatAxes = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            split[2 * i] = repeats[i];
+            split[2 * i + 1] = dims[i];
+            repeatAxes[i] = 2 * i;
+        }
+        GraphBuilder b = c.builder();
+        c.accumulate(x, b.reduceSum(b.reshape(c.gradOf(n.output(0)), split), false, repeatAxes));
     }
 
     private static void transpose(Node n, GradientContext c) {

@@ -19,11 +19,12 @@ final class ShapeInference {
             case "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Neg", "LeakyRelu", "Identity", "Softmax",
                  "Clip", "Cast", "Erf", "Reciprocal", "LayerNormalization", "InstanceNormalization",
                  "GroupNormalization", "BatchNormalization", "Dropout", "Floor", "Ceil", "Round", "Sign",
-                 "Elu", "Gelu", "Softplus", "IsNaN", "Not", "LogSoftmax", "ScatterND", "Cos", "Sin" -> {
+                 "Elu", "Gelu", "Softplus", "IsNaN", "Not", "LogSoftmax", "ScatterND", "Cos", "Sin", "HardSigmoid",
+                 "HardSwish", "Mish", "ScatterElements" -> {
                 return x;
             }
             case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Equal", "Greater", "Less", "Where",
-                 "And", "Or", "GreaterOrEqual", "LessOrEqual" -> {
+                 "And", "Or", "GreaterOrEqual", "LessOrEqual", "Sum", "Mean" -> {
                 Shape s = x;
                 for (int i = 1; i < in.size() && s != null; i++) {
                     s = broadcast(s, in.get(i) == null ? null : in.get(i).shape());
@@ -175,6 +176,40 @@ final class ShapeInference {
                 d.set(axis, total >= 0 ? Shape.Dim.of(total) : Shape.Dim.unknown());
                 return new Shape(d);
             }
+            case "GlobalAveragePool", "GlobalMaxPool" -> {
+                if (x == null) {
+                    return null;
+                }
+                List<Shape.Dim> d = new ArrayList<>(x.dims().subList(0, 2));
+                for (int i = 2; i < x.rank(); i++) {
+                    d.add(Shape.Dim.of(1));
+                }
+                return new Shape(d);
+            }
+            case "Tile" -> {
+                Tensor repeats = constant(in, 1, constants);
+                if (x == null || repeats == null) {
+                    return null;
+                }
+                long[] r = repeats.toLongs();
+                List<Shape.Dim> d = new ArrayList<>();
+                for (int i = 0; i < x.rank(); i++) {
+                    d.add(x.dim(i).isStatic() ? Shape.Dim.of(x.size(i) * r[i]) : r[i] == 1 ? x.dim(i) : Shape.Dim.unknown());
+                }
+                return new Shape(d);
+            }
+            case "Upsample" -> {
+                Tensor scales = constant(in, 1, constants);
+                if (x == null || !x.isStatic() || scales == null) {
+                    return null;
+                }
+                float[] f = scales.toFloats();
+                long[] s = new long[x.rank()];
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = (long) Math.floor(x.size(i) * f[i]);
+                }
+                return Shape.of(s);
+            }
             case "Shape" -> {
                 return x == null ? null : Shape.of(x.rank());
             }
@@ -197,14 +232,15 @@ final class ShapeInference {
             }
             case "Unsqueeze" -> {
                 Tensor axesT = constant(in, 1, constants);
-                if (x == null || axesT == null) {
+                long[] axes = axesT != null ? axesT.toLongs() : attrs.containsKey("axes") ? attrs.get("axes").asLongs() : null;
+                if (x == null || axes == null) {
                     return null;
                 }
-                int rank = x.rank() + axesT.toLongs().length;
+                int rank = x.rank() + axes.length;
                 List<Shape.Dim> d = new ArrayList<>();
                 int src = 0;
                 for (int i = 0; i < rank; i++) {
-                    d.add(contains(axesT.toLongs(), i, rank) ? Shape.Dim.of(1) : x.dim(src++));
+                    d.add(contains(axes, i, rank) ? Shape.Dim.of(1) : x.dim(src++));
                 }
                 return new Shape(d);
             }

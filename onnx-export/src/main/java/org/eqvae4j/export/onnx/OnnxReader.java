@@ -99,11 +99,12 @@ public final class OnnxReader {
         for (Onnx.NodeProto n : g.getNodeList()) {
             List<Value> in = new ArrayList<>();
             for (String name : n.getInputList()) {
-                in.add(name.isEmpty() ? null : values.computeIfAbsent(name, k -> new Value(k, DType.FLOAT, null)));
+                // element type unknown (null) until GraphBuilder.from infers it
+                in.add(name.isEmpty() ? null : values.computeIfAbsent(name, k -> new Value(k, null, null)));
             }
             List<Value> out = new ArrayList<>();
             for (String name : n.getOutputList()) {
-                out.add(values.computeIfAbsent(name, k -> new Value(k, DType.FLOAT, null)));
+                out.add(values.computeIfAbsent(name, k -> new Value(k, null, null)));
             }
             Map<String, Attribute> attrs = new LinkedHashMap<>();
             for (Onnx.AttributeProto a : n.getAttributeList()) {
