@@ -25,6 +25,13 @@ public final class ConstantFolding {
     private ConstantFolding() {
     }
 
+    /** Ops with several outputs whose first output's shape {@link ShapeInference} knows. */
+    private static final Set<String> MULTI_OUTPUT_INFERABLE = Set.of("Dropout", "MaxPool", "BatchNormalization", "LayerNormalization");
+
+    private static long staticDims(Shape s) {
+        return s.dims().stream().filter(Shape.Dim::isStatic).count();
+    }
+
     /** The graph with constant computations replaced by initializers; unused folded intermediates are dropped. */
     public static Graph fold(Graph g) {
         Map<String, Tensor> initializers = new LinkedHashMap<>(g.initializers());
@@ -58,8 +65,13 @@ public final class ConstantFolding {
             for (int i = 0; i < n.outputs().size(); i++) {
                 Value o = n.outputs().get(i);
                 Shape shape = o.shape();
-                if (shape == null && n.outputs().size() == 1 && n.domain().isEmpty()) {
-                    shape = ShapeInference.infer(n.opType(), in, n.attributes(), constants);
+                boolean inferable = n.domain().isEmpty() && (n.outputs().size() == 1 || (i == 0 && MULTI_OUTPUT_INFERABLE.contains(n.opType())));
+                if ((shape == null || !shape.isStatic()) && inferable) {
+                    // exporters write value_info with symbolic dimensions where their own inference gave up
+                    Shape inferred = ShapeInference.infer(n.opType(), in, n.attributes(), constants);
+                    if (inferred != null && (shape == null || staticDims(inferred) > staticDims(shape))) {
+                        shape = inferred;
+                    }
                 }
                 DType dtype = o.dtype() != null || !n.domain().isEmpty() ? o.dtype() : GraphBuilder.outputDType(n.opType(), in, n.attributes(), i);
                 Value typed = new Value(o.name(), dtype, shape);

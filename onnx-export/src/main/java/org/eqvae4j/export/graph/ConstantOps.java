@@ -70,6 +70,7 @@ final class ConstantOps {
             case "Range" -> range(a.get(0), a.get(1), a.get(2));
             case "ConstantOfShape" -> constantOfShape(n, a.get(0));
             case "Expand" -> expand(a.get(0), a.get(1));
+            case "Transpose" -> transpose(a.get(0), n.attrLongs("perm", null));
             case "ReduceProd", "ReduceSum" -> reduceAll(n, a);
             default -> null;
         };
@@ -410,6 +411,38 @@ final class ConstantOps {
         double[] r = new double[Math.toIntExact(Tensor.numElements(dims))];
         for (int i = 0; i < r.length; i++) {
             r[i] = x.v[index(i, dims, x.dims)];
+        }
+        return new Num(x.dtype, dims, r);
+    }
+
+    private static Num transpose(Num x, long[] perm) {
+        int rank = x.rank();
+        if (perm == null) {
+            perm = new long[rank];
+            for (int i = 0; i < rank; i++) {
+                perm[i] = rank - 1 - i;
+            }
+        }
+        long[] dims = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            dims[i] = x.dims[(int) perm[i]];
+        }
+        long[] strides = new long[rank];
+        long acc = 1;
+        for (int k = rank - 1; k >= 0; k--) {
+            strides[k] = acc;
+            acc *= x.dims[k];
+        }
+        double[] r = new double[x.v.length];
+        for (int i = 0; i < r.length; i++) {
+            long rem = i;
+            long src = 0;
+            for (int k = rank - 1; k >= 0; k--) {
+                long c = rem % dims[k];
+                rem /= dims[k];
+                src += c * strides[(int) perm[k]];
+            }
+            r[i] = x.v[(int) src];
         }
         return new Num(x.dtype, dims, r);
     }

@@ -186,6 +186,9 @@ final class ShapeInference {
                 }
                 return new Shape(d);
             }
+            case "Einsum" -> {
+                return einsum(in, attrs);
+            }
             case "Tile" -> {
                 Tensor repeats = constant(in, 1, constants);
                 if (x == null || repeats == null) {
@@ -351,6 +354,66 @@ final class ShapeInference {
                 return null;
             }
         }
+    }
+
+    /** Output shape of an Einsum whose subscripts are letters, with at most one ellipsis per operand. */
+    private static Shape einsum(List<Value> in, Map<String, Attribute> attrs) {
+        String eq = attrs.get("equation").asString().replace(" ", "");
+        int arrow = eq.indexOf("->");
+        String[] ops = (arrow < 0 ? eq : eq.substring(0, arrow)).split(",", -1);
+        java.util.Map<Character, Shape.Dim> dims = new java.util.HashMap<>();
+        Shape ellipsis = null;
+        for (int k = 0; k < ops.length; k++) {
+            Shape s = in.get(k) == null ? null : in.get(k).shape();
+            if (s == null) {
+                return null;
+            }
+            String op = ops[k];
+            int dots = op.indexOf("...");
+            int letters = op.replace("...", "").length();
+            int extra = s.rank() - letters;
+            int axis = 0;
+            for (int i = 0; i < op.length(); i++) {
+                if (i == dots) {
+                    Shape e = new Shape(s.dims().subList(axis, axis + extra));
+                    ellipsis = ellipsis == null ? e : broadcast(ellipsis, e);
+                    axis += extra;
+                    i += 2;
+                    continue;
+                }
+                Shape.Dim d = s.dim(axis++);
+                Shape.Dim prev = dims.get(op.charAt(i));
+                if (prev == null || (prev.isStatic() && prev.size() == 1) || !prev.isStatic()) {
+                    dims.put(op.charAt(i), d);
+                }
+            }
+        }
+        String out;
+        if (arrow >= 0) {
+            out = eq.substring(arrow + 2);
+        } else {
+            String all = String.join("", ops).replace("...", "");
+            StringBuilder sb = new StringBuilder(String.join("", ops).contains("...") ? "..." : "");
+            all.chars().sorted().distinct().filter(ch -> all.indexOf(ch) == all.lastIndexOf(ch)).forEach(ch -> sb.append((char) ch));
+            out = sb.toString();
+        }
+        List<Shape.Dim> d = new ArrayList<>();
+        for (int i = 0; i < out.length(); i++) {
+            if (out.startsWith("...", i)) {
+                if (ellipsis == null) {
+                    return null;
+                }
+                d.addAll(ellipsis.dims());
+                i += 2;
+            } else {
+                Shape.Dim dim = dims.get(out.charAt(i));
+                if (dim == null) {
+                    return null;
+                }
+                d.add(dim);
+            }
+        }
+        return new Shape(d);
     }
 
     static Shape broadcast(Shape a, Shape b) {

@@ -152,6 +152,13 @@ class GradientRulesTest {
         GraphBuilder gb = ga.builder();
         Value idx = gb.constant(Tensor.ofLongs("idx", new long[] {2, 3}, 0, 2, 2, 4, 1, 0));
         ga.check(gb.op("Gather", List.of(ga.input("table", -1, 1, 5, 3), idx), Map.of("axis", 0)));
+        GradCheck ga1 = check("Gather");
+        GraphBuilder gb1 = ga1.builder();
+        // torch's qkv[:, 0]: a scalar index on axis 1
+        ga1.check(gb1.op("Gather", List.of(ga1.input("qkv", -1, 1, 2, 3, 4, 5), gb1.constant(Tensor.ofLongs("i", new long[0], 1))), Map.of("axis", 1)));
+        GradCheck ga2 = check("Gather");
+        GraphBuilder gb2 = ga2.builder();
+        ga2.check(gb2.op("Gather", List.of(ga2.input("x", -1, 1, 2, 5, 3), gb2.constant(Tensor.ofLongs("i", new long[] {2, 2}, 4, 0, 4, -1))), Map.of("axis", -2)));
         GradCheck p = check("Pad");
         GraphBuilder pb = p.builder();
         p.check(pb.op("Pad", p.input("x", -1, 1, 1, 2, 3, 3), pb.longs(0, 0, 1, 2, 0, 0, 2, 0)));
