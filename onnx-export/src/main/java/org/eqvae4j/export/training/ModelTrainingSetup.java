@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.eqvae4j.export.autodiff.Autodiff;
+import org.eqvae4j.export.autodiff.UnsupportedOpException;
 import org.eqvae4j.export.graph.ConstantFolding;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Node;
@@ -41,6 +42,24 @@ public record ModelTrainingSetup(String output, LossKind loss, List<Pattern> tra
     public List<Node> uncoveredOps(Graph model) {
         Graph withLoss = withLoss(model);
         return Autodiff.forOnnxRuntimeTraining().missingRules(withLoss, Losses.LOSS, trainableParameters(withLoss));
+    }
+
+    /**
+     * What stops {@link #build} for this model, found without writing anything: one line per op on the
+     * gradient path that has no rule; when every op has one, the first rule that cannot handle its node
+     * (e.g. a Resize mode it does not cover). Empty when the artifacts can be built.
+     */
+    public List<String> problems(Graph model) {
+        List<Node> missing = uncoveredOps(model);
+        if (!missing.isEmpty()) {
+            return missing.stream().map(n -> "no gradient rule for " + n.describe()).toList();
+        }
+        try {
+            build(model);
+            return List.of();
+        } catch (UnsupportedOpException e) {
+            return List.of(e.getMessage());
+        }
     }
 
     /**
