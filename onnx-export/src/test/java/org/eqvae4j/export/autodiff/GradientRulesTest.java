@@ -451,6 +451,33 @@ class GradientRulesTest {
         zero.check(z.op("", "Dropout", List.of(zero.input("x", -1, 1, 2, 3, 4), z.scalar(0f), on), Map.of(), 2).get(0));
     }
 
+    /** A random mask cannot be finite-differenced: check dx = R * mask / (1 - ratio) against the same run's mask. */
+    @Test
+    void dropoutInTrainingModeScalesByItsOwnMask() throws Exception {
+        GraphBuilder b = new GraphBuilder("dropout");
+        Value x = b.input("x", DType.FLOAT, Shape.of(4, 50));
+        Value on = b.constant(new Tensor("training_mode", DType.BOOL, new long[0], new byte[] {1}));
+        List<Value> out = b.op("", "Dropout", List.of(x, b.scalar(0.4f), on), Map.of(), 2);
+        float[] r = new float[200];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (i % 7) - 3f;
+        }
+        b.output(b.reduceSum(b.mul(out.get(0), b.constant(Tensor.ofFloats("R", new long[] {4, 50}, r))), false), "loss");
+        b.output(b.op("Cast", List.of(out.get(1)), Map.of("to", DType.FLOAT.onnxCode())), "mask");
+        org.eqvae4j.export.graph.Graph g = Autodiff.standard().gradients(b.build(), "loss", List.of("x"));
+        float[] ones = new float[200];
+        Arrays.fill(ones, 1f);
+        Map<String, Tensor> res = org.eqvae4j.export.testing.OrtRunner.run(g, Tensor.ofFloats("x", new long[] {4, 50}, ones));
+        float[] mask = res.get("mask").toFloats();
+        float[] grad = res.get("x_grad").toFloats();
+        int kept = 0;
+        for (int i = 0; i < r.length; i++) {
+            kept += (int) mask[i];
+            assertTrue(Math.abs(grad[i] - r[i] * mask[i] / 0.6f) < 1e-5, "element " + i + ": " + grad[i] + " vs mask " + mask[i]);
+        }
+        assertTrue(kept > 60 && kept < 180, "about 60 % kept: " + kept);
+    }
+
     @Test
     void everyRuleIsChecked() throws Exception {
         // run the individual checks first so CHECKED is complete regardless of test order
