@@ -88,6 +88,7 @@ class FixtureZooTrainingTest {
             double floor = ZERO_GRADIENT_FLOOR * largest;
             List<String> failures = new ArrayList<>();
             double worst = 0;
+            String worstName = "";
             for (String p : parameters) {
                 float[] b = before.get(p);
                 float[] a = s.parameter(p).toFloats();
@@ -100,13 +101,16 @@ class FixtureZooTrainingTest {
                     norm += (double) expected[i] * expected[i];
                 }
                 double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), floor);
-                worst = Math.max(worst, rel);
+                if (rel > worst) {
+                    worst = rel;
+                    worstName = p;
+                }
                 if (!(rel <= TOLERANCE)) {
                     failures.add(p + " " + String.format("%.2e (|grad| %.2e)", rel, Math.sqrt(norm)));
                 }
             }
-            System.out.printf("%s: %d parameter tensors, worst relative gradient error %.2e, loss %.6f vs PyTorch %.6f%n",
-                    name, parameters.size(), worst, lossValue, refLoss);
+            System.out.printf("%s: %d parameter tensors, worst relative gradient error %.2e (%s), loss %.6f vs PyTorch %.6f%n",
+                    name, parameters.size(), worst, worstName, lossValue, refLoss);
             assertTrue(failures.isEmpty(), name + ": relative gradient errors above " + TOLERANCE + ": " + failures);
         }
     }
