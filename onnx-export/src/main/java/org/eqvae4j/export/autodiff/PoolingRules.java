@@ -98,10 +98,7 @@ final class PoolingRules {
                 oneShape[2 + i] = xs.size(2 + i);
             }
             Value onesIn = b.constant(filled("pool_ones", oneShape, 1f));
-            long[] kShape = new long[xs.rank()];
-            kShape[0] = 1;
-            kShape[1] = 1;
-            System.arraycopy(kernel, 0, kShape, 2, spatial);
+            long[] kShape = withLeading(1, 1, kernel);
             Map<String, Object> convAttrs = new LinkedHashMap<>();
             convAttrs.put("kernel_shape", kernel);
             convAttrs.put("strides", strides);
@@ -109,10 +106,7 @@ final class PoolingRules {
             Value counts = b.op("Conv", List.of(onesIn, b.constant(filled("pool_window", kShape, 1f))), convAttrs);
             g = b.div(g, counts);
         }
-        long[] wShape = new long[xs.rank()];
-        wShape[0] = channels;
-        wShape[1] = 1;
-        System.arraycopy(kernel, 0, wShape, 2, spatial);
+        long[] wShape = withLeading(channels, 1, kernel);
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("kernel_shape", kernel);
         attrs.put("strides", strides);
@@ -136,6 +130,15 @@ final class PoolingRules {
                     b.op("Cast", List.of(b.op("Size", n.output(0))), Map.of("to", 1)));
         }
         c.accumulate(x, b.div(spread, count));
+    }
+
+    /** A kernel's weight shape: [out, in, kernel...]. */
+    private static long[] withLeading(long out, long in, long[] kernel) {
+        long[] shape = new long[kernel.length + 2];
+        shape[0] = out;
+        shape[1] = in;
+        System.arraycopy(kernel, 0, shape, 2, kernel.length);
+        return shape;
     }
 
     private static Tensor filled(String name, long[] dims, float value) {

@@ -357,24 +357,14 @@ final class ConstantOps {
             lo[ax] = s;
             step[ax] = st;
         }
-        double[] r = new double[Math.toIntExact(Tensor.numElements(dims))];
-        long[] strides = new long[rank];
-        long acc = 1;
-        for (int k = rank - 1; k >= 0; k--) {
-            strides[k] = acc;
-            acc *= x.dims[k];
+        long[] strides = strides(x.dims);
+        long offset = 0;
+        long[] stepStrides = new long[rank];
+        for (int k = 0; k < rank; k++) {
+            offset += lo[k] * strides[k];
+            stepStrides[k] = step[k] * strides[k];
         }
-        for (int i = 0; i < r.length; i++) {
-            long rem = i;
-            long src = 0;
-            for (int k = rank - 1; k >= 0; k--) {
-                long c = rem % dims[k];
-                rem /= dims[k];
-                src += (lo[k] + c * step[k]) * strides[k];
-            }
-            r[i] = x.v[(int) src];
-        }
-        return new Num(x.dtype, dims, r);
+        return strided(x, dims, offset, stepStrides);
     }
 
     private static Num range(Num start, Num limit, Num delta) {
@@ -415,6 +405,32 @@ final class ConstantOps {
         return new Num(x.dtype, dims, r);
     }
 
+    /** The tensor of shape {@code dims} whose element at coordinates c is x's flat element offset + sum c_k stepStrides_k. */
+    private static Num strided(Num x, long[] dims, long offset, long[] stepStrides) {
+        double[] r = new double[Math.toIntExact(Tensor.numElements(dims))];
+        for (int i = 0; i < r.length; i++) {
+            long rem = i;
+            long src = offset;
+            for (int k = dims.length - 1; k >= 0; k--) {
+                src += (rem % dims[k]) * stepStrides[k];
+                rem /= dims[k];
+            }
+            r[i] = x.v[(int) src];
+        }
+        return new Num(x.dtype, dims, r);
+    }
+
+    /** Row-major element strides of a shape. */
+    private static long[] strides(long[] dims) {
+        long[] strides = new long[dims.length];
+        long acc = 1;
+        for (int k = dims.length - 1; k >= 0; k--) {
+            strides[k] = acc;
+            acc *= dims[k];
+        }
+        return strides;
+    }
+
     private static Num transpose(Num x, long[] perm) {
         int rank = x.rank();
         if (perm == null) {
@@ -427,24 +443,12 @@ final class ConstantOps {
         for (int i = 0; i < rank; i++) {
             dims[i] = x.dims[(int) perm[i]];
         }
-        long[] strides = new long[rank];
-        long acc = 1;
-        for (int k = rank - 1; k >= 0; k--) {
-            strides[k] = acc;
-            acc *= x.dims[k];
+        long[] strides = strides(x.dims);
+        long[] stepStrides = new long[rank];
+        for (int k = 0; k < rank; k++) {
+            stepStrides[k] = strides[(int) perm[k]];
         }
-        double[] r = new double[x.v.length];
-        for (int i = 0; i < r.length; i++) {
-            long rem = i;
-            long src = 0;
-            for (int k = rank - 1; k >= 0; k--) {
-                long c = rem % dims[k];
-                rem /= dims[k];
-                src += c * strides[(int) perm[k]];
-            }
-            r[i] = x.v[(int) src];
-        }
-        return new Num(x.dtype, dims, r);
+        return strided(x, dims, 0, stepStrides);
     }
 
     /** ReduceProd / ReduceSum over all axes of a vector (as in element counts), keepdims honoured. */
