@@ -65,6 +65,8 @@ class FixtureZooTrainingTest {
         assertTrue(artifacts.trainableParameters().containsAll(parameters),
                 "every PyTorch parameter is a trainable parameter of the artifacts; missing: "
                         + parameters.stream().filter(p -> !artifacts.trainableParameters().contains(p)).toList());
+        assertTrue(artifacts.trainableParameters().stream().noneMatch(p -> p.endsWith("running_mean") || p.endsWith("running_var")),
+                "BatchNorm statistics are not trained");
         List<Tensor> inputs = new ArrayList<>();
         for (Value in : model.inputs()) {
             inputs.add(ref.get("input." + in.name()).renamed(in.name()));
