@@ -18,6 +18,7 @@ import org.eqvae4j.export.training.ModelTrainingSetup;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
 import org.eqvae4j.export.weights.StateDict;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -73,7 +74,7 @@ class FixtureZooTrainingTest {
         }
         inputs.add(target);
 
-        try (TrainingSession s = TrainingSession.open(folder, TrainingOptions.defaults().withThreads(1))) {
+        try (TrainingSession s = TrainingSession.open(folder, RuntimeOptions.DEFAULT.withThreads(1))) {
             s.setLearningRate(LEARNING_RATE);
             Map<String, float[]> before = new LinkedHashMap<>();
             for (String p : parameters) {

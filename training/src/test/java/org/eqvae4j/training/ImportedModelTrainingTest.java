@@ -82,7 +82,7 @@ class ImportedModelTrainingTest {
         float[] t = uniform(r, 2 * 8 * 64, -1, 1);
         Tensor image = Tensor.ofFloats("image", new long[] {2, 1, 8, 8}, x);
         Tensor target = Tensor.ofFloats("target", new long[] {2, 8, 8, 8}, t);
-        try (TrainingSession s = TrainingSession.open(dir.resolve("art"), TrainingOptions.defaults().withThreads(1))) {
+        try (TrainingSession s = TrainingSession.open(dir.resolve("art"), RuntimeOptions.DEFAULT.withThreads(1))) {
             s.setLearningRate(1e-2f);
             float[] losses = train(s, 21, image, target);
             float first = losses[0];
