@@ -38,8 +38,7 @@ import org.eqvae4j.training.data.RandomCrops;
  * Fine-tunes an autoencoder bundle with the EQ-VAE objective on ONNX Runtime's training API.
  *
  * <p>Run folder: {@code config.json}, {@code artifacts/} (training, eval and optimizer models),
- * {@code checkpoint} + {@code checkpoint.json} (the last good state and its step, written atomically
- * every {@code checkpointEvery} steps), {@code metrics.csv} (one row per optimizer step) and, at the
+ * a checkpoint every {@code checkpointEvery} steps (committed atomically with its step, see {@link RunFolder}), {@code metrics.csv} (one row per optimizer step) and, at the
  * end, {@code bundle/}. Running again on the same folder resumes from the checkpoint; batches,
  * transforms and noise are functions of (seed, step), so a resumed run continues exactly as an
  * uninterrupted one would. A non-finite loss stops the run with the last good checkpoint kept.
@@ -95,6 +94,12 @@ public final class EqVaeTrainer {
 
     /** Trains to {@code cfg.steps()} (resuming if the run folder has a checkpoint) and returns the step records of this call. */
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
+        try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
+            return train(run, progress);
+        }
+    }
+
+    private List<StepRecord> train(RunFolder run, ProgressListener progress) throws IOException, InterruptedException {
         ModelBundle base = ModelBundle.open(cfg.baseModel());
         ModelManifest m = base.manifest();
         AutoencoderArchitecture arch = Architectures.standard().get(m.architecture());
@@ -103,14 +108,13 @@ public final class EqVaeTrainer {
             throw new IllegalArgumentException("crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
         }
         cfg.requireDiscriminatorFits(f, m.imageChannels());
-        RunFolder run = new RunFolder(runDir);
         Path artifacts = runDir.resolve("artifacts");
-        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
-            writeArtifacts(base, arch, artifacts);
-            run.writeConfig(cfg);
-        }
         run.requireSameConfig(cfg);
         long startStep = run.resumedStep();
+        if (startStep == 0 || !Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
+            // rebuilt on each fresh start: a start that failed before its first checkpoint may have left other settings' artifacts
+            writeArtifacts(base, arch, artifacts);
+        }
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());
@@ -141,10 +145,8 @@ public final class EqVaeTrainer {
                         + " the adversarial term (its artifacts are kept for resuming); use a new run folder to "
                         + (gan ? "add" : "drop") + " it");
             }
-            if (startStep == 0) {
-                session.setLearningRate(cfg.learningRateAt(0));
-            }
-            long lastGood = startStep;
+            // the configured rate, not the checkpoint's: a resume after a divergence may lower it
+            session.setLearningRate(cfg.learningRateAt(startStep));
             for (long step = startStep; step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
                 if (cfg.warmupSteps() > 0 && step <= cfg.warmupSteps()) {
@@ -165,11 +167,7 @@ public final class EqVaeTrainer {
                     for (Map.Entry<String, String> c : gan ? ADVERSARIAL_COLUMNS.entrySet() : Map.<String, String>of().entrySet()) {
                         terms.merge(c.getKey(), (double) out.get(c.getValue()).toFloats()[0] / micro, Double::sum);
                     }
-                    if (!Float.isFinite(l)) {
-                        throw new TrainingDivergedException("loss became " + l + " at step " + (step + 1)
-                                + (lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is kept in " + runDir.resolve(CHECKPOINT)
-                                : "; no checkpoint was written yet") + ". Lower the learning rate and run again to resume.");
-                    }
+                    run.checkLoss(step + 1, l);
                     loss += l / micro;
                     eqCount += in.equivariance() ? 1 : 0;
                 }
@@ -189,9 +187,9 @@ public final class EqVaeTrainer {
                         : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
                 if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.steps()) {
                     run.saveCheckpoint(session, step + 1, null);
-                    lastGood = step + 1;
                 }
             }
+            run.finish();
             exportBundle(session, arch, base);
         }
         return records;

@@ -29,7 +29,6 @@ import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
-import org.eqvae4j.training.eqvae.TrainingDivergedException;
 
 /**
  * Trains a {@link DiT} velocity model by flow matching (SiT's linear path) on cached latents of a frozen
@@ -43,8 +42,8 @@ import org.eqvae4j.training.eqvae.TrainingDivergedException;
  * folded into an exponential moving average kept in Java; the exported generator carries the EMA
  * weights.
  *
- * <p>Run folder: as {@link RunFolder}, plus {@code artifacts/}, {@code ema.onnx} (EMA generator at the last
- * checkpoint), {@code snapshots/step-NNNNNN.onnx} (EMA generator every {@code snapshotEvery} steps, for
+ * <p>Run folder: as {@link RunFolder}, plus {@code artifacts/}, the EMA generator saved with each checkpoint
+ * ({@code checkpoint-NNNNNN-ema.onnx}, see {@link RunFolder#stateFile}), {@code snapshots/step-NNNNNN.onnx} (EMA generator every {@code snapshotEvery} steps, for
  * evaluation over training) and, at the end, {@code bundle/}: the autoencoder's files, {@code generator.onnx}
  * and a manifest with the {@code generator} section.
  */
@@ -78,11 +77,16 @@ public final class FlowMatchingTrainer {
 
     /** Trains to {@code cfg.steps()} (resuming when the folder has a checkpoint) and exports the bundle. */
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
+        try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
+            return train(run, progress);
+        }
+    }
+
+    private List<StepRecord> train(RunFolder run, ProgressListener progress) throws IOException, InterruptedException {
         ModelBundle ae = ModelBundle.open(cfg.autoencoder());
         if (ae.manifest().generator() != null) {
             throw new IllegalArgumentException("bundle " + cfg.autoencoder() + " already has a generator; give a plain autoencoder bundle");
         }
-        RunFolder run = new RunFolder(runDir);
         LatentCache cache = LatentCache.openOrEncode(cfg.latentCache(), ae, cfg.trainImages(), cfg.trainLabels(), cfg.limit(),
                 cfg.threads(), progress);
         if (cache.height() != cache.width()) {
@@ -95,21 +99,22 @@ public final class FlowMatchingTrainer {
         Path artifacts = runDir.resolve("artifacts");
         Graph fresh = DiT.build(dit, Weights.initialized(cfg.seed()));
         List<String> params = fresh.parameterNames().stream().sorted().toList();
-        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
+        run.requireSameConfig(cfg);
+        long startStep = run.resumedStep();
+        if (startStep == 0 || !Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
+            // rebuilt on each fresh start: a start that failed before its first checkpoint may have left other settings' artifacts
             new ModelTrainingSetup(DiT.VELOCITY, LossKind.MSE, List.of(), List.of(),
                     new OptimizerConfig.AdamW(0.9f, 0.999f, 1e-8f, 0f, true, OptimizerConfig.AdamMode.TORCH))
                     .build(fresh).writeTo(artifacts);
-            run.writeConfig(cfg);
         }
-        run.requireSameConfig(cfg);
-        long startStep = run.resumedStep();
         Map<String, float[]> ema = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        Graph emaSource = startStep > 0 ? OnnxReader.read(runDir.resolve(EMA)) : fresh;
+        Path emaFile = startStep > 0 ? run.stateFile(EMA) : null;
+        Graph emaSource = startStep > 0 ? OnnxReader.read(emaFile) : fresh;
         for (String p : params) {
             Tensor t = emaSource.initializers().get(p);
             if (t == null) {
-                throw new IOException(runDir.resolve(EMA) + " lacks parameter " + p + "; the run folder is inconsistent");
+                throw new IOException(emaFile + " lacks parameter " + p + "; the run folder is inconsistent");
             }
             ema.put(p, t.toFloats().clone());
             shapes.put(p, t.dims());
@@ -124,10 +129,8 @@ public final class FlowMatchingTrainer {
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepData> batches = new Prefetcher<>(step -> stepData(step, cache, z, per, plane, stats, classes), startStep, 3)) {
-            if (startStep == 0) {
-                session.setLearningRate(cfg.learningRateAt(0));
-            }
-            long lastGood = startStep;
+            // the configured rate, not the checkpoint's: a resume after a divergence may lower it
+            session.setLearningRate(cfg.learningRateAt(startStep));
             for (long step = startStep; step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
                 if (cfg.warmupSteps() > 0 && step <= cfg.warmupSteps()) {
@@ -135,11 +138,7 @@ public final class FlowMatchingTrainer {
                 }
                 StepData d = batches.next();
                 float loss = session.trainStep(d.xt(), d.t(), d.cls(), d.target());
-                if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException("loss became " + loss + " at step " + (step + 1)
-                            + (lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is kept in " + runDir.resolve(RunFolder.CHECKPOINT)
-                            : "; no checkpoint was written yet") + ". Lower the learning rate and run again to resume.");
-                }
+                run.checkLoss(step + 1, loss);
                 session.optimizerStep();
                 double decay = Math.min(cfg.emaDecay(), (1.0 + step) / (10.0 + step));
                 for (String p : params) {
@@ -158,12 +157,12 @@ public final class FlowMatchingTrainer {
                     writeGenerator(dit, ema, shapes, runDir.resolve(SNAPSHOTS).resolve(snapshotName(step + 1)));
                 }
                 if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.steps()) {
-                    run.saveCheckpoint(session, step + 1, () -> writeGenerator(dit, ema, shapes, runDir.resolve(EMA)));
-                    lastGood = step + 1;
+                    run.saveCheckpoint(session, step + 1, Map.of(EMA, file -> writeGenerator(dit, ema, shapes, file)));
                 }
             }
         }
-        exportBundle(ae, cache, stats, classes);
+        run.finish();
+        exportBundle(ae, cache, stats, classes, run.stateFile(EMA));
         return records;
     }
 
@@ -214,7 +213,7 @@ public final class FlowMatchingTrainer {
         OnnxWriter.write(g, file);
     }
 
-    private void exportBundle(ModelBundle ae, LatentCache cache, double[][] stats, int classes) throws IOException {
+    private void exportBundle(ModelBundle ae, LatentCache cache, double[][] stats, int classes, Path emaFile) throws IOException {
         ModelManifest am = ae.manifest();
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("method", "flow matching (SiT linear path, velocity target x1 - eps), EMA weights");
@@ -239,7 +238,7 @@ public final class FlowMatchingTrainer {
         if (Files.isRegularFile(ae.root().resolve("LICENSE"))) {
             w.addCopy("LICENSE", ae.root().resolve("LICENSE"));
         }
-        w.addCopy(GENERATOR_FILE, runDir.resolve(EMA));
+        w.addCopy(GENERATOR_FILE, emaFile);
         w.write(m, runDir.resolve(BUNDLE), true);
     }
 }

@@ -29,7 +29,6 @@ import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
-import org.eqvae4j.training.eqvae.TrainingDivergedException;
 
 /**
  * Trains a MaskGIT token generator on a {@link TokenCache} with ONNX Runtime's training API. Each step
@@ -75,6 +74,12 @@ public final class MaskGitTrainer {
     }
 
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
+        try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
+            return train(run, progress);
+        }
+    }
+
+    private List<StepRecord> train(RunFolder run, ProgressListener progress) throws IOException, InterruptedException {
         ModelBundle vq = ModelBundle.open(cfg.vqBundle());
         ModelManifest vm = vq.manifest();
         if (vm.codebookSize() == null) {
@@ -83,9 +88,11 @@ public final class MaskGitTrainer {
         TokenCache cache = TokenCache.read(cfg.tokens()).requireBundle(vm.id(), cfg.tokens());
         TokenCache.Header h = cache.header();
         MaskGitConfig mc = new MaskGitConfig(h.codebookSize(), h.height(), h.width(), h.numClasses(), cfg.dim(), cfg.depth(), cfg.heads(), 4);
-        RunFolder run = new RunFolder(runDir);
         Path artifacts = run.resolve("artifacts");
-        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
+        run.requireSameConfig(cfg);
+        long start = run.resumedStep();
+        if (start == 0 || !Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
+            // rebuilt on each fresh start: a start that failed before its first checkpoint may have left other settings' artifacts
             Weights w = Weights.initialized(cfg.seed());
             Graph objective = MaskGitTransformer.objective(mc, w);
             w.finish();
@@ -93,10 +100,7 @@ public final class MaskGitTrainer {
             params.sort(null);
             Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, MaskGitTransformer.LOSS, params);
             new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.adamW(0.9f, 0.95f, 1e-8f, 0.01f)).writeTo(artifacts);
-            run.writeConfig(cfg);
         }
-        run.requireSameConfig(cfg);
-        long start = run.resumedStep();
         RunFolder.MetricsLog log = run.metrics("step,loss,ms", start);
         EvalLog evalLog = evaluator == null ? null : new EvalLog(run, evaluator.columns(), start);
         List<String> paramNames;
@@ -105,20 +109,15 @@ public final class MaskGitTrainer {
                 TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider()));
              Prefetcher<StepData> batches = new Prefetcher<>(s -> stepData(s, cache, mc), start, 3)) {
             paramNames = parameterNames(mc);
-            if (start == 0) {
-                session.setLearningRate(cfg.learningRateAt(0));
-            }
-            long lastGood = start;
+            // the configured rate, not the checkpoint's: a resume after a divergence may lower it
+            session.setLearningRate(cfg.learningRateAt(start));
             for (long step = start; step < cfg.steps(); step++) {
                 long t0 = System.nanoTime();
                 if (cfg.warmupSteps() > 0 && step <= cfg.warmupSteps()) {
                     session.setLearningRate(cfg.learningRateAt(step));
                 }
                 float loss = session.trainStep(batches.next().inputs());
-                if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException("loss became " + loss + " at step " + (step + 1) + "; the last good checkpoint (step "
-                            + lastGood + ") is kept in " + run.dir() + ". Lower the learning rate and run again to resume.");
-                }
+                run.checkLoss(step + 1, loss);
                 session.optimizerStep();
                 double ms = (System.nanoTime() - t0) / 1e6;
                 StepRecord r = new StepRecord(step + 1, loss, ms);
@@ -138,9 +137,9 @@ public final class MaskGitTrainer {
                 }
                 if ((step + 1) % cfg.checkpointEvery() == 0 || last) {
                     run.saveCheckpoint(session, step + 1, null);
-                    lastGood = step + 1;
                 }
             }
+            run.finish();
             export(session, paramNames, mc, vq, run.resolve(BUNDLE), cfg.steps());
         }
         return records;
