@@ -55,6 +55,7 @@ public final class RunFolder implements AutoCloseable {
     /** The checkpoint's name in folders of the first format, and the prefix of step-stamped checkpoint files. */
     public static final String CHECKPOINT = "checkpoint";
     public static final String CHECKPOINT_STATE = "checkpoint.json";
+    public static final String ARTIFACTS = "artifacts";
     /**
      * Test-only failpoint: {@code -Deqvae4j.failpoint=NAME@STEP} stops the process at that point of a checkpoint
      * (NAME: {@code checkpoint-saved}, {@code state-saved}, {@code committed}), printing a line to stderr and
@@ -219,8 +220,8 @@ public final class RunFolder implements AutoCloseable {
         JsonNode saved;
         try {
             saved = JSON.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + " is not valid JSON (" + e.getOriginalMessage() + "); restore it or start a new run folder", e);
+        } catch (IOException e) {
+            throw new IOException(file + " is not valid JSON (" + jsonError(e) + "); restore it or start a new run folder", e);
         }
         if (saved == null || !saved.isObject()) {
             throw new IOException(file + " does not hold a JSON object of settings; restore it or start a new run folder");
@@ -235,6 +236,19 @@ public final class RunFolder implements AutoCloseable {
             return;
         }
         AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /**
+     * The run's training-artifacts folder ({@code artifacts/}), to write when it holds no checkpoint. While no
+     * checkpoint was committed it is removed first: a start that failed before its first checkpoint (an empty data
+     * folder, a kill) may have left artifacts built from other settings, and this start's settings are the run's.
+     */
+    public Path artifacts() throws IOException {
+        Path artifacts = dir.resolve(ARTIFACTS);
+        if (committed == null && Files.exists(artifacts)) {
+            deleteTree(artifacts);
+        }
+        return artifacts;
     }
 
     // ---------------------------------------------------------------- checkpoints
@@ -466,8 +480,8 @@ public final class RunFolder implements AutoCloseable {
         JsonNode n;
         try {
             n = JSON.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + " is not valid JSON (" + e.getOriginalMessage() + ")" + fix, e);
+        } catch (IOException e) {
+            throw new IOException(file + " is not valid JSON (" + jsonError(e) + ")" + fix, e);
         }
         if (n == null || !n.isObject()) {
             throw new IOException(file + " does not hold a JSON object" + fix);
@@ -532,6 +546,10 @@ public final class RunFolder implements AutoCloseable {
                     + " missing from " + dir + fix);
         }
         return new Commit(step, lr, checkpoint, Map.copyOf(state), config, diverged, legacy);
+    }
+
+    private static String jsonError(IOException e) {
+        return abbreviate(e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage()));
     }
 
     private static String abbreviate(Object o) {

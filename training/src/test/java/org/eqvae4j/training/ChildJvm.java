@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A second JVM on the test class path (a second process, as a user's second {@code train} would be), whose
  * stderr can be awaited line by line: it tells when it reached the point the test wants to kill it at.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BufferedReader err;
     private final StringBuilder seen = new StringBuilder();
@@ -23,7 +23,7 @@ final class ChildJvm implements AutoCloseable {
         this.err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
     }
 
-    static ChildJvm start(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
+    public static ChildJvm start(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
@@ -35,12 +35,12 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Reads stderr until a line contains {@code marker}; fails with what it printed if it exits first. */
-    void awaitLine(String marker) throws IOException {
+    public void awaitLine(String marker) throws IOException {
         String line;
         while ((line = err.readLine()) != null) {
             seen.append(line).append('\n');
@@ -52,7 +52,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** SIGKILL on Unix (kill -9): no shutdown hook, no finally block runs. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the child JVM did not die");

@@ -108,11 +108,10 @@ public final class EqVaeTrainer {
             throw new IllegalArgumentException("crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
         }
         cfg.requireDiscriminatorFits(f, m.imageChannels());
-        Path artifacts = runDir.resolve("artifacts");
         run.requireSameConfig(cfg);
         long startStep = run.resumedStep();
-        if (startStep == 0 || !Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
-            // rebuilt on each fresh start: a start that failed before its first checkpoint may have left other settings' artifacts
+        Path artifacts = run.artifacts();
+        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
             writeArtifacts(base, arch, artifacts);
         }
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));

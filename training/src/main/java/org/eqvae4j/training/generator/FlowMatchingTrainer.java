@@ -96,13 +96,12 @@ public final class FlowMatchingTrainer {
         DiTConfig dit = cfg.dit(cache.channels(), cache.height(), classes);
         double[][] stats = cache.channelStats();
 
-        Path artifacts = runDir.resolve("artifacts");
         Graph fresh = DiT.build(dit, Weights.initialized(cfg.seed()));
         List<String> params = fresh.parameterNames().stream().sorted().toList();
         run.requireSameConfig(cfg);
         long startStep = run.resumedStep();
-        if (startStep == 0 || !Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
-            // rebuilt on each fresh start: a start that failed before its first checkpoint may have left other settings' artifacts
+        Path artifacts = run.artifacts();
+        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
             new ModelTrainingSetup(DiT.VELOCITY, LossKind.MSE, List.of(), List.of(),
                     new OptimizerConfig.AdamW(0.9f, 0.999f, 1e-8f, 0f, true, OptimizerConfig.AdamMode.TORCH))
                     .build(fresh).writeTo(artifacts);

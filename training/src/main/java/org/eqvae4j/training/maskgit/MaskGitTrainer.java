@@ -88,11 +88,10 @@ public final class MaskGitTrainer {
         TokenCache cache = TokenCache.read(cfg.tokens()).requireBundle(vm.id(), cfg.tokens());
         TokenCache.Header h = cache.header();
         MaskGitConfig mc = new MaskGitConfig(h.codebookSize(), h.height(), h.width(), h.numClasses(), cfg.dim(), cfg.depth(), cfg.heads(), 4);
-        Path artifacts = run.resolve("artifacts");
         run.requireSameConfig(cfg);
         long start = run.resumedStep();
-        if (start == 0 || !Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
-            // rebuilt on each fresh start: a start that failed before its first checkpoint may have left other settings' artifacts
+        Path artifacts = run.artifacts();
+        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
             Weights w = Weights.initialized(cfg.seed());
             Graph objective = MaskGitTransformer.objective(mc, w);
             w.finish();
