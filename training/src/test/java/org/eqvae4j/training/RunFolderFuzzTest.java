@@ -75,9 +75,11 @@ class RunFolderFuzzTest {
             if (m == null || !(m.contains(RunFolder.CHECKPOINT_STATE) || m.contains(RunFolder.CONFIG))) {
                 fail("case " + i + ": the message does not name the file: " + m + "\n" + manifest + "\n" + config, e);
             }
-            if (Files.isRegularFile(run.resolve(RunFolder.CHECKPOINT_STATE)) && e instanceof IOException
-                    && !Files.isRegularFile(run.resolve("checkpoint-000005"))) {
-                fail("case " + i + ": a checkpoint was deleted on a failed open: " + m);
+            boolean unreadableRecord = m.contains(RunFolder.CHECKPOINT_STATE);
+            for (String f : List.of("checkpoint-000005", "checkpoint-000005-ema.onnx", RunFolder.CHECKPOINT)) {
+                if (unreadableRecord && !Files.isRegularFile(run.resolve(f))) {
+                    fail("case " + i + ": " + f + " was deleted although checkpoint.json could not be read: " + m);
+                }
             }
             return e.getClass().getSimpleName();
         } catch (RuntimeException e) {
