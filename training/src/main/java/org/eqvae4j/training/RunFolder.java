@@ -26,7 +26,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eqvae4j.runtime.io.AtomicFiles;
-import org.eqvae4j.training.eqvae.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,8 +339,8 @@ public final class RunFolder implements AutoCloseable {
      *
      * @throws TrainingDivergedException when the loss is NaN or infinite
      */
-    public void checkLoss(long step, float loss) throws IOException {
-        if (!Float.isFinite(loss)) {
+    public void checkLoss(long step, double loss) throws IOException {
+        if (!Double.isFinite(loss)) {
             throw diverged(step, "loss became " + loss);
         }
         if (pending != null && pending.step() < step) {

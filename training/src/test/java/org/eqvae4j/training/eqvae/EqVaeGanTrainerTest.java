@@ -21,10 +21,10 @@ import org.eqvae4j.export.onnx.OnnxReader;
 import org.eqvae4j.export.training.Checkpoint;
 import org.eqvae4j.export.training.CheckpointFile;
 import org.eqvae4j.export.training.TrainingArtifacts;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

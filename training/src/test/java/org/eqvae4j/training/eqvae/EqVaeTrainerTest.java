@@ -9,9 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
+import org.eqvae4j.training.TrainingDivergedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

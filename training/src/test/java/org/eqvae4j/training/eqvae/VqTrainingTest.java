@@ -9,11 +9,11 @@ import java.util.List;
 import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.LatentKind;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.eqvae4j.export.arch.ImageClassifier;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
 import org.junit.jupiter.api.Test;

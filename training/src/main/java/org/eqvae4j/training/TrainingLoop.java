@@ -1,0 +1,89 @@
+package org.eqvae4j.training;
+
+import java.io.IOException;
+import java.util.Map;
+import org.eqvae4j.runtime.progress.ProgressListener;
+
+/**
+ * The optimizer-step loop every trainer runs (EQ-VAE, flow matching, MaskGIT, the classifier): the learning rate of
+ * the {@link RunSchedule} (set at a fresh start and whenever warm-up or decay changes it), the trainer's step inputs
+ * with their forward and backward passes, the divergence check before the optimizer step, then the trainer's
+ * after-step work, log row and progress, evaluation, and the run folder's checkpoint every
+ * {@link RunSchedule#checkpointEvery} steps and after the last. A trainer supplies only what differs, as
+ * {@link Hooks}.
+ *
+ * <p>A non-finite loss stops the run before the optimizer step, and the {@link TrainingDivergedException} names the last
+ * good checkpoint: the run folder commits a checkpoint only once a loss computed from its weights was finite
+ * ({@link RunFolder#checkLoss}), and the run's last one when the loop ends ({@link RunFolder#finish}).
+ */
+public final class TrainingLoop {
+
+    /** What a trainer does inside the loop. */
+    public interface Hooks {
+        /**
+         * Step inputs: feeds optimizer step {@code step} (0-based), all its micro-batches, through the session's training
+         * graph and returns the step's loss (the mean over micro-batches).
+         */
+        double step(TrainingSession session, long step) throws IOException, InterruptedException;
+
+        /** Work after the optimizer step of {@code step} (0-based) that counts into its time, e.g. an EMA of the weights. */
+        default void afterStep(TrainingSession session, long step) throws IOException {
+        }
+
+        /** Log: records finished step {@code step} (1-based) and returns the progress message. */
+        String log(long step, double loss, double millis) throws IOException;
+
+        /** Evaluation after finished step {@code step} (1-based), before its checkpoint; the trainer decides its cadence. */
+        default void evaluate(TrainingSession session, long step, boolean last) throws IOException {
+        }
+
+        /**
+         * Checkpoint: state kept outside ONNX Runtime, written with each checkpoint (e.g. EMA weights): file key ->
+         * writer of the step-stamped file the run folder names ({@link RunFolder#saveCheckpoint}).
+         */
+        default Map<String, RunFolder.StateWriter> checkpointState() {
+            return Map.of();
+        }
+    }
+
+    private TrainingLoop() {
+    }
+
+    /**
+     * Trains from {@code startStep} (0 for a fresh start, else the step of the checkpoint the session was opened from) to
+     * {@code schedule.steps()}.
+     *
+     * @param run the run folder whose checkpoint is written, or null for a run that keeps none (the classifier)
+     */
+    public static void run(TrainingSession session, RunSchedule schedule, RunFolder run, long startStep, Hooks hooks,
+                           ProgressListener progress) throws IOException, InterruptedException {
+        // the schedule's rate, not the checkpoint's: a resume after a divergence may lower it (RunFolder#requireSameConfig)
+        session.setLearningRate(schedule.learningRateAt(startStep));
+        for (long step = startStep; step < schedule.steps(); step++) {
+            long t0 = System.nanoTime();
+            if (schedule.rateChangesAt(step)) {
+                session.setLearningRate(schedule.learningRateAt(step));
+            }
+            double loss = hooks.step(session, step);
+            if (run != null) {
+                run.checkLoss(step + 1, loss);
+            } else if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException("loss became " + loss + " at step " + (step + 1)
+                        + "; this run keeps no checkpoints. Lower the learning rate and run again.");
+            }
+            session.optimizerStep();
+            hooks.afterStep(session, step);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            String message = hooks.log(step + 1, loss, ms);
+            progress.progress((int) (step + 1), (int) schedule.steps(), message);
+            boolean last = step + 1 == schedule.steps();
+            hooks.evaluate(session, step + 1, last);
+            if (run != null && schedule.checkpointAfter(step + 1)) {
+                run.saveCheckpoint(session, step + 1, hooks.checkpointState());
+            }
+        }
+        if (run != null) {
+            run.finish();
+        }
+    }
+}
