@@ -421,7 +421,14 @@ public final class RunFolder implements AutoCloseable {
             n.set("config", c.config());
         }
         byte[] bytes = JSON.writeValueAsBytes(n);
-        AtomicFiles.write(dir.resolve(CHECKPOINT_STATE), out -> out.write(bytes));
+        durable(dir); // the renames that put the checkpoint's files in place reach the disk before the record naming them
+        Path target = dir.resolve(CHECKPOINT_STATE);
+        AtomicFiles.writePath(target, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true); // the content before the rename, so a power loss cannot leave an empty record
+            }
+        });
         durable(dir);
     }
 
