@@ -68,7 +68,6 @@ public final class RunLock implements AutoCloseable {
             String self = "pid " + ProcessHandle.current().pid() + " on host " + hostName() + " since " + Instant.now() + "\n";
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(self.getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(true);
             return new RunLock(file, channel, lock);
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -111,11 +110,20 @@ public final class RunLock implements AutoCloseable {
     }
 
     static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            String env = System.getenv("HOSTNAME");
-            return env == null || env.isBlank() ? "localhost" : env;
+        return Host.NAME;
+    }
+
+    /** Looked up once per JVM (a name lookup may take a while); a constant once initialised. */
+    private static final class Host {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                String env = System.getenv("HOSTNAME");
+                return env == null || env.isBlank() ? "localhost" : env;
+            }
         }
     }
 

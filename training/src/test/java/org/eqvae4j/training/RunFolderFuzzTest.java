@@ -34,7 +34,7 @@ class RunFolderFuzzTest {
             + " \"state\": {\"ema.onnx\": \"checkpoint-000005-ema.onnx\"}, \"diverged\": {\"step\": 7, \"what\": \"loss became NaN\"},"
             + " \"config\": " + CONFIG + "}";
     private static final String LEGACY_MANIFEST = "{\"step\": 5, \"learningRate\": 0.001}";
-    private static final int CASES = 3000;
+    private static final int CASES = 2000;
 
     record Settings(float learningRate, int batch, long steps, int threads) {
     }
