@@ -1,6 +1,7 @@
 package org.eqvae4j.training;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import org.eqvae4j.runtime.progress.ProgressListener;
 
@@ -17,6 +18,23 @@ import org.eqvae4j.runtime.progress.ProgressListener;
  * ({@link RunFolder#checkLoss}), and the run's last one when the loop ends ({@link RunFolder#finish}).
  */
 public final class TrainingLoop {
+
+    /**
+     * One optimizer step's record, as the trainers with a plain loss log it.
+     *
+     * @param step   the finished step (1-based)
+     * @param loss   the step's loss
+     * @param millis the step's wall time
+     */
+    public record StepRecord(long step, double loss, double millis) {
+        /** The metrics.csv header of {@link #csvRow()}. */
+        public static final String CSV_HEADER = "step,loss,ms";
+
+        /** The step as a metrics.csv row: step, loss to 6 decimals, ms to 1. */
+        public String csvRow() {
+            return String.format(Locale.ROOT, "%d,%.6f,%.1f", step, loss, millis);
+        }
+    }
 
     /** What a trainer does inside the loop. */
     public interface Hooks {

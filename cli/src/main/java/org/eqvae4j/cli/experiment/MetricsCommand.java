@@ -1,17 +1,17 @@
 package org.eqvae4j.cli.experiment;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.image.ImageFiles;
-import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
+import org.eqvae4j.runtime.metrics.EvaluationImages;
+import org.eqvae4j.runtime.metrics.EvaluationText;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
@@ -41,47 +41,15 @@ public final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Autoencoder ae = Autoencoder.open(ModelBundle.open(model), device.runtimeOptions())) {
-            List<FloatTensor> prepared = prepare(images, ae.manifest().imageChannels(), size);
+            List<FloatTensor> prepared = EvaluationImages.prepare(images, ae.manifest().imageChannels(), size, System.err);
             AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, prepared, new ProgressBar(System.err));
-            print(ae.manifest().id(), r);
+            System.out.print(EvaluationText.of(ae.manifest().id(), r));
             if (output != null) {
-                String json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.asMap());
-                AtomicFiles.write(output, out -> out.write((json + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.asMap());
+                AtomicFiles.write(output, out -> out.write((json + "\n").getBytes(StandardCharsets.UTF_8)));
                 System.out.println("wrote " + output);
             }
             return 0;
         }
-    }
-
-    /** Reads and prepares (centre crop, resize) every image; unreadable files are reported on stderr and skipped. */
-    static List<FloatTensor> prepare(Path images, int channels, int size) throws java.io.IOException {
-        List<FloatTensor> prepared = new ArrayList<>();
-        for (Path f : ImageFolder.list(images)) {
-            try {
-                prepared.add(AutoencoderEvaluation.prepare(ImageFiles.toChannels(ImageFiles.read(f), channels), size));
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                System.err.println("skipped " + f.getFileName() + ": " + e.getMessage());
-            }
-        }
-        if (prepared.isEmpty()) {
-            throw new IllegalArgumentException("no readable images in " + images);
-        }
-        return prepared;
-    }
-
-    static void print(String id, AutoencoderEvaluation.Report r) {
-        System.out.printf(Locale.ROOT, "model %s, %d images at %dx%d; E(x) = deterministic latent (posterior mean for KL)%n",
-                id, r.images(), r.size(), r.size());
-        System.out.printf(Locale.ROOT, "reconstruction   PSNR %.2f dB   SSIM %.4f%n", r.psnr(), r.ssim());
-        System.out.printf(Locale.ROOT, "%-12s %12s %28s%n", "transform", "eq. error", "PSNR D(tau E(x)) vs tau(x)");
-        for (var group : List.of(r.rotations(), r.scales())) {
-            for (AutoencoderEvaluation.TransformResult t : group) {
-                System.out.printf(Locale.ROOT, "%-12s %12.4f %25.2f dB%n", t.name(), t.equivarianceError(), t.psnr());
-            }
-        }
-        System.out.printf(Locale.ROOT, "%-12s %12.4f %25.2f dB%n", "rotations", r.meanError(r.rotations()), r.meanPsnr(r.rotations()));
-        System.out.printf(Locale.ROOT, "%-12s %12.4f %25.2f dB%n", "scales", r.meanError(r.scales()), r.meanPsnr(r.scales()));
-        System.out.printf(Locale.ROOT, "intrinsic dimension (TwoNN, %dx%d latent patches): %.1f%n",
-                AutoencoderEvaluation.PATCH, AutoencoderEvaluation.PATCH, r.intrinsicDimension());
     }
 }

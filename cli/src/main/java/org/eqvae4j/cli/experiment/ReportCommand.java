@@ -1,15 +1,10 @@
 package org.eqvae4j.cli.experiment;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
-import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.ort.RuntimeOptions;
-import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.training.report.TrainingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,23 +37,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.println("report: " + write(ModelBundle.open(base), ModelBundle.open(tuned), images, metricsCsv, output, size, device.runtimeOptions(), false));
+        Path written = TrainingReport.evaluateAndWrite(ModelBundle.open(base), ModelBundle.open(tuned), images, metricsCsv, output, size,
+                device.runtimeOptions(), false, () -> new ProgressBar(System.err), System.out, System.err);
+        System.out.println("report: " + written);
         return 0;
-    }
-
-    /** Evaluates both bundles, writes the report and, with {@code record}, the tuned bundle's metrics. */
-    public static Path write(ModelBundle baseBundle, ModelBundle tunedBundle, Path images, Path metricsCsv, Path output, int size,
-                      RuntimeOptions runtime, boolean record) throws Exception {
-        try (Autoencoder b = Autoencoder.open(baseBundle, runtime); Autoencoder t = Autoencoder.open(tunedBundle, runtime)) {
-            List<FloatTensor> prepared = MetricsCommand.prepare(images, t.manifest().imageChannels(), size);
-            AutoencoderEvaluation.Report before = AutoencoderEvaluation.evaluate(b, prepared, new ProgressBar(System.err));
-            AutoencoderEvaluation.Report after = AutoencoderEvaluation.evaluate(t, prepared, new ProgressBar(System.err));
-            MetricsCommand.print(b.manifest().id(), before);
-            MetricsCommand.print(t.manifest().id(), after);
-            if (record) {
-                tunedBundle.withMetrics(after.asMap());
-            }
-            return TrainingReport.write(output, metricsCsv, b, t, prepared, before, after);
-        }
     }
 }

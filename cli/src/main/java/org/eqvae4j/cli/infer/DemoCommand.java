@@ -7,8 +7,10 @@ import java.util.concurrent.Callable;
 import org.eqvae4j.cli.EqvaeCli;
 import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.export.arch.Architectures;
+import org.eqvae4j.export.bundle.BundleAgreement;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.runtime.batch.RoundTripBatch;
+import org.eqvae4j.runtime.batch.RoundTripSummary;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageFolder;
@@ -47,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (Autoencoder fresh = Autoencoder.open(exported); Autoencoder ship = Autoencoder.open(ModelBundle.open(shipped))) {
             Path first = ImageFolder.list(images).get(0);
             FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(ImageFiles.read(first), 3), 8);
-            double diff = maxAbsDiff(fresh.encode(x).data(), ship.encode(x).data());
+            double diff = BundleAgreement.maxAbsDiff(fresh.encode(x), ship.encode(x));
             System.out.printf("2. shipped bundle %s vs fresh export on %s: max |latent difference| = %.2e%n", shipped, first.getFileName(), diff);
             if (diff > 1e-4) {
                 System.out.println("   WARNING: the shipped bundle differs from a fresh export");
@@ -56,7 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("3. round trip of " + images + " (scale=0.5,rot=1)");
             List<RoundTripBatch.Item> items = RoundTripBatch.run(fresh, images, output.resolve("roundtrip"),
                     LatentTransform.scaleThenRotate(0.5, 1), new ProgressBar(System.err));
-            int rc = RoundTripCommand.report(items, true, output.resolve("roundtrip"));
+            int rc = exitCode(RoundTripSummary.print(items, true, output.resolve("roundtrip"), System.out));
             System.out.println("Latents of the baseline model are not equivariant: compare the two PSNR columns.");
             Path eq = home.resolve("models/eq-taef2");
             if (Files.isDirectory(eq)) {
@@ -64,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
                 try (Autoencoder tuned = Autoencoder.open(ModelBundle.open(eq))) {
                     List<RoundTripBatch.Item> eqItems = RoundTripBatch.run(tuned, images, output.resolve("roundtrip-eq-taef2"),
                             LatentTransform.scaleThenRotate(0.5, 1), new ProgressBar(System.err));
-                    rc = Math.max(rc, RoundTripCommand.report(eqItems, true, output.resolve("roundtrip-eq-taef2")));
+                    rc = Math.max(rc, exitCode(RoundTripSummary.print(eqItems, true, output.resolve("roundtrip-eq-taef2"), System.out)));
                 }
                 System.out.println("Fine-tuning raises the PSNR of decoded transformed latents (last column); models/RESULTS.md has the full measures.");
             }
@@ -72,14 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static double maxAbsDiff(float[] a, float[] b) {
-        if (a.length != b.length) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs(a[i] - b[i]));
-        }
-        return m;
+    private static int exitCode(RoundTripSummary s) {
+        return s.failed() == 0 ? 0 : EqvaeCli.SOME_FAILED;
     }
 }

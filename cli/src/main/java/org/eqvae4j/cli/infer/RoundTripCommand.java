@@ -2,12 +2,12 @@ package org.eqvae4j.cli.infer;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.EqvaeCli;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
 import org.eqvae4j.runtime.batch.RoundTripBatch;
+import org.eqvae4j.runtime.batch.RoundTripSummary;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.transform.LatentTransform;
@@ -42,33 +42,7 @@ public final class RoundTripCommand implements Callable<Integer> {
         LatentTransform tau = transform == null ? null : TransformSpec.parse(transform);
         try (Autoencoder ae = Autoencoder.open(ModelBundle.open(model), device.runtimeOptions())) {
             List<RoundTripBatch.Item> items = RoundTripBatch.run(ae, input, output, tau, new ProgressBar(System.err));
-            return report(items, tau != null, output);
+            return RoundTripSummary.print(items, tau != null, output, System.out).failed() == 0 ? 0 : EqvaeCli.SOME_FAILED;
         }
-    }
-
-    static int report(List<RoundTripBatch.Item> items, boolean transformed, Path output) {
-        System.out.printf("%-40s %10s %10s %s%n", "file", "size", "PSNR dB", transformed ? "PSNR dB D(tau E(x)) vs tau(x)" : "");
-        double sum = 0;
-        double sumT = 0;
-        int ok = 0;
-        for (RoundTripBatch.Item it : items) {
-            String name = it.input().getFileName().toString();
-            if (it.failed()) {
-                System.out.printf("%-40s FAILED: %s%n", name, it.error());
-                continue;
-            }
-            ok++;
-            sum += it.psnr();
-            sumT += it.transformedPsnr();
-            System.out.printf(Locale.ROOT, "%-40s %10s %10.2f %s%n", name, it.height() + "x" + it.width(), it.psnr(),
-                    transformed ? String.format(Locale.ROOT, "%10.2f", it.transformedPsnr()) : "");
-        }
-        if (ok > 0) {
-            System.out.printf(Locale.ROOT, "%-40s %10s %10.2f %s%n", "mean of " + ok, "", sum / ok,
-                    transformed ? String.format(Locale.ROOT, "%10.2f", sumT / ok) : "");
-        }
-        int failed = items.size() - ok;
-        System.out.printf("%d processed, %d failed; results in %s%n", ok, failed, output);
-        return failed == 0 ? 0 : EqvaeCli.SOME_FAILED;
     }
 }

@@ -2,16 +2,15 @@ package org.eqvae4j.cli.tools;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.arch.AutoencoderArchitecture;
+import org.eqvae4j.export.bundle.BundleAgreement;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.image.ImageFiles;
-import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.tensor.FloatTensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -104,30 +103,11 @@ public final class ExportCommand implements Callable<Integer> {
         ModelBundle source = ModelBundle.open(fromBundle);
         ModelBundle bundle = BundleExporter.reexport(source, known.get(source.manifest().architecture()), output, force);
         // the same function: plain encode and decode of a photo crop agree with the source bundle's
-        FloatTensor x = org.eqvae4j.runtime.transform.LatentTransform.cropToMultiple(ImageFiles.toChannels(
-                ImageFiles.read(Path.of(System.getProperty("eqvae.home", ".")).resolve("test-images/photos/astronaut.png")),
-                source.manifest().imageChannels()), 64);
-        x = org.eqvae4j.runtime.transform.LatentTransform.crop(0, 0, Math.min(128, x.height()), Math.min(128, x.width())).apply(x);
-        try (Autoencoder a = Autoencoder.open(source); Autoencoder b = Autoencoder.open(bundle)) {
-            FloatTensor za = a.encode(x);
-            double dz = maxAbsDiff(za, b.encode(x));
-            double dy = maxAbsDiff(a.decode(za), b.decode(za));
-            if (dz > 1e-4 || dy > 1e-4) {
-                throw new IllegalStateException("re-exported bundle " + output + " differs from " + fromBundle + " (latent by " + dz
-                        + ", image by " + dy + "); do not use it");
-            }
-            System.out.printf(java.util.Locale.ROOT, "wrote %s from %s: files %s; encode and decode agree with the source (max |diff| %.1e, %.1e)%n",
-                    bundle.root(), fromBundle, bundle.manifest().files().values(), dz, dy);
-        }
+        BundleAgreement same = BundleAgreement.checkReexport(source, bundle,
+                Path.of(System.getProperty("eqvae.home", ".")).resolve("test-images/photos/astronaut.png"));
+        System.out.printf(Locale.ROOT, "wrote %s from %s: files %s; encode and decode agree with the source (max |diff| %.1e, %.1e)%n",
+                bundle.root(), fromBundle, bundle.manifest().files().values(), same.latentDifference(), same.imageDifference());
         return 0;
-    }
-
-    private static double maxAbsDiff(FloatTensor a, FloatTensor b) {
-        double m = 0;
-        for (int i = 0; i < a.data().length; i++) {
-            m = Math.max(m, Math.abs(a.data()[i] - b.data()[i]));
-        }
-        return m;
     }
 
     private String describe() {

@@ -2,9 +2,9 @@ package org.eqvae4j.cli.train;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.eqvae4j.cli.experiment.ReportCommand;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.export.arch.PatchGanConfig;
 import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
@@ -13,11 +13,12 @@ import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
+import org.eqvae4j.training.report.TrainingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.RunDefaults.class,
         description = {"EQ-VAE fine-tuning of an autoencoder bundle on ONNX Runtime's training API.",
                 "Resumes when the run folder already holds a checkpoint; writes metrics.csv, checkpoints and",
                 "finally <run>/bundle with its measured metrics in model.json. Options can also come from a file:",
@@ -35,26 +36,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval", paramLabel = "DIR", description = "Held-out images for the final metrics.")
     Path eval;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
-    long steps;
+    @Mixin
+    RunOptions runOptions;
 
     @Option(names = "--crop", defaultValue = "128", description = "Crop side in pixels (default ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--batch", defaultValue = "4", description = "Images per micro-batch (default ${DEFAULT-VALUE}).")
-    int batch;
-
     @Option(names = "--accumulate", defaultValue = "1", description = "Micro-batches per optimizer step (default ${DEFAULT-VALUE}).")
     int accumulate;
-
-    @Option(names = "--lr", defaultValue = "1e-4", description = "Learning rate, Adam betas (0.5, 0.9) (default ${DEFAULT-VALUE}).")
-    float lr;
-
-    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear learning-rate warm-up steps (default ${DEFAULT-VALUE}).")
-    int warmupSteps;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--p-eq", defaultValue = "0.5", description = "Probability of the equivariance branch (default ${DEFAULT-VALUE}).")
     double pEq;
@@ -106,9 +95,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--interp", defaultValue = "bilinear", description = "Resampling in tau: bilinear (reference code) or bicubic (paper text) (default ${DEFAULT-VALUE}).")
     String interp;
 
-    @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
-    int checkpointEvery;
-
     @Mixin
     DeviceOptions device;
 
@@ -153,16 +139,25 @@ public final class TrainCommand implements Callable<Integer> {
         ExecutionProvider provider = cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine());
         org.eqvae4j.runtime.bundle.ModelManifest base = ModelBundle.open(model).manifest();
         String baseId = base.id();
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, batch, accumulate, steps, lr, warmupSteps, seed, pEq, pLowRes,
-                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, checkpointEvery, device.threads,
+        EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, runOptions.batch, accumulate, runOptions.steps, runOptions.lr,
+                runOptions.warmupSteps, runOptions.seed, pEq, pLowRes,
+                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, runOptions.checkpointEvery, device.threads,
                 provider, evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
-            System.out.println("report: " + ReportCommand.write(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
-                    run.resolve("report"), evalSize, cuda ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA) : device.runtimeOptions(), true));
+            System.out.println("report: " + TrainingReport.evaluateAndWrite(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
+                    run.resolve("report"), evalSize, cuda ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA) : device.runtimeOptions(), true,
+                    () -> new ProgressBar(System.err), System.out, System.err));
         }
         System.out.println("trained bundle: " + trained.root());
         return 0;
+    }
+
+    /** The run flags' defaults of this command. */
+    public static final class RunDefaults extends RunOptions.Defaults {
+        public RunDefaults() {
+            super("1000", "4", "1e-4", "0", "0", "100");
+        }
     }
 }

@@ -4,14 +4,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.training.generator.flow.FlowMatchingTrainer;
 import org.eqvae4j.training.generator.flow.GeneratorTrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train-generator", mixinStandardHelpOptions = true,
+@Command(name = "train-generator", mixinStandardHelpOptions = true, defaultValueProvider = TrainGeneratorCommand.RunDefaults.class,
         description = {"Train a class-conditional DiT latent generator by flow matching on ONNX Runtime's training API.",
                 "The training images (IDX, Fashion-MNIST geometry) are encoded once by the bundle's frozen encoder and",
                 "cached (--cache); resumes when the run folder holds a checkpoint; writes metrics.csv, EMA snapshots and",
@@ -35,17 +37,8 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Use the first N training images (default ${DEFAULT-VALUE} = all).")
     int limit;
 
-    @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
-    long steps;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Latents per step (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "3e-4", description = "AdamW learning rate, betas (0.9, 0.999), no decay (default ${DEFAULT-VALUE}).")
-    float lr;
-
-    @Option(names = "--warmup-steps", defaultValue = "100", description = "Linear learning-rate warm-up (default ${DEFAULT-VALUE}).")
-    int warmup;
+    @Mixin
+    RunOptions runOptions;
 
     @Option(names = "--hidden", defaultValue = "128", description = "DiT width (default ${DEFAULT-VALUE}).")
     int hidden;
@@ -64,12 +57,6 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
 
     @Option(names = "--ema", defaultValue = "0.999", description = "EMA decay of the exported weights (default ${DEFAULT-VALUE}).")
     double ema;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--checkpoint-every", defaultValue = "250", description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
-    int checkpointEvery;
 
     @Option(names = "--snapshot-every", defaultValue = "0", description = "Steps between EMA generator snapshots in <run>/snapshots (default ${DEFAULT-VALUE} = none).")
     int snapshotEvery;
@@ -96,10 +83,18 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String baseId = ModelBundle.open(model).manifest().id();
         GeneratorTrainConfig c = new GeneratorTrainConfig(model, images, labels, cache == null ? run.resolve("latents.bin") : cache, limit,
-                hidden, depth, heads, patch, steps, batch, lr, warmup, seed, classDropout, ema, checkpointEvery, snapshotEvery, device.threads,
+                hidden, depth, heads, patch, runOptions.steps, runOptions.batch, runOptions.lr, runOptions.warmupSteps, runOptions.seed,
+                classDropout, ema, runOptions.checkpointEvery, snapshotEvery, device.threads,
                 cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine()), sampleSteps, cfg, id == null ? baseId + "-dit" : id);
         new FlowMatchingTrainer(c, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + run.resolve(FlowMatchingTrainer.BUNDLE));
         return 0;
+    }
+
+    /** The run flags' defaults of this command. */
+    public static final class RunDefaults extends RunOptions.Defaults {
+        public RunDefaults() {
+            super("2000", "128", "3e-4", "100", "0", "250");
+        }
     }
 }

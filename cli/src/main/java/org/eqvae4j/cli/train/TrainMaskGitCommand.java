@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.generator.MaskSchedule;
 import org.eqvae4j.runtime.model.Autoencoder;
@@ -16,9 +17,10 @@ import org.eqvae4j.training.generator.maskgit.MaskGitTrainConfig;
 import org.eqvae4j.training.generator.maskgit.MaskGitTrainer;
 import org.eqvae4j.training.generator.maskgit.TokenCache;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train-maskgit", mixinStandardHelpOptions = true,
+@Command(name = "train-maskgit", mixinStandardHelpOptions = true, defaultValueProvider = TrainMaskGitCommand.RunDefaults.class,
         description = {"Train a MaskGIT token generator on the tokens of a VQ bundle (Fashion-MNIST, class-conditional",
                 "with a null class). Encodes the training images once into <run>/train.tokens (header names the",
                 "bundle), then trains on ONNX Runtime (resumable). <run>/bundle is the VQ bundle plus generator.onnx;",
@@ -36,17 +38,8 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
     @Option(names = "--train-images", defaultValue = "20000", description = "Training images to encode, the first ones (default ${DEFAULT-VALUE}).")
     int trainImages;
 
-    @Option(names = "--steps", defaultValue = "1500", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
-    long steps;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Token grids per step (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default ${DEFAULT-VALUE}).")
-    float lr;
-
-    @Option(names = "--warmup-steps", defaultValue = "100", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).")
-    int warmupSteps;
+    @Mixin
+    RunOptions runOptions;
 
     @Option(names = "--schedule", defaultValue = "arccos", description = "Masking schedule: arccos, cosine or linear (default ${DEFAULT-VALUE}).")
     String schedule;
@@ -59,9 +52,6 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
 
     @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
     int heads;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
 
     @picocli.CommandLine.Mixin
     DeviceOptions device;
@@ -80,8 +70,8 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
         Files.createDirectories(run);
         Path tokens = run.resolve("train.tokens");
         if (!Files.isRegularFile(tokens)) {
-            List<Image8> images = IdxFile.readImages(TrainClassifierCommand.idx(data, "train-images-idx3-ubyte"));
-            int[] labels = IdxFile.readLabels(TrainClassifierCommand.idx(data, "train-labels-idx1-ubyte"));
+            List<Image8> images = IdxFile.readImages(IdxFile.find(data, "train-images-idx3-ubyte"));
+            int[] labels = IdxFile.readLabels(IdxFile.find(data, "train-labels-idx1-ubyte"));
             int n = Math.min(trainImages, images.size());
             System.err.println("encoding " + n + " training images with " + bundle.manifest().id());
             try (Autoencoder ae = Autoencoder.open(bundle, device.runtimeOptions())) {
@@ -89,10 +79,17 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
                         data.getFileName() + " train, first " + n).write(tokens);
             }
         }
-        MaskGitTrainConfig cfg = new MaskGitTrainConfig(vq, tokens, steps, batch, lr, warmupSteps, seed, 0.1, MaskSchedule.parse(schedule),
-                dim, depth, heads, 250, 0, device.threads, id != null ? id : "maskgit-" + bundle.manifest().id(), device.provider());
+        MaskGitTrainConfig cfg = new MaskGitTrainConfig(vq, tokens, runOptions.steps, runOptions.batch, runOptions.lr, runOptions.warmupSteps,
+                runOptions.seed, 0.1, MaskSchedule.parse(schedule), dim, depth, heads, runOptions.checkpointEvery, 0, device.threads, id != null ? id : "maskgit-" + bundle.manifest().id(), device.provider());
         new MaskGitTrainer(cfg, run, null).train(new ProgressBar(System.err));
         System.out.println("generator bundle: " + run.resolve(MaskGitTrainer.BUNDLE));
         return 0;
+    }
+
+    /** The run flags' defaults of this command. */
+    public static final class RunDefaults extends RunOptions.Defaults {
+        public RunDefaults() {
+            super("1500", "32", "1e-3", "100", "0", "250");
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
@@ -13,9 +14,10 @@ import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train-vq", mixinStandardHelpOptions = true,
+@Command(name = "train-vq", mixinStandardHelpOptions = true, defaultValueProvider = TrainVqCommand.RunDefaults.class,
         description = {"Train the small VQ autoencoder (vq-small: 8x8 tokens, codebook 256) from scratch on Fashion-MNIST",
                 "(28x28 centred on 32x32), plainly or with the EQ-VAE objective (--eq: tau on the features before",
                 "quantisation). Exports a seeded initialisation to <run>/init, then trains like `eqvae train`",
@@ -30,23 +32,11 @@ public final class TrainVqCommand implements Callable<Integer> {
     @Option(names = "--eq", description = "EQ-VAE objective: equivariance branch with p 0.5, low-resolution branch with p 0.25 (default: plain training).")
     boolean eq;
 
-    @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
-    long steps;
-
-    @Option(names = "--batch", defaultValue = "16", description = "Images per step (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "5e-4", description = "Learning rate, Adam betas (0.5, 0.9) (default ${DEFAULT-VALUE}).")
-    float lr;
-
-    @Option(names = "--warmup-steps", defaultValue = "50", description = "Linear learning-rate warm-up (default ${DEFAULT-VALUE}).")
-    int warmupSteps;
+    @Mixin
+    RunOptions runOptions;
 
     @Option(names = "--init-seed", defaultValue = "1", description = "Seed of the initial weights (default ${DEFAULT-VALUE}).")
     long initSeed;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Data and transform seed (default ${DEFAULT-VALUE}).")
-    long seed;
 
     @picocli.CommandLine.Mixin
     DeviceOptions device;
@@ -67,10 +57,18 @@ public final class TrainVqCommand implements Callable<Integer> {
                     "vq-small, initialised (seed " + initSeed + ")", "MIT", null, 32, 0), init, false);
         }
         String outId = id != null ? id : eq ? "eq-vq-small-fmnist" : "vq-small-fmnist";
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(init, data, null, 32, batch, 1, steps, lr, warmupSteps, seed, eq ? 0.5 : 0, eq ? 0.25 : 0,
-                true, false, Interpolation.BILINEAR, new EqVaeLoss(1f, 0f, 0f), null, 200, device.threads, device.provider(), 32, outId, null, 0, 32);
+        EqVaeTrainConfig cfg = new EqVaeTrainConfig(init, data, null, 32, runOptions.batch, 1, runOptions.steps, runOptions.lr,
+                runOptions.warmupSteps, runOptions.seed, eq ? 0.5 : 0, eq ? 0.25 : 0, true, false, Interpolation.BILINEAR,
+                new EqVaeLoss(1f, 0f, 0f), null, runOptions.checkpointEvery, device.threads, device.provider(), 32, outId, null, 0, 32);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE)).root());
         return 0;
+    }
+
+    /** The run flags' defaults of this command. */
+    public static final class RunDefaults extends RunOptions.Defaults {
+        public RunDefaults() {
+            super("1000", "16", "5e-4", "50", "0", "200");
+        }
     }
 }

@@ -4,8 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Where ONNX Runtime executes a model: the one definition for inference ({@link RuntimeOptions}) and
- * training ({@code TrainingOptions}).
+ * Where ONNX Runtime executes a model, for inference and training sessions alike ({@link RuntimeOptions}).
  *
  * <p>CUDA needs an ONNX Runtime build with the CUDA provider on the class path: the
  * {@code onnxruntime_gpu} jar (Maven profile {@code cuda} of the runtime module) or, where the training

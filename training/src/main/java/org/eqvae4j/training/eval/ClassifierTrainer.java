@@ -38,22 +38,23 @@ public final class ClassifierTrainer {
     public static final String INFO_FILE = "classifier.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Training settings; Adam (0.9, 0.999) with a cosine learning-rate decay to zero. */
-    public record Config(ImageClassifier.Config model, int steps, int batch, float learningRate, long seed, int threads) {
+    /** Training settings; Adam (0.9, 0.999) with an optional linear warm-up and a cosine learning-rate decay to zero. */
+    public record Config(ImageClassifier.Config model, int steps, int batch, float learningRate, int warmupSteps, long seed, int threads) {
         public Config {
-            if (steps < 1 || batch < 1 || !(learningRate > 0) || threads < 0) {
+            if (steps < 1 || batch < 1 || !(learningRate > 0) || warmupSteps < 0 || threads < 0) {
                 throw new IllegalArgumentException("classifier training: steps (" + steps + "), batch (" + batch
-                        + ") and learning rate (" + learningRate + ") must be positive, threads (" + threads + ") >= 0");
+                        + ") and learning rate (" + learningRate + ") must be positive, warm-up (" + warmupSteps + ") and threads ("
+                        + threads + ") >= 0");
             }
         }
 
         public static Config defaults() {
-            return new Config(ImageClassifier.Config.fashionMnist(), 3000, 64, 2e-3f, 1, 0);
+            return new Config(ImageClassifier.Config.fashionMnist(), 3000, 64, 2e-3f, 0, 1, 0);
         }
 
-        /** Steps, batch and a cosine decay of the learning rate to zero (no warm-up), as {@link TrainingLoop} reads them; no checkpoints. */
+        /** Steps, batch, warm-up and a cosine decay of the learning rate to zero, as {@link TrainingLoop} reads them; no checkpoints. */
         public RunSchedule run() {
-            return new RunSchedule(steps, batch, learningRate, 0, RunSchedule.Decay.COSINE, seed, steps);
+            return new RunSchedule(steps, batch, learningRate, warmupSteps, RunSchedule.Decay.COSINE, seed, steps);
         }
     }
 
@@ -115,6 +116,9 @@ public final class ClassifierTrainer {
             info.put("steps", cfg.steps());
             info.put("batch", cfg.batch());
             info.put("learningRate", cfg.learningRate());
+            if (cfg.warmupSteps() > 0) {
+                info.put("warmupSteps", cfg.warmupSteps());
+            }
             info.put("seed", cfg.seed());
             info.put("finalLoss", lastLoss);
             info.put("testImages", test.size());

@@ -27,6 +27,7 @@ import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
+import org.eqvae4j.training.TrainingLoop.StepRecord;
 import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
@@ -53,11 +54,6 @@ public final class FlowMatchingTrainer {
     public static final String EMA = "ema.onnx";
     public static final String SNAPSHOTS = "snapshots";
     public static final String GENERATOR_FILE = "generator.onnx";
-    public static final String METRICS_HEADER = "step,loss,ms";
-
-    /** One optimizer step's record. */
-    public record StepRecord(long step, double loss, double millis) {
-    }
 
     /** The inputs of one step. */
     private record StepData(Tensor xt, Tensor t, Tensor cls, Tensor target) {
@@ -124,7 +120,7 @@ public final class FlowMatchingTrainer {
         int plane = cache.height() * cache.width();
         float[] z = cache.data();
         List<StepRecord> records = new ArrayList<>();
-        RunFolder.MetricsLog log = run.metrics(METRICS_HEADER, startStep);
+        RunFolder.MetricsLog log = run.metrics(StepRecord.CSV_HEADER, startStep);
         RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
@@ -152,7 +148,7 @@ public final class FlowMatchingTrainer {
                 public String log(long step, double loss, double millis) throws IOException {
                     StepRecord r = new StepRecord(step, loss, millis);
                     records.add(r);
-                    log.append(String.format(Locale.ROOT, "%d,%.6f,%.1f", r.step(), r.loss(), r.millis()));
+                    log.append(r.csvRow());
                     return String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, millis);
                 }
 

@@ -27,6 +27,7 @@ import org.eqvae4j.runtime.generator.MaskGitSampler;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
+import org.eqvae4j.training.TrainingLoop.StepRecord;
 import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
@@ -55,10 +56,6 @@ public final class MaskGitTrainer {
 
         /** One value per column. */
         double[] evaluate(ModelBundle generator, long step) throws Exception;
-    }
-
-    /** One optimizer step's record. */
-    public record StepRecord(long step, double loss, double millis) {
     }
 
     private final MaskGitTrainConfig cfg;
@@ -101,7 +98,7 @@ public final class MaskGitTrainer {
             Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, MaskGitTransformer.LOSS, params);
             new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.adamW(0.9f, 0.95f, 1e-8f, 0.01f)).writeTo(artifacts);
         }
-        RunFolder.MetricsLog log = run.metrics("step,loss,ms", start);
+        RunFolder.MetricsLog log = run.metrics(StepRecord.CSV_HEADER, start);
         EvalLog evalLog = evaluator == null ? null : new EvalLog(run, evaluator.columns(), start);
         List<String> paramNames = parameterNames(mc);
         List<StepRecord> records = new ArrayList<>();
@@ -118,7 +115,7 @@ public final class MaskGitTrainer {
                 public String log(long step, double loss, double millis) throws IOException {
                     StepRecord r = new StepRecord(step, loss, millis);
                     records.add(r);
-                    log.append(String.format(Locale.ROOT, "%d,%.6f,%.1f", r.step(), r.loss(), r.millis()));
+                    log.append(r.csvRow());
                     return String.format(Locale.ROOT, "loss %.4f  %.0f ms/step", loss, millis);
                 }
 

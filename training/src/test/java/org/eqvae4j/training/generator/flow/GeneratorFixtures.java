@@ -6,20 +6,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Tiny Fashion-MNIST-shaped IDX files (two classes of synthetic 28x28 shapes) and the project root. */
 final class GeneratorFixtures {
-    static final Path ROOT = root();
+    static final Path ROOT = RepositoryRoot.get();
 
     private GeneratorFixtures() {
-    }
-
-    private static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        return p;
     }
 
     /** {@code n} images: class 0 a bright square, class 1 a horizontal bar, with seeded noise; returns {images, labels}. */

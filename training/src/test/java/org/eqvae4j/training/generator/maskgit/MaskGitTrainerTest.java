@@ -22,6 +22,7 @@ import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.tensor.TokenGrid;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,14 +40,6 @@ class MaskGitTrainerTest {
     static Path tokens;
     static Path trained;
 
-    private static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        return p;
-    }
-
     private static MaskGitTrainConfig config(long steps) {
         return new MaskGitTrainConfig(vq, tokens, steps, 8, 1e-3f, 2, 3, 0.1, MaskSchedule.ARCCOS, 16, 1, 2, 2, 2, 1, "maskgit-test",
                 org.eqvae4j.runtime.ort.ExecutionProvider.CPU);
@@ -56,7 +49,7 @@ class MaskGitTrainerTest {
     static void setUp() throws Exception {
         vq = BundleExporter.export(new BundleExporter.Request(Architectures.standard().get("vq-small"), null, 1, null, "vq-test", "vq test",
                 "MIT", null, 32, 0), dir.resolve("vq"), false).root();
-        Path fm = root().resolve("test-images/fashion-mnist");
+        Path fm = RepositoryRoot.get().resolve("test-images/fashion-mnist");
         List<Image8> images = IdxFile.readImages(fm.resolve("t10k-1000-images-idx3-ubyte.gz")).subList(0, 40);
         int[] labels = Arrays.copyOf(IdxFile.readLabels(fm.resolve("t10k-1000-labels-idx1-ubyte.gz")), 40);
         try (Autoencoder ae = Autoencoder.open(ModelBundle.open(vq), RuntimeOptions.threads(1))) {

@@ -1,8 +1,11 @@
 package org.eqvae4j.fiji.install;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -13,7 +16,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.eqvae4j.runtime.io.AtomicFiles;
 
 /**
  * Installs the plugin into a Fiji.app folder: the plugin jar into {@code plugins/}, its dependencies (ONNX
@@ -120,11 +122,34 @@ public final class FijiInstaller {
                     Files.move(a.existing(), moved);
                 }
                 if (a.kind() == Kind.COPY || a.kind() == Kind.REPLACE) {
-                    AtomicFiles.write(a.target(), out -> Files.copy(a.source(), out));
+                    copyWhole(a.source(), a.target());
                 }
             }
         }
         return actions;
+    }
+
+    /**
+     * Copies into a hidden file beside {@code target}, then renames it over {@code target}: Fiji never sees half a jar,
+     * and a failed copy leaves Fiji's folder as it was. (fiji-dist depends on nothing of the project, so this is not
+     * runtime's AtomicFiles.)
+     */
+    private static void copyWhole(Path source, Path target) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".part");
+        try {
+            Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
+            if (partial.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--")); // temp files are private
+            }
+            try {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(partial);
+        }
     }
 
     /** A jar: same name there, or another version of the same library. */
