@@ -197,6 +197,26 @@ class FlowMatchingSamplerTest {
         assertTrue(b.getMessage().contains("generator contract") && b.getMessage().contains("noise"), b.getMessage());
     }
 
+    @Test
+    void theDispatchDrawsWithTheBundlesDefaultsOrTheOverridesAndRefusesMaskGitSettings() throws Exception {
+        ModelBundle b = bundle("dispatch", DiT.build(TINY, allRandom()));
+        assertEquals(LatentSampler.Kind.FLOW_MATCHING, LatentSampler.kindOf(b));
+        int[] labels = LatentSampler.labels(3, -1, 3);
+        assertArrayEquals(new int[] {0, 1, 2}, labels);
+        try (FlowMatchingSampler direct = FlowMatchingSampler.open(b, RuntimeOptions.threads(1));
+             LatentSampler defaults = LatentSampler.open(b, null, RuntimeOptions.threads(1));
+             LatentSampler heun = LatentSampler.open(b, null, RuntimeOptions.threads(1), new LatentSampler.Overrides(3, 2.0, Solver.HEUN, null))) {
+            assertArrayEquals(direct.sample(labels, direct.defaults(), 9).data(), defaults.sample(3, -1, 9).data());
+            assertArrayEquals(direct.sample(labels, new FlowMatchingSampler.Settings(3, 2.0, Solver.HEUN), 9).data(), heun.sample(labels, 9).data());
+            assertEquals("flow matching, heun 3 steps, cfg 2.0", heun.describe());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LatentSampler.open(b, null, RuntimeOptions.threads(1), new LatentSampler.Overrides(null, null, null, 0.5)));
+        assertTrue(e.getMessage().contains("--temperature is for MaskGIT generators"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LatentSampler.labels(2, 4, 3));
+        assertTrue(e.getMessage().contains("class 4 is out of range"), e.getMessage());
+    }
+
     private static double rms(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {

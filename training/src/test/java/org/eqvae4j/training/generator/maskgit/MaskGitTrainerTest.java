@@ -15,8 +15,10 @@ import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.generator.LatentSampler;
 import org.eqvae4j.runtime.generator.MaskGitSampler;
 import org.eqvae4j.runtime.generator.MaskSchedule;
+import org.eqvae4j.runtime.generator.Solver;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
@@ -140,6 +142,22 @@ class MaskGitTrainerTest {
             assertFalse(Arrays.equals(a.tokens(), other.tokens()), "another seed gives other samples");
             TokenGrid first = s.sample(new int[] {1}, set, 42);
             assertArrayEquals(a.sample(0).tokens(), first.tokens(), "sample 0 does not depend on the others in its batch");
+        }
+    }
+
+    @Test
+    void theDispatchTurnsMaskGitTokensIntoLatentsAndRefusesFlowSettings() throws Exception {
+        ModelBundle b = ModelBundle.open(trained.resolve(MaskGitTrainer.BUNDLE));
+        assertEquals(LatentSampler.Kind.MASKGIT, LatentSampler.kindOf(b));
+        try (MaskGitSampler s = MaskGitSampler.open(b, RuntimeOptions.threads(1)); Autoencoder ae = Autoencoder.open(b, RuntimeOptions.threads(1));
+             LatentSampler latents = LatentSampler.open(b, ae, RuntimeOptions.threads(1), new LatentSampler.Overrides(4, null, null, 0.8))) {
+            int[] labels = {3, 10};
+            FloatTensor expected = ae.vectors(s.sample(labels, s.defaults().withSteps(4).withTemperature(0.8), 7));
+            assertArrayEquals(expected.data(), latents.sample(labels, 7).data(), "the tokens' codebook vectors, what the decoder takes");
+            assertTrue(latents.describe().startsWith("MaskGIT, 4 steps"), latents.describe());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LatentSampler.open(b, ae, RuntimeOptions.threads(1), new LatentSampler.Overrides(null, null, Solver.EULER, null)));
+            assertTrue(e.getMessage().contains("--sampler is for flow-matching generators"), e.getMessage());
         }
     }
 
