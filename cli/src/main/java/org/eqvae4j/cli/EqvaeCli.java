@@ -17,6 +17,7 @@ import org.eqvae4j.cli.infer.TransformCommand;
 import org.eqvae4j.cli.tools.ArtifactsCommand;
 import org.eqvae4j.cli.tools.ExportCommand;
 import org.eqvae4j.cli.tools.FijiInstallCommand;
+import org.eqvae4j.cli.tools.ExportBioimageioCommand;
 import org.eqvae4j.cli.tools.FijiUpdateSiteCommand;
 import org.eqvae4j.cli.tools.InfoCommand;
 import org.eqvae4j.cli.train.TrainClassifierCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine;
         subcommands = {DemoCommand.class, ExportCommand.class, EncodeCommand.class, DecodeCommand.class, TransformCommand.class,
                 RoundTripCommand.class, SampleCommand.class, BatchCommand.class, InfoCommand.class, MetricsCommand.class,
                 TrainCommand.class, TrainGeneratorCommand.class, ExperimentGeneratorsCommand.class, ArtifactsCommand.class, BenchTrainCommand.class, BenchInferCommand.class, ReportCommand.class, ResultsCommand.class,
-                TrainClassifierCommand.class, FijiInstallCommand.class, FijiUpdateSiteCommand.class,
+                TrainClassifierCommand.class, FijiInstallCommand.class, FijiUpdateSiteCommand.class, ExportBioimageioCommand.class,
                 TrainVqCommand.class, TrainMaskGitCommand.class, ExperimentVqCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
 public final class EqvaeCli implements Runnable {
