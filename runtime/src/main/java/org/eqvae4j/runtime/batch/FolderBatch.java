@@ -16,8 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
+import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.io.InputGuard;
 
 /**
  * Runs a {@link BatchOperation} over a file or a folder tree, writing into an output folder that mirrors
@@ -65,10 +66,8 @@ public final class FolderBatch {
                                         ProgressListener progress) throws IOException {
         Path in = input.toAbsolutePath().normalize();
         Path out = output.toAbsolutePath().normalize();
-        if (Files.isDirectory(in) && out.startsWith(in)) {
-            throw new IOException("output folder " + output + " lies inside the input folder " + input
-                    + "; choose another one so inputs are never mixed with results");
-        }
+        InputGuard.requireOutsideFolder(out, in);
+        InputGuard.requireNotInput(out, "output folder", in, "the input");
         Path root = Files.isDirectory(in) ? in : in.getParent();
         List<Path> files = list(in, root, op, options.glob());
         if (files.isEmpty()) {
@@ -119,11 +118,8 @@ public final class FolderBatch {
             throw new IOException("input " + in + " does not exist");
         }
         PathMatcher m = glob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        try (Stream<Path> s = Files.walk(in)) {
-            return s.filter(Files::isRegularFile).filter(op.inputs()::accepts)
-                    .filter(f -> m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName()))
-                    .sorted().toList();
-        }
+        return ImageFolder.files(in, f -> op.inputs().accepts(f)
+                && (m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName())));
     }
 
     /** The input's place in the mirrored tree, named by its stem (or full name where stems collide). */
@@ -141,9 +137,7 @@ public final class FolderBatch {
         try {
             List<Path> outputs = op.outputs(f, base);
             for (Path o : outputs) {
-                if (Files.exists(o) && Files.isSameFile(o, f)) {
-                    throw new IOException("output " + o + " would overwrite its input");
-                }
+                InputGuard.requireNotInput(o, "output", f, "its input");
             }
             if (!redo && done(f, outputs)) {
                 return new Item<>(f, Status.SKIPPED, null, null);
