@@ -3,6 +3,7 @@ package org.eqvae4j.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import org.eqvae4j.runtime.io.InputGuard;
@@ -19,20 +20,30 @@ final class OutputOptions {
     /** Options naming what a command writes; every other Path option is read. */
     static final Set<String> OUTPUT_NAMES = Set.of("--output", "--run", "--runs", "--report", "--work", "--cache", "--fiji");
 
+    private record Named(String option, Path path) {
+    }
+
     private OutputOptions() {
     }
 
     static void refuseInputsAsOutputs(CommandSpec command) throws IOException {
-        List<OptionSpec> outputs = new ArrayList<>();
-        List<OptionSpec> inputs = new ArrayList<>();
+        List<Named> outputs = new ArrayList<>();
+        List<Named> inputs = new ArrayList<>();
         for (OptionSpec o : command.options()) {
-            if (o.typeInfo().getType() == Path.class && o.getValue() != null) {
-                (OUTPUT_NAMES.contains(o.longestName()) ? outputs : inputs).add(o);
+            Object value = o.getValue();
+            List<Path> paths = new ArrayList<>();
+            if (value instanceof Path p) {
+                paths.add(p);
+            } else if (value instanceof Collection<?> c) { // e.g. --weights a.pth,b.pth
+                c.stream().filter(Path.class::isInstance).map(Path.class::cast).forEach(paths::add);
+            }
+            for (Path p : paths) {
+                (OUTPUT_NAMES.contains(o.longestName()) ? outputs : inputs).add(new Named(o.longestName(), p));
             }
         }
-        for (OptionSpec out : outputs) {
-            for (OptionSpec in : inputs) {
-                InputGuard.requireNotInput(out.getValue(), out.longestName(), in.getValue(), "the " + in.longestName());
+        for (Named out : outputs) {
+            for (Named in : inputs) {
+                InputGuard.requireNotInput(out.path(), out.option(), in.path(), "the " + in.option());
             }
         }
     }

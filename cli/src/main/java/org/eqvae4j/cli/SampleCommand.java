@@ -23,6 +23,8 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    static final int MAX_COUNT = 10_000;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for the images.")
     Path output;
 
@@ -52,8 +54,10 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelBundle bundle = ModelBundle.open(model.requireModel());
-        if (count < 1) {
-            throw new IllegalArgumentException("--count must be >= 1, got " + count);
+        if (count < 1 || count > MAX_COUNT) {
+            // all latents of a run are drawn at once: 10^8 of them would need terabytes
+            throw new IllegalArgumentException("--count must be 1 to " + MAX_COUNT + " per run, got " + count
+                    + "; for more, run again with another --seed and --output");
         }
         if (MaskGitSampler.handles(bundle)) {
             if (solver != null) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.runtime.io.InputGuard;
 
 /**
@@ -44,8 +45,9 @@ public final class FolderBatch {
         public static final Options DEFAULT = new Options(1, null, false);
 
         public Options {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            if (threads < 1 || threads > RuntimeOptions.maxThreads()) {
+                throw new IllegalArgumentException("files at once (--workers) must be 1 to " + RuntimeOptions.maxThreads()
+                        + " (4 per core), got " + threads);
             }
         }
     }
@@ -117,7 +119,13 @@ public final class FolderBatch {
         if (!Files.isDirectory(in)) {
             throw new IOException("input " + in + " does not exist");
         }
-        PathMatcher m = glob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        PathMatcher m;
+        try {
+            m = glob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException("--glob '" + glob + "' is not a valid pattern: " + e.getDescription()
+                    + " (at character " + (e.getIndex() + 1) + ")", e);
+        }
         return ImageFolder.files(in, f -> op.inputs().accepts(f)
                 && (m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName())));
     }

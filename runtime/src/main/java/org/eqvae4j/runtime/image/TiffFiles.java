@@ -55,6 +55,9 @@ public final class TiffFiles {
     }
 
     public static Tags readTags(Path file) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("file " + file + " does not exist or is not a file");
+        }
         if (!hasTiffSignature(file)) {
             throw new IOException("file " + file + " is not a TIFF (no II*/MM* signature)");
         }

@@ -248,6 +248,76 @@ public final class HostileFiles {
         return png(8, 8, List.of(new Chunk("zTXt", z.toByteArray()), new Chunk("IDAT", java.util.Arrays.copyOf(idat, n))));
     }
 
+    /** A PNG whose header declares {@code w}x{@code h} followed by one tiny IDAT: refused on its header alone. */
+    public static byte[] pngDeclaring(int w, int h) throws IOException {
+        return png(w, h, List.of(new Chunk("IDAT", new byte[] {0x78, (byte) 0x9c, 3, 0, 0, 0, 0, 1})));
+    }
+
+    /** An 8x8 JPEG with four colour components (what CMYK JPEGs are), written by ImageIO from a raster. */
+    public static byte[] cmykJpeg() throws IOException {
+        java.awt.image.WritableRaster r = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 8, 8, 4, null);
+        javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (var out = javax.imageio.ImageIO.createImageOutputStream(bytes)) {
+            w.setOutput(out);
+            w.write(null, new javax.imageio.IIOImage(r, null, null), null);
+        } finally {
+            w.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static final String JSON_CHARS = "{}[]\",:0123456789eE.-nul \\";
+    private static final String[] ODD_VALUES = {"null", "\"\"", "\"x\"", "-1", "0", "1e308", "2147483648", "-9223372036854775808",
+        "[]", "{}", "true", "[1,2]", "[-1,0,3,4]", "{\"a\":1}", "\"../../etc/passwd\"", "1.5"};
+
+    /**
+     * A copy of {@code json} with one to three random changes (fixed by {@code random}): a field removed, or
+     * a value replaced by one of the wrong type, sign or size; or, one time in four, a few bytes of the text
+     * changed.
+     */
+    public static String mutateJson(String json, java.util.Random random) {
+        if (random.nextInt(4) == 0) {
+            char[] c = json.toCharArray();
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                c[random.nextInt(c.length)] = JSON_CHARS.charAt(random.nextInt(JSON_CHARS.length()));
+            }
+            return new String(c);
+        }
+        try {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var root = mapper.readTree(json);
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                List<com.fasterxml.jackson.databind.JsonNode> containers = new ArrayList<>();
+                collect(root, containers);
+                var target = containers.get(random.nextInt(containers.size()));
+                var odd = mapper.readTree(ODD_VALUES[random.nextInt(ODD_VALUES.length)]);
+                if (target instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.size() > 0) {
+                    List<String> names = new ArrayList<>();
+                    o.fieldNames().forEachRemaining(names::add);
+                    String name = names.get(random.nextInt(names.size()));
+                    if (random.nextInt(3) == 0) {
+                        o.remove(name);
+                    } else {
+                        o.set(name, odd);
+                    }
+                } else if (target instanceof com.fasterxml.jackson.databind.node.ArrayNode a && a.size() > 0) {
+                    a.set(random.nextInt(a.size()), odd);
+                }
+            }
+            return mapper.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void collect(com.fasterxml.jackson.databind.JsonNode n, List<com.fasterxml.jackson.databind.JsonNode> out) {
+        if (n.isContainerNode()) {
+            out.add(n);
+            n.elements().forEachRemaining(e -> collect(e, out));
+        }
+    }
+
     record Chunk(String type, byte[] data) {
     }
 
