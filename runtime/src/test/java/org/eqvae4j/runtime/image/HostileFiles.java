@@ -170,14 +170,21 @@ public final class HostileFiles {
                 System.arraycopy(row, 0, raw, y * rowBytes, rowBytes);
             }
         }
-        if (p.compression() != 8) {
-            return raw;
-        }
-        Deflater d = new Deflater();
-        d.setInput(raw);
-        d.finish();
+        return p.compression() == 8 ? deflate(raw, 1) : raw;
+    }
+
+    /** {@code block} repeated {@code times}, zlib-compressed (TIFF deflate strips, PNG IDAT and zTXt). */
+    private static byte[] deflate(byte[] block, long times) {
         ByteArrayOutputStream z = new ByteArrayOutputStream();
+        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
         byte[] buf = new byte[1 << 16];
+        for (long i = 0; i < times; i++) {
+            d.setInput(block);
+            while (!d.needsInput()) {
+                z.write(buf, 0, d.deflate(buf));
+            }
+        }
+        d.finish();
         while (!d.finished()) {
             z.write(buf, 0, d.deflate(buf));
         }
@@ -201,22 +208,7 @@ public final class HostileFiles {
 
     /** A PNG declaring {@code w}x{@code h} 8-bit grey whose rows are all zero: tiny on disk, huge decoded. */
     public static byte[] hugeBlankPng(int w, int h) throws IOException {
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
-        byte[] row = new byte[w + 1];
-        byte[] buf = new byte[1 << 16];
-        for (int y = 0; y < h; y++) {
-            d.setInput(row);
-            while (!d.needsInput()) {
-                idat.write(buf, 0, d.deflate(buf));
-            }
-        }
-        d.finish();
-        while (!d.finished()) {
-            idat.write(buf, 0, d.deflate(buf));
-        }
-        d.end();
-        return png(w, h, List.of(new Chunk("IDAT", idat.toByteArray())));
+        return png(w, h, List.of(new Chunk("IDAT", deflate(new byte[w + 1], h)))); // filter byte 0 and zero samples per row
     }
 
     /** A valid 8x8 grey PNG with a zTXt chunk inflating to {@code inflated} bytes. */
@@ -225,27 +217,8 @@ public final class HostileFiles {
         z.write("Comment".getBytes(StandardCharsets.ISO_8859_1));
         z.write(0);
         z.write(0);
-        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
-        byte[] zeros = new byte[1 << 16];
-        byte[] buf = new byte[1 << 16];
-        for (long done = 0; done < inflated; done += zeros.length) {
-            d.setInput(zeros);
-            while (!d.needsInput()) {
-                z.write(buf, 0, d.deflate(buf));
-            }
-        }
-        d.finish();
-        while (!d.finished()) {
-            z.write(buf, 0, d.deflate(buf));
-        }
-        d.end();
-        Deflater pixels = new Deflater();
-        pixels.setInput(new byte[8 * 9]);
-        pixels.finish();
-        byte[] idat = new byte[256];
-        int n = pixels.deflate(idat);
-        pixels.end();
-        return png(8, 8, List.of(new Chunk("zTXt", z.toByteArray()), new Chunk("IDAT", java.util.Arrays.copyOf(idat, n))));
+        z.write(deflate(new byte[1 << 16], (inflated + (1 << 16) - 1) >> 16));
+        return png(8, 8, List.of(new Chunk("zTXt", z.toByteArray()), new Chunk("IDAT", deflate(new byte[8 * 9], 1))));
     }
 
     /** A PNG whose header declares {@code w}x{@code h} followed by one tiny IDAT: refused on its header alone. */
