@@ -8,6 +8,7 @@ import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.image.IntensityMapping;
+import org.eqvae4j.runtime.metrics.ImageMetrics;
 import org.eqvae4j.runtime.model.LatentCodec;
 import org.eqvae4j.runtime.model.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
@@ -70,11 +71,27 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
         List<Page> pages = new ArrayList<>();
         int count = pixels.batch();
         for (int p = 0; p < count; p++) {
-            RoundTrip.Result r = RoundTrip.run(codec, count == 1 ? pixels : pixels.sample(p), tau);
-            pages.add(new Page(r.input().height(), r.input().width(), r.reconstruction(), r.psnr(), r.transformedTarget(),
-                    r.transformedDecoded(), r.transformedPsnr()));
+            FloatTensor page = count == 1 ? pixels : pixels.sample(p);
+            if (count == 1) {
+                pixels = null;
+            }
+            if (tau != null) { // the comparison needs the input beside the results
+                RoundTrip.Result r = RoundTrip.run(codec, page, tau);
+                pages.add(new Page(r.input().height(), r.input().width(), r.reconstruction(), r.psnr(), r.transformedTarget(),
+                        r.transformedDecoded(), r.transformedPsnr()));
+                continue;
+            }
+            FloatTensor x = RoundTrip.cropToMultiple(ImageFiles.toChannels(page, codec.manifest().imageChannels()),
+                    codec.manifest().downsamplingFactor());
+            page = null;
+            byte[] reference = ImageMetrics.quantised(x); // what PSNR compares, a quarter of the input's size
+            int height = x.height();
+            int width = x.width();
+            FloatTensor z = codec.encode(x);
+            x = null; // the input is not held while the reconstruction is made
+            FloatTensor recon = codec.decode(z);
+            pages.add(new Page(height, width, recon, ImageMetrics.psnrUint8(reference, recon), null, null, Double.NaN));
         }
-        pixels = null; // let the input go before the results are converted and written
         List<Path> out = outputs(input, base);
         ImageFiles.write(stack(pages, Page::reconstruction), like, out.get(0));
         if (tau != null) {

@@ -135,6 +135,16 @@ class HostileImageTest {
     }
 
     @Test
+    void aDecodePastItsTimeBudgetIsRefusedNamingTheLimit() throws Exception {
+        Path f = tmp.resolve("slow.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", f.toFile());
+        DecodeLimits instant = new DecodeLimits(DecodeLimits.DEFAULT_MAX_PIXELS, 10, DecodeLimits.DEFAULT_MAX_METADATA_BYTES, 1e-9);
+        IOException e = assertThrows(IOException.class, () -> ImageFiles.readImage(f, IntensityMapping.LINEAR, instant));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains(DecodeLimits.SECONDS_PROPERTY), e.getMessage());
+        assertEquals(64, ImageFiles.readImage(f, IntensityMapping.LINEAR).pixels().width());
+    }
+
+    @Test
     void limitsComeFromSystemProperties() {
         String old = System.getProperty(DecodeLimits.PAGES_PROPERTY);
         try {
