@@ -123,7 +123,8 @@ public final class TiffFiles {
                 long entries = big ? cnt.getLong(0) : cnt.getShort(0) & 0xffff;
                 int entrySize = big ? 20 : 12;
                 if (entries < 1 || entries > 65535) {
-                    throw new IOException("TIFF " + file + ": page " + (pages + 1) + " directory declares " + entries + " tags");
+                    throw new IOException("TIFF " + file + " is corrupt or truncated: its page " + (pages + 1) + " directory declares "
+                            + entries + " tags");
                 }
                 long start = offset + (big ? 8 : 2);
                 ByteBuffer ifd = read(ch, start, (int) entries * entrySize + (big ? 8 : 4), size, file,
@@ -174,13 +175,13 @@ public final class TiffFiles {
 
     private static ByteBuffer read(FileChannel ch, long offset, int length, long size, Path file, String what) throws IOException {
         if (offset < 0 || offset + length > size) {
-            throw new IOException("TIFF " + file + ": the " + what + " at byte " + offset + " lies beyond the end of the "
-                    + size + "-byte file; it is truncated or corrupt");
+            throw new IOException("TIFF " + file + " is corrupt or truncated: its " + what + " at byte " + offset
+                    + " lies beyond the end of the " + size + "-byte file");
         }
         ByteBuffer b = ByteBuffer.allocate(length);
         while (b.hasRemaining()) {
             if (ch.read(b, offset + b.position()) < 0) {
-                throw new IOException("TIFF " + file + " is truncated in its " + what);
+                throw new IOException("TIFF " + file + " is corrupt or truncated in its " + what);
             }
         }
         return b;
