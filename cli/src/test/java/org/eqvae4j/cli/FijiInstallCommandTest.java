@@ -26,17 +26,7 @@ class FijiInstallCommandTest {
     }
 
     private static EqvaeCliTest.Run install(String... args) {
-        String old = System.getProperty("eqvae.home");
-        System.setProperty("eqvae.home", EqvaeCliTest.ROOT.toString());
-        try {
-            return EqvaeCliTest.run(args);
-        } finally {
-            if (old == null) {
-                System.clearProperty("eqvae.home");
-            } else {
-                System.setProperty("eqvae.home", old);
-            }
-        }
+        return EqvaeCliTest.runInCheckout(args);
     }
 
     @Test

@@ -4,10 +4,9 @@ import ij.gui.GenericDialog;
 import java.util.List;
 import org.eqvae4j.fiji.EqvaeOps;
 import org.eqvae4j.fiji.Ij;
-import org.eqvae4j.fiji.LatentSampler;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.OpenModel;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.generator.LatentSampler;
 
 /** Plugins > EQ-VAE > EQ-VAE Sample: images from a bundle's latent generator (bundles without one say so). */
 public final class SamplePlugIn extends EqvaePlugIn {
@@ -32,7 +31,7 @@ public final class SamplePlugIn extends EqvaePlugIn {
         int count = (int) gd.getNextNumber();
         int cls = (int) gd.getNextNumber();
         long seed = (long) gd.getNextNumber();
-        try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.DEFAULT)) {
+        try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), Ij.runtimeOptions())) {
             EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor()).show();
         }
     }

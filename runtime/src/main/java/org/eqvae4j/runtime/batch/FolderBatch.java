@@ -18,8 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.io.AtomicFiles;
-import org.eqvae4j.runtime.model.RuntimeOptions;
 import org.eqvae4j.runtime.io.InputGuard;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.progress.ProgressListener;
 
 /**
  * Runs a {@link BatchOperation} over a file or a folder tree, writing into an output folder that mirrors

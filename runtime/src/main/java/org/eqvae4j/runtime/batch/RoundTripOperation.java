@@ -9,8 +9,8 @@ import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.metrics.ImageMetrics;
+import org.eqvae4j.runtime.metrics.RoundTrip;
 import org.eqvae4j.runtime.model.LatentCodec;
-import org.eqvae4j.runtime.model.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 
@@ -81,7 +81,7 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
                         r.transformedDecoded(), r.transformedPsnr()));
                 continue;
             }
-            FloatTensor x = RoundTrip.cropToMultiple(ImageFiles.toChannels(page, codec.manifest().imageChannels()),
+            FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(page, codec.manifest().imageChannels()),
                     codec.manifest().downsamplingFactor());
             page = null;
             byte[] reference = ImageMetrics.quantised(x); // what PSNR compares, a quarter of the input's size
