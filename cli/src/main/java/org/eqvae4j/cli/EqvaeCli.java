@@ -51,15 +51,40 @@ public final class EqvaeCli implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new EqvaeCli());
-        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
-            // user-facing: the message names the file/parameter; stack traces only with --debug-style env
-            cmd.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            if (System.getenv("EQVAE_DEBUG") != null) {
-                ex.printStackTrace(cmd.getErr());
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> report(ex, cmd));
+        cl.setExecutionStrategy(parse -> {
+            CommandLine cmd = leaf(parse).commandSpec().commandLine();
+            try {
+                OutputOptions.refuseInputsAsOutputs(leaf(parse).commandSpec());
+                return new CommandLine.RunLast().execute(parse);
+            } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
+                throw e;
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                // picocli passes Errors through; they end here, like every exception, as one line and exit 3
+                return report(e, cmd);
             }
-            return ERROR;
         });
         return cl;
+    }
+
+    /**
+     * The one error handler: one line naming what went wrong (the message names the file or parameter),
+     * exit code 3; stack traces only with EQVAE_DEBUG set.
+     */
+    static int report(Throwable ex, CommandLine cmd) {
+        cmd.getErr().println("error: " + ErrorMessages.describe(ex));
+        if (System.getenv("EQVAE_DEBUG") != null) {
+            ex.printStackTrace(cmd.getErr());
+        }
+        return ERROR;
+    }
+
+    private static CommandLine.ParseResult leaf(CommandLine.ParseResult parse) {
+        CommandLine.ParseResult p = parse;
+        while (p.hasSubcommand()) {
+            p = p.subcommand();
+        }
+        return p;
     }
 
     public static void main(String[] args) {

@@ -63,7 +63,7 @@ class RunOptionsTest {
 
     @Test
     void theClassifierRefusesACheckpointIntervalItCannotKeep() {
-        EqvaeCliTest.Run r = EqvaeCliTest.run("train-classifier", "--data", "nowhere", "-o", "nowhere", "--checkpoint-every", "5");
+        EqvaeCliTest.Run r = EqvaeCliTest.run("train-classifier", "--data", "nowhere", "-o", "nowhere-else", "--checkpoint-every", "5");
         assertEquals(2, r.code(), "a usage error: " + r.err());
         assertTrue(r.err().contains("keeps no checkpoints"), r.err());
     }

@@ -24,6 +24,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    static final int MAX_COUNT = 10_000;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for the images.")
     Path output;
 
@@ -53,8 +55,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelBundle bundle = ModelBundle.open(model.requireModel());
-        if (count < 1) {
-            throw new IllegalArgumentException("--count must be >= 1, got " + count);
+        if (count < 1 || count > MAX_COUNT) {
+            // all latents of a run are drawn at once: 10^8 of them would need terabytes
+            throw new IllegalArgumentException("--count must be 1 to " + MAX_COUNT + " per run, got " + count
+                    + "; for more, run again with another --seed and --output");
         }
         LatentSampler.Overrides overrides = new LatentSampler.Overrides(steps, cfg, solver == null ? null : Solver.parse(solver), temperature);
         try (Autoencoder ae = Autoencoder.open(bundle, model.runtimeOptions());

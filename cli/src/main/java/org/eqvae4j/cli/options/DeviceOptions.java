@@ -40,6 +40,13 @@ public final class DeviceOptions {
     }
 
     public RuntimeOptions runtimeOptions() {
+        if (threads < 0 || threads > RuntimeOptions.maxThreads()) {
+            throw new IllegalArgumentException("--threads must be 0 (all cores) to " + RuntimeOptions.maxThreads() + " (4 per core of this"
+                    + " machine's " + Runtime.getRuntime().availableProcessors() + "; each is a native thread), got " + threads);
+        }
+        if (cudaDevice < 0) {
+            throw new IllegalArgumentException("--cuda-device must be 0 or more, got " + cudaDevice);
+        }
         return new RuntimeOptions(threads, device, cudaDevice);
     }
 

@@ -56,6 +56,12 @@ public final class TorchCheckpointReader {
             return StateDict.of(tensors);
         } catch (IOException e) {
             throw WeightFileException.wrap(file, e);
+        } catch (RuntimeException e) {
+            // an object tree of unexpected shape (a tuple where a number belongs...): the file is not a state dict
+            throw new WeightFileException(file, "not a readable state dict: " + e, e);
+        } catch (StackOverflowError e) {
+            // a pickle whose containers hold themselves: printing or hashing them recurses without end
+            throw new WeightFileException(file, "its pickle nests too deeply or refers to itself; not a state dict");
         }
     }
 
@@ -95,18 +101,43 @@ public final class TorchCheckpointReader {
         };
     }
 
+    /**
+     * A state dict's pickle is a few bytes per tensor; more than this is a zip bomb or not a state dict
+     * (raise with -D{@value #MAX_PICKLE_PROPERTY}=BYTES).
+     */
+    static final long DEFAULT_MAX_PICKLE_BYTES = 64L << 20;
+    static final String MAX_PICKLE_PROPERTY = "eqvae.maxPickleBytes";
+
     private static Object unpickle(ZipFile zip, String archive, Path file) throws IOException {
-        byte[] pickle;
-        try (InputStream in = zip.getInputStream(zip.getEntry(archive + "data.pkl"))) {
-            pickle = in.readAllBytes();
+        long max = Long.getLong(MAX_PICKLE_PROPERTY, DEFAULT_MAX_PICKLE_BYTES);
+        ZipEntry entry = zip.getEntry(archive + "data.pkl");
+        if (entry.getSize() > max) {
+            throw new WeightFileException(file, archive + "data.pkl declares " + entry.getSize() + " bytes, more than the "
+                    + max + " a state dict's pickle may have (-D" + MAX_PICKLE_PROPERTY + "=BYTES raises it)");
         }
+        byte[] pickle;
+        try (InputStream in = zip.getInputStream(entry)) {
+            // read one byte past the limit: a zip bomb stops there instead of inflating into memory
+            pickle = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        }
+        if (pickle.length > max) {
+            throw new WeightFileException(file, archive + "data.pkl inflates to more than " + max
+                    + " bytes, more than a state dict's pickle may have (-D" + MAX_PICKLE_PROPERTY + "=BYTES raises it)");
+        }
+        return parsePickle(pickle, archive + "data.pkl", file);
+    }
+
+    /** The object tree of a pickle, or a WeightFileException naming the file and record: never anything else. */
+    static Object parsePickle(byte[] pickle, String record, Path file) throws WeightFileException {
         try {
             return new TorchUnpickler(file).loads(pickle);
         } catch (WeightFileException e) {
             throw e;
+        } catch (StackOverflowError e) {
+            throw new WeightFileException(file, "corrupt " + record + ": it nests too deeply or refers to itself");
         } catch (IOException | RuntimeException e) {
             // Pyrolite reports malformed input as PickleException, ClassCastException, IndexOutOfBounds...
-            throw new WeightFileException(file, "corrupt " + archive + "data.pkl: " + e.getMessage(), e);
+            throw new WeightFileException(file, "corrupt " + record + ": " + e.getMessage(), e);
         }
     }
 
@@ -134,6 +165,15 @@ public final class TorchCheckpointReader {
             throw new WeightFileException(file, "storage " + record + " of " + ref.numel() + " elements is too large");
         }
         int bytes = (int) ref.numel() * dtype.byteSize();
+        if (entry.getSize() >= 0 && entry.getSize() < bytes) {
+            throw new WeightFileException(file, "truncated storage record " + record + ": " + entry.getSize() + " bytes, but tensor '"
+                    + tensor + "' declares " + ref.numel() + " elements (" + bytes + " bytes)");
+        }
+        long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        if (bytes > free) {
+            throw new WeightFileException(file, "storage record " + record + " of tensor '" + tensor + "' needs " + (bytes >> 20)
+                    + " MB, more than this JVM has free (" + (free >> 20) + " MB); raise the heap, e.g. EQVAE_JAVA_OPTS=-Xmx8g");
+        }
         try (InputStream in = zip.getInputStream(entry)) {
             byte[] data = in.readNBytes(bytes);
             if (data.length != bytes) {

@@ -52,6 +52,7 @@ final class TorchUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short opcode) throws IOException {
+        checkDeclaredLength(opcode);
         switch (opcode) {
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input);
@@ -85,6 +86,39 @@ final class TorchUnpickler extends Unpickler {
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    /**
+     * Opcodes that carry a length allocate that much before reading it (a 10-byte pickle declaring a 2 GB
+     * string runs out of memory); the length is checked against what is left of the pickle first.
+     */
+    private void checkDeclaredLength(short opcode) throws IOException {
+        int lengthBytes = switch (opcode) {
+            case Opcodes.BINSTRING, Opcodes.BINUNICODE, Opcodes.BINBYTES, Opcodes.LONG4 -> 4;
+            case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> 8;
+            default -> 0;
+        };
+        if (lengthBytes == 0 || !input.markSupported()) {
+            return;
+        }
+        input.mark(lengthBytes);
+        byte[] raw = input.readNBytes(lengthBytes);
+        input.reset();
+        if (raw.length < lengthBytes) {
+            throw new PickleException("pickle ends inside the length of opcode " + (opcode & 0xff));
+        }
+        long length = 0;
+        for (int i = lengthBytes - 1; i >= 0; i--) {
+            length = length << 8 | (raw[i] & 0xff);
+        }
+        if (lengthBytes == 4) {
+            length = (int) length; // signed, as Python writes it
+        }
+        long left = input.available() - lengthBytes;
+        if (length < 0 || length > left) {
+            throw new PickleException("opcode " + (opcode & 0xff) + " declares " + length + " bytes but only " + left
+                    + " are left in the pickle");
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.eqvae4j.runtime.batch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.eqvae4j.runtime.io.InputGuard;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.latent.Latent;
@@ -31,6 +32,7 @@ public final class DecodeOperation implements BatchOperation<DecodeOperation.Res
 
     /** Decodes one latent file into the image file {@code output} (.png or .tif). */
     public Result decodeFile(Path input, Path output) throws Exception {
+        InputGuard.requireNotInput(output, "output", input, "the input");
         Latent latent = LatentFile.read(input);
         LatentFile.checkDecodable(latent.header(), codec.manifest(), input, ignoreBundleId);
         FloatTensor image = codec.decode(latent.values());

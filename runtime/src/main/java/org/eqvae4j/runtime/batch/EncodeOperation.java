@@ -2,6 +2,7 @@ package org.eqvae4j.runtime.batch;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.eqvae4j.runtime.io.InputGuard;
 import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.IntensityMapping;
@@ -32,6 +33,7 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
 
     /** Encodes one file into {@code output}. */
     public Result encodeFile(Path input, Path output) throws Exception {
+        InputGuard.requireNotInput(output, "output", input, "the input");
         ImageData img = ImageFiles.readImage(input, mapping);
         int f = codec.manifest().downsamplingFactor();
         FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(img.pixels(), codec.manifest().imageChannels()), f);

@@ -16,8 +16,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
+import org.eqvae4j.runtime.image.ImageFolder;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.io.InputGuard;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 
 /**
@@ -44,8 +46,9 @@ public final class FolderBatch {
         public static final Options DEFAULT = new Options(1, null, false);
 
         public Options {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            if (threads < 1 || threads > RuntimeOptions.maxThreads()) {
+                throw new IllegalArgumentException("files at once (--workers) must be 1 to " + RuntimeOptions.maxThreads()
+                        + " (4 per core), got " + threads);
             }
         }
     }
@@ -66,10 +69,8 @@ public final class FolderBatch {
                                         ProgressListener progress) throws IOException {
         Path in = input.toAbsolutePath().normalize();
         Path out = output.toAbsolutePath().normalize();
-        if (Files.isDirectory(in) && out.startsWith(in)) {
-            throw new IOException("output folder " + output + " lies inside the input folder " + input
-                    + "; choose another one so inputs are never mixed with results");
-        }
+        InputGuard.requireOutsideFolder(out, in);
+        InputGuard.requireNotInput(out, "output folder", in, "the input");
         Path root = Files.isDirectory(in) ? in : in.getParent();
         List<Path> files = list(in, root, op, options.glob());
         if (files.isEmpty()) {
@@ -119,12 +120,15 @@ public final class FolderBatch {
         if (!Files.isDirectory(in)) {
             throw new IOException("input " + in + " does not exist");
         }
-        PathMatcher m = glob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        try (Stream<Path> s = Files.walk(in)) {
-            return s.filter(Files::isRegularFile).filter(op.inputs()::accepts)
-                    .filter(f -> m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName()))
-                    .sorted().toList();
+        PathMatcher m;
+        try {
+            m = glob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException("--glob '" + glob + "' is not a valid pattern: " + e.getDescription()
+                    + " (at character " + (e.getIndex() + 1) + ")", e);
         }
+        return ImageFolder.files(in, f -> op.inputs().accepts(f)
+                && (m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName())));
     }
 
     /** The input's place in the mirrored tree, named by its stem (or full name where stems collide). */
@@ -142,9 +146,7 @@ public final class FolderBatch {
         try {
             List<Path> outputs = op.outputs(f, base);
             for (Path o : outputs) {
-                if (Files.exists(o) && Files.isSameFile(o, f)) {
-                    throw new IOException("output " + o + " would overwrite its input");
-                }
+                InputGuard.requireNotInput(o, "output", f, "its input");
             }
             if (!redo && done(f, outputs)) {
                 return new Item<>(f, Status.SKIPPED, null, null);

@@ -8,6 +8,7 @@ import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.image.IntensityMapping;
+import org.eqvae4j.runtime.metrics.ImageMetrics;
 import org.eqvae4j.runtime.metrics.RoundTrip;
 import org.eqvae4j.runtime.model.LatentCodec;
 import org.eqvae4j.runtime.tensor.FloatTensor;
@@ -51,28 +52,59 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
         return out;
     }
 
+    /** What is kept of a page's round trip: its results, not its input (memory: see process). */
+    private record Page(int height, int width, FloatTensor reconstruction, double psnr, FloatTensor transformedTarget,
+                        FloatTensor transformedDecoded, double transformedPsnr) {
+    }
+
+    /**
+     * Holds at most the input and one result at full size while a page runs, and the results alone while
+     * they are written: a 4096 x 4096 RGB image is 201 MB as floats, and input, a copy of it and the
+     * reconstruction together did not fit a 512 MB heap.
+     */
     @Override
     public Metrics process(Path input, Path base) throws Exception {
         ImageData img = ImageFiles.readImage(input, mapping);
-        List<RoundTrip.Result> pages = new ArrayList<>();
-        for (int p = 0; p < img.pixels().batch(); p++) {
-            pages.add(RoundTrip.run(codec, img.pixels().sample(p), tau));
+        ImageMetadata like = img.metadata();
+        FloatTensor pixels = img.pixels();
+        img = null; // the pixels are the only part still needed
+        List<Page> pages = new ArrayList<>();
+        int count = pixels.batch();
+        for (int p = 0; p < count; p++) {
+            FloatTensor page = count == 1 ? pixels : pixels.sample(p);
+            if (count == 1) {
+                pixels = null;
+            }
+            if (tau != null) { // the comparison needs the input beside the results
+                RoundTrip.Result r = RoundTrip.run(codec, page, tau);
+                pages.add(new Page(r.input().height(), r.input().width(), r.reconstruction(), r.psnr(), r.transformedTarget(),
+                        r.transformedDecoded(), r.transformedPsnr()));
+                continue;
+            }
+            FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(page, codec.manifest().imageChannels()),
+                    codec.manifest().downsamplingFactor());
+            page = null;
+            byte[] reference = ImageMetrics.quantised(x); // what PSNR compares, a quarter of the input's size
+            int height = x.height();
+            int width = x.width();
+            FloatTensor z = codec.encode(x);
+            x = null; // the input is not held while the reconstruction is made
+            FloatTensor recon = codec.decode(z);
+            pages.add(new Page(height, width, recon, ImageMetrics.psnrUint8(reference, recon), null, null, Double.NaN));
         }
         List<Path> out = outputs(input, base);
-        ImageMetadata like = img.metadata();
-        ImageFiles.write(stack(pages, RoundTrip.Result::reconstruction), like, out.get(0));
+        ImageFiles.write(stack(pages, Page::reconstruction), like, out.get(0));
         if (tau != null) {
             ImageMetadata noScale = like.withPixelSize(null); // tau changes the geometry; these are for comparison only
-            ImageFiles.write(stack(pages, RoundTrip.Result::transformedTarget), noScale, out.get(1));
-            ImageFiles.write(stack(pages, RoundTrip.Result::transformedDecoded), noScale, out.get(2));
+            ImageFiles.write(stack(pages, Page::transformedTarget), noScale, out.get(1));
+            ImageFiles.write(stack(pages, Page::transformedDecoded), noScale, out.get(2));
         }
-        RoundTrip.Result first = pages.get(0);
-        return new Metrics(first.input().height(), first.input().width(),
-                pages.stream().mapToDouble(RoundTrip.Result::psnr).average().orElseThrow(),
-                pages.stream().mapToDouble(RoundTrip.Result::transformedPsnr).average().orElseThrow());
+        Page first = pages.get(0);
+        return new Metrics(first.height(), first.width(), pages.stream().mapToDouble(Page::psnr).average().orElseThrow(),
+                pages.stream().mapToDouble(Page::transformedPsnr).average().orElseThrow());
     }
 
-    private static FloatTensor stack(List<RoundTrip.Result> pages, java.util.function.Function<RoundTrip.Result, FloatTensor> part) {
+    private static FloatTensor stack(List<Page> pages, java.util.function.Function<Page, FloatTensor> part) {
         return pages.size() == 1 ? part.apply(pages.get(0)) : FloatTensor.stack(pages.stream().map(part).toList());
     }
 

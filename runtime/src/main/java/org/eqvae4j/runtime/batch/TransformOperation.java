@@ -2,6 +2,7 @@ package org.eqvae4j.runtime.batch;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.eqvae4j.runtime.io.InputGuard;
 import org.eqvae4j.runtime.latent.Latent;
 import org.eqvae4j.runtime.latent.LatentFile;
 import org.eqvae4j.runtime.transform.LatentTransform;
@@ -25,6 +26,7 @@ public final class TransformOperation implements BatchOperation<TransformOperati
     }
 
     public Result transformFile(Path input, Path output) throws Exception {
+        InputGuard.requireNotInput(output, "output", input, "the input");
         Latent t = LatentFile.read(input).transformed(tau, spec);
         LatentFile.write(output, t);
         long[] s = t.values().shape();

@@ -37,12 +37,11 @@ public final class ModelBundle {
         }
         ModelManifest m;
         try {
-            m = JSON.readValue(json.toFile(), ModelManifest.class).validate();
-        } catch (IllegalArgumentException e) {
-            // validate() speaks of "model.json: ..."; here the full path says which one
-            throw new BundleException(json + ": " + e.getMessage().replaceFirst("^model\\.json: ", ""), e);
+            m = parseManifest(Files.readString(json), json);
+        } catch (BundleException e) {
+            throw e;
         } catch (IOException e) {
-            throw new BundleException(json + " is not a valid manifest: " + e.getMessage(), e);
+            throw new BundleException(json + " cannot be read: " + e.getMessage(), e);
         }
         for (var e : m.files().entrySet()) {
             if (!isNonEmptyFile(folder.resolve(e.getValue()))) {
@@ -51,6 +50,35 @@ public final class ModelBundle {
             }
         }
         return new ModelBundle(folder, m);
+    }
+
+    /**
+     * Parses and validates a manifest's text; every failure is a one-line BundleException naming
+     * {@code where}, whatever the text holds (null, wrong types, a field of unforeseen shape).
+     */
+    static ModelManifest parseManifest(String text, Path where) throws BundleException {
+        try {
+            ModelManifest read = JSON.readValue(text, ModelManifest.class);
+            if (read == null) {
+                throw new BundleException(where + " holds null, not a manifest object ({\"formatVersion\": 1, ...})");
+            }
+            return read.validate();
+        } catch (BundleException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // validate() speaks of "model.json: ..."; here the full path says which one
+            throw new BundleException(where + ": " + String.valueOf(e.getMessage()).replaceFirst("^model\\.json: ", ""), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? " in field " + m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                            .collect(java.util.stream.Collectors.joining(".")) : "";
+            throw new BundleException(where + " is not a valid manifest: " + e.getOriginalMessage().replace('\n', ' ') + field
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
+        } catch (RuntimeException e) {
+            // a field of the wrong shape that validation did not foresee: still this file's fault, named
+            throw new BundleException(where + " is not a valid manifest: " + e, e);
+        }
     }
 
     private static boolean isNonEmptyFile(Path f) throws BundleException {

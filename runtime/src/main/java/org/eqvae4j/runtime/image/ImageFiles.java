@@ -14,20 +14,25 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  * (ImageIO) and PNM, PCX, PSD (Apache Commons Imaging), see {@link ImageReading}.
  */
 public final class ImageFiles {
-    /** Refuse images whose pixel buffers would not fit comfortably in memory. */
-    public static final long MAX_PIXELS = 1L << 28;
-
     private ImageFiles() {
     }
 
     /** The first page, linear scaling: [1, C, H, W]. */
     public static FloatTensor read(Path file) throws IOException {
-        return ImageReading.read(file, IntensityMapping.LINEAR, true).pixels();
+        return ImageReading.read(file, IntensityMapping.LINEAR, true, DecodeLimits.fromSystemProperties(), true).pixels();
     }
 
     /** Every page ([pages, C, H, W]), mapped to [0, 1] as {@code mapping} says, with the file's metadata. */
     public static ImageData readImage(Path file, IntensityMapping mapping) throws IOException {
-        return ImageReading.read(file, mapping, false);
+        return ImageReading.read(file, mapping, false, DecodeLimits.fromSystemProperties(), true);
+    }
+
+    /**
+     * Like {@link #readImage(Path, IntensityMapping)} within the given budgets, leaving NaN and infinite
+     * float values for the caller to find (latent files name the channel and position).
+     */
+    public static ImageData readImage(Path file, IntensityMapping mapping, DecodeLimits limits) throws IOException {
+        return ImageReading.read(file, mapping, false, limits, false);
     }
 
     /**

@@ -1,22 +1,22 @@
 package org.eqvae4j.runtime.image;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.apache.commons.imaging.FormatCompliance;
 import org.apache.commons.imaging.ImagingException;
 import org.apache.commons.imaging.bytesource.ByteSource;
 import org.apache.commons.imaging.common.RationalNumber;
-import org.apache.commons.imaging.formats.tiff.AbstractTiffElement;
-import org.apache.commons.imaging.formats.tiff.AbstractTiffImageData;
 import org.apache.commons.imaging.formats.tiff.TiffDirectory;
 import org.apache.commons.imaging.formats.tiff.TiffField;
 import org.apache.commons.imaging.formats.tiff.TiffReader;
 import org.apache.commons.imaging.formats.tiff.constants.TiffTagConstants;
-import org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossy;
-import org.apache.commons.imaging.formats.tiff.write.TiffOutputDirectory;
-import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
@@ -55,6 +55,9 @@ public final class TiffFiles {
     }
 
     public static Tags readTags(Path file) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("file " + file + " does not exist or is not a file");
+        }
         if (!hasTiffSignature(file)) {
             throw new IOException("file " + file + " is not a TIFF (no II*/MM* signature)");
         }
@@ -67,6 +70,121 @@ public final class TiffFiles {
         }
         String description = stringField(d, TiffTagConstants.TIFF_TAG_IMAGE_DESCRIPTION.tag);
         return new Tags(pixelSize(d, description), description);
+    }
+
+    /**
+     * What walking a TIFF's page (IFD) chain found: the page count and what page 1 declares (TIFF's
+     * defaults where a tag is absent).
+     */
+    record PageChain(int pages, long width, long height, int photometric, int predictor, int bitsPerSample, int sampleFormat) {
+        static final int CMYK = 5;
+        static final int CIELAB = 8;
+        static final int ICCLAB = 9;
+        static final int ITULAB = 10;
+
+        boolean lab() {
+            return photometric == CIELAB || photometric == ICCLAB || photometric == ITULAB;
+        }
+    }
+
+    /**
+     * Walks the page (IFD) chain reading only the directories, before any decoder sees the file: refuses a
+     * chain that loops, more pages than the limit, a directory or tag that points outside the file or
+     * declares more values than the file holds, and a page 1 size beyond the pixel limit. Linear in pages.
+     *
+     * @param maxPages pages to count at most (1 for the first page only)
+     */
+    static PageChain pageChain(Path file, DecodeLimits limits, int maxPages) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer head = read(ch, 0, 8, size, file, "header");
+            ByteOrder order = head.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+            head.order(order);
+            boolean big = head.getShort(2) == 43;
+            if (big) {
+                head = read(ch, 0, 16, size, file, "header").order(order);
+            }
+            long offset = big ? head.getLong(8) : head.getInt(4) & 0xffffffffL;
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            int pages = 0;
+            long width = -1;
+            long height = -1;
+            java.util.Map<Integer, Long> first = new java.util.HashMap<>();
+            while (offset != 0 && pages < maxPages) {
+                if (!seen.add(offset)) {
+                    throw new IOException("TIFF " + file + ": the page chain loops (page " + (pages + 1)
+                            + " points back to an earlier page); the file is corrupt or crafted");
+                }
+                if (pages >= limits.maxPages()) {
+                    throw new IOException("TIFF " + file + " has more than " + limits.maxPages() + " pages, the limit ("
+                            + DecodeLimits.hint(DecodeLimits.PAGES_PROPERTY) + ")");
+                }
+                ByteBuffer cnt = read(ch, offset, big ? 8 : 2, size, file, "page " + (pages + 1) + " directory").order(order);
+                long entries = big ? cnt.getLong(0) : cnt.getShort(0) & 0xffff;
+                int entrySize = big ? 20 : 12;
+                if (entries < 1 || entries > 65535) {
+                    throw new IOException("TIFF " + file + " is corrupt or truncated: its page " + (pages + 1) + " directory declares "
+                            + entries + " tags");
+                }
+                long start = offset + (big ? 8 : 2);
+                ByteBuffer ifd = read(ch, start, (int) entries * entrySize + (big ? 8 : 4), size, file,
+                        "page " + (pages + 1) + " directory").order(order);
+                for (int e = 0; e < entries; e++) {
+                    int p = e * entrySize;
+                    int tag = ifd.getShort(p) & 0xffff;
+                    int type = ifd.getShort(p + 2) & 0xffff;
+                    long count = big ? ifd.getLong(p + 4) : ifd.getInt(p + 4) & 0xffffffffL;
+                    int typeSize = switch (type) {
+                        case 3, 8 -> 2;
+                        case 4, 9, 11, 13 -> 4;
+                        case 5, 10, 12, 16, 17, 18 -> 8;
+                        default -> 1;
+                    };
+                    if (count < 0 || count > size / typeSize + 1) {
+                        throw new IOException("TIFF " + file + ": tag " + tag + " of page " + (pages + 1) + " declares " + count
+                                + " values, more than the file's " + size + " bytes hold; the file is corrupt or crafted");
+                    }
+                    if (pages == 0 && (tag == 256 || tag == 257 || tag == 258 || tag == 262 || tag == 317 || tag == 339)) {
+                        int v = p + (big ? 12 : 8);
+                        ByteBuffer at = ifd;
+                        if (count * typeSize > (big ? 8 : 4)) { // out of line: the first value is enough
+                            long valueOffset = big ? ifd.getLong(v) : ifd.getInt(v) & 0xffffffffL;
+                            at = read(ch, valueOffset, typeSize, size, file, "value of tag " + tag).order(order);
+                            v = 0;
+                        }
+                        first.put(tag, type == 3 ? at.getShort(v) & 0xffff : type == 16 ? at.getLong(v) : type == 4 ? at.getInt(v) & 0xffffffffL
+                                : at.get(v) & 0xff);
+                    }
+                }
+                if (pages == 0) {
+                    width = first.getOrDefault(256, -1L);
+                    height = first.getOrDefault(257, -1L);
+                    limits.checkPixels(file, width, height, 1);
+                }
+                pages++;
+                int next = (int) entries * entrySize;
+                offset = big ? ifd.getLong(next) : ifd.getInt(next) & 0xffffffffL;
+            }
+            if (pages == 0) {
+                throw new IOException("TIFF " + file + " has no pages");
+            }
+            return new PageChain(pages, width, height, first.getOrDefault(262, -1L).intValue(), first.getOrDefault(317, 1L).intValue(),
+                    first.getOrDefault(258, 1L).intValue(), first.getOrDefault(339, 1L).intValue());
+        }
+    }
+
+    private static ByteBuffer read(FileChannel ch, long offset, int length, long size, Path file, String what) throws IOException {
+        if (offset < 0 || offset + length > size) {
+            throw new IOException("TIFF " + file + " is corrupt or truncated: its " + what + " at byte " + offset
+                    + " lies beyond the end of the " + size + "-byte file");
+        }
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (ch.read(b, offset + b.position()) < 0) {
+                throw new IOException("TIFF " + file + " is corrupt or truncated in its " + what);
+            }
+        }
+        return b;
     }
 
     private static boolean hasTiffSignature(Path file) throws IOException {
@@ -120,7 +238,9 @@ public final class TiffFiles {
     }
 
     /**
-     * Writes each sample of the batch as a page, atomically.
+     * Writes each sample of the batch as a page, atomically, streaming: each page's directory goes before
+     * its pixels, and both sizes are known in advance, so the file is written in one pass, in time and
+     * memory linear in the pages (Commons Imaging's writer took 0.85 ms a page and held the whole file).
      *
      * @param raw         samples in the file's units (0..255, 0..65535, or floats); rounded and clamped for integers
      * @param pixelSize   or null
@@ -133,21 +253,142 @@ public final class TiffFiles {
             throw new IllegalArgumentException("cannot write a " + c + "-channel tensor as TIFF " + file + " (1 or 3 channels)");
         }
         String desc = description != null ? description : imageJDescription(raw.batch(), pixelSize);
-        TiffOutputSet set = new TiffOutputSet(ORDER);
-        try {
-            for (int page = 0; page < raw.batch(); page++) {
-                set.addDirectory(page(raw, page, type, pixelSize, page == 0 ? desc : null));
-            }
-        } catch (ImagingException e) {
-            throw new IOException("cannot build TIFF " + file + ": " + e.getMessage(), e);
+        byte[] descBytes = desc == null ? null : (desc + "\0").getBytes(StandardCharsets.US_ASCII);
+        int h = raw.height();
+        int w = raw.width();
+        long rowBytes = (long) w * c * type.bits / 8;
+        int rowsPerStrip = (int) Math.max(1, Math.min(h, STRIP_BYTES / Math.max(1, rowBytes)));
+        int strips = (h + rowsPerStrip - 1) / rowsPerStrip;
+        long pageBytes = rowBytes * h;
+        long total = 8 + (long) raw.batch() * (pageBytes + directoryBytes(c, strips, pixelSize, null))
+                + (descBytes == null ? 0 : descBytes.length + 14);
+        if (total >= 1L << 32) {
+            throw new IOException("cannot write TIFF " + file + ": " + total + " bytes is beyond the 4 GB of a classic TIFF");
         }
-        AtomicFiles.write(file, out -> {
-            try {
-                new TiffImageWriterLossy(ORDER).write(out, set);
-            } catch (ImagingException e) {
-                throw new IOException("cannot write TIFF " + file + ": " + e.getMessage(), e);
+        AtomicFiles.write(file, stream -> {
+            OutputStream out = new BufferedOutputStream(stream, 1 << 16);
+            out.write(ByteBuffer.allocate(8).order(ORDER).put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).array());
+            long pos = 8;
+            for (int page = 0; page < raw.batch(); page++) {
+                byte[] d = page == 0 ? descBytes : null;
+                long dataStart = pos + directoryBytes(c, strips, pixelSize, d);
+                long next = page + 1 < raw.batch() ? dataStart + pageBytes : 0;
+                out.write(directory(raw, type, pixelSize, d, pos, dataStart, rowsPerStrip, strips, next));
+                for (int s = 0; s < strips; s++) {
+                    int y0 = s * rowsPerStrip;
+                    out.write(strip(raw, page, type, y0, Math.min(h, y0 + rowsPerStrip)));
+                }
+                pos = dataStart + pageBytes;
             }
+            out.flush();
         });
+    }
+
+    /** Tags of a page written here. */
+    private static int tagCount(PixelSize p, byte[] description) {
+        return 12 + (description == null ? 0 : 1) + (p == null ? 0 : 3);
+    }
+
+    /** A directory's size plus its out-of-line values, each padded to an even offset. */
+    private static long directoryBytes(int c, int strips, PixelSize p, byte[] description) {
+        long n = 2 + 12L * tagCount(p, description) + 4;
+        n += c > 2 ? 2 * even(2L * c) : 0; // BitsPerSample, SampleFormat
+        n += strips > 1 ? 2 * 4L * strips : 0; // StripOffsets, StripByteCounts
+        n += p == null ? 0 : 16; // two rationals
+        n += description == null || description.length <= 4 ? 0 : even(description.length);
+        return n;
+    }
+
+    private static long even(long n) {
+        return n + (n & 1);
+    }
+
+    /** One page's directory, tags in ascending order as TIFF requires, then its out-of-line values. */
+    private static byte[] directory(FloatTensor raw, SampleType type, PixelSize p, byte[] description, long at, long dataStart,
+                                    int rowsPerStrip, int strips, long next) {
+        int c = raw.channels();
+        int h = raw.height();
+        long rowBytes = (long) raw.width() * c * type.bits / 8;
+        int tags = tagCount(p, description);
+        ByteBuffer b = ByteBuffer.allocate((int) directoryBytes(c, strips, p, description)).order(ORDER);
+        ByteBuffer extra = b.duplicate().order(ORDER);
+        extra.position(2 + 12 * tags + 4);
+        b.putShort((short) tags);
+        IfdEntries e = new IfdEntries(b, extra, at);
+        e.longs(TiffTagConstants.TIFF_TAG_NEW_SUBFILE_TYPE.tag, 0);
+        e.longs(TiffTagConstants.TIFF_TAG_IMAGE_WIDTH.tag, raw.width());
+        e.longs(TiffTagConstants.TIFF_TAG_IMAGE_LENGTH.tag, h);
+        e.shorts(TiffTagConstants.TIFF_TAG_BITS_PER_SAMPLE.tag, repeat(type.bits, c));
+        e.shorts(TiffTagConstants.TIFF_TAG_COMPRESSION.tag, TiffTagConstants.COMPRESSION_VALUE_UNCOMPRESSED);
+        e.shorts(TiffTagConstants.TIFF_TAG_PHOTOMETRIC_INTERPRETATION.tag, c == 3
+                ? TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_RGB : TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_BLACK_IS_ZERO);
+        if (description != null) {
+            e.put(TiffTagConstants.TIFF_TAG_IMAGE_DESCRIPTION.tag, 2, description, description.length);
+        }
+        long[] offsets = new long[strips];
+        long[] counts = new long[strips];
+        for (int s = 0; s < strips; s++) {
+            offsets[s] = dataStart + s * rowsPerStrip * rowBytes;
+            counts[s] = Math.min(rowsPerStrip, h - (long) s * rowsPerStrip) * rowBytes;
+        }
+        e.longs(TiffTagConstants.TIFF_TAG_STRIP_OFFSETS.tag, offsets);
+        e.shorts(TiffTagConstants.TIFF_TAG_SAMPLES_PER_PIXEL.tag, c);
+        e.longs(TiffTagConstants.TIFF_TAG_ROWS_PER_STRIP.tag, rowsPerStrip);
+        e.longs(TiffTagConstants.TIFF_TAG_STRIP_BYTE_COUNTS.tag, counts);
+        if (p != null) {
+            e.rational(TiffTagConstants.TIFF_TAG_XRESOLUTION.tag, RationalNumber.valueOf(1 / p.x()));
+            e.rational(TiffTagConstants.TIFF_TAG_YRESOLUTION.tag, RationalNumber.valueOf(1 / p.y()));
+        }
+        e.shorts(TiffTagConstants.TIFF_TAG_PLANAR_CONFIGURATION.tag, TiffTagConstants.PLANAR_CONFIGURATION_VALUE_CHUNKY);
+        if (p != null) {
+            e.shorts(TiffTagConstants.TIFF_TAG_RESOLUTION_UNIT.tag, p.unit().equals("inch") ? TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES
+                    : p.unit().equals("cm") ? TiffTagConstants.RESOLUTION_UNIT_VALUE_CM : TiffTagConstants.RESOLUTION_UNIT_VALUE_NONE);
+        }
+        e.shorts(TiffTagConstants.TIFF_TAG_SAMPLE_FORMAT.tag, repeat(type.sampleFormat, c));
+        b.putInt((int) next);
+        return b.array();
+    }
+
+    private static long[] repeat(long v, int n) {
+        long[] a = new long[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    /** Appends directory entries; values over 4 bytes go to the out-of-line area after the directory. */
+    private record IfdEntries(ByteBuffer dir, ByteBuffer extra, long base) {
+        void shorts(int tag, long... values) {
+            ByteBuffer v = ByteBuffer.allocate(2 * values.length).order(ORDER);
+            for (long x : values) {
+                v.putShort((short) x);
+            }
+            put(tag, 3, v.array(), values.length);
+        }
+
+        void longs(int tag, long... values) {
+            ByteBuffer v = ByteBuffer.allocate(4 * values.length).order(ORDER);
+            for (long x : values) {
+                v.putInt((int) x);
+            }
+            put(tag, 4, v.array(), values.length);
+        }
+
+        void rational(int tag, RationalNumber r) {
+            put(tag, 5, ByteBuffer.allocate(8).order(ORDER).putInt((int) r.numerator).putInt((int) r.divisor).array(), 1);
+        }
+
+        void put(int tag, int type, byte[] value, int count) {
+            dir.putShort((short) tag).putShort((short) type).putInt(count);
+            if (value.length <= 4) {
+                dir.put(java.util.Arrays.copyOf(value, 4));
+            } else {
+                dir.putInt((int) (base + extra.position()));
+                extra.put(value);
+                if ((extra.position() & 1) != 0) {
+                    extra.put((byte) 0);
+                }
+            }
+        }
     }
 
     private static String imageJDescription(int pages, PixelSize p) {
@@ -163,49 +404,6 @@ public final class TiffFiles {
             sb.append("unit=").append(p.unit()).append('\n');
         }
         return sb.append("loop=false\n").toString();
-    }
-
-    private static TiffOutputDirectory page(FloatTensor raw, int page, SampleType type, PixelSize p, String description)
-            throws ImagingException {
-        int c = raw.channels();
-        int h = raw.height();
-        int w = raw.width();
-        TiffOutputDirectory d = new TiffOutputDirectory(page, ORDER);
-        d.add(TiffTagConstants.TIFF_TAG_NEW_SUBFILE_TYPE, 0);
-        d.add(TiffTagConstants.TIFF_TAG_IMAGE_WIDTH, w);
-        d.add(TiffTagConstants.TIFF_TAG_IMAGE_LENGTH, h);
-        short[] bits = new short[c];
-        short[] formats = new short[c];
-        java.util.Arrays.fill(bits, (short) type.bits);
-        java.util.Arrays.fill(formats, (short) type.sampleFormat);
-        d.add(TiffTagConstants.TIFF_TAG_BITS_PER_SAMPLE, bits);
-        d.add(TiffTagConstants.TIFF_TAG_COMPRESSION, (short) TiffTagConstants.COMPRESSION_VALUE_UNCOMPRESSED);
-        d.add(TiffTagConstants.TIFF_TAG_PHOTOMETRIC_INTERPRETATION, (short) (c == 3
-                ? TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_RGB : TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_BLACK_IS_ZERO));
-        if (description != null) {
-            d.add(TiffTagConstants.TIFF_TAG_IMAGE_DESCRIPTION, description);
-        }
-        d.add(TiffTagConstants.TIFF_TAG_SAMPLES_PER_PIXEL, (short) c);
-        int rowBytes = w * c * type.bits / 8;
-        int rowsPerStrip = Math.max(1, Math.min(h, STRIP_BYTES / Math.max(1, rowBytes)));
-        d.add(TiffTagConstants.TIFF_TAG_ROWS_PER_STRIP, rowsPerStrip);
-        if (p != null) {
-            d.add(TiffTagConstants.TIFF_TAG_XRESOLUTION, RationalNumber.valueOf(1 / p.x()));
-            d.add(TiffTagConstants.TIFF_TAG_YRESOLUTION, RationalNumber.valueOf(1 / p.y()));
-            d.add(TiffTagConstants.TIFF_TAG_RESOLUTION_UNIT, (short) (p.unit().equals("inch") ? TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES
-                    : p.unit().equals("cm") ? TiffTagConstants.RESOLUTION_UNIT_VALUE_CM : TiffTagConstants.RESOLUTION_UNIT_VALUE_NONE));
-        }
-        d.add(TiffTagConstants.TIFF_TAG_PLANAR_CONFIGURATION, (short) TiffTagConstants.PLANAR_CONFIGURATION_VALUE_CHUNKY);
-        d.add(TiffTagConstants.TIFF_TAG_SAMPLE_FORMAT, formats);
-        int strips = (h + rowsPerStrip - 1) / rowsPerStrip;
-        AbstractTiffElement.DataElement[] data = new AbstractTiffElement.DataElement[strips];
-        for (int s = 0; s < strips; s++) {
-            int y0 = s * rowsPerStrip;
-            byte[] bytes = strip(raw, page, type, y0, Math.min(h, y0 + rowsPerStrip));
-            data[s] = new AbstractTiffImageData.Data(0, bytes.length, bytes);
-        }
-        d.setTiffImageData(new AbstractTiffImageData.Strips(data, rowsPerStrip));
-        return d;
     }
 
     /** Rows [y0, y1) of one page, samples interleaved per pixel. */

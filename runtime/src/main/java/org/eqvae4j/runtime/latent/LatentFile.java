@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.eqvae4j.runtime.bundle.ModelManifest;
+import org.eqvae4j.runtime.image.DecodeLimits;
 import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.IntensityMapping;
@@ -47,8 +48,14 @@ public final class LatentFile {
     /** Reads and checks a latent file: header present, shape matching the pages, every value finite. */
     public static Latent read(Path file) throws IOException {
         LatentHeader h = readHeader(file);
-        ImageData pages = ImageFiles.readImage(file, IntensityMapping.LINEAR);
         long[] s = h.shape();
+        DecodeLimits limits = DecodeLimits.fromSystemProperties();
+        if (s[0] > limits.maxPages()) {
+            throw new IOException("latent file " + file + " holds " + s[0] + " images, more than the limit of " + limits.maxPages()
+                    + " pages (raise it with EQVAE_JAVA_OPTS=-D" + DecodeLimits.PAGES_PROPERTY + "=N)");
+        }
+        // a page per channel: the header says how many pages there are
+        ImageData pages = ImageFiles.readImage(file, IntensityMapping.LINEAR, limits.withMaxPages((int) (s[0] * s[1])));
         FloatTensor p = pages.pixels();
         if (!pages.metadata().floatingPoint() || p.channels() != 1 || s == null || s.length != 4
                 || s[0] * s[1] != p.batch() || s[2] != p.height() || s[3] != p.width()) {
@@ -104,6 +111,12 @@ public final class LatentFile {
         if (h.formatVersion() > LatentHeader.VERSION) {
             throw new IOException(where + " has format version " + h.formatVersion() + "; this version reads "
                     + LatentHeader.VERSION);
+        }
+        long[] s = h.shape();
+        if (s == null || s.length != 4 || Arrays.stream(s).anyMatch(v -> v < 1 || v > Integer.MAX_VALUE)
+                || (double) s[0] * s[1] * s[2] * s[3] > Integer.MAX_VALUE) {
+            throw new IOException(where + " has a malformed header: 'shape' must be four positive sizes [N, C, h, w] of at most "
+                    + Integer.MAX_VALUE + " values in all, got " + Arrays.toString(s));
         }
         return h;
     }

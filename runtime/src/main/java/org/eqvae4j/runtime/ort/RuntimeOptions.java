@@ -11,8 +11,9 @@ public record RuntimeOptions(int intraOpThreads, ExecutionProvider provider, int
     public static final RuntimeOptions DEFAULT = new RuntimeOptions(0, ExecutionProvider.CPU, 0);
 
     public RuntimeOptions {
-        if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("thread count must be >= 0 (0 = all cores), got " + intraOpThreads);
+        if (intraOpThreads < 0 || intraOpThreads > maxThreads()) {
+            throw new IllegalArgumentException("thread count must be 0 (all cores) to " + maxThreads() + " (4 per core of this machine's "
+                    + Runtime.getRuntime().availableProcessors() + "; ONNX Runtime starts that many threads), got " + intraOpThreads);
         }
         if (provider == null) {
             throw new IllegalArgumentException("execution provider is missing (cpu or cuda)");
@@ -20,6 +21,11 @@ public record RuntimeOptions(int intraOpThreads, ExecutionProvider provider, int
         if (cudaDevice < 0) {
             throw new IllegalArgumentException("CUDA device index must be >= 0, got " + cudaDevice);
         }
+    }
+
+    /** More threads than this only cost memory (each has a stack) and contention: 4 per core, at least 16. */
+    public static int maxThreads() {
+        return Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
     }
 
     /** The given provider on device 0. */

@@ -2,6 +2,7 @@ package org.eqvae4j.runtime.transform;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.eqvae4j.runtime.image.DecodeLimits;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
@@ -98,13 +99,21 @@ public sealed interface LatentTransform {
                 throw new IllegalArgumentException("image size " + x.height() + "x" + x.width()
                         + " is not a multiple of the downsampling factor " + multiple);
             }
-            int outH = multiple * (int) Math.floor(x.height() / multiple * sy);
-            int outW = multiple * (int) Math.floor(x.width() / multiple * sx);
-            if (outH == 0 || outW == 0) {
+            double h = multiple * Math.floor(x.height() / multiple * sy);
+            double w = multiple * Math.floor(x.width() / multiple * sx);
+            if (h == 0 || w == 0) {
                 throw new IllegalArgumentException("scaling " + x.height() + "x" + x.width() + " by " + sy + "x" + sx
                         + " leaves nothing (latent side " + x.height() / multiple + " * " + sy + " < 1)");
             }
-            return Resampler.resize(x, outH, outW, mode);
+            // checked before allocating: scale=1000 on a 64x64 latent asks for 4 billion values per channel
+            DecodeLimits limits = DecodeLimits.fromSystemProperties();
+            if (h * w > limits.maxPixels() || h * w * x.batch() * x.channels() > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "scaling %dx%d by %sx%s gives %.0fx%.0f, more than the limit of %d pixels (%d channels x %d images);"
+                                + " raise it with EQVAE_JAVA_OPTS=-D%s=N", x.height(), x.width(), sy, sx, h, w, limits.maxPixels(),
+                        x.channels(), x.batch(), DecodeLimits.PIXELS_PROPERTY));
+            }
+            return Resampler.resize(x, (int) h, (int) w, mode);
         }
 
         @Override
