@@ -51,25 +51,48 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
         return out;
     }
 
+    /**
+     * What {@link #process} writes, in the order of {@link #outputs}: the images (reconstruction, then with a
+     * transform tau(x) and D(tau(E(x)))), how each is written, and the metrics.
+     */
+    public record Output(List<FloatTensor> images, List<ImageMetadata> likes, Metrics metrics) {
+    }
+
     @Override
     public Metrics process(Path input, Path base) throws Exception {
-        ImageData img = ImageFiles.readImage(input, mapping);
+        Output o = roundTrip(ImageFiles.readImage(input, mapping));
+        List<Path> out = outputs(input, base);
+        for (int i = 0; i < o.images().size(); i++) {
+            ImageFiles.write(o.images().get(i), o.likes().get(i), out.get(i));
+        }
+        return o.metrics();
+    }
+
+    /** Round-trips an image already read (with this operation's intensity mapping, e.g. from bytes), page by page. */
+    public Output roundTrip(ImageData img) throws Exception {
         List<RoundTrip.Result> pages = new ArrayList<>();
         for (int p = 0; p < img.pixels().batch(); p++) {
             pages.add(RoundTrip.run(codec, img.pixels().sample(p), tau));
         }
-        List<Path> out = outputs(input, base);
         ImageMetadata like = img.metadata();
-        ImageFiles.write(stack(pages, RoundTrip.Result::reconstruction), like, out.get(0));
+        List<FloatTensor> images = new ArrayList<>(List.of(stack(pages, RoundTrip.Result::reconstruction)));
+        List<ImageMetadata> likes = new ArrayList<>(List.of(like));
         if (tau != null) {
             ImageMetadata noScale = like.withPixelSize(null); // tau changes the geometry; these are for comparison only
-            ImageFiles.write(stack(pages, RoundTrip.Result::transformedTarget), noScale, out.get(1));
-            ImageFiles.write(stack(pages, RoundTrip.Result::transformedDecoded), noScale, out.get(2));
+            images.add(stack(pages, RoundTrip.Result::transformedTarget));
+            images.add(stack(pages, RoundTrip.Result::transformedDecoded));
+            likes.add(noScale);
+            likes.add(noScale);
         }
         RoundTrip.Result first = pages.get(0);
-        return new Metrics(first.input().height(), first.input().width(),
+        return new Output(images, likes, new Metrics(first.input().height(), first.input().width(),
                 pages.stream().mapToDouble(RoundTrip.Result::psnr).average().orElseThrow(),
-                pages.stream().mapToDouble(RoundTrip.Result::transformedPsnr).average().orElseThrow());
+                pages.stream().mapToDouble(RoundTrip.Result::transformedPsnr).average().orElseThrow()));
+    }
+
+    /** The intensity mapping images are read with. */
+    public IntensityMapping mapping() {
+        return mapping;
     }
 
     private static FloatTensor stack(List<RoundTrip.Result> pages, java.util.function.Function<RoundTrip.Result, FloatTensor> part) {

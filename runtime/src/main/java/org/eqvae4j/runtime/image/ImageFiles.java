@@ -2,6 +2,7 @@ package org.eqvae4j.runtime.image;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
@@ -28,6 +29,30 @@ public final class ImageFiles {
     /** Every page ([pages, C, H, W]), mapped to [0, 1] as {@code mapping} says, with the file's metadata. */
     public static ImageData readImage(Path file, IntensityMapping mapping) throws IOException {
         return ImageReading.read(file, mapping, false);
+    }
+
+    /**
+     * Every page of an image held in memory (e.g. a Spark binaryFile row's content), exactly as
+     * {@link #readImage(Path, IntensityMapping)} reads the same bytes from a file.
+     *
+     * @param name names the image in messages, e.g. the path it came from
+     */
+    public static ImageData readImage(byte[] bytes, String name, IntensityMapping mapping) throws IOException {
+        return ImageReading.read(bytes, name, mapping, false);
+    }
+
+    /**
+     * The bytes {@link #write(FloatTensor, ImageMetadata, Path)} puts into a file, into a stream instead.
+     *
+     * @param container "png" or "tiff"
+     * @param name      names the image in messages
+     */
+    public static void write(FloatTensor pixels, ImageMetadata like, OutputStream out, String container, String name)
+            throws IOException {
+        if (!container.equals("png") && !container.equals("tiff")) {
+            throw new IllegalArgumentException("cannot write image " + name + " as '" + container + "': png or tiff");
+        }
+        ImageWriting.write(pixels, like, out, name, container);
     }
 
     /**

@@ -4,7 +4,9 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +16,15 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.commons.imaging.ImageFormats;
 import org.apache.commons.imaging.ImageInfo;
 import org.apache.commons.imaging.Imaging;
+import org.apache.commons.imaging.bytesource.ByteSource;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
- * Decodes image files: ImageIO for PNG, JPEG, TIFF (all pages), BMP, GIF, and WebP (TwelveMonkeys plug-in); Apache Commons Imaging for
+ * Decodes image files (or their bytes in memory): ImageIO for PNG, JPEG, TIFF (all pages), BMP, GIF, and WebP (TwelveMonkeys plug-in); Apache Commons Imaging for
  * what ImageIO lacks (PNM: pgm/ppm/pbm, PCX, PSD...). Declared sizes are checked before any pixel buffer
  * is allocated, and decoder warnings (a truncated JPEG decodes "successfully" as grey) count as errors.
  * Every message names the file.
@@ -37,7 +41,16 @@ final class ImageReading {
         if (!Files.isRegularFile(file)) {
             throw new IOException("image " + file + " does not exist or is not a file");
         }
-        if (Files.size(file) == 0) {
+        return read(new Source(file.toString(), file, null), mapping, firstPageOnly);
+    }
+
+    /** @param name names the image in messages and metadata, e.g. the path it was read from */
+    static ImageData read(byte[] bytes, String name, IntensityMapping mapping, boolean firstPageOnly) throws IOException {
+        return read(new Source(name, null, bytes), mapping, firstPageOnly);
+    }
+
+    private static ImageData read(Source file, IntensityMapping mapping, boolean firstPageOnly) throws IOException {
+        if (file.size() == 0) {
             throw new IOException("image " + file + " is empty (0 bytes)");
         }
         Decoded d;
@@ -57,7 +70,36 @@ final class ImageReading {
         if (d == null) {
             throw new IOException("image " + file + " is not in a readable format (PNG, JPEG, TIFF, WebP, BMP, GIF, PNM)");
         }
-        return toImageData(file, d, mapping);
+        return toImageData(file.name(), d, mapping);
+    }
+
+    /**
+     * Encoded image bytes: a file, read as a stream, or bytes already in memory (a Spark binaryFile row, an
+     * upload). {@code name} (the path for files) stands for it in messages.
+     */
+    private record Source(String name, Path file, byte[] bytes) {
+        long size() throws IOException {
+            return file != null ? Files.size(file) : bytes.length;
+        }
+
+        /** In-memory bytes get a memory cache: ImageIO's default for streams is a temp file per image. */
+        ImageInputStream imageStream() throws IOException {
+            return file != null ? ImageIO.createImageInputStream(file.toFile())
+                    : new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+        }
+
+        InputStream stream() throws IOException {
+            return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(bytes);
+        }
+
+        ByteSource byteSource() {
+            return file != null ? ByteSource.file(file.toFile()) : ByteSource.array(bytes, name);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /**
@@ -68,8 +110,8 @@ final class ImageReading {
     private record Decoded(String format, List<BufferedImage> pages, PixelSize pixelSize, boolean grey) {
     }
 
-    private static Decoded decodeWithImageIo(Path file, boolean firstPageOnly) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    private static Decoded decodeWithImageIo(Source file, boolean firstPageOnly) throws IOException {
+        try (ImageInputStream in = file.imageStream()) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return null;
@@ -95,7 +137,7 @@ final class ImageReading {
                 }
                 PixelSize px = switch (format) {
                     case "png" -> PngFiles.pixelSize(r.getImageMetadata(0));
-                    case "tiff" -> TiffFiles.readTags(file).pixelSize();
+                    case "tiff" -> TiffFiles.readTags(file.byteSource(), file.name()).pixelSize();
                     default -> null;
                 };
                 return new Decoded(format, images, px, false);
@@ -109,22 +151,22 @@ final class ImageReading {
      * A WebP file is a RIFF container whose header declares its length. The WebP decoder does not notice
      * a truncated file (it decodes what is there and leaves the rest black), so the length is checked here.
      */
-    private static void checkRiffLength(Path file) throws IOException {
+    private static void checkRiffLength(Source file) throws IOException {
         byte[] head = new byte[12];
-        try (var in = Files.newInputStream(file)) {
+        try (var in = file.stream()) {
             if (in.readNBytes(head, 0, 12) < 12) {
                 throw new IOException("image " + file + " is truncated: shorter than a WebP header");
             }
         }
         long declared = 8 + ((head[4] & 0xffL) | (head[5] & 0xffL) << 8 | (head[6] & 0xffL) << 16 | (head[7] & 0xffL) << 24);
-        long actual = Files.size(file);
+        long actual = file.size();
         if (actual < declared) {
             throw new IOException("image " + file + " is truncated: its WebP (RIFF) header declares " + declared
                     + " bytes, the file has " + actual);
         }
     }
 
-    private static void checkDeclaredSize(Path file, ImageReader r, int pages) throws IOException {
+    private static void checkDeclaredSize(Source file, ImageReader r, int pages) throws IOException {
         int w = r.getWidth(0);
         int h = r.getHeight(0);
         long total = (long) w * h * pages;
@@ -140,18 +182,19 @@ final class ImageReading {
         }
     }
 
-    private static Decoded decodeWithCommonsImaging(Path file) throws IOException {
-        var format = Imaging.guessFormat(file.toFile());
+    private static Decoded decodeWithCommonsImaging(Source file) throws IOException {
+        var format = Imaging.guessFormat(file.byteSource());
         if (!COMMONS_ONLY.contains(format)) { // ImageIO's own formats failed there already, or nothing matched
             return null;
         }
-        var info = Imaging.getImageInfo(file.toFile());
+        var info = file.file() != null ? Imaging.getImageInfo(file.file().toFile()) : Imaging.getImageInfo(file.name(), file.bytes());
         if ((long) info.getWidth() * info.getHeight() > ImageFiles.MAX_PIXELS || info.getWidth() < 1 || info.getHeight() < 1) {
             throw new IOException("image " + file + " declares " + info.getWidth() + "x" + info.getHeight()
                     + ", outside the supported 1 to " + ImageFiles.MAX_PIXELS + " pixels");
         }
         boolean grey = info.getColorType() == ImageInfo.ColorType.GRAYSCALE || info.getColorType() == ImageInfo.ColorType.BW;
-        return new Decoded(format.getName().toLowerCase(Locale.ROOT), List.of(Imaging.getBufferedImage(file.toFile())), null, grey);
+        return new Decoded(format.getName().toLowerCase(Locale.ROOT), List.of(file.file() != null ? Imaging.getBufferedImage(file.file().toFile()) : Imaging.getBufferedImage(file.bytes())),
+                null, grey);
     }
 
     private static String format(String imageIoName) {
@@ -163,7 +206,7 @@ final class ImageReading {
         };
     }
 
-    private static ImageData toImageData(Path file, Decoded d, IntensityMapping mapping) throws IOException {
+    private static ImageData toImageData(String file, Decoded d, IntensityMapping mapping) throws IOException {
         BufferedImage first = d.pages().get(0);
         List<FloatTensor> tensors = new ArrayList<>();
         for (BufferedImage page : d.pages()) {
@@ -195,6 +238,10 @@ final class ImageReading {
 
     /** One page as [1, C, H, W] with integer samples divided by their type's maximum (floats as they are). */
     static FloatTensor toTensor(BufferedImage img, Path file) throws IOException {
+        return toTensor(img, file.toString());
+    }
+
+    private static FloatTensor toTensor(BufferedImage img, String file) throws IOException {
         int w = img.getWidth();
         int h = img.getHeight();
         if ((long) w * h > ImageFiles.MAX_PIXELS) {

@@ -1,6 +1,7 @@
 package org.eqvae4j.runtime.image;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -55,12 +56,21 @@ public final class TiffFiles {
     }
 
     public static Tags readTags(Path file) throws IOException {
-        if (!hasTiffSignature(file)) {
+        return readTags(ByteSource.file(file.toFile()), file.toString());
+    }
+
+    /** The tags of TIFF bytes in memory; {@code name} stands for them in messages. */
+    public static Tags readTags(byte[] bytes, String name) throws IOException {
+        return readTags(ByteSource.array(bytes, name), name);
+    }
+
+    static Tags readTags(ByteSource source, String file) throws IOException {
+        if (!hasTiffSignature(source)) {
             throw new IOException("file " + file + " is not a TIFF (no II*/MM* signature)");
         }
         TiffDirectory d;
         try {
-            d = new TiffReader(true).readFirstDirectory(ByteSource.file(file.toFile()), false, FormatCompliance.getDefault())
+            d = new TiffReader(true).readFirstDirectory(source, false, FormatCompliance.getDefault())
                     .directories.get(0);
         } catch (ImagingException | RuntimeException e) {
             throw new IOException("TIFF " + file + " has unreadable tags: " + e.getMessage(), e);
@@ -69,9 +79,9 @@ public final class TiffFiles {
         return new Tags(pixelSize(d, description), description);
     }
 
-    private static boolean hasTiffSignature(Path file) throws IOException {
+    private static boolean hasTiffSignature(ByteSource source) throws IOException {
         byte[] head = new byte[4];
-        try (var in = java.nio.file.Files.newInputStream(file)) {
+        try (var in = source.getInputStream()) {
             if (in.readNBytes(head, 0, 4) < 4) {
                 return false;
             }
@@ -128,9 +138,18 @@ public final class TiffFiles {
      */
     public static void write(Path file, FloatTensor raw, SampleType type, PixelSize pixelSize, String description)
             throws IOException {
+        AtomicFiles.write(file, out -> write(out, file.toString(), raw, type, pixelSize, description));
+    }
+
+    /**
+     * Writes the TIFF into a stream (the same bytes as {@link #write(Path, FloatTensor, SampleType, PixelSize, String)}
+     * puts into a file); {@code name} stands for it in messages.
+     */
+    public static void write(OutputStream out, String name, FloatTensor raw, SampleType type, PixelSize pixelSize,
+                             String description) throws IOException {
         int c = raw.channels();
         if (c != 1 && c != 3) {
-            throw new IllegalArgumentException("cannot write a " + c + "-channel tensor as TIFF " + file + " (1 or 3 channels)");
+            throw new IllegalArgumentException("cannot write a " + c + "-channel tensor as TIFF " + name + " (1 or 3 channels)");
         }
         String desc = description != null ? description : imageJDescription(raw.batch(), pixelSize);
         TiffOutputSet set = new TiffOutputSet(ORDER);
@@ -139,15 +158,13 @@ public final class TiffFiles {
                 set.addDirectory(page(raw, page, type, pixelSize, page == 0 ? desc : null));
             }
         } catch (ImagingException e) {
-            throw new IOException("cannot build TIFF " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot build TIFF " + name + ": " + e.getMessage(), e);
         }
-        AtomicFiles.write(file, out -> {
-            try {
-                new TiffImageWriterLossy(ORDER).write(out, set);
-            } catch (ImagingException e) {
-                throw new IOException("cannot write TIFF " + file + ": " + e.getMessage(), e);
-            }
-        });
+        try {
+            new TiffImageWriterLossy(ORDER).write(out, set);
+        } catch (ImagingException e) {
+            throw new IOException("cannot write TIFF " + name + ": " + e.getMessage(), e);
+        }
     }
 
     private static String imageJDescription(int pages, PixelSize p) {
