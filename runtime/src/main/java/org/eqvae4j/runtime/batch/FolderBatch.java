@@ -38,14 +38,22 @@ public final class FolderBatch {
      * @param glob    only inputs whose path relative to the input folder matches (glob syntax; a pattern
      *                without '/' matches the file name at any depth), or null for all
      * @param redo    process files even when their outputs are there
+     * @param shard   which part of the inputs this run takes ({@link Shard#ALL}: all); names do not depend on it
      */
-    public record Options(int threads, String glob, boolean redo) {
+    public record Options(int threads, String glob, boolean redo, Shard shard) {
         public static final Options DEFAULT = new Options(1, null, false);
 
         public Options {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
+            if (shard == null) {
+                throw new IllegalArgumentException("shard is missing (Shard.ALL for the whole batch)");
+            }
+        }
+
+        public Options(int threads, String glob, boolean redo) {
+            this(threads, glob, redo, Shard.ALL);
         }
     }
 
@@ -79,6 +87,10 @@ public final class FolderBatch {
         for (Path f : files) {
             stems.merge(f.resolveSibling(stem(f)), 1, Integer::sum);
         }
+        if (!options.shard().isAll()) { // after the names: they depend on the whole tree, not on the shard
+            List<Path> all = files;
+            files = java.util.stream.IntStream.range(0, all.size()).filter(options.shard()::takes).mapToObj(all::get).toList();
+        }
         Files.createDirectories(out);
         Progress p = new Progress(progress, files.size());
         List<Item<R>> items = new ArrayList<>();
@@ -107,7 +119,7 @@ public final class FolderBatch {
             }
         }
         progress.progress(files.size(), files.size(), "done");
-        writeSummary(items, root, op, out.resolve(SUMMARY));
+        writeSummary(items, root, op, out.resolve(options.shard().summaryName()));
         return items;
     }
 

@@ -1,0 +1,278 @@
+package org.eqvae4j.spark;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.eqvae4j.runtime.batch.FolderBatch;
+import org.eqvae4j.runtime.io.AtomicFiles;
+
+/**
+ * {@code eqvae batch} on Spark: encode, decode or round-trip every matching file of an input tree, writing either
+ * files that mirror the tree with batch's names (atomically; a re-run skips files whose output exists, is not
+ * empty and is not older than the input) plus {@code summary.csv}, or one Parquet table of the transformed rows
+ * (path, the produced bytes, values, error; without the input bytes).
+ *
+ * <p>Mirrored files need a file system every executor and the driver see at the same path (local disk in
+ * local mode, NFS / Lustre / GPFS on a cluster); on HDFS or object stores use Parquet. The skip check runs in the
+ * task, after Spark's binaryFile source has read the file: a re-run reads every input again but runs no model
+ * on finished ones. The summary is collected on the driver (about 200 bytes per file).
+ */
+public final class SparkBatch {
+    /** Where results go. */
+    public enum Format { FILES, PARQUET }
+
+    /**
+     * @param glob only inputs whose path below the input matches (as batch's --glob), or null
+     * @param redo process files whose outputs are there (files), or overwrite the table (parquet)
+     */
+    public record Options(Path input, Path output, Format format, String glob, boolean redo) {
+    }
+
+    /** What happened to each input, in path order, as batch's summary reports it. */
+    public record Summary(List<String> columns, List<Row> rows) {
+        public long count(String status) {
+            return rows.stream().filter(r -> r.getString(1).equals(status)).count();
+        }
+
+        public List<String> errors() {
+            return rows.stream().filter(r -> r.getString(1).equals("failed")).map(r -> r.getString(r.size() - 1)).toList();
+        }
+    }
+
+    private SparkBatch() {
+    }
+
+    public static Summary run(SparkSession spark, EqvaeTransformer transformer, Options o) throws IOException {
+        Path in = o.input().toAbsolutePath().normalize();
+        Path out = o.output().toAbsolutePath().normalize();
+        if (!Files.isDirectory(in)) {
+            throw new IOException("input " + o.input() + " is not a folder (the Spark job takes a folder tree)");
+        }
+        if (out.startsWith(in)) {
+            throw new IOException("output folder " + o.output() + " lies inside the input folder " + o.input()
+                    + "; choose another one so inputs are never mixed with results");
+        }
+        ImageOperation op = transformer.operation();
+        InputFilter accept = new InputFilter(op, in.toString(), o.glob());
+        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(in.toString())
+                .filter(accept);
+        // names: batch names outputs by stem unless two inputs of a folder share it (then by the full name);
+        // the listing without the content column is cheap (binaryFile reads no bytes for it)
+        List<String> collisions = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(in.toString())
+                .select("path").filter(accept)
+                .map((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> stemKey(SparkPaths.display(r.getString(0))),
+                        Encoders.STRING())
+                .groupBy("value").count().filter(functions.col("count").gt(1)).select("value").as(Encoders.STRING()).collectAsList();
+        Files.createDirectories(out);
+        if (o.format() == Format.PARQUET) {
+            return parquet(transformer, files, out, o);
+        }
+        ModelSource source = transformer.modelSource(spark);
+        MirrorFunction f = new MirrorFunction(op, source, transformer.intensityValue(), transformer.ignoreBundleIdValue(),
+                in.toString(), out.toString(), new HashSet<>(collisions), o.redo());
+        List<String> columns = new ArrayList<>(List.of("file", "status"));
+        columns.addAll(op.summaryColumns());
+        columns.add("error");
+        StructType schema = DataTypes.createStructType(columns.stream()
+                .map(c -> DataTypes.createStructField(c, DataTypes.StringType, true)).toList());
+        List<Row> rows = new ArrayList<>(files.mapPartitions(f, Encoders.row(schema)).collectAsList());
+        if (rows.isEmpty()) {
+            throw new IOException("no " + op.inputs().description() + (o.glob() == null ? "" : " matching " + o.glob())
+                    + " found in " + o.input());
+        }
+        rows.sort(Comparator.comparing(r -> r.getString(0)));
+        writeSummary(columns, rows, out.resolve(FolderBatch.SUMMARY));
+        return new Summary(columns, rows);
+    }
+
+    private static Summary parquet(EqvaeTransformer transformer, Dataset<Row> files, Path out, Options o) throws IOException {
+        Path table = out.resolve("results.parquet");
+        if (Files.exists(table) && !o.redo()) {
+            throw new IOException("Parquet table " + table + " exists; --redo replaces it");
+        }
+        transformer.transform(files).drop(transformer.getOrDefault(transformer.contentCol()))
+                .write().mode(o.redo() ? "overwrite" : "errorifexists").parquet(table.toString());
+        String error = transformer.getOrDefault(transformer.errorCol());
+        List<Row> rows = new ArrayList<>();
+        for (Row r : files.sparkSession().read().parquet(table.toString()).select("path", error).collectAsList()) {
+            rows.add(RowFactory.create(SparkPaths.display(r.getString(0)), r.isNullAt(1) ? "done" : "failed",
+                    r.isNullAt(1) ? "" : r.getString(1)));
+        }
+        if (rows.isEmpty()) {
+            throw new IOException("no " + transformer.operation().inputs().description()
+                    + (o.glob() == null ? "" : " matching " + o.glob()) + " found in " + o.input());
+        }
+        rows.sort(Comparator.comparing(r -> r.getString(0)));
+        return new Summary(List.of("file", "status", "error"), rows);
+    }
+
+    /** The folder and stem of a file, as batch groups names. */
+    static String stemKey(String localPath) {
+        Path p = Path.of(localPath);
+        return p.resolveSibling(stem(p)).toString();
+    }
+
+    static String stem(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    }
+
+    private static void writeSummary(List<String> columns, List<Row> rows, Path csv) throws IOException {
+        AtomicFiles.write(csv, os -> {
+            Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+            w.write(String.join(",", columns) + "\n");
+            for (Row r : rows) {
+                List<String> cells = new ArrayList<>();
+                for (int i = 0; i < r.size(); i++) {
+                    cells.add(csv(r.isNullAt(i) ? "" : r.getString(i)));
+                }
+                w.write(String.join(",", cells) + "\n");
+            }
+            w.flush();
+        });
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s;
+    }
+
+    /** Inputs of the operation (batch's rules: extension, then the glob on the name or the path below the input). */
+    static final class InputFilter implements FilterFunction<Row> {
+        private static final long serialVersionUID = 1L;
+        private final ImageOperation op;
+        private final String root;
+        private final String glob;
+        private transient PathMatcher matcher;
+
+        InputFilter(ImageOperation op, String root, String glob) {
+            this.op = op;
+            this.root = root;
+            this.glob = glob;
+        }
+
+        @Override
+        public boolean call(Row row) {
+            Path p = SparkPaths.local(row.getString(row.fieldIndex("path")));
+            if (p == null) {
+                p = Path.of(new org.apache.hadoop.fs.Path(row.getString(row.fieldIndex("path"))).toUri().getPath());
+            }
+            if (!op.inputs().accepts(p)) {
+                return false;
+            }
+            if (glob == null) {
+                return true;
+            }
+            if (matcher == null) {
+                matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            }
+            return matcher.matches(glob.contains("/") ? Path.of(root).relativize(p) : p.getFileName());
+        }
+    }
+
+    /** Per partition: skip finished files, run the operation on the others, write their outputs, report each file. */
+    static final class MirrorFunction implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final ImageOperation op;
+        private final ModelSource source;
+        private final String intensity;
+        private final boolean ignoreBundleId;
+        private final String root;
+        private final String out;
+        private final Set<String> collisions;
+        private final boolean redo;
+
+        MirrorFunction(ImageOperation op, ModelSource source, String intensity, boolean ignoreBundleId, String root, String out,
+                       Set<String> collisions, boolean redo) {
+            this.op = op;
+            this.source = source;
+            this.intensity = intensity;
+            this.ignoreBundleId = ignoreBundleId;
+            this.root = root;
+            this.out = out;
+            this.collisions = collisions;
+            this.redo = redo;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            return new Iterator<>() {
+                private ImageOperation.Step step;
+
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    Row row = rows.next();
+                    String uri = row.getString(row.fieldIndex("path"));
+                    Path input = SparkPaths.local(uri);
+                    String name = input == null ? uri : input.toString();
+                    String rel = input == null ? uri : Path.of(root).relativize(input).toString();
+                    try {
+                        if (input == null) {
+                            throw new IOException("file output needs a file system path shared by driver and executors, got " + uri
+                                    + "; use --format parquet for other file systems");
+                        }
+                        if (step == null) {
+                            step = op.step(ExecutorModels.codec(source), intensity, ignoreBundleId);
+                        }
+                        byte[] content = (byte[]) row.get(row.fieldIndex("content"));
+                        String stem = stem(input);
+                        Path base = Path.of(out).resolve(rel).resolveSibling(
+                                collisions.contains(input.resolveSibling(stem).toString()) ? input.getFileName().toString() : stem);
+                        Path output = step.output(input, base, content);
+                        if (Files.exists(output) && Files.isSameFile(output, input)) {
+                            throw new IOException("output " + output + " would overwrite its input");
+                        }
+                        if (!redo && done(input, output)) {
+                            return summary(rel, "skipped", null, null);
+                        }
+                        ImageOperation.Outcome o = step.apply(name, content);
+                        AtomicFiles.write(output, os -> os.write(o.bytes()));
+                        return summary(rel, "done", o.summary(), null);
+                    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                        return summary(rel, "failed", null, SparkPaths.error(name, e));
+                    }
+                }
+            };
+        }
+
+        private Row summary(String file, String status, List<String> values, String error) {
+            Object[] v = new Object[3 + op.summaryColumns().size()];
+            v[0] = file;
+            v[1] = status;
+            for (int i = 0; i < op.summaryColumns().size(); i++) {
+                v[2 + i] = values == null ? "" : values.get(i);
+            }
+            v[v.length - 1] = error == null ? "" : error;
+            return RowFactory.create(v);
+        }
+
+        private static boolean done(Path input, Path output) throws IOException {
+            return Files.isRegularFile(output) && Files.size(output) > 0
+                    && Files.getLastModifiedTime(output).compareTo(Files.getLastModifiedTime(input)) >= 0;
+        }
+    }
+}
