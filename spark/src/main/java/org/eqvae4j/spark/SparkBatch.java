@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.Set;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -21,7 +23,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.eqvae4j.runtime.batch.FolderBatch;
@@ -36,7 +37,9 @@ import org.eqvae4j.runtime.io.AtomicFiles;
  * <p>Mirrored files need a file system every executor and the driver see at the same path (local disk in
  * local mode, NFS / Lustre / GPFS on a cluster); on HDFS or object stores use Parquet. The skip check runs in the
  * task, after Spark's binaryFile source has read the file: a re-run reads every input again but runs no model
- * on finished ones. The summary is collected on the driver (about 200 bytes per file).
+ * on finished ones. The summary is collected on the driver (about 200 bytes per file), which also holds Spark's
+ * file listing; the listing decides the output names (no job). Spark's binaryFile source drops empty files: the
+ * summary reports them as failed, as batch does (the Parquet table has no row for them).
  */
 public final class SparkBatch {
     /** Where results go. */
@@ -77,29 +80,48 @@ public final class SparkBatch {
         InputFilter accept = new InputFilter(op, in.toString(), o.glob());
         Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(in.toString())
                 .filter(accept);
-        // names: batch names outputs by stem unless two inputs of a folder share it (then by the full name);
-        // the listing without the content column is cheap (binaryFile reads no bytes for it)
-        List<String> collisions = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(in.toString())
-                .select("path").filter(accept)
-                .map((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> stemKey(SparkPaths.display(r.getString(0))),
-                        Encoders.STRING())
-                .groupBy("value").count().filter(functions.col("count").gt(1)).select("value").as(Encoders.STRING()).collectAsList();
+        // the driver holds the file listing anyway (Spark plans the scan from it): names are decided from it, with
+        // no job: batch names outputs by stem unless two inputs of a folder share it (then by the full name)
+        List<Path> inputs = new ArrayList<>();
+        for (String uri : files.inputFiles()) {
+            Path p = SparkPaths.local(uri);
+            if (p != null && accept.accepts(p)) {
+                inputs.add(p);
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw new IOException("no " + op.inputs().description() + (o.glob() == null ? "" : " matching " + o.glob())
+                    + " found in " + o.input());
+        }
+        Map<String, Integer> stems = new HashMap<>();
+        inputs.forEach(p -> stems.merge(stemKey(p), 1, Integer::sum));
+        Set<String> collisions = new HashSet<>();
+        stems.forEach((k, n) -> {
+            if (n > 1) {
+                collisions.add(k);
+            }
+        });
         Files.createDirectories(out);
         if (o.format() == Format.PARQUET) {
             return parquet(transformer, files, out, o);
         }
         ModelSource source = transformer.modelSource(spark);
         MirrorFunction f = new MirrorFunction(op, source, transformer.intensityValue(), transformer.ignoreBundleIdValue(),
-                in.toString(), out.toString(), new HashSet<>(collisions), o.redo());
+                in.toString(), out.toString(), collisions, o.redo());
         List<String> columns = new ArrayList<>(List.of("file", "status"));
         columns.addAll(op.summaryColumns());
         columns.add("error");
         StructType schema = DataTypes.createStructType(columns.stream()
                 .map(c -> DataTypes.createStructField(c, DataTypes.StringType, true)).toList());
         List<Row> rows = new ArrayList<>(files.mapPartitions(f, Encoders.row(schema)).collectAsList());
-        if (rows.isEmpty()) {
-            throw new IOException("no " + op.inputs().description() + (o.glob() == null ? "" : " matching " + o.glob())
-                    + " found in " + o.input());
+        // Spark's binaryFile source drops empty files; batch reports them, so does this
+        Set<String> seen = new HashSet<>();
+        rows.forEach(r -> seen.add(r.getString(0)));
+        for (Path p : inputs) {
+            String rel = in.relativize(p).toString();
+            if (!seen.contains(rel) && Files.isRegularFile(p) && Files.size(p) == 0) {
+                rows.add(f.summary(rel, "failed", null, "image " + p + " is empty (0 bytes)"));
+            }
         }
         rows.sort(Comparator.comparing(r -> r.getString(0)));
         writeSummary(columns, rows, out.resolve(FolderBatch.SUMMARY));
@@ -119,17 +141,12 @@ public final class SparkBatch {
             rows.add(RowFactory.create(SparkPaths.display(r.getString(0)), r.isNullAt(1) ? "done" : "failed",
                     r.isNullAt(1) ? "" : r.getString(1)));
         }
-        if (rows.isEmpty()) {
-            throw new IOException("no " + transformer.operation().inputs().description()
-                    + (o.glob() == null ? "" : " matching " + o.glob()) + " found in " + o.input());
-        }
         rows.sort(Comparator.comparing(r -> r.getString(0)));
         return new Summary(List.of("file", "status", "error"), rows);
     }
 
     /** The folder and stem of a file, as batch groups names. */
-    static String stemKey(String localPath) {
-        Path p = Path.of(localPath);
+    static String stemKey(Path p) {
         return p.resolveSibling(stem(p)).toString();
     }
 
@@ -176,6 +193,10 @@ public final class SparkBatch {
             if (p == null) {
                 p = Path.of(new org.apache.hadoop.fs.Path(row.getString(row.fieldIndex("path"))).toUri().getPath());
             }
+            return accepts(p);
+        }
+
+        boolean accepts(Path p) {
             if (!op.inputs().accepts(p)) {
                 return false;
             }
@@ -259,7 +280,7 @@ public final class SparkBatch {
             };
         }
 
-        private Row summary(String file, String status, List<String> values, String error) {
+        Row summary(String file, String status, List<String> values, String error) {
             Object[] v = new Object[3 + op.summaryColumns().size()];
             v[0] = file;
             v[1] = status;

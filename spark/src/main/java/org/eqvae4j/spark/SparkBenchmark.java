@@ -53,7 +53,10 @@ public final class SparkBenchmark {
     }
 
     public static List<Row> run(Path bundle, Path images, Path work, int repeats) throws Exception {
-        int count = (int) Files.walk(images).filter(Files::isRegularFile).count();
+        int count;
+        try (var files = Files.walk(images)) {
+            count = (int) files.filter(Files::isRegularFile).count();
+        }
         List<Row> rows = new ArrayList<>();
         rows.add(best("batch -j 2 (ORT 1 thread each)", count, repeats, () -> work.resolve("batch-" + System.nanoTime()), out -> {
             try (Autoencoder ae = Autoencoder.open(ModelBundle.open(bundle), RuntimeOptions.threads(1))) {

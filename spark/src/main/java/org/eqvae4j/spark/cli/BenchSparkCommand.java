@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-spark", mixinStandardHelpOptions = true,
-        description = {"Encode throughput: batch -j 2 against the Spark job on local[1] and local[2] (images/s),",
-                "on synthetic PNGs (or --images DIR). Writes the table to --table and the console."})
+        description = {"Encode throughput (images/s): batch -j 2 against the Spark job on local[1] and local[2],",
+                "one ONNX Runtime thread per file or task, on synthetic PNGs (or --images DIR).",
+                "Writes the table to --table and the console."})
 public final class BenchSparkCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "models/taef2", paramLabel = "BUNDLE", description = "Bundle (default ${DEFAULT-VALUE}).")
     Path model;
