@@ -28,7 +28,8 @@ sleep 8
 java $OPTS -Xmx256m -cp "$CP" org.apache.spark.deploy.worker.Worker --cores 2 --memory 1500m --webui-port 0 \
   --work-dir "$WORK/work" "spark://127.0.0.1:$PORT" > "$WORK/worker.log" 2>&1 &
 WORKER=$!
-trap 'kill $WORKER $MASTER 2>/dev/null || true' EXIT
+# the worker's shutdown hook stops its executors; give it a moment before the master goes
+trap 'kill $WORKER 2>/dev/null; sleep 5; kill $MASTER 2>/dev/null || true' EXIT
 sleep 8
 set +e
 java $OPTS -Xmx512m -cp "$CP" org.apache.spark.deploy.SparkSubmit --master "spark://127.0.0.1:$PORT" \
