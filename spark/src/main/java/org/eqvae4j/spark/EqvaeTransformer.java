@@ -5,10 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
@@ -237,7 +236,7 @@ public abstract class EqvaeTransformer extends Transformer {
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         ModelSource source = modelSource(dataset.sparkSession());
-        RowFunction f = new RowFunction(operation, source, intensityValue(), ignoreBundleIdValue(),
+        RowFunction f = new RowFunction(new StepFunction.Steps(operation, source, intensityValue(), ignoreBundleIdValue()),
                 dataset.schema().fieldIndex(getOrDefault(pathCol)), dataset.schema().fieldIndex(getOrDefault(contentCol)));
         return dataset.toDF().mapPartitions(f, Encoders.row(out));
     }
@@ -281,62 +280,38 @@ public abstract class EqvaeTransformer extends Transformer {
         return defaultCopy(extra);
     }
 
-    /** Applies the operation to each row of a partition; the model is taken from the executor on the first row. */
-    static final class RowFunction implements MapPartitionsFunction<Row, Row> {
+    /** Adds the operation's columns to each row (null results and the error for a bad input). */
+    static final class RowFunction extends StepFunction {
         private static final long serialVersionUID = 1L;
-        private final ImageOperation operation;
-        private final ModelSource source;
-        private final String intensity;
-        private final boolean ignoreBundleId;
         private final int pathIndex;
         private final int contentIndex;
 
-        RowFunction(ImageOperation operation, ModelSource source, String intensity, boolean ignoreBundleId, int pathIndex,
-                    int contentIndex) {
-            this.operation = operation;
-            this.source = source;
-            this.intensity = intensity;
-            this.ignoreBundleId = ignoreBundleId;
+        RowFunction(Steps steps, int pathIndex, int contentIndex) {
+            super(steps);
             this.pathIndex = pathIndex;
             this.contentIndex = contentIndex;
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
-            return new Iterator<>() {
-                private ImageOperation.Step step;
-
-                @Override
-                public boolean hasNext() {
-                    return rows.hasNext();
+        Row apply(Row row, Supplier<ImageOperation.Step> step) {
+            ImageOperation.Step s = step.get();
+            Object[] v = new Object[row.size() + 2 + steps.operation().valueFields().size()];
+            for (int i = 0; i < row.size(); i++) {
+                v[i] = row.get(i);
+            }
+            String name = SparkPaths.display(row.getString(pathIndex));
+            try {
+                byte[] content = row.isNullAt(contentIndex) ? null : (byte[]) row.get(contentIndex);
+                if (content == null) {
+                    throw new IllegalArgumentException("image " + name + " has no content in this row");
                 }
-
-                @Override
-                public Row next() {
-                    Row row = rows.next();
-                    if (step == null) {
-                        step = operation.step(ExecutorModels.codec(source), intensity, ignoreBundleId);
-                    }
-                    int extra = 2 + operation.valueFields().size();
-                    Object[] v = new Object[row.size() + extra];
-                    for (int i = 0; i < row.size(); i++) {
-                        v[i] = row.get(i);
-                    }
-                    String name = SparkPaths.display(row.getString(pathIndex));
-                    try {
-                        byte[] content = row.isNullAt(contentIndex) ? null : (byte[]) row.get(contentIndex);
-                        if (content == null) {
-                            throw new IllegalArgumentException("image " + name + " has no content in this row");
-                        }
-                        ImageOperation.Outcome o = step.apply(name, content);
-                        v[row.size()] = o.bytes();
-                        System.arraycopy(o.values(), 0, v, row.size() + 1, o.values().length);
-                    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                        v[v.length - 1] = SparkPaths.error(name, e);
-                    }
-                    return RowFactory.create(v);
-                }
-            };
+                ImageOperation.Outcome o = s.apply(name, content);
+                v[row.size()] = o.bytes();
+                System.arraycopy(o.values(), 0, v, row.size() + 1, o.values().length);
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                v[v.length - 1] = SparkPaths.error(name, e);
+            }
+            return RowFactory.create(v);
         }
     }
 }

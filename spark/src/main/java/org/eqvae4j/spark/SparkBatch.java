@@ -11,13 +11,12 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.function.FilterFunction;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -106,8 +105,8 @@ public final class SparkBatch {
             return parquet(transformer, files, out, o);
         }
         ModelSource source = transformer.modelSource(spark);
-        MirrorFunction f = new MirrorFunction(op, source, transformer.intensityValue(), transformer.ignoreBundleIdValue(),
-                in.toString(), out.toString(), collisions, o.redo());
+        MirrorFunction f = new MirrorFunction(new StepFunction.Steps(op, source, transformer.intensityValue(),
+                transformer.ignoreBundleIdValue()), in.toString(), out.toString(), collisions, o.redo());
         List<String> columns = new ArrayList<>(List.of("file", "status"));
         columns.addAll(op.summaryColumns());
         columns.add("error");
@@ -211,23 +210,15 @@ public final class SparkBatch {
     }
 
     /** Per partition: skip finished files, run the operation on the others, write their outputs, report each file. */
-    static final class MirrorFunction implements MapPartitionsFunction<Row, Row> {
+    static final class MirrorFunction extends StepFunction {
         private static final long serialVersionUID = 1L;
-        private final ImageOperation op;
-        private final ModelSource source;
-        private final String intensity;
-        private final boolean ignoreBundleId;
         private final String root;
         private final String out;
         private final Set<String> collisions;
         private final boolean redo;
 
-        MirrorFunction(ImageOperation op, ModelSource source, String intensity, boolean ignoreBundleId, String root, String out,
-                       Set<String> collisions, boolean redo) {
-            this.op = op;
-            this.source = source;
-            this.intensity = intensity;
-            this.ignoreBundleId = ignoreBundleId;
+        MirrorFunction(Steps steps, String root, String out, Set<String> collisions, boolean redo) {
+            super(steps);
             this.root = root;
             this.out = out;
             this.collisions = collisions;
@@ -235,56 +226,42 @@ public final class SparkBatch {
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
-            return new Iterator<>() {
-                private ImageOperation.Step step;
-
-                @Override
-                public boolean hasNext() {
-                    return rows.hasNext();
+        Row apply(Row row, Supplier<ImageOperation.Step> step) {
+            String uri = row.getString(row.fieldIndex("path"));
+            Path input = SparkPaths.local(uri);
+            String name = input == null ? uri : input.toString();
+            String rel = input == null ? uri : Path.of(root).relativize(input).toString();
+            ImageOperation.Step s = step.get();
+            try {
+                if (input == null) {
+                    throw new IOException("file output needs a file system path shared by driver and executors, got " + uri
+                            + "; use --format parquet for other file systems");
                 }
-
-                @Override
-                public Row next() {
-                    Row row = rows.next();
-                    String uri = row.getString(row.fieldIndex("path"));
-                    Path input = SparkPaths.local(uri);
-                    String name = input == null ? uri : input.toString();
-                    String rel = input == null ? uri : Path.of(root).relativize(input).toString();
-                    try {
-                        if (input == null) {
-                            throw new IOException("file output needs a file system path shared by driver and executors, got " + uri
-                                    + "; use --format parquet for other file systems");
-                        }
-                        if (step == null) {
-                            step = op.step(ExecutorModels.codec(source), intensity, ignoreBundleId);
-                        }
-                        byte[] content = (byte[]) row.get(row.fieldIndex("content"));
-                        String stem = stem(input);
-                        Path base = Path.of(out).resolve(rel).resolveSibling(
-                                collisions.contains(input.resolveSibling(stem).toString()) ? input.getFileName().toString() : stem);
-                        Path output = step.output(input, base, content);
-                        if (Files.exists(output) && Files.isSameFile(output, input)) {
-                            throw new IOException("output " + output + " would overwrite its input");
-                        }
-                        if (!redo && done(input, output)) {
-                            return summary(rel, "skipped", null, null);
-                        }
-                        ImageOperation.Outcome o = step.apply(name, content);
-                        AtomicFiles.write(output, os -> os.write(o.bytes()));
-                        return summary(rel, "done", o.summary(), null);
-                    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                        return summary(rel, "failed", null, SparkPaths.error(name, e));
-                    }
+                byte[] content = (byte[]) row.get(row.fieldIndex("content"));
+                String stem = stem(input);
+                Path base = Path.of(out).resolve(rel).resolveSibling(
+                        collisions.contains(input.resolveSibling(stem).toString()) ? input.getFileName().toString() : stem);
+                Path output = s.output(input, base, content);
+                if (Files.exists(output) && Files.isSameFile(output, input)) {
+                    throw new IOException("output " + output + " would overwrite its input");
                 }
-            };
+                if (!redo && done(input, output)) {
+                    return summary(rel, "skipped", null, null);
+                }
+                ImageOperation.Outcome o = s.apply(name, content);
+                AtomicFiles.write(output, os -> os.write(o.bytes()));
+                return summary(rel, "done", o.summary(), null);
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                return summary(rel, "failed", null, SparkPaths.error(name, e));
+            }
         }
 
         Row summary(String file, String status, List<String> values, String error) {
-            Object[] v = new Object[3 + op.summaryColumns().size()];
+            int columns = steps.operation().summaryColumns().size();
+            Object[] v = new Object[3 + columns];
             v[0] = file;
             v[1] = status;
-            for (int i = 0; i < op.summaryColumns().size(); i++) {
+            for (int i = 0; i < columns; i++) {
                 v[2 + i] = values == null ? "" : values.get(i);
             }
             v[v.length - 1] = error == null ? "" : error;

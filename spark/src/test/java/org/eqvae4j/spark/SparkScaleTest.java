@@ -24,8 +24,8 @@ class SparkScaleTest {
     Path tmp;
 
     @Test
-    void twoThousandTinyImagesInABoundedHeap() throws Exception {
-        run(2_000);
+    void aThousandTinyImagesInABoundedHeap() throws Exception {
+        run(1_000);
     }
 
     @Test

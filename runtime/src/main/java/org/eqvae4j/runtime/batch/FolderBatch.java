@@ -29,6 +29,9 @@ import org.eqvae4j.runtime.io.AtomicFiles;
  * <p>A re-run skips files already done, unless {@code redo}: done means every output of the file exists,
  * is not empty, and is not older than the input. Outputs are written atomically, so an output that
  * exists is complete; a changed input is newer than its outputs and is processed again.
+ *
+ * <p>A {@link Shard} takes part of the inputs (array jobs on a scheduler); the output names are those of the
+ * whole batch, and its summary file is named after the shard, so shards can share an output folder.
  */
 public final class FolderBatch {
     public static final String SUMMARY = "summary.csv";
