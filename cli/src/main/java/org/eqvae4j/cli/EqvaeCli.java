@@ -1,7 +1,30 @@
 package org.eqvae4j.cli;
 
-import picocli.CommandLine;
+import org.eqvae4j.cli.experiment.BenchInferCommand;
+import org.eqvae4j.cli.experiment.BenchTrainCommand;
+import org.eqvae4j.cli.experiment.ExperimentGeneratorsCommand;
+import org.eqvae4j.cli.experiment.ExperimentVqCommand;
+import org.eqvae4j.cli.experiment.MetricsCommand;
+import org.eqvae4j.cli.experiment.ReportCommand;
+import org.eqvae4j.cli.experiment.ResultsCommand;
+import org.eqvae4j.cli.infer.BatchCommand;
+import org.eqvae4j.cli.infer.DecodeCommand;
+import org.eqvae4j.cli.infer.DemoCommand;
+import org.eqvae4j.cli.infer.EncodeCommand;
+import org.eqvae4j.cli.infer.RoundTripCommand;
+import org.eqvae4j.cli.infer.SampleCommand;
+import org.eqvae4j.cli.infer.TransformCommand;
+import org.eqvae4j.cli.tools.ArtifactsCommand;
+import org.eqvae4j.cli.tools.ExportCommand;
+import org.eqvae4j.cli.tools.FijiInstallCommand;
+import org.eqvae4j.cli.tools.InfoCommand;
+import org.eqvae4j.cli.train.TrainClassifierCommand;
+import org.eqvae4j.cli.train.TrainCommand;
+import org.eqvae4j.cli.train.TrainGeneratorCommand;
+import org.eqvae4j.cli.train.TrainMaskGitCommand;
+import org.eqvae4j.cli.train.TrainVqCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code eqvae} command line: one entry point, one subcommand per task. */
 @Command(name = "eqvae", mixinStandardHelpOptions = true, versionProvider = EqvaeCli.Version.class,

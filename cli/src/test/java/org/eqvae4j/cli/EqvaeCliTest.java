@@ -13,23 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line as a script sees it: exit codes, messages, files written. */
 class EqvaeCliTest {
-    static final Path ROOT = findRoot();
+    static final Path ROOT = RepositoryRoot.get();
 
     record Run(int code, String out, String err) {
-    }
-
-    private static Path findRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        return p;
     }
 
     static Run run(String... args) {

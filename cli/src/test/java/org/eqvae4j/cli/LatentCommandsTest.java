@@ -138,7 +138,7 @@ class LatentCommandsTest {
         ObjectNode m = (ObjectNode) json.readTree(dir.resolve("model.json").toFile());
         m.put("id", id);
         if (generator) {
-            OnnxWriter.write(org.eqvae4j.export.arch.DiT.build(new org.eqvae4j.export.arch.DiTConfig(32, 4, 2, 16, 1, 2, 2, 3, 16),
+            OnnxWriter.write(org.eqvae4j.export.generator.DiT.build(new org.eqvae4j.export.generator.DiTConfig(32, 4, 2, 16, 1, 2, 2, 3, 16),
                     org.eqvae4j.export.arch.Weights.initialized(1)), dir.resolve("generator.onnx"));
             ((ObjectNode) m.get("files")).put("generator", "generator.onnx");
             double[] mean = new double[32];

@@ -7,8 +7,9 @@ import ai.djl.translate.TranslatorContext;
 import java.awt.image.BufferedImage;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.image.ImageFiles;
-import org.eqvae4j.runtime.model.RoundTrip;
+import org.eqvae4j.runtime.metrics.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.transform.LatentTransform;
 
 /**
  * DJL {@link Image} to raw latent: the image becomes [1, C, H, W] in [0, 1] by runtime's rules for
@@ -32,7 +33,7 @@ public class ImageEncodeTranslator implements NoBatchifyTranslator<Image, FloatT
                     + "; eqvae4j reads images backed by java.awt.image.BufferedImage (DJL's default ImageFactory)");
         }
         FloatTensor x = ImageFiles.toChannels(ImageFiles.fromBufferedImage(bi), manifest.imageChannels());
-        return RoundTrip.cropToMultiple(x, manifest.downsamplingFactor());
+        return LatentTransform.cropToMultiple(x, manifest.downsamplingFactor());
     }
 
     @Override

@@ -12,7 +12,6 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ai.onnxruntime.OrtEnvironment;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.eqvae4j.runtime.bundle.BundleException;
@@ -20,6 +19,7 @@ import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.metrics.ImageMetrics;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,19 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** TAEF2 through DJL's Predictor on its ONNX Runtime engine, against runtime's own Autoencoder. */
 class EqvaeDjlTest {
-    private static final Path ROOT = findRoot();
+    private static final Path ROOT = RepositoryRoot.get();
     private static final Path TAEF2 = ROOT.resolve("models/taef2");
     private static ZooModel<Image, FloatTensor> encoder;
     private static ZooModel<FloatTensor, FloatTensor> decoder;
     private static Autoencoder runtime;
-
-    private static Path findRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        return p;
-    }
 
     @BeforeAll
     static void load() throws Exception {

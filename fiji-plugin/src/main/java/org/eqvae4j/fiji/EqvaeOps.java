@@ -20,6 +20,7 @@ import org.eqvae4j.runtime.batch.RoundTripOperation;
 import org.eqvae4j.runtime.batch.TransformOperation;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
+import org.eqvae4j.runtime.generator.LatentSampler;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.image.PixelSize;
@@ -27,9 +28,8 @@ import org.eqvae4j.runtime.latent.Latent;
 import org.eqvae4j.runtime.latent.LatentFile;
 import org.eqvae4j.runtime.latent.LatentHeader;
 import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
-import org.eqvae4j.runtime.metrics.ImageMetrics;
+import org.eqvae4j.runtime.metrics.RoundTrip;
 import org.eqvae4j.runtime.model.LatentCodec;
-import org.eqvae4j.runtime.model.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.transform.TransformSpec;
@@ -64,7 +64,7 @@ public final class EqvaeOps {
     public static Encoded encode(ImagePlus imp, LatentCodec codec, String intensity, Monitor monitor) throws OrtException {
         ModelManifest m = codec.manifest();
         ImagePlusTensors.ModelInput in = ImagePlusTensors.toModel(imp, m.imageChannels(), intensity);
-        FloatTensor x = RoundTrip.cropToMultiple(in.pixels(), m.downsamplingFactor());
+        FloatTensor x = LatentTransform.cropToMultiple(in.pixels(), m.downsamplingFactor());
         FloatTensor z = perItem(x, codec::encode, monitor, "encoding");
         Latent latent = new Latent(z, LatentHeader.of(m, z.shape(), imp.getTitle(), in.metadata()));
         ImagePlus out = LatentImages.toImagePlus(latent, in.layout(), stem(imp.getTitle()) + "-latent");
@@ -115,7 +115,7 @@ public final class EqvaeOps {
         ModelManifest m = codec.manifest();
         LatentTransform tau = spec == null || spec.isBlank() ? null : TransformSpec.parse(spec);
         ImagePlusTensors.ModelInput in = ImagePlusTensors.toModel(imp, m.imageChannels(), intensity);
-        FloatTensor x = RoundTrip.cropToMultiple(in.pixels(), m.downsamplingFactor());
+        FloatTensor x = LatentTransform.cropToMultiple(in.pixels(), m.downsamplingFactor());
         List<RoundTrip.Result> results = new ArrayList<>();
         for (int n = 0; n < x.batch(); n++) {
             monitor.check();
@@ -194,7 +194,7 @@ public final class EqvaeOps {
         ModelManifest m = codec.manifest();
         int f = m.downsamplingFactor();
         ImagePlus current = currentPlane(imp, m.imageChannels());
-        FloatTensor x = RoundTrip.cropToMultiple(ImagePlusTensors.toModel(current, m.imageChannels(), intensity).pixels(), f);
+        FloatTensor x = LatentTransform.cropToMultiple(ImagePlusTensors.toModel(current, m.imageChannels(), intensity).pixels(), f);
         monitor.progress(0, 3, "encoding");
         RoundTrip.Result r = RoundTrip.run(codec, x, tau);
         monitor.check();

@@ -28,8 +28,11 @@ import org.eqvae4j.runtime.bundle.ModelManifest;
 public final class Models {
     public static final String HOME_PROPERTY = "eqvae.home";
     public static final String MODELS_PROPERTY = "eqvae.models";
-    /** Where {@code eqvae fiji-install} copies the shipped bundles, relative to Fiji.app. */
-    public static final String FIJI_MODELS = org.eqvae4j.fiji.install.FijiInstaller.MODELS;
+    /**
+     * Where {@code eqvae fiji-install} copies the shipped bundles, relative to Fiji.app: the installer's
+     * {@code FijiInstaller.MODELS} (fiji-dist, not part of the plugin; ModelsTest holds the two equal).
+     */
+    public static final String FIJI_MODELS = "models/eqvae4j";
     /** A zip may unpack to at most this many bytes (bundles are tens of MB). */
     static final long MAX_UNZIPPED = 8L << 30;
 

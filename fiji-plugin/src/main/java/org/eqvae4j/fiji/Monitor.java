@@ -1,7 +1,7 @@
 package org.eqvae4j.fiji;
 
 import java.util.concurrent.CancellationException;
-import org.eqvae4j.runtime.batch.ProgressListener;
+import org.eqvae4j.runtime.progress.ProgressListener;
 
 /**
  * Progress and cancellation of a long operation: ImageJ's status bar and Esc key, SciJava's status

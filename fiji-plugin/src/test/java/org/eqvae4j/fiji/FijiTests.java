@@ -8,9 +8,9 @@ import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Shared fixtures: the repository, the shipped TAEF2 bundle, tiny test images of every ImageJ type. */
 public final class FijiTests {
@@ -19,11 +19,7 @@ public final class FijiTests {
 
     public static Path repoRoot() {
         String home = System.getProperty(Models.HOME_PROPERTY);
-        Path p = home != null ? Path.of(home) : Path.of("..");
-        if (!Files.isDirectory(p.resolve("models/taef2"))) {
-            p = Path.of(".");
-        }
-        return p.toAbsolutePath().normalize();
+        return home != null ? Path.of(home).toAbsolutePath().normalize() : RepositoryRoot.get();
     }
 
     public static Path taef2() {

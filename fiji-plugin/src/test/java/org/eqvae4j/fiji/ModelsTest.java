@@ -12,12 +12,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.eqvae4j.fiji.install.FijiInstaller;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bundles are found by shipped name or id, folder, or zip (unpacked to a temporary folder that closing removes). */
 class ModelsTest {
+    /** The plugin looks for installed bundles where the installer (fiji-dist, outside the plugin jar) puts them. */
+    @Test
+    void looksWhereFijiInstallPutsBundles() {
+        assertEquals(FijiInstaller.MODELS, Models.FIJI_MODELS);
+        assertEquals(List.of(Path.of("Fiji.app").resolve(FijiInstaller.MODELS)), Models.searchFolders(Path.of("Fiji.app")).stream()
+                .filter(p -> p.startsWith("Fiji.app")).toList());
+    }
+
     @TempDir
     Path tmp;
 

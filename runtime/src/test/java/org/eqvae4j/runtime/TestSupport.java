@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Shared helpers for the runtime tests. */
 public final class TestSupport {
@@ -20,13 +21,7 @@ public final class TestSupport {
 
     /** The repository root: the first folder, walking up from the working directory, that holds the {@code eqvae} launcher. */
     public static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        for (Path q = p; q != null; q = q.getParent()) {
-            if (Files.isRegularFile(q.resolve("eqvae")) && Files.isDirectory(q.resolve("runtime"))) {
-                return q;
-            }
-        }
-        throw new IllegalStateException("no repository root (folder with the eqvae launcher) above " + p);
+        return RepositoryRoot.get();
     }
 
     /** Every file below {@code dir} by relative path, with its bytes. */

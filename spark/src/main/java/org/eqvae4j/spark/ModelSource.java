@@ -2,8 +2,8 @@ package org.eqvae4j.spark;
 
 import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
-import org.eqvae4j.runtime.model.ExecutionProvider;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /**
  * Where an executor gets the model and how it runs it: the bundle as broadcast bytes, or a folder every

@@ -13,11 +13,11 @@ import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 import org.eqvae4j.runtime.batch.EncodeOperation;
 import org.eqvae4j.runtime.batch.FolderBatch;
-import org.eqvae4j.runtime.batch.ProgressListener;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
 
 /**

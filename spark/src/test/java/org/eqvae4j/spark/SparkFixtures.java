@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
+import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Shared helpers: the repository's small bundle, image trees with good and bad files, a local Spark session. */
 final class SparkFixtures {
@@ -17,12 +18,7 @@ final class SparkFixtures {
     }
 
     static Path repoRoot() {
-        for (Path q = Path.of("").toAbsolutePath(); q != null; q = q.getParent()) {
-            if (Files.isRegularFile(q.resolve("eqvae")) && Files.isDirectory(q.resolve("runtime"))) {
-                return q;
-            }
-        }
-        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+        return RepositoryRoot.get();
     }
 
     /** KL-VAE small (f = 4, 3.8 MB): fast enough for many tiny images. */

@@ -1,8 +1,9 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import org.bytedeco.onnxruntime.OrtSessionOptions;
 import org.bytedeco.onnxruntime.global.onnxruntime;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,9 @@ final class NativeSessionOptions implements AutoCloseable {
     }
 
     /** Options with the requested provider, or CPU when CUDA was requested but cannot be used here. */
-    static NativeSessionOptions create(OrtTraining.Natives natives, TrainingOptions options) {
+    static NativeSessionOptions create(OrtTraining.Natives natives, RuntimeOptions options) {
         OrtSessionOptions handle = base(natives, options);
-        if (options.executionProvider() == ExecutionProvider.CPU) {
+        if (options.provider() == ExecutionProvider.CPU) {
             return new NativeSessionOptions(natives, handle, ExecutionProvider.CPU);
         }
         String reason = appendCuda(natives, handle, options.cudaDevice());
@@ -39,11 +40,11 @@ final class NativeSessionOptions implements AutoCloseable {
     }
 
     /** Options for the CPU only. */
-    static NativeSessionOptions cpu(OrtTraining.Natives natives, TrainingOptions options) {
+    static NativeSessionOptions cpu(OrtTraining.Natives natives, RuntimeOptions options) {
         return new NativeSessionOptions(natives, base(natives, options), ExecutionProvider.CPU);
     }
 
-    private static OrtSessionOptions base(OrtTraining.Natives natives, TrainingOptions options) {
+    private static OrtSessionOptions base(OrtTraining.Natives natives, RuntimeOptions options) {
         OrtSessionOptions handle = new OrtSessionOptions();
         natives.check(natives.api().CreateSessionOptions(handle), "creating session options");
         if (options.intraOpThreads() > 0) {

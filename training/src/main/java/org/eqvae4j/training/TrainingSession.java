@@ -1,6 +1,5 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +23,8 @@ import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.training.TrainingArtifacts;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /** Opens the artifacts in {@code folder} with the checkpoint beside them (a fresh start). */
-    public static TrainingSession open(Path folder, TrainingOptions options) throws IOException {
+    public static TrainingSession open(Path folder, RuntimeOptions options) throws IOException {
         return open(folder, folder.resolve(TrainingArtifacts.CHECKPOINT), options);
     }
 
@@ -80,7 +81,7 @@ public final class TrainingSession implements AutoCloseable {
      * @throws IOException when a file is missing or broken; the message names it
      * @throws TrainingUnavailableException when the training natives cannot be loaded on this machine
      */
-    public static TrainingSession open(Path folder, Path checkpoint, TrainingOptions options) throws IOException {
+    public static TrainingSession open(Path folder, Path checkpoint, RuntimeOptions options) throws IOException {
         OrtTraining.Natives natives = OrtTraining.natives();
         ArtifactFiles files = ArtifactFiles.in(folder, checkpoint);
         files.requireAll();
@@ -107,7 +108,7 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Creates the session on the requested provider; if CUDA was set up but the session fails on it, on the CPU. */
     private static Created createSession(OrtTraining.Natives natives, ArtifactFiles files, OrtCheckpointState state,
-                                         TrainingOptions options) throws IOException {
+                                         RuntimeOptions options) throws IOException {
         try (NativeSessionOptions requested = NativeSessionOptions.create(natives, options)) {
             try {
                 return new Created(newSession(natives, files, state, requested), requested.provider());

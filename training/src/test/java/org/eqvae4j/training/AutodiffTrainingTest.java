@@ -12,6 +12,7 @@ import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,7 @@ class AutodiffTrainingTest {
 
         Path folder = dir.resolve("conv-autodiff");
         new TrainingArtifacts(gradient, m.eval(), m.trainable(), OptimizerConfig.eqVaeAdam()).writeTo(folder);
-        try (TrainingSession s = TrainingSession.open(folder, TrainingOptions.defaults().withThreads(1))) {
+        try (TrainingSession s = TrainingSession.open(folder, RuntimeOptions.DEFAULT.withThreads(1))) {
             assertEquals(List.of("loss", "y"), s.trainOutputNames(), "the forward outputs stay visible");
             s.setLearningRate(0.01f);
             float first = s.trainStep(x, t);

@@ -15,6 +15,7 @@ import org.eqvae4j.export.onnx.OnnxReader;
 import org.eqvae4j.export.training.ModelTrainingSetup;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,7 @@ class ImportedModelTrainingTest {
         long[] labels = {3, 7};
         Tensor image = Tensor.ofFloats("image", new long[] {2, 1, 8, 8}, x);
         Tensor target = Tensor.ofLongs("target", new long[] {2}, labels);
-        try (TrainingSession s = TrainingSession.open(dir.resolve("art"), TrainingOptions.defaults().withThreads(1))) {
+        try (TrainingSession s = TrainingSession.open(dir.resolve("art"), RuntimeOptions.DEFAULT.withThreads(1))) {
             s.setLearningRate(1e-2f);
             Tensor frozenBefore = s.parameter("conv1.weight");
             float first = s.trainStep(image, target);

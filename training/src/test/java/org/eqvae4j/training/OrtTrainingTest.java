@@ -1,9 +1,9 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.junit.jupiter.api.Test;
 
 class OrtTrainingTest {

@@ -2,7 +2,6 @@ package org.eqvae4j.training;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.export.arch.Architectures;
@@ -10,19 +9,19 @@ import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.runtime.transform.Resampler;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.eqvae4j.training.bench.TrainStepBenchmark;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TAEF2 (64x64, batch 2) trains on ONNX Runtime's training API: the reconstruction loss falls on a fixed batch. */
+@Tag("slow") // real training: TAEF2 from a fresh initialisation until its loss falls (mvn -Pslow runs it)
 class Taef2TrainingTest {
 
     @Test
     void reconstructionLossFallsOverAFewSteps(@TempDir Path dir) throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(root.resolve("eqvae"))) {
-            root = root.getParent();
-        }
+        Path root = RepositoryRoot.get();
         FloatTensor photo = ImageFiles.read(root.resolve("test-images/photos/chelsea.png"));
         FloatTensor a = Resampler.resize(photo, 64, 64, Interpolation.AREA);
         FloatTensor b = Resampler.resize(ImageFiles.read(root.resolve("test-images/photos/coffee.png")), 64, 64, Interpolation.AREA);

@@ -1,6 +1,5 @@
 package org.eqvae4j.training;
 
-import org.eqvae4j.runtime.model.ExecutionProvider;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,12 +18,14 @@ import org.eqvae4j.export.training.Checkpoint;
 import org.eqvae4j.export.training.CheckpointFile;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Artifacts written by onnx-export, trained through ONNX Runtime's training API (CPU). */
 class TrainingSessionTest {
-    private static final TrainingOptions ONE_THREAD = TrainingOptions.defaults().withThreads(1);
+    private static final RuntimeOptions ONE_THREAD = RuntimeOptions.DEFAULT.withThreads(1);
 
     @TempDir
     Path dir;
@@ -259,7 +260,7 @@ class TrainingSessionTest {
         // covers both builds: CPU natives (no CUDA provider at all) and, with -Pcuda, CUDA natives on a
         // machine without a GPU or CUDA libraries (appending the provider fails)
         org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has an NVIDIA GPU");
-        TrainingOptions cuda = ONE_THREAD.withExecutionProvider(ExecutionProvider.CUDA);
+        RuntimeOptions cuda = ONE_THREAD.withProvider(ExecutionProvider.CUDA);
         try (TrainingSession s = TrainingSession.open(linearArtifacts(OptimizerConfig.sgd()), cuda)) {
             assertEquals(ExecutionProvider.CPU, s.executionProvider());
             assertTrue(Float.isFinite(step(s, x, t)));

@@ -6,7 +6,7 @@ import org.eqvae4j.fiji.Ij;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.Monitor;
 import org.eqvae4j.fiji.OpenModel;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;

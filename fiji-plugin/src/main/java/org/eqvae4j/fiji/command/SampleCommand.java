@@ -2,14 +2,13 @@ package org.eqvae4j.fiji.command;
 
 import ij.ImagePlus;
 import org.eqvae4j.fiji.EqvaeOps;
-import org.eqvae4j.fiji.ImagePlusTensors;
 import org.eqvae4j.fiji.OpenModel;
+import org.eqvae4j.runtime.generator.LatentSampler;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.eqvae4j.fiji.LatentSampler;
-import org.eqvae4j.runtime.model.RuntimeOptions;
 
 /** Images from a bundle's latent generator (see {@link EqvaeOps#sample}); bundles without one say so. */
 @Plugin(type = Command.class, label = "EQ-VAE Sample", headless = true)

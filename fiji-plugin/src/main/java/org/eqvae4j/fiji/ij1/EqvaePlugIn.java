@@ -11,7 +11,7 @@ import org.eqvae4j.fiji.Ij;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.Monitor;
 import org.eqvae4j.fiji.OpenModel;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /**
  * Base of the macro-recordable ImageJ 1 commands (registered in plugins.config as "EQ-VAE ..."): each

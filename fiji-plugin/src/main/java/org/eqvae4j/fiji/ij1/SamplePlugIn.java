@@ -4,10 +4,10 @@ import ij.gui.GenericDialog;
 import java.util.List;
 import org.eqvae4j.fiji.EqvaeOps;
 import org.eqvae4j.fiji.Ij;
-import org.eqvae4j.fiji.LatentSampler;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.OpenModel;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.generator.LatentSampler;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /** Plugins > EQ-VAE > EQ-VAE Sample: images from a bundle's latent generator (bundles without one say so). */
 public final class SamplePlugIn extends EqvaePlugIn {

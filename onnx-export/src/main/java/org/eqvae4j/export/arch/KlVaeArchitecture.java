@@ -71,7 +71,7 @@ public record KlVaeArchitecture(String name, String description, KlVaeConfig con
 
     @Override
     public double[] valueRange() {
-        return new double[] {config.valueRange().min(), config.valueRange().max()};
+        return config.valueRange().toArray();
     }
 
     @Override

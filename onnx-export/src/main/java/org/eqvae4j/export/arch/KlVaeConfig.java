@@ -3,6 +3,7 @@ package org.eqvae4j.export.arch;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eqvae4j.runtime.tensor.ValueRange;
 
 /**
  * The LDM AutoencoderKL (Stable Diffusion VAE family), described by the fields of its LDM

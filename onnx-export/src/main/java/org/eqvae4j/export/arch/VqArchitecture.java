@@ -46,7 +46,7 @@ public record VqArchitecture(String name, String description, VqConfig config) i
 
     @Override
     public double[] valueRange() {
-        return new double[] {config.body().valueRange().min(), config.body().valueRange().max()};
+        return config.body().valueRange().toArray();
     }
 
     @Override

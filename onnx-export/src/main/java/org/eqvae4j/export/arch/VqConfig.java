@@ -2,6 +2,7 @@ package org.eqvae4j.export.arch;
 
 import java.util.List;
 import java.util.Set;
+import org.eqvae4j.runtime.tensor.ValueRange;
 
 /**
  * A VQ autoencoder (VQGAN-style, taming-transformers' {@code VQModel} without the GAN): the LDM conv

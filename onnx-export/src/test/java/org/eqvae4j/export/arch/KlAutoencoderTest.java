@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.testing.OrtRunner;
+import org.eqvae4j.runtime.tensor.ValueRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

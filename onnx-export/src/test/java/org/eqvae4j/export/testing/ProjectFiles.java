@@ -1,7 +1,7 @@
 package org.eqvae4j.export.testing;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Paths of project files the tests use (tests run with the module folder as working directory). */
 public final class ProjectFiles {
@@ -9,14 +9,7 @@ public final class ProjectFiles {
     }
 
     public static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new IllegalStateException("cannot find the repository root (the folder with ./eqvae) above " + Path.of("").toAbsolutePath());
-        }
-        return p;
+        return RepositoryRoot.get();
     }
 
     public static Path taef2Reference() {

@@ -10,8 +10,8 @@ import org.eqvae4j.runtime.latent.Latent;
 import org.eqvae4j.runtime.latent.LatentFile;
 import org.eqvae4j.runtime.latent.LatentHeader;
 import org.eqvae4j.runtime.model.LatentCodec;
-import org.eqvae4j.runtime.model.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.transform.LatentTransform;
 
 /**
  * Image file to latent file ({@code <name>.latent.tif}): every page of a stack, grey repeated to RGB for
@@ -44,7 +44,7 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
      */
     public Latent encode(ImageData img, String sourceName) throws OrtException {
         int f = codec.manifest().downsamplingFactor();
-        FloatTensor x = RoundTrip.cropToMultiple(ImageFiles.toChannels(img.pixels(), codec.manifest().imageChannels()), f);
+        FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(img.pixels(), codec.manifest().imageChannels()), f);
         FloatTensor z = codec.encode(x);
         return new Latent(z, LatentHeader.of(codec.manifest(), z.shape(), sourceName, img.metadata()));
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.progress.ProgressListener;
 
 /**
  * Runs a {@link BatchOperation} over a file or a folder tree, writing into an output folder that mirrors

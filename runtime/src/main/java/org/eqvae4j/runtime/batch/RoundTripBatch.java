@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.model.LatentCodec;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
 import org.eqvae4j.runtime.transform.LatentTransform;
 

@@ -8,8 +8,8 @@ import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
 import org.eqvae4j.runtime.image.IntensityMapping;
+import org.eqvae4j.runtime.metrics.RoundTrip;
 import org.eqvae4j.runtime.model.LatentCodec;
-import org.eqvae4j.runtime.model.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 

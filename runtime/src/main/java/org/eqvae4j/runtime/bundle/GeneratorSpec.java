@@ -3,7 +3,6 @@ package org.eqvae4j.runtime.bundle;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,7 +22,7 @@ import java.util.Objects;
  * @param latentSize    [h, w] of the latents it was trained on
  * @param latentMean    per-channel mean of the scaled training latents (C values)
  * @param latentStd     per-channel standard deviation of the scaled training latents (C values, > 0)
- * @param sampler       default ODE solver, "euler" or "heun"
+ * @param sampler       default ODE solver, "euler" or "heun" (the ids of {@code runtime.generator.Solver})
  * @param steps         default number of solver steps
  * @param cfgScale      default classifier-free guidance scale (1 = plain conditional)
  * @param training      how it was trained (free-form)
@@ -67,15 +66,6 @@ public record GeneratorSpec(String architecture, int numClasses, String[] classN
     /** The index of the null (unconditional) class. */
     public int nullClass() {
         return numClasses;
-    }
-
-    /** Parses "euler" / "heun" (any case); the message names the accepted values. */
-    public static String solver(String name) {
-        String s = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        if (!s.equals(EULER) && !s.equals(HEUN)) {
-            throw new IllegalArgumentException("unknown sampler '" + name + "' (expected euler or heun)");
-        }
-        return s;
     }
 
     @Override

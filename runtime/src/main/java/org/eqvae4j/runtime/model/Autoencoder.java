@@ -9,7 +9,12 @@ import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.LatentKind;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
+import org.eqvae4j.runtime.ort.OrtSessions;
+import org.eqvae4j.runtime.ort.ProviderChoice;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.ort.SessionFactory;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.tensor.TokenGrid;
 import org.eqvae4j.runtime.tensor.ValueRange;
 
 /**

@@ -7,7 +7,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
  * Image to raw latent and back, as {@link Autoencoder} defines it: images NCHW in [0, 1] with sides a
- * multiple of the downsampling factor, latents unscaled. {@link org.eqvae4j.runtime.tiling.TiledAutoencoder}
+ * multiple of the downsampling factor, latents unscaled. {@code TiledAutoencoder} (runtime.tiling, a floor above)
  * is the same contract for images of any size. Implementations are thread-safe.
  */
 public interface LatentCodec {

@@ -2,9 +2,9 @@ package org.eqvae4j.runtime.tiling;
 
 import ai.onnxruntime.OrtException;
 import java.util.Optional;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.model.LatentCodec;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 

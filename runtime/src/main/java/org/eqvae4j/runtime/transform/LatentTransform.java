@@ -55,6 +55,24 @@ public sealed interface LatentTransform {
         return new Crop(y, x, height, width);
     }
 
+    /**
+     * Centre crop of an image (or latent) so that height and width are multiples of {@code f}: how an image
+     * of any size becomes one an autoencoder of downsampling factor f takes (cropping keeps pixels exact;
+     * resizing would not). Returns {@code x} itself when it already fits.
+     */
+    static FloatTensor cropToMultiple(FloatTensor x, int f) {
+        int h = x.height() / f * f;
+        int w = x.width() / f * f;
+        if (h == 0 || w == 0) {
+            throw new IllegalArgumentException("image " + x.height() + "x" + x.width()
+                    + " is smaller than the model's downsampling factor " + f);
+        }
+        if (h == x.height() && w == x.width()) {
+            return x;
+        }
+        return crop((x.height() - h) / 2, (x.width() - w) / 2, h, w).apply(x);
+    }
+
     /** The EQ-VAE reference transform: scale by s (bilinear), then rotate by k clockwise quarter turns. */
     static LatentTransform scaleThenRotate(double s, int k) {
         return scale(s, Interpolation.BILINEAR).andThen(rotate90(k));

@@ -19,6 +19,7 @@ import org.eqvae4j.runtime.TestSupport;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.model.Taef2;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.transform.LatentTransform;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

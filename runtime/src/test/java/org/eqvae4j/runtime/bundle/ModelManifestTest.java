@@ -52,6 +52,24 @@ class ModelManifestTest {
     }
 
     @Test
+    void derivedManifestsKeepEverythingTheyDoNotChange() {
+        ModelManifest m = BundleFixtures.manifest();
+        Map<String, String> files = Map.of("encoder", "e.onnx", "decoder", "d.onnx", ModelManifest.CODEBOOK, "c.onnx");
+        ModelManifest vq = new ModelManifest(1, "vq", "VQ", "vq-small", LatentKind.VQ, 1, 8, 4, 1, 0, new double[] {-1, 1}, 32, 0,
+                files, "MIT", m.provenance(), m.metrics(), null, 256).validate();
+        // what MaskGitTrainer derives: another id and provenance, plus a generator file that describes itself (no section)
+        ModelManifest g = vq.withIdentity("vq-maskgit", "VQ + MaskGIT generator", Map.of("generator", "maskgit"))
+                .withGenerator("generator.onnx", null).validate();
+        assertEquals("vq-maskgit", g.id());
+        assertEquals("VQ + MaskGIT generator", g.name());
+        assertEquals(Map.of("generator", "maskgit"), g.provenance());
+        assertEquals("generator.onnx", g.files().get(ModelManifest.GENERATOR));
+        assertEquals(null, g.generator());
+        ModelManifest back = g.withIdentity(vq.id(), vq.name(), vq.provenance()).withGenerator(null, null);
+        assertEquals(vq, back, "every other field (kind, channels, value range, tiling, licence, metrics, codebook) is kept");
+    }
+
+    @Test
     void unknownFieldsAreIgnored() throws Exception {
         var node = BundleFixtures.manifestJson();
         node.put("someFutureField", 7);

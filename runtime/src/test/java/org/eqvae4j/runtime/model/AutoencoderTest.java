@@ -15,6 +15,7 @@ import java.util.List;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.metrics.ImageMetrics;
+import org.eqvae4j.runtime.metrics.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.runtime.transform.LatentTransform;
@@ -162,13 +163,13 @@ class AutoencoderTest {
     @Test
     void cropToMultipleTakesTheCentre() {
         FloatTensor x = org.eqvae4j.runtime.TestSupport.random(4, 1, 3, 70, 75);
-        FloatTensor c = RoundTrip.cropToMultiple(x, 8);
+        FloatTensor c = LatentTransform.cropToMultiple(x, 8);
         assertArrayEquals(new long[] {1, 3, 64, 72}, c.shape());
         assertClose(LatentTransform.crop(3, 1, 64, 72).apply(x), c, 0);
         FloatTensor exact = FloatTensor.zeros(1, 3, 16, 24);
-        assertTrue(exact == RoundTrip.cropToMultiple(exact, 8));
+        assertTrue(exact == LatentTransform.cropToMultiple(exact, 8));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RoundTrip.cropToMultiple(FloatTensor.zeros(1, 3, 7, 64), 8));
+                () -> LatentTransform.cropToMultiple(FloatTensor.zeros(1, 3, 7, 64), 8));
         assertTrue(e.getMessage().contains("7x64") && e.getMessage().contains("8"), e.getMessage());
     }
 

@@ -16,10 +16,10 @@ import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.transform.SeparableForm;
-import org.eqvae4j.training.TrainingOptions;
 import org.eqvae4j.training.TrainingSession;
 
 /**
@@ -44,7 +44,7 @@ public final class TrainStepBenchmark {
         }
         FloatTensor images = new FloatTensor(batch, arch.imageChannels(), size, size, x);
         double[] ms = new double[steps];
-        try (TrainingSession s = TrainingSession.open(artifacts(arch, weights, fused, work, size + "-" + batch), TrainingOptions.defaults().withThreads(threads))) {
+        try (TrainingSession s = TrainingSession.open(artifacts(arch, weights, fused, work, size + "-" + batch), RuntimeOptions.DEFAULT.withThreads(threads))) {
             s.setLearningRate(1e-5f);
             Tensor[] feed = plainStep(arch, images);
             for (int i = 0; i < warmup + steps; i++) {
@@ -65,7 +65,7 @@ public final class TrainStepBenchmark {
     public static float[] losses(AutoencoderArchitecture arch, java.util.Map<String, Tensor> weights, FloatTensor images,
                                  int steps, float learningRate, int threads, Path work) throws IOException {
         float[] losses = new float[steps];
-        try (TrainingSession s = TrainingSession.open(artifacts(arch, weights, true, work, "fixed"), TrainingOptions.defaults().withThreads(threads))) {
+        try (TrainingSession s = TrainingSession.open(artifacts(arch, weights, true, work, "fixed"), RuntimeOptions.DEFAULT.withThreads(threads))) {
             s.setLearningRate(learningRate);
             Tensor[] feed = plainStep(arch, images);
             for (int i = 0; i < steps; i++) {

@@ -18,6 +18,17 @@ public final class IdxFile {
     private IdxFile() {
     }
 
+    /** The IDX file {@code base} (e.g. train-images-idx3-ubyte) in {@code folder}, gzipped ({@code .gz}) or not. */
+    public static Path find(Path folder, String base) throws IOException {
+        for (String name : new String[] {base + ".gz", base}) {
+            Path p = folder.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new IOException("no " + base + "(.gz) in " + folder);
+    }
+
     public static List<Image8> readImages(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();

@@ -3,8 +3,10 @@ package org.eqvae4j.training.eqvae;
 import java.nio.file.Path;
 import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.training.RunSchedule;
+import org.eqvae4j.training.TrainingLoop;
 
 /**
  * One EQ-VAE fine-tuning run. Stored as {@code config.json} in the run folder so that a resumed run
@@ -122,9 +124,12 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
         }
     }
 
-    /** The learning rate for optimizer step {@code step} (0-based). */
-    public float learningRateAt(long step) {
-        return warmupSteps == 0 ? learningRate : learningRate * (float) Math.min(1.0, (step + 1.0) / warmupSteps);
+    /**
+     * Steps, micro-batch size, learning rate and warm-up (constant after it), seed and checkpoint cadence, as
+     * {@link TrainingLoop} reads them.
+     */
+    public RunSchedule run() {
+        return new RunSchedule(steps, batch, learningRate, warmupSteps, RunSchedule.Decay.NONE, seed, checkpointEvery);
     }
 
     public StepInputs.Recipe recipe() {

@@ -23,12 +23,13 @@ import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.onnx.OnnxReader;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
-import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.runtime.metrics.CodebookUsage;
-import org.eqvae4j.training.TrainingOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.progress.ProgressListener;
+import org.eqvae4j.training.RunFolder;
+import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.ImageSet;
 import org.eqvae4j.training.data.Prefetcher;
@@ -129,7 +130,7 @@ public final class EqVaeTrainer {
             extraColumns.addAll(VQ_COLUMNS);
         }
         MetricsLog log = new MetricsLog(run, startStep, extraColumns);
-        TrainingOptions options = TrainingOptions.defaults().withThreads(cfg.threads()).withExecutionProvider(cfg.provider());
+        RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
              Prefetcher<StepInputs> batches = new Prefetcher<>(i -> {
                  // micro-batch i: a pure function of (seed, i)
@@ -141,57 +142,57 @@ public final class EqVaeTrainer {
                         + " the adversarial term (its artifacts are kept for resuming); use a new run folder to "
                         + (gan ? "add" : "drop") + " it");
             }
-            if (startStep == 0) {
-                session.setLearningRate(cfg.learningRateAt(0));
-            }
-            long lastGood = startStep;
-            for (long step = startStep; step < cfg.steps(); step++) {
-                long t0 = System.nanoTime();
-                if (cfg.warmupSteps() > 0 && step <= cfg.warmupSteps()) {
-                    session.setLearningRate(cfg.learningRateAt(step));
+            TrainingLoop.run(session, cfg.run(), run, startStep, new TrainingLoop.Hooks() {
+                private final Map<String, Double> terms = new LinkedHashMap<>();
+                private final List<long[]> stepIndices = new ArrayList<>();
+                private int eqCount;
+
+                @Override
+                public double step(TrainingSession s, long step) throws InterruptedException {
+                    double loss = 0;
+                    eqCount = 0;
+                    terms.clear();
+                    stepIndices.clear();
+                    Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
+                    for (int k = 0; k < micro; k++) {
+                        StepInputs in = batches.next();
+                        Map<String, Tensor> out = s.trainStepOutputs(EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise(), discFactor));
+                        float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
+                        if (vq) {
+                            stepIndices.add(out.get(EqVaeObjective.INDICES).toLongs());
+                        }
+                        for (Map.Entry<String, String> c : gan ? ADVERSARIAL_COLUMNS.entrySet() : Map.<String, String>of().entrySet()) {
+                            terms.merge(c.getKey(), (double) out.get(c.getValue()).toFloats()[0] / micro, Double::sum);
+                        }
+                        if (!Float.isFinite(l)) {
+                            return l; // the loop stops the run before the optimizer step
+                        }
+                        loss += l / micro;
+                        eqCount += in.equivariance() ? 1 : 0;
+                    }
+                    return loss;
                 }
-                double loss = 0;
-                int eqCount = 0;
-                Map<String, Double> terms = new LinkedHashMap<>();
-                Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
-                List<long[]> stepIndices = new ArrayList<>();
-                for (int k = 0; k < micro; k++) {
-                    StepInputs in = batches.next();
-                    Map<String, Tensor> out = session.trainStepOutputs(EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise(), discFactor));
-                    float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
+
+                @Override
+                public void afterStep(TrainingSession s, long step) {
                     if (vq) {
-                        stepIndices.add(out.get(EqVaeObjective.INDICES).toLongs());
+                        CodebookUsage u = CodebookUsage.of(stepIndices.stream().flatMapToLong(java.util.Arrays::stream).toArray(), m.codebookSize());
+                        terms.put(VQ_COLUMNS.get(0), u.perplexity());
+                        terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
                     }
-                    for (Map.Entry<String, String> c : gan ? ADVERSARIAL_COLUMNS.entrySet() : Map.<String, String>of().entrySet()) {
-                        terms.merge(c.getKey(), (double) out.get(c.getValue()).toFloats()[0] / micro, Double::sum);
-                    }
-                    if (!Float.isFinite(l)) {
-                        throw new TrainingDivergedException("loss became " + l + " at step " + (step + 1)
-                                + (lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is kept in " + runDir.resolve(CHECKPOINT)
-                                : "; no checkpoint was written yet") + ". Lower the learning rate and run again to resume.");
-                    }
-                    loss += l / micro;
-                    eqCount += in.equivariance() ? 1 : 0;
                 }
-                session.optimizerStep();
-                if (vq) {
-                    CodebookUsage u = CodebookUsage.of(stepIndices.stream().flatMapToLong(java.util.Arrays::stream).toArray(), m.codebookSize());
-                    terms.put(VQ_COLUMNS.get(0), u.perplexity());
-                    terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
+
+                @Override
+                public String log(long step, double loss, double ms) throws IOException {
+                    StepRecord r = new StepRecord(step, loss, eqCount, ms, new LinkedHashMap<>(terms));
+                    records.add(r);
+                    log.append(r);
+                    return gan
+                            ? String.format(Locale.ROOT, "loss %.5f  rec %.5f  d %.4f  g_adv %.4f  lambda %.3g  %.0f ms/step", loss,
+                                    terms.get("rec_loss"), terms.get("d_loss"), terms.get("g_adv"), terms.get("lambda"), ms)
+                            : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms);
                 }
-                double ms = (System.nanoTime() - t0) / 1e6;
-                StepRecord r = new StepRecord(step + 1, loss, eqCount, ms, terms);
-                records.add(r);
-                log.append(r);
-                progress.progress((int) (step + 1), (int) cfg.steps(), gan
-                        ? String.format(Locale.ROOT, "loss %.5f  rec %.5f  d %.4f  g_adv %.4f  lambda %.3g  %.0f ms/step", loss,
-                                terms.get("rec_loss"), terms.get("d_loss"), terms.get("g_adv"), terms.get("lambda"), ms)
-                        : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms));
-                if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.steps()) {
-                    run.saveCheckpoint(session, step + 1, null);
-                    lastGood = step + 1;
-                }
-            }
+            }, progress);
             exportBundle(session, arch, base);
         }
         return records;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import org.eqvae4j.export.arch.ImageClassifier;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /**
  * Features and predictions of an {@link ImageClassifier} exported as ONNX (e.g. the shipped

@@ -3,6 +3,7 @@ package org.eqvae4j.training.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,9 +20,10 @@ import org.eqvae4j.export.loss.LossKind;
 import org.eqvae4j.export.training.ModelTrainingSetup;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.runtime.io.AtomicFolders;
-import org.eqvae4j.runtime.model.RuntimeOptions;
-import org.eqvae4j.training.eqvae.TrainingDivergedException;
-import org.eqvae4j.training.TrainingOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.progress.ProgressListener;
+import org.eqvae4j.training.RunSchedule;
+import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Image8;
 
@@ -36,17 +38,23 @@ public final class ClassifierTrainer {
     public static final String INFO_FILE = "classifier.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Training settings; Adam (0.9, 0.999) with a cosine learning-rate decay to zero. */
-    public record Config(ImageClassifier.Config model, int steps, int batch, float learningRate, long seed, int threads) {
+    /** Training settings; Adam (0.9, 0.999) with an optional linear warm-up and a cosine learning-rate decay to zero. */
+    public record Config(ImageClassifier.Config model, int steps, int batch, float learningRate, int warmupSteps, long seed, int threads) {
         public Config {
-            if (steps < 1 || batch < 1 || !(learningRate > 0) || threads < 0) {
+            if (steps < 1 || batch < 1 || !(learningRate > 0) || warmupSteps < 0 || threads < 0) {
                 throw new IllegalArgumentException("classifier training: steps (" + steps + "), batch (" + batch
-                        + ") and learning rate (" + learningRate + ") must be positive, threads (" + threads + ") >= 0");
+                        + ") and learning rate (" + learningRate + ") must be positive, warm-up (" + warmupSteps + ") and threads ("
+                        + threads + ") >= 0");
             }
         }
 
         public static Config defaults() {
-            return new Config(ImageClassifier.Config.fashionMnist(), 3000, 64, 2e-3f, 1, 0);
+            return new Config(ImageClassifier.Config.fashionMnist(), 3000, 64, 2e-3f, 0, 1, 0);
+        }
+
+        /** Steps, batch, warm-up and a cosine decay of the learning rate to zero, as {@link TrainingLoop} reads them; no checkpoints. */
+        public RunSchedule run() {
+            return new RunSchedule(steps, batch, learningRate, warmupSteps, RunSchedule.Decay.COSINE, seed, steps);
         }
     }
 
@@ -82,7 +90,7 @@ public final class ClassifierTrainer {
             setup.build(model).writeTo(artifacts);
             float lastLoss;
             Path exported = work.resolve(MODEL_FILE);
-            try (TrainingSession s = TrainingSession.open(artifacts, TrainingOptions.defaults().withThreads(cfg.threads()))) {
+            try (TrainingSession s = TrainingSession.open(artifacts, RuntimeOptions.DEFAULT.withThreads(cfg.threads()))) {
                 lastLoss = runSteps(s, cfg, train, trainLabels, size, progress);
                 s.exportModelForInference(exported, List.of(ImageClassifier.LOGITS, ImageClassifier.FEATURES));
             }
@@ -108,6 +116,9 @@ public final class ClassifierTrainer {
             info.put("steps", cfg.steps());
             info.put("batch", cfg.batch());
             info.put("learningRate", cfg.learningRate());
+            if (cfg.warmupSteps() > 0) {
+                info.put("warmupSteps", cfg.warmupSteps());
+            }
             info.put("seed", cfg.seed());
             info.put("finalLoss", lastLoss);
             info.put("testImages", test.size());
@@ -124,41 +135,52 @@ public final class ClassifierTrainer {
         }
     }
 
-    private static float runSteps(TrainingSession s, Config cfg, List<Image8> train, int[] labels, int size, IntConsumer progress) {
+    private static float runSteps(TrainingSession s, Config cfg, List<Image8> train, int[] labels, int size, IntConsumer progress)
+            throws IOException {
         Random random = new Random(cfg.seed());
         int n = train.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        int cursor = n;
         int px = size * size;
-        float loss = Float.NaN;
-        for (int step = 0; step < cfg.steps(); step++) {
-            float[] x = new float[cfg.batch() * px];
-            long[] y = new long[cfg.batch()];
-            for (int b = 0; b < cfg.batch(); b++) {
-                if (cursor == n) {
-                    shuffle(order, random);
-                    cursor = 0;
+        float[] loss = {Float.NaN};
+        try {
+            TrainingLoop.run(s, cfg.run(), null, 0, new TrainingLoop.Hooks() {
+                private int cursor = n;
+
+                @Override
+                public double step(TrainingSession session, long step) {
+                    // epochs of a shuffled order: the batches follow from the seed and the steps before
+                    float[] x = new float[cfg.batch() * px];
+                    long[] y = new long[cfg.batch()];
+                    for (int b = 0; b < cfg.batch(); b++) {
+                        if (cursor == n) {
+                            shuffle(order, random);
+                            cursor = 0;
+                        }
+                        int idx = order[cursor++];
+                        copyPixels(train.get(idx), x, b * px);
+                        y[b] = labels[idx];
+                    }
+                    loss[0] = session.trainStep(Tensor.ofFloats(ImageClassifier.IMAGE, new long[] {cfg.batch(), 1, size, size}, x),
+                            Tensor.ofLongs("target", new long[] {cfg.batch()}, y));
+                    return loss[0];
                 }
-                int idx = order[cursor++];
-                copyPixels(train.get(idx), x, b * px);
-                y[b] = labels[idx];
-            }
-            double progressFraction = step / (double) cfg.steps();
-            s.setLearningRate((float) (cfg.learningRate() * 0.5 * (1 + Math.cos(Math.PI * progressFraction))));
-            loss = s.trainStep(Tensor.ofFloats(ImageClassifier.IMAGE, new long[] {cfg.batch(), 1, size, size}, x),
-                    Tensor.ofLongs("target", new long[] {cfg.batch()}, y));
-            if (!Float.isFinite(loss)) {
-                throw new TrainingDivergedException("classifier training diverged: loss " + loss + " at step " + (step + 1));
-            }
-            s.optimizerStep();
-            if (progress != null) {
-                progress.accept(step + 1);
-            }
+
+                @Override
+                public String log(long step, double stepLoss, double millis) {
+                    if (progress != null) {
+                        progress.accept((int) step);
+                    }
+                    return "";
+                }
+            }, ProgressListener.NONE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("classifier training was interrupted");
         }
-        return loss;
+        return loss[0];
     }
 
     /** Row-major [N, 1, size, size] pixels in [0, 1]. */

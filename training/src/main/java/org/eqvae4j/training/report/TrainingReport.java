@@ -2,6 +2,7 @@ package org.eqvae4j.training.report;
 
 import ai.onnxruntime.OrtException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.eqvae4j.runtime.bundle.BundleException;
+import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
+import org.eqvae4j.runtime.metrics.EvaluationImages;
+import org.eqvae4j.runtime.metrics.EvaluationText;
 import org.eqvae4j.runtime.model.Autoencoder;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.visual.ImageGrid;
@@ -29,6 +37,31 @@ public final class TrainingReport {
     private static final int GAP = 6;
 
     private TrainingReport() {
+    }
+
+    /**
+     * Evaluates base and fine-tuned bundle on the same images, prints both evaluations to {@code out}, writes the report into
+     * {@code dir} and, with {@code record}, stores the tuned bundle's metrics in its model.json.
+     *
+     * @param images     held-out images (file or folder); unreadable ones are named on {@code log}
+     * @param metricsCsv the run's metrics.csv for the loss curve, or null
+     * @param progress   a fresh progress listener for each of the two evaluations
+     * @return the report file
+     */
+    public static Path evaluateAndWrite(ModelBundle baseBundle, ModelBundle tunedBundle, Path images, Path metricsCsv, Path dir, int size,
+                                       RuntimeOptions runtime, boolean record, Supplier<ProgressListener> progress, PrintStream out,
+                                       PrintStream log) throws IOException, OrtException, BundleException {
+        try (Autoencoder b = Autoencoder.open(baseBundle, runtime); Autoencoder t = Autoencoder.open(tunedBundle, runtime)) {
+            List<FloatTensor> prepared = EvaluationImages.prepare(images, t.manifest().imageChannels(), size, log);
+            AutoencoderEvaluation.Report before = AutoencoderEvaluation.evaluate(b, prepared, progress.get());
+            AutoencoderEvaluation.Report after = AutoencoderEvaluation.evaluate(t, prepared, progress.get());
+            out.print(EvaluationText.of(b.manifest().id(), before));
+            out.print(EvaluationText.of(t.manifest().id(), after));
+            if (record) {
+                tunedBundle.withMetrics(after.asMap());
+            }
+            return write(dir, metricsCsv, b, t, prepared, before, after);
+        }
     }
 
     /** @param images prepared square evaluation images ([1,C,s,s] in [0,1]); the first few are shown */

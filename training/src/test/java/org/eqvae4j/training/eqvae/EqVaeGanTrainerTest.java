@@ -21,10 +21,11 @@ import org.eqvae4j.export.onnx.OnnxReader;
 import org.eqvae4j.export.training.Checkpoint;
 import org.eqvae4j.export.training.CheckpointFile;
 import org.eqvae4j.export.training.TrainingArtifacts;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,16 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that nothing adversarial happens before the start.
  */
 class EqVaeGanTrainerTest {
-    private static final Path ROOT = root();
+    private static final Path ROOT = RepositoryRoot.get();
     private static final PatchGanConfig DISC = new PatchGanConfig(3, 8, 1, PatchGanConfig.Norm.BATCH_STATISTICS);
-
-    private static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        return p;
-    }
 
     private static EqVaeTrainConfig config(long steps, long discStart, PatchGanConfig disc, int crop) {
         return new EqVaeTrainConfig(ROOT.resolve("models/taef2"), ROOT.resolve("test-images/photos"), null, crop, 2, 1,

@@ -9,23 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
+import org.eqvae4j.testsupport.RepositoryRoot;
+import org.eqvae4j.training.TrainingDivergedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** EQ-VAE fine-tuning of the shipped TAEF2 on the bundled photos, a few small steps at a time. */
 class EqVaeTrainerTest {
-    private static final Path ROOT = root();
-
-    private static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        return p;
-    }
+    private static final Path ROOT = RepositoryRoot.get();
 
     private static EqVaeTrainConfig config(long steps, float lr, int checkpointEvery) {
         return new EqVaeTrainConfig(ROOT.resolve("models/taef2"), ROOT.resolve("test-images/photos"), null, 32, 2, 1,

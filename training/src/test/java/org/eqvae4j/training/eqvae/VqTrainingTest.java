@@ -9,30 +9,23 @@ import java.util.List;
 import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.bundle.BundleExporter;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
-import org.eqvae4j.runtime.batch.ProgressListener;
 import org.eqvae4j.runtime.bundle.LatentKind;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.transform.Interpolation;
-import org.eqvae4j.runtime.model.ExecutionProvider;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** EQ-VAE training of a VQ autoencoder on Fashion-MNIST padded to 32: codebook usage in metrics.csv, a VQ bundle out. */
 class VqTrainingTest {
 
-    private static Path root() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!Files.isRegularFile(p.resolve("eqvae"))) {
-            p = p.getParent();
-        }
-        return p;
-    }
-
     @Test
     void vqTrainingLogsCodebookUsageAndExportsAVqBundle(@TempDir Path dir) throws Exception {
         Path init = BundleExporter.export(new BundleExporter.Request(Architectures.standard().get("vq-small"), null, 1, null, "vq-init", "vq init",
                 "MIT", null, 32, 0), dir.resolve("init"), false).root();
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(init, root().resolve("test-images/fashion-mnist/t10k-1000-images-idx3-ubyte.gz"), null, 32, 4, 1,
+        EqVaeTrainConfig cfg = new EqVaeTrainConfig(init, RepositoryRoot.get().resolve("test-images/fashion-mnist/t10k-1000-images-idx3-ubyte.gz"), null, 32, 4, 1,
                 3, 5e-4f, 0, 0, 0.5, 0.25, true, false, Interpolation.BILINEAR, new EqVaeLoss(1f, 0f, 0f), null, 2, 1,
                 ExecutionProvider.CPU, 32, "vq-trained", null, 0, 32);
         new EqVaeTrainer(cfg, dir.resolve("run")).train(ProgressListener.NONE);

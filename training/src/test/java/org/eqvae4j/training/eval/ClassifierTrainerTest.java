@@ -11,15 +11,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.eqvae4j.export.arch.ImageClassifier;
-import org.eqvae4j.runtime.model.RuntimeOptions;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.testsupport.RepositoryRoot;
 import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Trains the feature classifier briefly on 800 committed Fashion-MNIST images and checks what it learned. */
+@Tag("slow") // real training: 600 steps on 800 Fashion-MNIST images (mvn -Pslow runs it)
 class ClassifierTrainerTest {
-    private static final Path DATA = Path.of("..", "test-images", "fashion-mnist");
+    private static final Path DATA = RepositoryRoot.resolve("test-images/fashion-mnist");
 
     @Test
     void learnsFashionMnistAndWritesAUsableFeatureNetwork(@TempDir Path dir) throws Exception {
@@ -27,7 +30,7 @@ class ClassifierTrainerTest {
         int[] labels = IdxFile.readLabels(DATA.resolve("t10k-1000-labels-idx1-ubyte.gz"));
         List<Image8> train = images.subList(0, 800);
         List<Image8> test = images.subList(800, 1000);
-        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 16, 10), 600, 32, 3e-3f, 5, 1);
+        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 16, 10), 600, 32, 3e-3f, 0, 5, 1);
         Path out = dir.resolve("clf");
         ClassifierTrainer.Result r = ClassifierTrainer.train(cfg, train, Arrays.copyOf(labels, 800), test,
                 Arrays.copyOfRange(labels, 800, 1000), "test subset", out, null);
@@ -69,7 +72,7 @@ class ClassifierTrainerTest {
     @Test
     void refusesMismatchedLabelsAndMissingModels(@TempDir Path dir) throws Exception {
         List<Image8> images = IdxFile.readImages(DATA.resolve("t10k-1000-images-idx3-ubyte.gz")).subList(0, 10);
-        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 4, 10), 1, 2, 1e-3f, 1, 1);
+        var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 4, 10), 1, 2, 1e-3f, 0, 1, 1);
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ClassifierTrainer.train(cfg, images, new int[9], images, new int[10], "x", dir.resolve("o"), null));
         assertTrue(e.getMessage().contains("10 images but 9 labels"), e.getMessage());

@@ -1,0 +1,5 @@
+/**
+ * Commands that make, inspect or install bundles rather than run them on images: {@code export} (architecture +
+ * weights to a bundle), {@code info}, {@code artifacts} (ONNX Runtime training artifacts) and {@code fiji-install}.
+ */
+package org.eqvae4j.cli.tools;

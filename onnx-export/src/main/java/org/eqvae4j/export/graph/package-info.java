@@ -1,0 +1,5 @@
+/**
+ * The pure-Java ONNX graph IR: tensors, values, nodes, graphs, the {@code GraphBuilder} that architectures and
+ * objectives are written with, shape inference, and splitting a graph into tiling parts.
+ */
+package org.eqvae4j.export.graph;

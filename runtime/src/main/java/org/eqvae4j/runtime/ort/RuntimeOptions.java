@@ -1,0 +1,46 @@
+package org.eqvae4j.runtime.ort;
+
+/**
+ * How ONNX Runtime runs a bundle's models.
+ *
+ * @param intraOpThreads threads one model call may use, 0 for ONNX Runtime's default (all cores)
+ * @param provider       where the models run; CUDA falls back to the CPU with a warning when it cannot be used
+ * @param cudaDevice     the GPU index when the provider is CUDA
+ */
+public record RuntimeOptions(int intraOpThreads, ExecutionProvider provider, int cudaDevice) {
+    public static final RuntimeOptions DEFAULT = new RuntimeOptions(0, ExecutionProvider.CPU, 0);
+
+    public RuntimeOptions {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("thread count must be >= 0 (0 = all cores), got " + intraOpThreads);
+        }
+        if (provider == null) {
+            throw new IllegalArgumentException("execution provider is missing (cpu or cuda)");
+        }
+        if (cudaDevice < 0) {
+            throw new IllegalArgumentException("CUDA device index must be >= 0, got " + cudaDevice);
+        }
+    }
+
+    /** The given provider on device 0. */
+    public RuntimeOptions(int intraOpThreads, ExecutionProvider provider) {
+        this(intraOpThreads, provider, 0);
+    }
+
+    /** CPU with the given thread count (0 = all cores). */
+    public static RuntimeOptions threads(int intraOpThreads) {
+        return new RuntimeOptions(intraOpThreads, ExecutionProvider.CPU, 0);
+    }
+
+    public RuntimeOptions withThreads(int threads) {
+        return new RuntimeOptions(threads, provider, cudaDevice);
+    }
+
+    public RuntimeOptions withProvider(ExecutionProvider p) {
+        return new RuntimeOptions(intraOpThreads, p, cudaDevice);
+    }
+
+    public RuntimeOptions withCudaDevice(int device) {
+        return new RuntimeOptions(intraOpThreads, provider, device);
+    }
+}

@@ -1,0 +1,227 @@
+package org.eqvae4j.training.generator.maskgit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.generator.MaskGitSampler;
+import org.eqvae4j.runtime.generator.MaskSchedule;
+import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
+import org.eqvae4j.runtime.metrics.CodebookUsage;
+import org.eqvae4j.runtime.model.Autoencoder;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.progress.ProgressListener;
+import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.tensor.TokenGrid;
+import org.eqvae4j.training.data.IdxFile;
+import org.eqvae4j.training.data.Image8;
+import org.eqvae4j.training.eval.ClassifierFeatures;
+import org.eqvae4j.training.eval.FrechetDistance;
+
+/**
+ * The discrete half of the generator experiment: the same MaskGIT (config, steps, seed, data) trained on
+ * the tokens of a baseline VQ autoencoder and of an EQ-VAE-trained one. Every {@code evalEvery} steps
+ * each generator draws {@code evalSamples} images (classes 0..9 in turn, fixed seeds), the VQ decoder
+ * decodes them, and their Frechet distance to the Fashion-MNIST test set is measured in the features of
+ * the project's Fashion-MNIST classifier ("FD-FMNIST-CNN"; not FID: no Inception network is involved).
+ * Writes {@code report/README.md} (tables, the iteration ratio), {@code loss.png}, {@code fd.png},
+ * {@code samples-<arm>.png} and {@code results.json}; runs (resumable) live under {@code runs}.
+ */
+public final class MaskGitExperiment {
+    public static final int SIDE = 28;
+    public static final int PADDED = 32;
+    static final int CLASSES = 10;
+    private static final long SAMPLE_SEED = 20250101L;
+
+    /**
+     * @param baseVq        baseline VQ bundle
+     * @param eqVq          EQ-VAE VQ bundle
+     * @param data          folder with Fashion-MNIST's four IDX files
+     * @param classifier    classifier ONNX (inputs [N,1,28,28] in [0,1], outputs logits and features)
+     * @param trainImages   training images encoded for the generators (the first ones of the training set)
+     * @param vqEvalImages  test images for the VQ models' reconstruction and equivariance metrics
+     * @param decodeSteps   MaskGIT decoding steps for the evaluation samples
+     * @param command       the command line that regenerates the report, quoted in it
+ * @param runtime       where inference runs (VQ models, samplers, classifier) and the provider of the training sessions
+     */
+    public record Config(Path baseVq, Path eqVq, Path data, Path classifier, Path runs, Path report, int trainImages, long steps,
+                         int batch, float learningRate, int warmupSteps, long seed, int evalEvery, int evalSamples, int decodeSteps,
+                         int dim, int depth, int heads, int threads, int vqEvalImages, String command, RuntimeOptions runtime) {
+    }
+
+    /** One arm's numbers. */
+    public record Arm(String name, String vqId, Map<String, Object> vqMetrics, double reconstructionFd, long[] evalSteps, double[] fd,
+                      double[][] loss, Path bundle) {
+    }
+
+    private final Config cfg;
+
+    public MaskGitExperiment(Config cfg) {
+        this.cfg = cfg;
+    }
+
+    public List<Arm> run(ProgressListener progress) throws Exception {
+        List<Image8> train = IdxFile.readImages(cfg.data().resolve("train-images-idx3-ubyte.gz"));
+        int[] trainLabels = IdxFile.readLabels(cfg.data().resolve("train-labels-idx1-ubyte.gz"));
+        List<Image8> test = IdxFile.readImages(cfg.data().resolve("t10k-images-idx3-ubyte.gz"));
+        int n = Math.min(cfg.trainImages(), train.size());
+        train = train.subList(0, n);
+        trainLabels = Arrays.copyOf(trainLabels, n);
+        RuntimeOptions rt = cfg.runtime();
+        List<Arm> arms = new ArrayList<>();
+        try (ClassifierFeatures cls = ClassifierFeatures.open(cfg.classifier(), rt)) {
+            progress.progress(0, 0, "classifier features of " + test.size() + " test images");
+            FrechetDistance.Gaussian real = FrechetDistance.Gaussian.fit(cls.features(pixels(test), test.size()), "test images");
+            for (String arm : List.of("baseline", "eq")) {
+                Path vqPath = arm.equals("baseline") ? cfg.baseVq() : cfg.eqVq();
+                arms.add(runArm(arm, ModelBundle.open(vqPath), train, trainLabels, test, cls, real, rt, progress));
+            }
+        }
+        writeReport(arms);
+        return arms;
+    }
+
+    private Arm runArm(String arm, ModelBundle vq, List<Image8> train, int[] labels, List<Image8> test, ClassifierFeatures cls,
+                       FrechetDistance.Gaussian real, RuntimeOptions rt, ProgressListener progress) throws Exception {
+        Path dir = cfg.runs().resolve(arm);
+        Files.createDirectories(dir);
+        Map<String, Object> vqMetrics = new LinkedHashMap<>();
+        double reconFd;
+        Path tokens = dir.resolve("train.tokens");
+        try (Autoencoder ae = Autoencoder.open(vq, rt)) {
+            progress.progress(0, 0, arm + ": VQ metrics of " + vq.manifest().id());
+            List<FloatTensor> evalImages = new ArrayList<>();
+            for (int i = 0; i < Math.min(cfg.vqEvalImages(), test.size()); i++) {
+                evalImages.add(tensor(test.get(i).padded(PADDED)));
+            }
+            AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, evalImages, ProgressListener.NONE);
+            vqMetrics.putAll(r.asMap());
+            TokenGrid testTokens = ae.encodeIndices(FloatTensor.stack(evalImages));
+            CodebookUsage u = CodebookUsage.of(testTokens.tokens(), vq.manifest().codebookSize());
+            vqMetrics.put("codebook_perplexity", Math.round(u.perplexity() * 100) / 100.0);
+            vqMetrics.put("codebook_used", Math.round(u.fractionUsed() * 10000) / 10000.0);
+            // the best a generator of these tokens can do: decoded test tokens against the test set
+            FloatTensor recon = ae.decodeIndices(testTokens);
+            reconFd = FrechetDistance.between(real, FrechetDistance.Gaussian.fit(cls.features(crop(recon), recon.batch()), "reconstructions"));
+            boolean cached = false;
+            if (Files.isRegularFile(tokens)) {
+                TokenCache.Header h = TokenCache.read(tokens).header();
+                cached = h.bundleId().equals(vq.manifest().id()) && h.count() == train.size();
+            }
+            if (!cached) {
+                progress.progress(0, 0, arm + ": encoding " + train.size() + " training images");
+                TokenCache.encode(ae, train, labels, CLASSES, PADDED, 256, "Fashion-MNIST train, first " + train.size()).write(tokens);
+            }
+        }
+        MaskGitTrainConfig mc = new MaskGitTrainConfig(vq.root(), tokens, cfg.steps(), cfg.batch(), cfg.learningRate(), cfg.warmupSteps(),
+                cfg.seed(), 0.1, MaskSchedule.ARCCOS, cfg.dim(), cfg.depth(), cfg.heads(), Math.max(1, cfg.evalEvery()), cfg.evalEvery(),
+                cfg.threads(), "maskgit-" + vq.manifest().id(), cfg.runtime().provider());
+        Path run = dir.resolve("maskgit");
+        new MaskGitTrainer(mc, run, fdEvaluator(cls, real, rt)).train((done, total, msg) -> progress.progress(done, total, arm + ": " + msg));
+        List<long[]> evals = new ArrayList<>();
+        List<Double> fds = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV)).subList(1, Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV)).size())) {
+            String[] f = line.split(",");
+            evals.add(new long[] {Long.parseLong(f[0])});
+            fds.add(Double.parseDouble(f[1]));
+        }
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
+        double[][] loss = new double[2][metrics.size() - 1];
+        for (int i = 1; i < metrics.size(); i++) {
+            String[] f = metrics.get(i).split(",");
+            loss[0][i - 1] = Double.parseDouble(f[0]);
+            loss[1][i - 1] = Double.parseDouble(f[1]);
+        }
+        return new Arm(arm, vq.manifest().id(), vqMetrics, reconFd, evals.stream().mapToLong(a -> a[0]).toArray(),
+                fds.stream().mapToDouble(Double::doubleValue).toArray(), loss, run.resolve(MaskGitTrainer.BUNDLE));
+    }
+
+    private MaskGitTrainer.Evaluator fdEvaluator(ClassifierFeatures cls, FrechetDistance.Gaussian real, RuntimeOptions rt) {
+        return new MaskGitTrainer.Evaluator() {
+            @Override
+            public List<String> columns() {
+                return List.of("fd_fmnist_cnn");
+            }
+
+            @Override
+            public double[] evaluate(ModelBundle generator, long step) throws Exception {
+                FloatTensor images = samples(generator, cfg.evalSamples(), rt);
+                return new double[] {FrechetDistance.between(real, FrechetDistance.Gaussian.fit(cls.features(crop(images), images.batch()),
+                        "generated images"))};
+            }
+        };
+    }
+
+    /** {@code count} decoded samples, class i mod 10 for sample i, fixed seed. */
+    FloatTensor samples(ModelBundle generator, int count, RuntimeOptions rt) throws Exception {
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i % CLASSES;
+        }
+        try (MaskGitSampler s = MaskGitSampler.open(generator, rt); Autoencoder ae = Autoencoder.open(generator, rt)) {
+            List<FloatTensor> out = new ArrayList<>();
+            for (int from = 0; from < count; from += 250) {
+                int[] part = Arrays.copyOfRange(labels, from, Math.min(count, from + 250));
+                out.add(ae.decodeIndices(s.sample(part, s.defaults().withSteps(cfg.decodeSteps()), SAMPLE_SEED + from)));
+            }
+            return out.size() == 1 ? out.get(0) : concat(out);
+        }
+    }
+
+    private static FloatTensor concat(List<FloatTensor> parts) {
+        List<FloatTensor> singles = new ArrayList<>();
+        for (FloatTensor p : parts) {
+            for (int i = 0; i < p.batch(); i++) {
+                singles.add(p.sample(i));
+            }
+        }
+        return FloatTensor.stack(singles);
+    }
+
+    private static FloatTensor tensor(Image8 img) {
+        float[] v = new float[img.data().length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (img.data()[i] & 0xff) / 255f;
+        }
+        return new FloatTensor(1, 1, img.height(), img.width(), v);
+    }
+
+    /** Test images as classifier input [N, 1, 28, 28] in [0, 1]. */
+    static float[] pixels(List<Image8> images) {
+        float[] out = new float[images.size() * SIDE * SIDE];
+        for (int i = 0; i < images.size(); i++) {
+            byte[] d = images.get(i).data();
+            for (int j = 0; j < d.length; j++) {
+                out[i * SIDE * SIDE + j] = (d[j] & 0xff) / 255f;
+            }
+        }
+        return out;
+    }
+
+    /** Decoded [N, 1, 32, 32] -> the central 28 x 28, clamped to [0, 1], as classifier input. */
+    static float[] crop(FloatTensor decoded) {
+        int off = (PADDED - SIDE) / 2;
+        float[] out = new float[decoded.batch() * SIDE * SIDE];
+        for (int n = 0; n < decoded.batch(); n++) {
+            for (int y = 0; y < SIDE; y++) {
+                for (int x = 0; x < SIDE; x++) {
+                    out[(n * SIDE + y) * SIDE + x] = Math.max(0f, Math.min(1f, decoded.get(n, 0, y + off, x + off)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Draws each arm's report samples (80: 8 per class) with its final generator and hands the numbers to {@link MaskGitReport}. */
+    private void writeReport(List<Arm> arms) throws Exception {
+        Map<String, FloatTensor> samples = new LinkedHashMap<>();
+        for (Arm a : arms) {
+            samples.put(a.name(), samples(ModelBundle.open(a.bundle()), 80, cfg.runtime()));
+        }
+        MaskGitReport.write(cfg, arms, samples);
+    }
+}
