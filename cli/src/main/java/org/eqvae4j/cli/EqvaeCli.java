@@ -17,6 +17,8 @@ import org.eqvae4j.cli.infer.TransformCommand;
 import org.eqvae4j.cli.tools.ArtifactsCommand;
 import org.eqvae4j.cli.tools.ExportCommand;
 import org.eqvae4j.cli.tools.FijiInstallCommand;
+import org.eqvae4j.cli.tools.ExportBioimageioCommand;
+import org.eqvae4j.cli.tools.FijiUpdateSiteCommand;
 import org.eqvae4j.cli.tools.InfoCommand;
 import org.eqvae4j.cli.train.TrainClassifierCommand;
 import org.eqvae4j.cli.train.TrainCommand;
@@ -32,7 +34,7 @@ import picocli.CommandLine;
         subcommands = {DemoCommand.class, ExportCommand.class, EncodeCommand.class, DecodeCommand.class, TransformCommand.class,
                 RoundTripCommand.class, SampleCommand.class, BatchCommand.class, InfoCommand.class, MetricsCommand.class,
                 TrainCommand.class, TrainGeneratorCommand.class, ExperimentGeneratorsCommand.class, ArtifactsCommand.class, BenchTrainCommand.class, BenchInferCommand.class, ReportCommand.class, ResultsCommand.class,
-                TrainClassifierCommand.class, FijiInstallCommand.class,
+                TrainClassifierCommand.class, FijiInstallCommand.class, FijiUpdateSiteCommand.class, ExportBioimageioCommand.class,
                 TrainVqCommand.class, TrainMaskGitCommand.class, ExperimentVqCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "On Apache Spark (the ./eqvae launcher starts these in their own JVM with Spark's jars):",
                 "  spark        encode, decode or round-trip a folder tree on Spark (./eqvae spark --help)",

@@ -25,6 +25,21 @@ class EqvaeCliTest {
     record Run(int code, String out, String err) {
     }
 
+    /** {@link #run} with eqvae.home set to this checkout, as the launcher sets it. */
+    static Run runInCheckout(String... args) {
+        String old = System.getProperty("eqvae.home");
+        System.setProperty("eqvae.home", ROOT.toString());
+        try {
+            return run(args);
+        } finally {
+            if (old == null) {
+                System.clearProperty("eqvae.home");
+            } else {
+                System.setProperty("eqvae.home", old);
+            }
+        }
+    }
+
     static Run run(String... args) {
         PrintStream oldOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

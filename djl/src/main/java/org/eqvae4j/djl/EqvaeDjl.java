@@ -62,7 +62,8 @@ public final class EqvaeDjl {
                 .optModelName(file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file)
                 .optTranslator(translator);
         if (threads > 0) {
-            c = c.optOption("intraOpNumThreads", String.valueOf(threads));
+            // DJL 0.38's OrtModel applies intraOpNumThreads only when interOpNumThreads is given too
+            c = c.optOption("interOpNumThreads", "1").optOption("intraOpNumThreads", String.valueOf(threads));
         }
         return c.build();
     }

@@ -14,7 +14,7 @@ import org.eqvae4j.runtime.transform.LatentTransform;
 /**
  * DJL {@link Image} to raw latent: the image becomes [1, C, H, W] in [0, 1] by runtime's rules for
  * image files ({@link ImageFiles#fromBufferedImage}; grey repeated to RGB for an RGB model), is cropped to
- * a multiple of the downsampling factor (top-left kept, as {@link RoundTrip#cropToMultiple}), and is encoded
+ * a multiple of the downsampling factor (top-left kept, as {@link LatentTransform#cropToMultiple}), and is encoded
  * as {@link EncodeTranslator} does. Needs DJL's default image factory (images backed by a BufferedImage).
  */
 public class ImageEncodeTranslator implements NoBatchifyTranslator<Image, FloatTensor> {

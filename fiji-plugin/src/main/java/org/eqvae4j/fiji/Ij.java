@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /**
  * What the ImageJ side of every command shares: the model choice (remembered in IJ_Prefs), progress in
@@ -29,6 +30,28 @@ public final class Ij {
     public static List<Models.Shipped> shipped() {
         String dir = IJ.getDirectory("imagej");
         return Models.shipped(Models.searchFolders(dir == null ? null : Path.of(dir)));
+    }
+
+    /**
+     * Where Install Model... puts bundles: the {@code eqvae.models} folder when that property is set, else
+     * Fiji.app/models/eqvae4j. Both are among the folders the commands search.
+     */
+    public static Path installFolder() {
+        String extra = System.getProperty(Models.MODELS_PROPERTY);
+        if (extra != null && !extra.isBlank()) {
+            return Path.of(extra);
+        }
+        String dir = IJ.getDirectory("imagej");
+        if (dir == null) {
+            throw new IllegalStateException("ImageJ's folder is unknown, so there is no Fiji.app/" + Models.FIJI_MODELS
+                    + " to install into; set -D" + Models.MODELS_PROPERTY + "=FOLDER");
+        }
+        return Path.of(dir).resolve(Models.FIJI_MODELS);
+    }
+
+    /** ONNX Runtime on ImageJ's thread setting (Edit > Options > Memory &amp; Threads, "Parallel threads"). */
+    public static RuntimeOptions runtimeOptions() {
+        return RuntimeOptions.threads(Math.max(1, Prefs.getThreads()));
     }
 
     /** The last model chosen, else taef2 when shipped, else the first shipped bundle, else "". */

@@ -126,7 +126,7 @@ public final class Models {
         }
     }
 
-    private static Path unzip(Path zip) throws BundleException {
+    static Path unzip(Path zip) throws BundleException {
         Path dir;
         try {
             dir = Files.createTempDirectory("eqvae-bundle-");
@@ -178,16 +178,17 @@ public final class Models {
 
     /** model.json at the top of the zip, or in its one top-level folder. */
     private static Path bundleFolder(Path dir, Path zip) throws BundleException {
+        return folderOf(dir, ModelManifest.FILE_NAME).orElseThrow(() -> new BundleException("model zip " + zip + " holds no "
+                + ModelManifest.FILE_NAME + " (at its top or in one folder): it is not a model bundle"));
+    }
+
+    /** The folder holding {@code fileName} at the top of {@code dir} or one level down (the shallowest), if any. */
+    static java.util.Optional<Path> folderOf(Path dir, String fileName) throws BundleException {
         try (Stream<Path> s = Files.walk(dir, 2)) {
-            List<Path> manifests = s.filter(p -> p.getFileName().toString().equals(ModelManifest.FILE_NAME))
-                    .sorted(Comparator.comparingInt(Path::getNameCount)).toList();
-            if (manifests.isEmpty()) {
-                throw new BundleException("model zip " + zip + " holds no " + ModelManifest.FILE_NAME
-                        + " (at its top or in one folder): it is not a model bundle");
-            }
-            return manifests.get(0).getParent();
+            return s.filter(p -> p.getFileName().toString().equals(fileName) && Files.isRegularFile(p))
+                    .min(Comparator.comparingInt(Path::getNameCount)).map(Path::getParent);
         } catch (IOException e) {
-            throw new BundleException("cannot read unpacked model zip " + zip + ": " + e.getMessage(), e);
+            throw new BundleException("cannot read unpacked folder " + dir + ": " + e.getMessage(), e);
         }
     }
 

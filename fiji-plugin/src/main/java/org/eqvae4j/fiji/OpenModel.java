@@ -16,10 +16,12 @@ public final class OpenModel implements AutoCloseable {
     private final Models.Resolved resolved;
     private final Autoencoder autoencoder;
     private final TiledAutoencoder codec;
+    private final RuntimeOptions options;
 
-    private OpenModel(Models.Resolved resolved, Autoencoder autoencoder) {
+    private OpenModel(Models.Resolved resolved, Autoencoder autoencoder, RuntimeOptions options) {
         this.resolved = resolved;
         this.autoencoder = autoencoder;
+        this.options = options;
         this.codec = new TiledAutoencoder(autoencoder);
     }
 
@@ -27,7 +29,7 @@ public final class OpenModel implements AutoCloseable {
     public static OpenModel open(String choice, List<Models.Shipped> shipped, RuntimeOptions options) throws BundleException {
         Models.Resolved r = Models.resolve(choice, shipped);
         try {
-            return new OpenModel(r, Autoencoder.open(r.bundle(), options));
+            return new OpenModel(r, Autoencoder.open(r.bundle(), options), options);
         } catch (BundleException | RuntimeException e) {
             r.close();
             throw e;
@@ -40,6 +42,11 @@ public final class OpenModel implements AutoCloseable {
 
     public Autoencoder autoencoder() {
         return autoencoder;
+    }
+
+    /** How the sessions were opened (threads: ImageJ's setting, see {@link Ij#runtimeOptions}). */
+    public RuntimeOptions options() {
+        return options;
     }
 
     public TiledAutoencoder codec() {

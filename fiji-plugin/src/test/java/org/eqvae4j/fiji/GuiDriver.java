@@ -166,8 +166,19 @@ public final class GuiDriver {
         ImagePlus result = WindowManager.getImage(title);
         ImageWindow win = result.getWindow();
         EventQueue.invokeAndWait(win::toFront);
-        Thread.sleep(800); // let the window manager-less X server paint it
-        robot.waitForIdle();
+        // the window manager-less X server paints when it gets to it (seconds on a loaded machine): wait until the
+        // canvas on screen shows the result, up to 20 s; the test then compares the final screenshot
+        java.awt.image.BufferedImage expected = result.getBufferedImage();
+        long deadline = System.currentTimeMillis() + 20_000;
+        do {
+            Thread.sleep(200);
+            robot.waitForIdle();
+            Point at = result.getCanvas().getLocationOnScreen();
+            java.awt.image.BufferedImage shown = robot.createScreenCapture(new Rectangle(at.x, at.y, expected.getWidth(), expected.getHeight()));
+            if (meanDifference(expected, shown) < 2) { // GuiTest's threshold
+                break;
+            }
+        } while (System.currentTimeMillis() < deadline);
         Point canvas = result.getCanvas().getLocationOnScreen();
         report.setProperty("output.title", result.getTitle());
         report.setProperty("output.width", Integer.toString(result.getWidth()));
@@ -186,6 +197,21 @@ public final class GuiDriver {
         ImageIO.write(result.getBufferedImage(), "png", out.resolve("output.png").toFile());
         ImageIO.write(robot.createScreenCapture(screenRect), "png", out.resolve("screenshot.png").toFile());
 
+    }
+
+    /** Mean absolute difference per colour sample of two images of the same size. */
+    private static double meanDifference(java.awt.image.BufferedImage a, java.awt.image.BufferedImage b) {
+        double diff = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int s = 0; s <= 16; s += 8) {
+                    diff += Math.abs(((p >> s) & 0xff) - ((q >> s) & 0xff));
+                }
+            }
+        }
+        return diff / (3.0 * a.getWidth() * a.getHeight());
     }
 
     private static void key(Robot robot, int code) throws InterruptedException {

@@ -65,7 +65,7 @@ class GuiTest {
 
             List<String> menu = List.of(report.getProperty("menu").split(";"));
             for (String c : new String[] {"Encode", "Decode", "Transform Latent", "Round Trip", "Sample", "Latent PCA View",
-                    "Compare Equivariance", "Batch Process Folder", "Model Info"}) {
+                    "Compare Equivariance", "Batch Process Folder", "Model Info", "Install Model..."}) {
                 assertTrue(menu.contains("EQ-VAE " + c), "Plugins > EQ-VAE lacks " + c + ": " + menu);
             }
             assertTrue(report.getProperty("recorded").contains(HeadlessMacroTest.RECORDED),

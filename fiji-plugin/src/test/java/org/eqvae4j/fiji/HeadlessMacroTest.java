@@ -128,6 +128,33 @@ class HeadlessMacroTest {
     }
 
     @Test
+    void installModelByMacroFromABioimageioPackage() throws Exception {
+        Path exported = Files.createDirectories(tmp.resolve("exported"));
+        ModelInstallerTest.bioimageioPackage(exported, "kl-vae-small", "decoder");
+        Path encoder = ModelInstallerTest.bioimageioPackage(exported, "kl-vae-small", "encoder");
+        Path into = tmp.resolve("installed-models");
+        String old = System.getProperty(Models.MODELS_PROPERTY);
+        System.setProperty(Models.MODELS_PROPERTY, into.toString());
+        try {
+            String log = runHeadless(String.join("\n",
+                    "run('EQ-VAE Install Model...', 'source=[' + getArgument() + ']');",
+                    "newImage('x', '8-bit ramp', 32, 32, 1);",
+                    "run('EQ-VAE Round Trip', 'model=kl-vae-small intensity=auto result=same');",
+                    "print('psnr ' + getResult('psnr_db', nResults - 1));"), encoder.resolve("rdf.yaml").toString());
+            assertTrue(log.contains("EQ-VAE Install Model...: kl-vae-small installed into " + into.resolve("kl-vae-small")), log);
+            assertTrue(Files.isRegularFile(into.resolve("kl-vae-small/decoder.onnx")), log);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("psnr ([0-9.]+)").matcher(log);
+            assertTrue(m.find() && Double.parseDouble(m.group(1)) > 10, log);
+        } finally {
+            if (old == null) {
+                System.clearProperty(Models.MODELS_PROPERTY);
+            } else {
+                System.setProperty(Models.MODELS_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
     void errorsAreLoggedAndAbortTheMacro() throws Exception {
         Path marker = tmp.resolve("reached.txt");
         String sample = runHeadless("run('EQ-VAE Sample', 'model=taef2 count=1 seed=0');", "");

@@ -1,6 +1,5 @@
 package org.eqvae4j.cli.tools;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,12 +37,8 @@ public final class FijiInstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path home = Path.of(System.getProperty("eqvae.home", "."));
-        Path distribution = dist != null ? dist : home.resolve("fiji-plugin/target/fiji");
-        if (!Files.isDirectory(distribution)) {
-            throw new IllegalArgumentException("plugin distribution " + distribution + " does not exist; build it with"
-                    + " mvn -pl fiji-plugin -am package -DskipTests (./eqvae builds it too)");
-        }
+        Path home = PluginDistribution.home();
+        Path distribution = PluginDistribution.resolve(dist);
         List<Path> bundles = noModels ? List.of() : FijiInstaller.bundles(home.resolve("models"), models);
         List<FijiInstaller.Action> actions = FijiInstaller.install(distribution, bundles, fiji,
                 FijiInstaller.OnConflict.parse(onConflict), dryRun);

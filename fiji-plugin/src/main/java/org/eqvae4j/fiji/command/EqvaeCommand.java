@@ -6,7 +6,6 @@ import org.eqvae4j.fiji.Ij;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.Monitor;
 import org.eqvae4j.fiji.OpenModel;
-import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
@@ -56,6 +55,6 @@ abstract class EqvaeCommand extends ContextCommand {
     }
 
     static OpenModel open(String model) throws Exception {
-        return OpenModel.open(model, shipped(), RuntimeOptions.DEFAULT);
+        return OpenModel.open(model, shipped(), Ij.runtimeOptions());
     }
 }

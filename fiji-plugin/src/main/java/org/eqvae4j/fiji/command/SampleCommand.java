@@ -2,9 +2,9 @@ package org.eqvae4j.fiji.command;
 
 import ij.ImagePlus;
 import org.eqvae4j.fiji.EqvaeOps;
+import org.eqvae4j.fiji.Ij;
 import org.eqvae4j.fiji.OpenModel;
 import org.eqvae4j.runtime.generator.LatentSampler;
-import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -36,7 +36,7 @@ public final class SampleCommand extends EqvaeCommand {
     @Override
     void execute() throws Exception {
         try (OpenModel m = open(model);
-             LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.DEFAULT)) {
+             LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), Ij.runtimeOptions())) {
             samples = EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor());
         }
     }

@@ -11,7 +11,6 @@ import org.eqvae4j.fiji.Ij;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.Monitor;
 import org.eqvae4j.fiji.OpenModel;
-import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /**
  * Base of the macro-recordable ImageJ 1 commands (registered in plugins.config as "EQ-VAE ..."): each
@@ -79,7 +78,7 @@ abstract class EqvaePlugIn implements PlugIn {
     }
 
     static OpenModel open(String choice, List<Models.Shipped> shipped) throws Exception {
-        OpenModel m = OpenModel.open(choice, shipped, RuntimeOptions.DEFAULT);
+        OpenModel m = OpenModel.open(choice, shipped, Ij.runtimeOptions());
         Ij.rememberModel(choice.trim());
         return m;
     }

@@ -7,7 +7,6 @@ import org.eqvae4j.fiji.Ij;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.OpenModel;
 import org.eqvae4j.runtime.generator.LatentSampler;
-import org.eqvae4j.runtime.ort.RuntimeOptions;
 
 /** Plugins > EQ-VAE > EQ-VAE Sample: images from a bundle's latent generator (bundles without one say so). */
 public final class SamplePlugIn extends EqvaePlugIn {
@@ -32,7 +31,7 @@ public final class SamplePlugIn extends EqvaePlugIn {
         int count = (int) gd.getNextNumber();
         int cls = (int) gd.getNextNumber();
         long seed = (long) gd.getNextNumber();
-        try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.DEFAULT)) {
+        try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), Ij.runtimeOptions())) {
             EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor()).show();
         }
     }

@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +38,7 @@ public final class PeerProcess {
          * The lines, when the peer ran and every line has all of {@code fields}; otherwise none, and one line on {@code log}:
          * "{@code peer} failed (why); {@code advice}".
          */
-        public List<JsonNode> usable(String peer, List<String> fields, String advice, PrintStream log) {
+        List<JsonNode> usable(String peer, List<String> fields, String advice, PrintStream log) {
             String why = failure;
             for (int i = 0; why == null && i < lines.size(); i++) {
                 JsonNode n = lines.get(i);
@@ -49,6 +51,20 @@ public final class PeerProcess {
                 return List.of();
             }
             return lines;
+        }
+
+        /**
+         * {@link #usable} with each line's {@code fields} as numbers: the form for callers outside the runtime, which
+         * must not see Jackson's types (the runtime jar carries Jackson relocated).
+         */
+        public List<Map<String, Double>> usableNumbers(String peer, List<String> fields, String advice, PrintStream log) {
+            List<Map<String, Double>> out = new ArrayList<>();
+            for (JsonNode n : usable(peer, fields, advice, log)) {
+                Map<String, Double> row = new LinkedHashMap<>();
+                fields.forEach(f -> row.put(f, n.get(f).asDouble()));
+                out.add(row);
+            }
+            return out;
         }
     }
 

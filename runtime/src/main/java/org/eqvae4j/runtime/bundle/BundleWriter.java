@@ -61,6 +61,9 @@ public final class BundleWriter {
                 e.getValue().writeTo(staging.resolve(e.getKey()));
             }
             Files.writeString(staging.resolve(ModelManifest.FILE_NAME), ModelBundle.toJson(manifest) + "\n", StandardCharsets.UTF_8);
+            if (!files.containsKey(DjlServingProperties.FILE_NAME)) {
+                Files.writeString(staging.resolve(DjlServingProperties.FILE_NAME), DjlServingProperties.of(manifest), StandardCharsets.UTF_8);
+            }
             ModelBundle.open(staging); // validate what was written before it becomes visible
         });
         return ModelBundle.open(abs);

@@ -72,7 +72,7 @@ class BundleWriterTest {
         assertEquals(BundleFixtures.manifest(), b.manifest());
         assertEquals(List.of("bundle"), parentListing());
         Map<String, byte[]> c = contents(target);
-        assertEquals(List.of("LICENSE", "decoder.onnx", "encoder.onnx", "model.json"), List.copyOf(c.keySet()));
+        assertEquals(List.of("LICENSE", "decoder.onnx", "encoder.onnx", "model.json", "serving.properties"), List.copyOf(c.keySet()));
         assertArrayEquals(new byte[] {1, 2, 3}, c.get("encoder.onnx"));
         assertEquals(BundleFixtures.manifest(), ModelBundle.open(target).manifest());
     }

@@ -1,6 +1,5 @@
 package org.eqvae4j.training.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -48,8 +47,8 @@ public final class TrainStepBenchReport {
                 "--batch", String.valueOf(s.batch()), "--steps", String.valueOf(s.steps()), "--warmup", String.valueOf(s.warmup()),
                 "--threads", String.valueOf(s.threads())), PEER_TIMEOUT, false);
         Map<Integer, Double> out = new HashMap<>();
-        for (JsonNode n : r.usable("PyTorch peer", List.of("size", "ms_per_step"), PeerProcess.INSTALL_TORCH, log)) {
-            out.put(n.get("size").asInt(), n.get("ms_per_step").asDouble());
+        for (Map<String, Double> n : r.usableNumbers("PyTorch peer", List.of("size", "ms_per_step"), PeerProcess.INSTALL_TORCH, log)) {
+            out.put(n.get("size").intValue(), n.get("ms_per_step"));
         }
         return out;
     }
