@@ -2,8 +2,8 @@
 """Writes two models exported by torch.onnx (Debian's python3-torch, opset 17) to check that eqvae4j
 builds training artifacts for graphs it did not write itself:
   small_cnn.onnx        conv, relu, strided conv, sigmoid, flatten, LayerNorm, linear
-  groupnorm_cnn.onnx    uses nn.GroupNorm, which torch exports via InstanceNormalization (no gradient rule:
-                        the error must name the op and node)
+  groupnorm_cnn.onnx    uses nn.GroupNorm, which torch exports as Reshape, InstanceNormalization and a
+                        Reshape to Shape(x) (shape arithmetic the artifact writer folds)
 Run: python3 make_torch_model.py"""
 import torch
 import torch.nn as nn

@@ -2,6 +2,7 @@ package org.eqvae4j.training;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 import org.eqvae4j.runtime.progress.ProgressListener;
 
 /**
@@ -12,8 +13,9 @@ import org.eqvae4j.runtime.progress.ProgressListener;
  * {@link RunSchedule#checkpointEvery} steps and after the last. A trainer supplies only what differs, as
  * {@link Hooks}.
  *
- * <p>A non-finite loss stops the run before the optimizer step, so the last checkpoint stays the last good state,
- * and the {@link TrainingDivergedException} says which step that was.
+ * <p>A non-finite loss stops the run before the optimizer step, and the {@link TrainingDivergedException} names the last
+ * good checkpoint: the run folder commits a checkpoint only once a loss computed from its weights was finite
+ * ({@link RunFolder#checkLoss}), and the run's last one when the loop ends ({@link RunFolder#finish}).
  */
 public final class TrainingLoop {
 
@@ -53,8 +55,12 @@ public final class TrainingLoop {
         default void evaluate(TrainingSession session, long step, boolean last) throws IOException {
         }
 
-        /** Checkpoint: state kept outside ONNX Runtime, written with each checkpoint (e.g. EMA weights). */
-        default void saveState() throws IOException {
+        /**
+         * Checkpoint: state kept outside ONNX Runtime, written with each checkpoint (e.g. EMA weights): file key ->
+         * writer of the step-stamped file the run folder names ({@link RunFolder#saveCheckpoint}).
+         */
+        default Map<String, RunFolder.StateWriter> checkpointState() {
+            return Map.of();
         }
     }
 
@@ -69,19 +75,19 @@ public final class TrainingLoop {
      */
     public static void run(TrainingSession session, RunSchedule schedule, RunFolder run, long startStep, Hooks hooks,
                            ProgressListener progress) throws IOException, InterruptedException {
-        if (startStep == 0) {
-            session.setLearningRate(schedule.learningRateAt(0));
-        }
-        long lastGood = startStep;
+        // the schedule's rate, not the checkpoint's: a resume after a divergence may lower it (RunFolder#requireSameConfig)
+        session.setLearningRate(schedule.learningRateAt(startStep));
         for (long step = startStep; step < schedule.steps(); step++) {
             long t0 = System.nanoTime();
             if (schedule.rateChangesAt(step)) {
                 session.setLearningRate(schedule.learningRateAt(step));
             }
             double loss = hooks.step(session, step);
-            if (!Double.isFinite(loss)) {
-                throw new TrainingDivergedException("loss became " + loss + " at step " + (step + 1) + diverged(run, lastGood)
-                        + ". Lower the learning rate and run again" + (run == null ? "." : " to resume."));
+            if (run != null) {
+                run.checkLoss(step + 1, loss);
+            } else if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException("loss became " + loss + " at step " + (step + 1)
+                        + "; this run keeps no checkpoints. Lower the learning rate and run again.");
             }
             session.optimizerStep();
             hooks.afterStep(session, step);
@@ -91,17 +97,11 @@ public final class TrainingLoop {
             boolean last = step + 1 == schedule.steps();
             hooks.evaluate(session, step + 1, last);
             if (run != null && schedule.checkpointAfter(step + 1)) {
-                run.saveCheckpoint(session, step + 1, hooks::saveState);
-                lastGood = step + 1;
+                run.saveCheckpoint(session, step + 1, hooks.checkpointState());
             }
         }
-    }
-
-    private static String diverged(RunFolder run, long lastGood) {
-        if (run == null) {
-            return "; this run keeps no checkpoints";
+        if (run != null) {
+            run.finish();
         }
-        return lastGood > 0 ? "; the last good checkpoint (step " + lastGood + ") is kept in " + run.resolve(RunFolder.CHECKPOINT)
-                : "; no checkpoint was written yet";
     }
 }

@@ -282,6 +282,40 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
+     * How many trainable parameter values are NaN or infinite (0 for healthy weights): one copy of all
+     * trainable parameters into a flat buffer, so call it per checkpoint, not per step.
+     */
+    public long nonFiniteParameterCount() {
+        org.bytedeco.javacpp.SizeTPointer size = new org.bytedeco.javacpp.SizeTPointer(1);
+        OrtValue buffer = new OrtValue();
+        try {
+            natives.check(natives.training().GetParametersSize(session(), size, true), "counting the trainable parameters");
+            long n = size.get();
+            if (n == 0) {
+                return 0;
+            }
+            natives.check(natives.api().CreateTensorAsOrtValue(natives.allocator(), new long[] {n}, 1,
+                    onnxruntime.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, buffer), "allocating a buffer for the parameters");
+            natives.check(natives.training().CopyParametersToBuffer(session(), buffer, true), "copying the parameters");
+            Pointer data = new Pointer();
+            natives.check(natives.api().GetTensorMutableData(buffer, data), "reading the parameters");
+            java.nio.FloatBuffer values = new FloatPointer(data).capacity(n).asBuffer();
+            long bad = 0;
+            for (long i = 0; i < n; i++) {
+                if (!Float.isFinite(values.get((int) i))) {
+                    bad++;
+                }
+            }
+            return bad;
+        } finally {
+            if (!buffer.isNull()) {
+                natives.api().ReleaseValue(buffer);
+            }
+            size.close();
+        }
+    }
+
+    /**
      * Saves parameters, optimizer state and learning rate atomically: a temp file beside the target is
      * renamed over it, so a crash leaves the previous checkpoint intact. Open the artifact folder with
      * this checkpoint to resume.

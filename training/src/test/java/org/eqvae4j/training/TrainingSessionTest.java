@@ -64,6 +64,21 @@ class TrainingSessionTest {
     }
 
     @Test
+    void nonFiniteWeightsAreCounted() throws IOException {
+        try (TrainingSession s = TrainingSession.open(linearArtifacts(OptimizerConfig.sgd()), ONE_THREAD)) {
+            assertEquals(0, s.nonFiniteParameterCount(), "fresh weights are finite");
+            step(s, x, t);
+            assertEquals(0, s.nonFiniteParameterCount());
+            s.setLearningRate(Float.MAX_VALUE); // SGD steps of ~1e38 times the gradient overflow the weights
+            for (int i = 0; i < 3; i++) {
+                step(s, x, t);
+            }
+            long bad = s.nonFiniteParameterCount();
+            assertTrue(bad > 0, "weights after overflowing steps: " + bad + " non-finite");
+        }
+    }
+
+    @Test
     void inputsAreMatchedByNameNotPosition() throws IOException {
         try (TrainingSession s = TrainingSession.open(linearArtifacts(OptimizerConfig.sgd()), ONE_THREAD)) {
             assertEquals(s.trainStep(x, t), s.trainStep(t, x));

@@ -12,23 +12,34 @@ import org.eqvae4j.export.training.ModelTrainingSetup;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "artifacts", mixinStandardHelpOptions = true,
         description = {"Write ONNX Runtime on-device training artifacts for any ONNX model whose ops have gradient",
                 "rules: training_model.onnx, eval_model.onnx, optimizer_model.onnx and checkpoint (like ORT's Python",
-                "generate_artifacts, in Java). The loss is attached to a model output; its target becomes an input."})
+                "generate_artifacts, in Java). The loss is attached to a model output; its target becomes an input.",
+                "--check lists the ops on the gradient path that lack gradient rules and writes nothing (exit code 1",
+                "when some do)."})
 public final class ArtifactsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "Inference model (.onnx).")
     Path model;
 
-    @Option(names = "--loss", required = true, paramLabel = "KIND", description = "mse, l1 or cross-entropy (logits [N,C], int64 labels [N]).")
+    @Option(names = "--loss", paramLabel = "KIND", description = "mse, l1 or cross-entropy (logits [N,C], int64 labels [N]); required unless --check (default there: mse).")
     String loss;
+
+    @Option(names = "--check", description = "Only list the ops on the gradient path without gradient rules; write nothing.")
+    boolean check;
 
     @Option(names = "--output-name", paramLabel = "NAME", description = "Model output the loss is attached to (default: the first).")
     String outputName;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Folder for the four files (must not exist or be empty).")
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Folder for the four files (must not exist or be empty); required unless --check.")
     Path output;
 
     @Option(names = "--trainable", paramLabel = "REGEX", split = ",", description = "Train only parameters whose name matches (default: all).")
@@ -60,6 +71,18 @@ public final class ArtifactsCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--optimizer must be adamw or sgd, got '" + optimizer + "'");
         };
         Graph g = OnnxReader.read(model);
+        if (check) {
+            ModelTrainingSetup setup = new ModelTrainingSetup(outputName, loss == null ? LossKind.MSE : LossKind.parse(loss),
+                    patterns(trainable, "--trainable"), patterns(frozen, "--frozen"), opt);
+            List<String> problems = setup.problems(g);
+            problems.forEach(System.out::println);
+            System.out.printf("%s: %s%n", model, problems.isEmpty() ? "every op on the gradient path has a gradient rule"
+                    : problems.size() + " problem(s) on the gradient path");
+            return problems.isEmpty() ? 0 : 1;
+        }
+        if (loss == null || output == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: " + (loss == null ? "'--loss=KIND'" : "'--output=DIR'"));
+        }
         TrainingArtifacts a = new ModelTrainingSetup(outputName, LossKind.parse(loss), patterns(trainable, "--trainable"),
                 patterns(frozen, "--frozen"), opt).build(g);
         a.writeTo(output);

@@ -30,7 +30,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-d", "--data"}, required = true, paramLabel = "PATH", description = "Training images: folder, list file (.txt) or IDX file.")
     Path data;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed).")
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
     Path run;
 
     @Option(names = "--eval", paramLabel = "DIR", description = "Held-out images for the final metrics.")

@@ -28,7 +28,7 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     @Option(names = "--labels", required = true, paramLabel = "IDX", description = "Training labels, IDX (the conditioning classes).")
     Path labels;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed).")
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
     Path run;
 
     @Option(names = "--cache", paramLabel = "FILE", description = "Latent cache file (default <run>/latents.bin).")

@@ -32,7 +32,7 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder with Fashion-MNIST's train-images / train-labels IDX files.")
     Path data;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed).")
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
     Path run;
 
     @Option(names = "--train-images", defaultValue = "20000", description = "Training images to encode, the first ones (default ${DEFAULT-VALUE}).")

@@ -26,7 +26,7 @@ public final class TrainVqCommand implements Callable<Integer> {
     @Option(names = {"-d", "--data"}, required = true, paramLabel = "FILE", description = "Training images: an IDX file (Fashion-MNIST train-images-idx3-ubyte.gz).")
     Path data;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed).")
+    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
     Path run;
 
     @Option(names = "--eq", description = "EQ-VAE objective: equivariance branch with p 0.5, low-resolution branch with p 0.25 (default: plain training).")

@@ -100,7 +100,7 @@ public final class Autodiff {
             if (!hasOutputGrad || !wantsInputGrad) {
                 continue;
             }
-            GradientRule rule = n.domain().isEmpty() ? rules.get(n.opType()) : null;
+            GradientRule rule = rules.get(n);
             if (rule == null) {
                 throw new UnsupportedOpException("no gradient rule for " + n.describe()
                         + " (ops with rules: " + String.join(", ", rules.opTypes()) + ")");
@@ -126,18 +126,38 @@ public final class Autodiff {
 
     /** Names every op on the differentiated path that has no rule, before any gradient is built. */
     private void requireRules(List<Node> nodes, Set<String> needed, String lossName) {
-        List<String> missing = new ArrayList<>();
-        for (Node n : nodes) {
-            boolean onPath = n.inputs().stream().anyMatch(v -> v != null && needed.contains(v.name()))
-                    && n.outputs().stream().anyMatch(o -> needed.contains(o.name()) || o.name().equals(lossName));
-            if (onPath && (!n.domain().isEmpty() || rules.get(n.opType()) == null)) {
-                missing.add(n.describe());
-            }
-        }
+        List<String> missing = uncovered(nodes, needed, lossName).stream().map(Node::describe).toList();
         if (!missing.isEmpty()) {
             throw new UnsupportedOpException("no gradient rule for " + String.join(", ", missing)
                     + " (ops with rules: " + String.join(", ", rules.opTypes()) + ")");
         }
+    }
+
+    private List<Node> uncovered(List<Node> nodes, Set<String> needed, String lossName) {
+        List<Node> missing = new ArrayList<>();
+        for (Node n : nodes) {
+            boolean onPath = !GraphBuilder.isStopGradient(n)
+                    && n.inputs().stream().anyMatch(v -> v != null && needed.contains(v.name()))
+                    && n.outputs().stream().anyMatch(o -> needed.contains(o.name()) || o.name().equals(lossName));
+            if (onPath && rules.get(n) == null) {
+                missing.add(n);
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * The nodes on the gradient path from {@code wrt} to {@code lossName} whose op has no rule, in graph
+     * order; empty when {@link #gradients} would find a rule for every node. Builds nothing. Integer,
+     * boolean and shape computations are not on the path (gradients flow along float values only).
+     */
+    public List<Node> missingRules(Graph forward, String lossName, List<String> wrt) {
+        if (forward.nodes().stream().noneMatch(n -> n.outputs().stream().anyMatch(o -> o.name().equals(lossName)))
+                && forward.inputs().stream().noneMatch(v -> v.name().equals(lossName))) {
+            throw new IllegalArgumentException("graph '" + forward.name() + "' has no value '" + lossName + "' to differentiate");
+        }
+        List<Node> nodes = GraphBuilder.from(forward).nodes();
+        return uncovered(nodes, onPath(nodes, new LinkedHashSet<>(wrt), lossName), lossName);
     }
 
     /** Float values that depend on some {@code wrt} value (not through a stop-gradient mark) and that the loss depends on. */

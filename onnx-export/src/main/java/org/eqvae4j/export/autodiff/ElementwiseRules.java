@@ -13,7 +13,6 @@ final class ElementwiseRules {
 
     static void register(GradientRules r) {
         r.put("Identity", (n, c) -> c.accumulate(n.input(0), dy(n, c)));
-        r.put("Dropout", (n, c) -> c.accumulate(n.input(0), dy(n, c))); // inference mode: identity
         r.put("Neg", (n, c) -> c.accumulate(n.input(0), c.builder().op("Neg", dy(n, c))));
         r.put("Relu", (n, c) -> {
             GraphBuilder b = c.builder();

@@ -119,9 +119,18 @@ public final class GradientContext {
         return b.op("ConstantOfShape", List.of(shapeOf(like)), Map.of("value", Tensor.ofFloats("zero", new long[] {1}, 0f)));
     }
 
-    /** Element type check: gradients flow through floating-point values only. */
+    /**
+     * Element type check: gradients flow through floating-point values only. A value whose type could
+     * not be inferred counts as float, so that an op the inference does not know is reported as lacking
+     * a rule rather than silently cutting the gradient.
+     */
     static boolean differentiable(Value v) {
-        return v != null && v.dtype() != null && v.dtype().isFloatingPoint();
+        return v != null && (v.dtype() == null || v.dtype().isFloatingPoint());
+    }
+
+    /** The default-domain opset version of the graph being extended (rules emit ops valid in it). */
+    public long opset() {
+        return b.opset();
     }
 
     static DType dtype(Value v) {

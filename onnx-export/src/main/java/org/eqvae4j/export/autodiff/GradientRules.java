@@ -4,8 +4,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eqvae4j.export.graph.Node;
 
-/** Gradient rules by ONNX op type (default domain). */
+/** Gradient rules by ONNX op type: {@code "Conv"} for the default domain, {@code "com.microsoft:Gelu"} for others. */
 public final class GradientRules {
     private final Map<String, GradientRule> rules = new TreeMap<>();
 
@@ -18,6 +19,8 @@ public final class GradientRules {
         ReductionRules.register(r);
         NormalizationRules.register(r);
         ResizeRules.register(r);
+        PoolingRules.register(r);
+        ActivationRules.register(r);
         return r;
     }
 
@@ -38,6 +41,16 @@ public final class GradientRules {
 
     public GradientRule get(String opType) {
         return rules.get(opType);
+    }
+
+    /** The rule for a node's op in its domain, or null. */
+    public GradientRule get(Node node) {
+        return rules.get(key(node.domain(), node.opType()));
+    }
+
+    /** How a rule is registered: the op type alone in the default domain, {@code domain:opType} otherwise. */
+    public static String key(String domain, String opType) {
+        return domain == null || domain.isEmpty() || domain.equals("ai.onnx") ? opType : domain + ":" + opType;
     }
 
     public List<String> opTypes() {

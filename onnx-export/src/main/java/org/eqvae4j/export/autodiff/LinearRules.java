@@ -10,7 +10,7 @@ import org.eqvae4j.export.graph.Node;
 import org.eqvae4j.export.graph.Shape;
 import org.eqvae4j.export.graph.Value;
 
-/** MatMul, Gemm and 2-D Conv. Gradients use forward ops only (no ConvGrad kernels needed). */
+/** MatMul, Gemm, Einsum, 2-D Conv and ConvTranspose. Gradients use forward ops only (no ConvGrad kernels needed). */
 final class LinearRules {
     private LinearRules() {
     }
@@ -19,6 +19,73 @@ final class LinearRules {
         r.put("MatMul", LinearRules::matmul);
         r.put("Gemm", LinearRules::gemm);
         r.put("Conv", LinearRules::conv);
+        r.put("ConvTranspose", LinearRules::convTranspose);
+        r.put("Einsum", LinearRules::einsum);
+    }
+
+    /**
+     * Y = ConvTranspose(X, W) is the adjoint of the convolution with weight W (as [C_in, C_out/group]
+     * conv weight) and the same strides and pads, so dX = Conv(dY, W) and dW is that convolution's weight
+     * gradient with the roles of input and output gradient exchanged.
+     */
+    private static void convTranspose(Node n, GradientContext c) {
+        convolution(n, c, true);
+    }
+
+    /**
+     * Einsum without repeated subscripts inside an operand: the gradient of operand k is the Einsum of the
+     * output gradient with the other operands, producing operand k's subscripts. Every subscript of operand k
+     * must appear in the output or another operand (true of attention's "bhqd,bhkd->bhqk" and
+     * "bhqk,bhkd->bhqd" and of batched matrix products).
+     */
+    private static void einsum(Node n, GradientContext c) {
+        String equation = n.attrString("equation", "").replace(" ", "");
+        int arrow = equation.indexOf("->");
+        List<String> operands = List.of((arrow < 0 ? equation : equation.substring(0, arrow)).split(",", -1));
+        String output = arrow < 0 ? implicitOutput(operands) : equation.substring(arrow + 2);
+        GraphBuilder b = c.builder();
+        for (int k = 0; k < operands.size(); k++) {
+            Value x = n.input(k);
+            if (!c.needs(x)) {
+                continue;
+            }
+            String mine = operands.get(k);
+            StringBuilder others = new StringBuilder(output);
+            List<Value> in = new ArrayList<>();
+            in.add(c.gradOf(n.output(0)));
+            for (int j = 0; j < operands.size(); j++) {
+                if (j != k) {
+                    others.append(operands.get(j));
+                    in.add(n.input(j));
+                }
+            }
+            String letters = mine.replace("...", "");
+            for (int i = 0; i < letters.length(); i++) {
+                char ch = letters.charAt(i);
+                if (letters.indexOf(ch) != i || others.indexOf(String.valueOf(ch)) < 0) {
+                    throw new UnsupportedOpException(n.describe() + ": no gradient for Einsum '" + equation
+                            + "' (subscript '" + ch + "' of operand " + k + " is repeated or summed within it)");
+                }
+            }
+            StringBuilder eq = new StringBuilder(output);
+            for (int j = 0; j < operands.size(); j++) {
+                if (j != k) {
+                    eq.append(',').append(operands.get(j));
+                }
+            }
+            eq.append("->").append(mine);
+            c.accumulate(x, b.op("Einsum", in, Map.of("equation", eq.toString())));
+        }
+    }
+
+    /** Einsum's implicit output: the subscripts that occur once, in alphabetical order (ellipsis first). */
+    private static String implicitOutput(List<String> operands) {
+        String all = String.join("", operands);
+        StringBuilder out = new StringBuilder(all.contains("...") ? "..." : "");
+        String letters = all.replace("...", "");
+        letters.chars().sorted().distinct().filter(ch -> letters.indexOf(ch) == letters.lastIndexOf(ch))
+                .forEach(ch -> out.append((char) ch));
+        return out.toString();
     }
 
     static void registerFusedConv(GradientRules r) {
@@ -102,48 +169,64 @@ final class LinearRules {
     }
 
     private static void conv(Node n, GradientContext c) {
+        convolution(n, c, false);
+    }
+
+    private static void convolution(Node n, GradientContext c, boolean transposed) {
         GraphBuilder b = c.builder();
         Value x = n.input(0);
         Value w = n.input(1);
         Value g = c.gradOf(n.output(0));
-        Shape ws = w.shape();
-        if (ws == null || !ws.isStatic() || ws.rank() != 4 || x.shape() == null || x.rank() != 4) {
-            throw new UnsupportedOpException(n.describe() + ": gradient supports 2-D convolutions with a static weight shape, got weight " + w);
-        }
-        if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET")) {
-            throw new UnsupportedOpException(n.describe() + ": gradient needs explicit pads (auto_pad=NOTSET)");
-        }
-        long[] dil = n.attrLongs("dilations", new long[] {1, 1});
-        if (dil[0] != 1 || dil[1] != 1) {
-            throw new UnsupportedOpException(n.describe() + ": gradient supports dilation 1 only, got " + Arrays.toString(dil));
-        }
-        long[] strides = n.attrLongs("strides", new long[] {1, 1});
-        long[] pads = n.attrLongs("pads", new long[4]);
-        long group = n.attrLong("group", 1);
-        long kh = ws.size(2);
-        long kw = ws.size(3);
-
+        Conv2d k = Conv2d.of(n, x, w, transposed ? "transposed convolutions" : "convolutions");
         if (c.needs(x)) {
-            c.accumulate(x, inputGrad(b, c, n, g, w, x, strides, pads, group, kh, kw));
+            c.accumulate(x, transposed ? b.op("Conv", List.of(g, w), k.attributes()) : inputGrad(b, c, g, w, x, k));
         }
         if (c.needs(w)) {
-            c.accumulate(w, weightGrad(b, g, x, ws, strides, pads, group, kh, kw));
+            c.accumulate(w, transposed ? weightGrad(b, x, g, w.shape(), k) : weightGrad(b, g, x, w.shape(), k));
         }
         if (n.input(2) != null && c.needs(n.input(2))) {
             c.accumulate(n.input(2), b.reduceSum(g, false, 0, 2, 3));
         }
     }
 
-    /** dX = ConvTranspose(dY, W) with the forward pads and strides, sized back to X. */
-    private static Value inputGrad(GraphBuilder b, GradientContext c, Node n, Value g, Value w, Value x,
-                                   long[] strides, long[] pads, long group, long kh, long kw) {
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("kernel_shape", new long[] {kh, kw});
-        attrs.put("strides", strides);
-        attrs.put("pads", pads);
-        if (group != 1) {
-            attrs.put("group", group);
+    /** The attributes of a 2-D (transposed) convolution whose gradient the rules can write. */
+    private record Conv2d(long[] strides, long[] pads, long group, long kh, long kw) {
+        static Conv2d of(Node n, Value x, Value w, String what) {
+            Shape ws = w.shape();
+            if (ws == null || !ws.isStatic() || ws.rank() != 4 || x.shape() == null || x.rank() != 4) {
+                throw new UnsupportedOpException(n.describe() + ": gradient supports 2-D " + what + " with a static weight shape, got weight " + w);
+            }
+            if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET") || n.attribute("output_shape") != null) {
+                throw new UnsupportedOpException(n.describe() + ": gradient needs explicit pads (auto_pad=NOTSET, no output_shape)");
+            }
+            long[] dil = n.attrLongs("dilations", new long[] {1, 1});
+            if (dil[0] != 1 || dil[1] != 1) {
+                throw new UnsupportedOpException(n.describe() + ": gradient supports dilation 1 only, got " + Arrays.toString(dil));
+            }
+            return new Conv2d(n.attrLongs("strides", new long[] {1, 1}), n.attrLongs("pads", new long[4]), n.attrLong("group", 1),
+                    ws.size(2), ws.size(3));
         }
+
+        /** Kernel shape, strides, pads and group as Conv/ConvTranspose attributes. */
+        Map<String, Object> attributes() {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("kernel_shape", new long[] {kh, kw});
+            attrs.put("strides", strides);
+            attrs.put("pads", pads);
+            if (group != 1) {
+                attrs.put("group", group);
+            }
+            return attrs;
+        }
+    }
+
+    /** dX = ConvTranspose(dY, W) with the forward pads and strides, sized back to X. */
+    private static Value inputGrad(GraphBuilder b, GradientContext c, Value g, Value w, Value x, Conv2d k) {
+        Map<String, Object> attrs = k.attributes();
+        long[] strides = k.strides();
+        long[] pads = k.pads();
+        long kh = k.kh();
+        long kw = k.kw();
         Shape xs = x.shape();
         Shape gs = g.shape();
         boolean staticSizes = xs.dim(2).isStatic() && xs.dim(3).isStatic() && gs != null && gs.dim(2).isStatic() && gs.dim(3).isStatic();
@@ -169,8 +252,12 @@ final class LinearRules {
      * dW[o,i,:,:] = sum_n correlate(X[n,i], dY[n,o] dilated by the stride): a Conv with batch and channel
      * axes swapped, cut to the kernel size. Groups are handled one at a time.
      */
-    private static Value weightGrad(GraphBuilder b, Value g, Value x, Shape ws, long[] strides, long[] pads,
-                                    long group, long kh, long kw) {
+    private static Value weightGrad(GraphBuilder b, Value g, Value x, Shape ws, Conv2d k) {
+        long[] strides = k.strides();
+        long[] pads = k.pads();
+        long group = k.group();
+        long kh = k.kh();
+        long kw = k.kw();
         if (group == 1) {
             return weightGradOneGroup(b, g, x, strides, pads, kh, kw);
         }

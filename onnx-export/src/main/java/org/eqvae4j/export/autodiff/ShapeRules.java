@@ -25,6 +25,30 @@ final class ShapeRules {
         r.put("Split", ShapeRules::split);
         r.put("Gather", ShapeRules::gather);
         r.put("Pad", ShapeRules::pad);
+        r.put("Tile", ShapeRules::tile);
+    }
+
+    /**
+     * Tile repeats x r_i times along axis i: view dy as [r_0, d_0, r_1, d_1, ...] and sum over the
+     * repeat axes. Needs x's static shape and constant repeats.
+     */
+    private static void tile(Node n, GradientContext c) {
+        Value x = n.input(0);
+        Tensor repeatsT = c.constant(n.input(1));
+        if (repeatsT == null || x.shape() == null || !x.shape().isStatic()) {
+            throw new UnsupportedOpException(n.describe() + ": gradient needs constant repeats and a static input shape, got " + x);
+        }
+        long[] repeats = repeatsT.toLongs();
+        long[] dims = x.shape().toArray();
+        long[] split = new long[2 * dims.length];
+        long[] repeatAxes = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            split[2 * i] = repeats[i];
+            split[2 * i + 1] = dims[i];
+            repeatAxes[i] = 2 * i;
+        }
+        GraphBuilder b = c.builder();
+        c.accumulate(x, b.reduceSum(b.reshape(c.gradOf(n.output(0)), split), false, repeatAxes));
     }
 
     private static void transpose(Node n, GradientContext c) {
@@ -111,15 +135,54 @@ final class ShapeRules {
         c.accumulate(n.input(0), c.builder().concat((int) axis, grads.toArray(Value[]::new)));
     }
 
-    /** Gather along axis 0 (embedding lookup): scatter-add the gradient rows back. */
+    /**
+     * Gather: scatter-add the gradient back to the gathered positions (an embedding lookup on axis 0; on
+     * another axis, e.g. torch's {@code qkv[:, 0]}, that axis is moved to the front and back again).
+     */
     private static void gather(Node n, GradientContext c) {
-        if (n.attrLong("axis", 0) != 0) {
-            throw new UnsupportedOpException(n.describe() + ": gradient supports Gather on axis 0 only");
-        }
         GraphBuilder b = c.builder();
         Value data = n.input(0);
-        Value idx = b.op("Unsqueeze", n.input(1), b.longs(-1));
-        c.accumulate(data, b.op("ScatterND", List.of(c.zerosLike(data), idx, c.gradOf(n.output(0))), Map.of("reduction", "add")));
+        Value idx = n.input(1);
+        long axis = n.attrLong("axis", 0);
+        if (axis != 0 && (data.shape() == null || idx.shape() == null)) {
+            throw new UnsupportedOpException(n.describe() + ": gradient of Gather on axis " + axis + " needs the ranks of data and indices");
+        }
+        int rank = data.shape() == null ? 0 : data.rank();
+        int a = (int) (axis < 0 ? axis + rank : axis);
+        Value g = c.gradOf(n.output(0));
+        Value target = data;
+        long[] back = null;
+        if (a != 0) {
+            int k = idx.rank();
+            long[] dyPerm = new long[rank - 1 + k];
+            int p = 0;
+            for (int i = 0; i < k; i++) {
+                dyPerm[p++] = a + i;
+            }
+            for (int i = 0; i < a; i++) {
+                dyPerm[p++] = i;
+            }
+            for (int i = a + k; i < dyPerm.length; i++) {
+                dyPerm[p++] = i;
+            }
+            long[] dataPerm = new long[rank];
+            back = new long[rank];
+            dataPerm[0] = a;
+            for (int i = 0; i < a; i++) {
+                dataPerm[i + 1] = i;
+            }
+            for (int i = a + 1; i < rank; i++) {
+                dataPerm[i] = i;
+            }
+            for (int i = 0; i < rank; i++) {
+                back[(int) dataPerm[i]] = i;
+            }
+            g = b.transpose(g, dyPerm);
+            target = b.transpose(data, dataPerm);
+        }
+        Value index = b.unsqueeze(idx, -1);
+        Value scattered = b.op("ScatterND", List.of(c.zerosLike(target), index, g), Map.of("reduction", "add"));
+        c.accumulate(data, back == null ? scattered : b.transpose(scattered, back));
     }
 
     /** Constant zero padding: the gradient is the unpadded window. */

@@ -33,6 +33,8 @@ public final class GraphBuilder {
     private final Set<String> usedNodeNames = new HashSet<>();
     private final Map<String, Integer> counters = new HashMap<>();
     private final Deque<String> scopes = new ArrayDeque<>();
+    /** Ops whose further outputs have the first output's shape (Dropout's mask, MaxPool's indices). */
+    private static final Set<String> SAME_SHAPE_EXTRA_OUTPUTS = Set.of("Dropout", "MaxPool", "BatchNormalization");
     /** Outputs of Shape nodes and the shape they hold, so Reshape(x, Shape(y)) keeps y's shape. */
     private final Map<String, Shape> shapeOutputs = new HashMap<>();
 
@@ -72,6 +74,15 @@ public final class GraphBuilder {
                 if (s != null) {
                     outs = List.of(new Value(outs.get(0).name(), outs.get(0).dtype(), s));
                 }
+            }
+            if (outs.stream().anyMatch(o -> o.dtype() == null) && n.domain().isEmpty()) {
+                // a model read from a file without value_info: infer the element types (Shape is int64, ...)
+                List<Value> typed = new ArrayList<>();
+                for (int i = 0; i < outs.size(); i++) {
+                    Value o = outs.get(i);
+                    typed.add(o.dtype() != null ? o : new Value(o.name(), outputDType(n.opType(), in, n.attributes(), i), o.shape()));
+                }
+                outs = typed;
             }
             Node copy = new Node(n.name(), n.opType(), n.domain(), in, outs, n.attributes());
             b.nodes.add(copy);
@@ -269,6 +280,11 @@ public final class GraphBuilder {
         opsets.put(domain, version);
     }
 
+    /** The default-domain (ai.onnx) opset version the graph is built for. */
+    public long opset() {
+        return opsets.getOrDefault("", OPSET);
+    }
+
     public Graph build() {
         if (outputs.isEmpty()) {
             throw new IllegalStateException("graph '" + graphName + "' has no outputs");
@@ -308,10 +324,15 @@ public final class GraphBuilder {
         if (opType.equals("Reshape") && in.get(1) != null && shapeOutputs.containsKey(in.get(1).name())) {
             shape = shapeOutputs.get(in.get(1).name());
         }
-        DType dtype = outputDType(opType, in, a);
+        if (outputCount > 1 && SAME_SHAPE_EXTRA_OUTPUTS.contains(opType)) {
+            shape = ShapeInference.infer(opType, in, a, initializers);
+        }
         List<Value> outs = new ArrayList<>();
         for (int i = 0; i < outputCount; i++) {
-            Shape s = outputCount == 1 ? shape : splitShape(opType, in, a, i);
+            Shape s = outputCount == 1 ? shape
+                    : SAME_SHAPE_EXTRA_OUTPUTS.contains(opType) ? (i == 0 || !opType.equals("BatchNormalization") ? shape : null)
+                    : splitShape(opType, in, a, i);
+            DType dtype = domain.isEmpty() ? outputDType(opType, in, a, i) : outputDType(opType, in, a);
             outs.add(new Value(claim(outputCount == 1 ? nodeName : nodeName + ":" + i), dtype, s));
         }
         nodes.add(new Node(nodeName, opType, domain, in, outs, a));
@@ -357,13 +378,24 @@ public final class GraphBuilder {
     }
 
     private static DType outputDType(String opType, List<Value> in, Map<String, Attribute> a) {
+        return outputDType(opType, in, a, 0);
+    }
+
+    /** Element type of output {@code index} of a default-domain op; null when it follows an input of unknown type. */
+    static DType outputDType(String opType, List<Value> in, Map<String, Attribute> a, int index) {
         return switch (opType) {
-            case "Shape", "Size", "ArgMin", "ArgMax" -> DType.INT64;
+            case "Shape", "Size", "ArgMin", "ArgMax", "NonZero" -> DType.INT64;
             case "Cast" -> DType.fromOnnx((int) a.get("to").asLong());
+            case "CastLike" -> in.get(1).dtype();
             case "OneHot" -> in.get(2).dtype();
             case "ConstantOfShape" -> a.containsKey("value") ? a.get("value").asTensor().dtype() : DType.FLOAT;
-            case "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "IsNaN", "IsInf", "Not", "And", "Or" -> DType.BOOL;
+            case "Constant" -> a.containsKey("value") ? a.get("value").asTensor().dtype()
+                    : a.containsKey("value_float") || a.containsKey("value_floats") ? DType.FLOAT : DType.INT64;
+            case "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "IsNaN", "IsInf", "Not", "And", "Or", "Xor" -> DType.BOOL;
             case "Where" -> in.get(1).dtype();
+            // Dropout's mask; MaxPool's indices
+            case "Dropout" -> index == 1 ? DType.BOOL : in.get(0).dtype();
+            case "MaxPool" -> index == 1 ? DType.INT64 : in.get(0).dtype();
             default -> in.isEmpty() || in.get(0) == null ? DType.FLOAT : in.get(0).dtype();
         };
     }
@@ -438,12 +470,34 @@ public final class GraphBuilder {
 
     /** ReduceMean over {@code axes}, or over all axes when none are given. */
     public Value reduceMean(Value x, boolean keepDims, long... axes) {
-        return axes.length == 0 ? op("ReduceMean", List.of(x), Map.of("keepdims", keepDims ? 1 : 0))
-                : op("ReduceMean", List.of(x), Map.of("axes", axes, "keepdims", keepDims ? 1 : 0));
+        return reduce("ReduceMean", x, keepDims, axes);
+    }
+
+    /**
+     * A Reduce* op over {@code axes} (all axes when none are given), in the form the graph's opset wants:
+     * axes as an attribute before opset 18 (ReduceSum: 13), as an input from then on.
+     */
+    public Value reduce(String opType, Value x, boolean keepDims, long... axes) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("keepdims", keepDims ? 1 : 0);
+        if (axes.length == 0) {
+            return op(opType, List.of(x), attrs);
+        }
+        boolean axesInput = opset() >= (opType.equals("ReduceSum") ? 13 : 18);
+        if (axesInput) {
+            return op(opType, List.of(x, longs(axes)), attrs);
+        }
+        attrs.put("axes", axes);
+        return op(opType, List.of(x), attrs);
     }
 
     public Value reduceSum(Value x, boolean keepDims, long... axes) {
-        return op("ReduceSum", List.of(x, longs(axes)), Map.of("keepdims", keepDims ? 1 : 0));
+        return reduce("ReduceSum", x, keepDims, axes);
+    }
+
+    /** Unsqueeze with axes as an input (opset 13 on) or an attribute (before). */
+    public Value unsqueeze(Value x, long... axes) {
+        return opset() >= 13 ? op("Unsqueeze", x, longs(axes)) : op("Unsqueeze", List.of(x), Map.of("axes", axes));
     }
 
     public Value concat(int axis, Value... parts) {

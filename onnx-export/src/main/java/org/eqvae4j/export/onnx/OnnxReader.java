@@ -99,11 +99,12 @@ public final class OnnxReader {
         for (Onnx.NodeProto n : g.getNodeList()) {
             List<Value> in = new ArrayList<>();
             for (String name : n.getInputList()) {
-                in.add(name.isEmpty() ? null : values.computeIfAbsent(name, k -> new Value(k, DType.FLOAT, null)));
+                // element type unknown (null) until GraphBuilder.from infers it
+                in.add(name.isEmpty() ? null : values.computeIfAbsent(name, k -> new Value(k, null, null)));
             }
             List<Value> out = new ArrayList<>();
             for (String name : n.getOutputList()) {
-                out.add(values.computeIfAbsent(name, k -> new Value(k, DType.FLOAT, null)));
+                out.add(values.computeIfAbsent(name, k -> new Value(k, null, null)));
             }
             Map<String, Attribute> attrs = new LinkedHashMap<>();
             for (Onnx.AttributeProto a : n.getAttributeList()) {
@@ -118,15 +119,16 @@ public final class OnnxReader {
 
     /**
      * ONNX does not mark which initializers are learnable. Taken as parameters: floating-point
-     * initializers of rank >= 1 that feed at least one data input; scalars and the control inputs of
-     * Resize (roi, scales) are constants.
+     * initializers of rank >= 1 that feed at least one data input; scalars, the control inputs of
+     * Resize (roi, scales) and BatchNormalization's running mean and variance (statistics, which an
+     * optimizer's weight decay must not shrink) are constants.
      */
     static java.util.Set<String> guessParameters(Map<String, Tensor> inits, List<Node> nodes) {
         java.util.Set<String> params = new java.util.HashSet<>();
         for (Node n : nodes) {
             for (int i = 0; i < n.inputs().size(); i++) {
                 Value v = n.inputs().get(i);
-                boolean control = n.opType().equals("Resize") && i > 0;
+                boolean control = (n.opType().equals("Resize") && i > 0) || (n.opType().equals("BatchNormalization") && i >= 3);
                 Tensor t = v == null ? null : inits.get(v.name());
                 if (t != null && !control && t.dtype().isFloatingPoint() && t.rank() > 0) {
                     params.add(t.name());

@@ -67,7 +67,7 @@ public final class OnnxWriter {
         for (Node n : graph.nodes()) {
             g.addNode(node(n));
             for (Value v : n.outputs()) {
-                if (v.shape() != null && !io.contains(v.name())) {
+                if (v.shape() != null && v.dtype() != null && !io.contains(v.name())) {
                     g.addValueInfo(valueInfo(v));
                 }
             }

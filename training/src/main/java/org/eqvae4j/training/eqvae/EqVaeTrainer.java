@@ -39,8 +39,7 @@ import org.eqvae4j.training.data.RandomCrops;
  * Fine-tunes an autoencoder bundle with the EQ-VAE objective on ONNX Runtime's training API.
  *
  * <p>Run folder: {@code config.json}, {@code artifacts/} (training, eval and optimizer models),
- * {@code checkpoint} + {@code checkpoint.json} (the last good state and its step, written atomically
- * every {@code checkpointEvery} steps), {@code metrics.csv} (one row per optimizer step) and, at the
+ * a checkpoint every {@code checkpointEvery} steps (committed atomically with its step, see {@link RunFolder}), {@code metrics.csv} (one row per optimizer step) and, at the
  * end, {@code bundle/}. Running again on the same folder resumes from the checkpoint; batches,
  * transforms and noise are functions of (seed, step), so a resumed run continues exactly as an
  * uninterrupted one would. A non-finite loss stops the run with the last good checkpoint kept.
@@ -96,6 +95,12 @@ public final class EqVaeTrainer {
 
     /** Trains to {@code cfg.steps()} (resuming if the run folder has a checkpoint) and returns the step records of this call. */
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
+        try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
+            return train(run, progress);
+        }
+    }
+
+    private List<StepRecord> train(RunFolder run, ProgressListener progress) throws IOException, InterruptedException {
         ModelBundle base = ModelBundle.open(cfg.baseModel());
         ModelManifest m = base.manifest();
         AutoencoderArchitecture arch = Architectures.standard().get(m.architecture());
@@ -104,14 +109,12 @@ public final class EqVaeTrainer {
             throw new IllegalArgumentException("crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
         }
         cfg.requireDiscriminatorFits(f, m.imageChannels());
-        RunFolder run = new RunFolder(runDir);
-        Path artifacts = runDir.resolve("artifacts");
-        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
-            writeArtifacts(base, arch, artifacts);
-            run.writeConfig(cfg);
-        }
         run.requireSameConfig(cfg);
         long startStep = run.resumedStep();
+        Path artifacts = run.artifacts();
+        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
+            writeArtifacts(base, arch, artifacts);
+        }
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());

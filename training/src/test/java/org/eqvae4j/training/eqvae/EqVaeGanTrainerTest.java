@@ -87,14 +87,14 @@ class EqVaeGanTrainerTest {
         new EqVaeTrainer(config(2, 2, DISC, 32), early).train(ProgressListener.NONE);
         Map<String, Tensor> initial = discriminator(CheckpointFile.read(early.resolve("artifacts").resolve(TrainingArtifacts.CHECKPOINT)));
         assertFalse(initial.isEmpty(), "the discriminator's parameters are in the checkpoint");
-        assertSameValues(initial, discriminator(CheckpointFile.read(early.resolve(EqVaeTrainer.CHECKPOINT))), true);
+        assertSameValues(initial, discriminator(CheckpointFile.read(org.eqvae4j.training.RunFolder.committedFile(early, EqVaeTrainer.CHECKPOINT))), true);
         for (int step = 1; step <= 2; step++) {
             assertEquals(column(straight, step, "rec_loss"), column(straight, step, "generator_loss"), 0, "step " + step + ": no adversarial term");
             assertEquals(column(straight, step, "rec_loss"), column(straight, step, "loss"), 1e-6, "step " + step + ": no discriminator loss");
             assertTrue(column(straight, step, "lambda") > 0, "the adaptive weight is computed (and logged) all along");
         }
         // from the start step on: the discriminator trains and the generator's loss has the adversarial term
-        assertSameValues(initial, discriminator(CheckpointFile.read(straight.resolve(EqVaeTrainer.CHECKPOINT))), false);
+        assertSameValues(initial, discriminator(CheckpointFile.read(org.eqvae4j.training.RunFolder.committedFile(straight, EqVaeTrainer.CHECKPOINT))), false);
         for (int step = 3; step <= 4; step++) {
             double expected = column(straight, step, "rec_loss") + 0.5 * column(straight, step, "lambda") * column(straight, step, "g_adv");
             assertEquals(expected, column(straight, step, "generator_loss"), 1e-4 * Math.abs(expected) + 1e-6);
@@ -106,8 +106,8 @@ class EqVaeGanTrainerTest {
         // resumed from the early run's checkpoint (step 2): the same rows and the same weights as the straight run
         new EqVaeTrainer(config(4, 2, DISC, 32), early).train(ProgressListener.NONE);
         assertEquals(rows(straight), rows(early));
-        Checkpoint a = CheckpointFile.read(straight.resolve(EqVaeTrainer.CHECKPOINT));
-        Checkpoint b = CheckpointFile.read(early.resolve(EqVaeTrainer.CHECKPOINT));
+        Checkpoint a = CheckpointFile.read(org.eqvae4j.training.RunFolder.committedFile(straight, EqVaeTrainer.CHECKPOINT));
+        Checkpoint b = CheckpointFile.read(org.eqvae4j.training.RunFolder.committedFile(early, EqVaeTrainer.CHECKPOINT));
         for (String k : a.trainable().keySet()) {
             assertArrayEquals(a.trainable().get(k).toFloats(), b.trainable().get(k).toFloats(), k);
         }

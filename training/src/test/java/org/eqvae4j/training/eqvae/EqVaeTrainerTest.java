@@ -54,7 +54,7 @@ class EqVaeTrainerTest {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> new EqVaeTrainer(config(40, 1e9f, 1), run).train(ProgressListener.NONE));
         assertTrue(e.getMessage().contains("at step"), e.getMessage());
-        assertTrue(Files.isRegularFile(run.resolve(EqVaeTrainer.CHECKPOINT)) == e.getMessage().contains("last good checkpoint"), e.getMessage());
+        assertTrue(Files.isRegularFile(run.resolve(EqVaeTrainer.CHECKPOINT_STATE)) == e.getMessage().contains("last good checkpoint"), e.getMessage());
         assertFalse(Files.exists(run.resolve(EqVaeTrainer.BUNDLE)), "no bundle from a diverged run");
     }
 }

@@ -44,8 +44,8 @@ import org.eqvae4j.training.data.Prefetcher;
  * folded into an exponential moving average kept in Java; the exported generator carries the EMA
  * weights.
  *
- * <p>Run folder: as {@link RunFolder}, plus {@code artifacts/}, {@code ema.onnx} (EMA generator at the last
- * checkpoint), {@code snapshots/step-NNNNNN.onnx} (EMA generator every {@code snapshotEvery} steps, for
+ * <p>Run folder: as {@link RunFolder}, plus {@code artifacts/}, the EMA generator saved with each checkpoint
+ * ({@code checkpoint-NNNNNN-ema.onnx}, see {@link RunFolder#stateFile}), {@code snapshots/step-NNNNNN.onnx} (EMA generator every {@code snapshotEvery} steps, for
  * evaluation over training) and, at the end, {@code bundle/}: the autoencoder's files, {@code generator.onnx}
  * and a manifest with the {@code generator} section.
  */
@@ -74,11 +74,16 @@ public final class FlowMatchingTrainer {
 
     /** Trains to {@code cfg.steps()} (resuming when the folder has a checkpoint) and exports the bundle. */
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
+        try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
+            return train(run, progress);
+        }
+    }
+
+    private List<StepRecord> train(RunFolder run, ProgressListener progress) throws IOException, InterruptedException {
         ModelBundle ae = ModelBundle.open(cfg.autoencoder());
         if (ae.manifest().generator() != null) {
             throw new IllegalArgumentException("bundle " + cfg.autoencoder() + " already has a generator; give a plain autoencoder bundle");
         }
-        RunFolder run = new RunFolder(runDir);
         LatentCache cache = LatentCache.openOrEncode(cfg.latentCache(), ae, cfg.trainImages(), cfg.trainLabels(), cfg.limit(),
                 cfg.threads(), progress);
         if (cache.height() != cache.width()) {
@@ -88,24 +93,24 @@ public final class FlowMatchingTrainer {
         DiTConfig dit = cfg.dit(cache.channels(), cache.height(), classes);
         double[][] stats = cache.channelStats();
 
-        Path artifacts = runDir.resolve("artifacts");
         Graph fresh = DiT.build(dit, Weights.initialized(cfg.seed()));
         List<String> params = fresh.parameterNames().stream().sorted().toList();
+        run.requireSameConfig(cfg);
+        long startStep = run.resumedStep();
+        Path artifacts = run.artifacts();
         if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
             new ModelTrainingSetup(DiT.VELOCITY, LossKind.MSE, List.of(), List.of(),
                     new OptimizerConfig.AdamW(0.9f, 0.999f, 1e-8f, 0f, true, OptimizerConfig.AdamMode.TORCH))
                     .build(fresh).writeTo(artifacts);
-            run.writeConfig(cfg);
         }
-        run.requireSameConfig(cfg);
-        long startStep = run.resumedStep();
         Map<String, float[]> ema = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        Graph emaSource = startStep > 0 ? OnnxReader.read(runDir.resolve(EMA)) : fresh;
+        Path emaFile = startStep > 0 ? run.stateFile(EMA) : null;
+        Graph emaSource = startStep > 0 ? OnnxReader.read(emaFile) : fresh;
         for (String p : params) {
             Tensor t = emaSource.initializers().get(p);
             if (t == null) {
-                throw new IOException(runDir.resolve(EMA) + " lacks parameter " + p + "; the run folder is inconsistent");
+                throw new IOException(emaFile + " lacks parameter " + p + "; the run folder is inconsistent");
             }
             ema.put(p, t.toFloats().clone());
             shapes.put(p, t.dims());
@@ -155,12 +160,12 @@ public final class FlowMatchingTrainer {
                 }
 
                 @Override
-                public void saveState() throws IOException {
-                    writeGenerator(dit, ema, shapes, runDir.resolve(EMA));
+                public Map<String, RunFolder.StateWriter> checkpointState() {
+                    return Map.of(EMA, file -> writeGenerator(dit, ema, shapes, file));
                 }
             }, progress);
         }
-        exportBundle(ae, cache, stats, classes);
+        exportBundle(ae, cache, stats, classes, run.stateFile(EMA));
         return records;
     }
 
@@ -211,7 +216,7 @@ public final class FlowMatchingTrainer {
         OnnxWriter.write(g, file);
     }
 
-    private void exportBundle(ModelBundle ae, LatentCache cache, double[][] stats, int classes) throws IOException {
+    private void exportBundle(ModelBundle ae, LatentCache cache, double[][] stats, int classes, Path emaFile) throws IOException {
         ModelManifest am = ae.manifest();
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("method", "flow matching (SiT linear path, velocity target x1 - eps), EMA weights");
@@ -236,7 +241,7 @@ public final class FlowMatchingTrainer {
         if (Files.isRegularFile(ae.root().resolve("LICENSE"))) {
             w.addCopy("LICENSE", ae.root().resolve("LICENSE"));
         }
-        w.addCopy(GENERATOR_FILE, runDir.resolve(EMA));
+        w.addCopy(GENERATOR_FILE, emaFile);
         w.write(m, runDir.resolve(BUNDLE), true);
     }
 }

@@ -72,6 +72,12 @@ public final class MaskGitTrainer {
     }
 
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
+        try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
+            return train(run, progress);
+        }
+    }
+
+    private List<StepRecord> train(RunFolder run, ProgressListener progress) throws IOException, InterruptedException {
         ModelBundle vq = ModelBundle.open(cfg.vqBundle());
         ModelManifest vm = vq.manifest();
         if (vm.codebookSize() == null) {
@@ -80,8 +86,9 @@ public final class MaskGitTrainer {
         TokenCache cache = TokenCache.read(cfg.tokens()).requireBundle(vm.id(), cfg.tokens());
         TokenCache.Header h = cache.header();
         MaskGitConfig mc = new MaskGitConfig(h.codebookSize(), h.height(), h.width(), h.numClasses(), cfg.dim(), cfg.depth(), cfg.heads(), 4);
-        RunFolder run = new RunFolder(runDir);
-        Path artifacts = run.resolve("artifacts");
+        run.requireSameConfig(cfg);
+        long start = run.resumedStep();
+        Path artifacts = run.artifacts();
         if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
             Weights w = Weights.initialized(cfg.seed());
             Graph objective = MaskGitTransformer.objective(mc, w);
@@ -90,10 +97,7 @@ public final class MaskGitTrainer {
             params.sort(null);
             Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, MaskGitTransformer.LOSS, params);
             new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.adamW(0.9f, 0.95f, 1e-8f, 0.01f)).writeTo(artifacts);
-            run.writeConfig(cfg);
         }
-        run.requireSameConfig(cfg);
-        long start = run.resumedStep();
         RunFolder.MetricsLog log = run.metrics(StepRecord.CSV_HEADER, start);
         EvalLog evalLog = evaluator == null ? null : new EvalLog(run, evaluator.columns(), start);
         List<String> paramNames = parameterNames(mc);

@@ -43,7 +43,7 @@ class FlowMatchingTrainerTest {
         new FlowMatchingTrainer(config(data, cache, 4), resumed).train(ProgressListener.NONE);
         assertEquals(4, rows(straight).size());
         assertEquals(rows(straight), rows(resumed), "a resumed run draws the same batches and reaches the same losses");
-        assertArrayEquals(Files.readAllBytes(straight.resolve(FlowMatchingTrainer.EMA)), Files.readAllBytes(resumed.resolve(FlowMatchingTrainer.EMA)),
+        assertArrayEquals(Files.readAllBytes(org.eqvae4j.training.RunFolder.committedFile(straight, FlowMatchingTrainer.EMA)), Files.readAllBytes(org.eqvae4j.training.RunFolder.committedFile(resumed, FlowMatchingTrainer.EMA)),
                 "EMA weights survive the resume");
     }
 
