@@ -36,7 +36,10 @@ import picocli.CommandLine;
                 TrainCommand.class, TrainGeneratorCommand.class, ExperimentGeneratorsCommand.class, ArtifactsCommand.class, BenchTrainCommand.class, BenchInferCommand.class, ReportCommand.class, ResultsCommand.class,
                 TrainClassifierCommand.class, FijiInstallCommand.class, FijiUpdateSiteCommand.class, ExportBioimageioCommand.class,
                 TrainVqCommand.class, TrainMaskGitCommand.class, ExperimentVqCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
+        footer = {"", "On Apache Spark (the ./eqvae launcher starts these in their own JVM with Spark's jars):",
+                "  spark        encode, decode or round-trip a folder tree on Spark (./eqvae spark --help)",
+                "  bench-spark  images/s of batch -j 2 against Spark local[1] and local[2]",
+                "", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
 public final class EqvaeCli implements Runnable {
     public static final int SOME_FAILED = 1;
     public static final int ERROR = 3;

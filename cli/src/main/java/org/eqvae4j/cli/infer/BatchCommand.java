@@ -11,6 +11,7 @@ import org.eqvae4j.runtime.batch.DecodeOperation;
 import org.eqvae4j.runtime.batch.EncodeOperation;
 import org.eqvae4j.runtime.batch.FolderBatch;
 import org.eqvae4j.runtime.batch.RoundTripOperation;
+import org.eqvae4j.runtime.batch.Shard;
 import org.eqvae4j.runtime.batch.TransformOperation;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.model.Autoencoder;
@@ -57,6 +58,12 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--redo", description = "Process files again even when their outputs are there.")
     boolean redo;
 
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = {"Process only part K of N of the sorted inputs (every N-th file from the K-th), for array jobs,",
+                    "e.g. Slurm: --shard $SLURM_ARRAY_TASK_ID/N with --array=1-N. Names are those of the whole batch;",
+                    "the summary is summary-K-of-N.csv."})
+    String shard;
+
     @Option(names = "--intensity", defaultValue = "linear", paramLabel = "MAP",
             description = "linear or percentile[:LOW:HIGH] for encode and roundtrip (default ${DEFAULT-VALUE}).")
     String intensity;
@@ -66,7 +73,7 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FolderBatch.Options options = new FolderBatch.Options(workers, glob, redo);
+        FolderBatch.Options options = new FolderBatch.Options(workers, glob, redo, shard == null ? Shard.ALL : Shard.parse(shard));
         if (op.equals("transform")) {
             if (transform == null) {
                 throw new IllegalArgumentException("--op transform needs --transform SPEC");
@@ -100,8 +107,8 @@ public final class BatchCommand implements Callable<Integer> {
         long skipped = items.stream().filter(i -> i.status() == FolderBatch.Status.SKIPPED).count();
         List<FolderBatch.Item<R>> failed = items.stream().filter(FolderBatch.Item::failed).toList();
         failed.forEach(i -> System.out.println("FAILED " + i.error()));
-        System.out.printf("%s: %d done, %d skipped (done before), %d failed; results and summary.csv in %s%n",
-                op, done, skipped, failed.size(), output);
+        System.out.printf("%s: %d done, %d skipped (done before), %d failed; results and %s in %s%n",
+                op, done, skipped, failed.size(), options.shard().summaryName(), output);
         return failed.isEmpty() ? 0 : EqvaeCli.SOME_FAILED;
     }
 }

@@ -1,5 +1,6 @@
 package org.eqvae4j.runtime.batch;
 
+import ai.onnxruntime.OrtException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,10 +35,25 @@ public final class DecodeOperation implements BatchOperation<DecodeOperation.Res
     public Result decodeFile(Path input, Path output) throws Exception {
         InputGuard.requireNotInput(output, "output", input, "the input");
         Latent latent = LatentFile.read(input);
-        LatentFile.checkDecodable(latent.header(), codec.manifest(), input, ignoreBundleId);
-        FloatTensor image = codec.decode(latent.values());
-        ImageFiles.write(image, like(latent.header()).withPages(image.batch()), output);
+        FloatTensor image = decode(latent, input.toString());
+        ImageFiles.write(image, imageLike(latent.header(), image), output);
         return new Result(image.batch(), image.height(), image.width());
+    }
+
+    /** The image of a latent read already (e.g. from bytes); {@code name} names the latent in messages. */
+    public FloatTensor decode(Latent latent, String name) throws OrtException {
+        LatentFile.checkDecodable(latent.header(), codec.manifest(), name, ignoreBundleId);
+        return codec.decode(latent.values());
+    }
+
+    /** How the decoded {@code image} is written: like the image that was encoded (grey, bit depth, units, pixel size). */
+    public ImageMetadata imageLike(LatentHeader h, FloatTensor image) {
+        return like(h).withPages(image.batch());
+    }
+
+    /** The output file's extension ("png" or "tif") for a latent with this header. */
+    public String outputExtension(LatentHeader h) {
+        return like(h).outputExtension();
     }
 
     private ImageMetadata like(LatentHeader h) {
@@ -53,7 +69,7 @@ public final class DecodeOperation implements BatchOperation<DecodeOperation.Res
     @Override
     public List<Path> outputs(Path input, Path base) throws IOException {
         String name = base.getFileName().toString().replaceFirst("\\.latent$", "");
-        return List.of(base.resolveSibling(name + "." + like(LatentFile.readHeader(input)).outputExtension()));
+        return List.of(base.resolveSibling(name + "." + outputExtension(LatentFile.readHeader(input))));
     }
 
     @Override

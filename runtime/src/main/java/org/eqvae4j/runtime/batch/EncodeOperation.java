@@ -1,5 +1,6 @@
 package org.eqvae4j.runtime.batch;
 
+import ai.onnxruntime.OrtException;
 import java.nio.file.Path;
 import java.util.List;
 import org.eqvae4j.runtime.io.InputGuard;
@@ -34,13 +35,32 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
     /** Encodes one file into {@code output}. */
     public Result encodeFile(Path input, Path output) throws Exception {
         InputGuard.requireNotInput(output, "output", input, "the input");
-        ImageData img = ImageFiles.readImage(input, mapping);
+        Latent latent = encode(ImageFiles.readImage(input, mapping), input.getFileName().toString());
+        LatentFile.write(output, latent);
+        return result(latent);
+    }
+
+    /**
+     * The latent of an image already read (with this operation's intensity mapping, e.g. from bytes);
+     * {@code sourceName} is the image file's name, recorded in the header.
+     */
+    public Latent encode(ImageData img, String sourceName) throws OrtException {
         int f = codec.manifest().downsamplingFactor();
         FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(img.pixels(), codec.manifest().imageChannels()), f);
         FloatTensor z = codec.encode(x);
-        LatentFile.write(output, new Latent(z, LatentHeader.of(codec.manifest(), z.shape(), input.getFileName().toString(),
-                img.metadata())));
-        return new Result(x.batch(), x.height(), x.width(), z.batch() + "x" + z.channels() + "x" + z.height() + "x" + z.width());
+        return new Latent(z, LatentHeader.of(codec.manifest(), z.shape(), sourceName, img.metadata()));
+    }
+
+    /** The summary values of a latent this operation made (the image size after the crop to a multiple of f). */
+    public Result result(Latent latent) {
+        FloatTensor z = latent.values();
+        int f = codec.manifest().downsamplingFactor();
+        return new Result(z.batch(), z.height() * f, z.width() * f, z.batch() + "x" + z.channels() + "x" + z.height() + "x" + z.width());
+    }
+
+    /** The intensity mapping images are read with. */
+    public IntensityMapping mapping() {
+        return mapping;
     }
 
     @Override

@@ -32,6 +32,9 @@ import org.eqvae4j.runtime.progress.ProgressListener;
  * <p>A re-run skips files already done, unless {@code redo}: done means every output of the file exists,
  * is not empty, and is not older than the input. Outputs are written atomically, so an output that
  * exists is complete; a changed input is newer than its outputs and is processed again.
+ *
+ * <p>A {@link Shard} takes part of the inputs (array jobs on a scheduler); the output names are those of the
+ * whole batch, and its summary file is named after the shard, so shards can share an output folder.
  */
 public final class FolderBatch {
     public static final String SUMMARY = "summary.csv";
@@ -41,8 +44,9 @@ public final class FolderBatch {
      * @param glob    only inputs whose path relative to the input folder matches (glob syntax; a pattern
      *                without '/' matches the file name at any depth), or null for all
      * @param redo    process files even when their outputs are there
+     * @param shard   which part of the inputs this run takes ({@link Shard#ALL}: all); names do not depend on it
      */
-    public record Options(int threads, String glob, boolean redo) {
+    public record Options(int threads, String glob, boolean redo, Shard shard) {
         public static final Options DEFAULT = new Options(1, null, false);
 
         public Options {
@@ -50,6 +54,13 @@ public final class FolderBatch {
                 throw new IllegalArgumentException("files at once (--workers) must be 1 to " + RuntimeOptions.maxThreads()
                         + " (4 per core), got " + threads);
             }
+            if (shard == null) {
+                throw new IllegalArgumentException("shard is missing (Shard.ALL for the whole batch)");
+            }
+        }
+
+        public Options(int threads, String glob, boolean redo) {
+            this(threads, glob, redo, Shard.ALL);
         }
     }
 
@@ -81,6 +92,10 @@ public final class FolderBatch {
         for (Path f : files) {
             stems.merge(f.resolveSibling(stem(f)), 1, Integer::sum);
         }
+        if (!options.shard().isAll()) { // after the names: they depend on the whole tree, not on the shard
+            List<Path> all = files;
+            files = java.util.stream.IntStream.range(0, all.size()).filter(options.shard()::takes).mapToObj(all::get).toList();
+        }
         Files.createDirectories(out);
         Progress p = new Progress(progress, files.size());
         List<Item<R>> items = new ArrayList<>();
@@ -109,7 +124,7 @@ public final class FolderBatch {
             }
         }
         progress.progress(files.size(), files.size(), "done");
-        writeSummary(items, root, op, out.resolve(SUMMARY));
+        writeSummary(items, root, op, out.resolve(options.shard().summaryName()));
         return items;
     }
 

@@ -52,19 +52,36 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
         return out;
     }
 
-    /** What is kept of a page's round trip: its results, not its input (memory: see process). */
+    /** What is kept of a page's round trip: its results, not its input (memory: see roundTrip). */
     private record Page(int height, int width, FloatTensor reconstruction, double psnr, FloatTensor transformedTarget,
                         FloatTensor transformedDecoded, double transformedPsnr) {
     }
 
     /**
-     * Holds at most the input and one result at full size while a page runs, and the results alone while
-     * they are written: a 4096 x 4096 RGB image is 201 MB as floats, and input, a copy of it and the
-     * reconstruction together did not fit a 512 MB heap.
+     * What {@link #process} writes, in the order of {@link #outputs}: the images (reconstruction, then with a
+     * transform tau(x) and D(tau(E(x)))), how each is written, and the metrics.
      */
+    public record Output(List<FloatTensor> images, List<ImageMetadata> likes, Metrics metrics) {
+    }
+
     @Override
     public Metrics process(Path input, Path base) throws Exception {
-        ImageData img = ImageFiles.readImage(input, mapping);
+        // the image is handed over, not kept in a local here: roundTrip lets go of its pixels early
+        Output o = roundTrip(ImageFiles.readImage(input, mapping));
+        List<Path> out = outputs(input, base);
+        for (int i = 0; i < o.images().size(); i++) {
+            ImageFiles.write(o.images().get(i), o.likes().get(i), out.get(i));
+        }
+        return o.metrics();
+    }
+
+    /**
+     * Round-trips an image already read (with this operation's intensity mapping, e.g. from bytes), page by page.
+     * Holds at most the input and one result at full size while a page runs, and the results alone afterwards: a
+     * 4096 x 4096 RGB image is 201 MB as floats, and input, a copy of it and the reconstruction together did not fit a
+     * 512 MB heap.
+     */
+    public Output roundTrip(ImageData img) throws Exception {
         ImageMetadata like = img.metadata();
         FloatTensor pixels = img.pixels();
         img = null; // the pixels are the only part still needed
@@ -92,16 +109,24 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
             FloatTensor recon = codec.decode(z);
             pages.add(new Page(height, width, recon, ImageMetrics.psnrUint8(reference, recon), null, null, Double.NaN));
         }
-        List<Path> out = outputs(input, base);
-        ImageFiles.write(stack(pages, Page::reconstruction), like, out.get(0));
+        List<FloatTensor> images = new ArrayList<>(List.of(stack(pages, Page::reconstruction)));
+        List<ImageMetadata> likes = new ArrayList<>(List.of(like));
         if (tau != null) {
             ImageMetadata noScale = like.withPixelSize(null); // tau changes the geometry; these are for comparison only
-            ImageFiles.write(stack(pages, Page::transformedTarget), noScale, out.get(1));
-            ImageFiles.write(stack(pages, Page::transformedDecoded), noScale, out.get(2));
+            images.add(stack(pages, Page::transformedTarget));
+            images.add(stack(pages, Page::transformedDecoded));
+            likes.add(noScale);
+            likes.add(noScale);
         }
         Page first = pages.get(0);
-        return new Metrics(first.height(), first.width(), pages.stream().mapToDouble(Page::psnr).average().orElseThrow(),
-                pages.stream().mapToDouble(Page::transformedPsnr).average().orElseThrow());
+        return new Output(images, likes, new Metrics(first.height(), first.width(),
+                pages.stream().mapToDouble(Page::psnr).average().orElseThrow(),
+                pages.stream().mapToDouble(Page::transformedPsnr).average().orElseThrow()));
+    }
+
+    /** The intensity mapping images are read with. */
+    public IntensityMapping mapping() {
+        return mapping;
     }
 
     private static FloatTensor stack(List<Page> pages, java.util.function.Function<Page, FloatTensor> part) {

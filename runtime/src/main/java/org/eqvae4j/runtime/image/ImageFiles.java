@@ -2,6 +2,7 @@ package org.eqvae4j.runtime.image;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
@@ -33,6 +34,35 @@ public final class ImageFiles {
      */
     public static ImageData readImage(Path file, IntensityMapping mapping, DecodeLimits limits) throws IOException {
         return ImageReading.read(file, mapping, false, limits, false);
+    }
+
+    /**
+     * Every page of an image held in memory (e.g. a Spark binaryFile row's content), exactly as
+     * {@link #readImage(Path, IntensityMapping)} reads the same bytes from a file.
+     *
+     * @param name names the image in messages, e.g. the path it came from
+     */
+    public static ImageData readImage(byte[] bytes, String name, IntensityMapping mapping) throws IOException {
+        return ImageReading.read(bytes, name, mapping, false, DecodeLimits.fromSystemProperties(), true);
+    }
+
+    /** {@link #readImage(byte[], String, IntensityMapping)} within the given budgets, leaving NaN checks to the caller. */
+    public static ImageData readImage(byte[] bytes, String name, IntensityMapping mapping, DecodeLimits limits) throws IOException {
+        return ImageReading.read(bytes, name, mapping, false, limits, false);
+    }
+
+    /**
+     * The bytes {@link #write(FloatTensor, ImageMetadata, Path)} puts into a file, into a stream instead.
+     *
+     * @param container "png" or "tiff"
+     * @param name      names the image in messages
+     */
+    public static void write(FloatTensor pixels, ImageMetadata like, OutputStream out, String container, String name)
+            throws IOException {
+        if (!container.equals("png") && !container.equals("tiff")) {
+            throw new IllegalArgumentException("cannot write image " + name + " as '" + container + "': png or tiff");
+        }
+        ImageWriting.write(pixels, like, out, name, container);
     }
 
     /**

@@ -68,6 +68,35 @@ final class ImageReading {
     }
 
     /**
+     * An image held in memory (a Spark binaryFile row, an upload), read by {@link #read(Path, IntensityMapping,
+     * boolean, DecodeLimits, boolean)} from a private temporary copy: one decode path, so every budget and check
+     * (page chain, chunk inflation, time, colour spaces) applies to bytes exactly as to files. Messages name
+     * {@code name}, not the copy.
+     *
+     * @param name names the image in messages, e.g. the path it came from
+     */
+    static ImageData read(byte[] bytes, String name, IntensityMapping mapping, boolean firstPageOnly, DecodeLimits limits,
+                          boolean requireFinite) throws IOException {
+        if (bytes.length == 0) {
+            throw new IOException("image " + name + " is empty (0 bytes)");
+        }
+        Path dir = Files.createTempDirectory("eqvae-image-");
+        String base = name.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        Path copy = dir.resolve(base.isEmpty() || base.startsWith(".") ? "image" + base : base);
+        try {
+            Files.write(copy, bytes);
+            return read(copy, mapping, firstPageOnly, limits, requireFinite);
+        } catch (IOException e) {
+            String msg = e.getMessage() == null ? null : e.getMessage().replace(copy.toString(), name);
+            throw new IOException(msg, e);
+        } finally {
+            Files.deleteIfExists(copy);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
      * Pages as they came out of the decoder, plus the pixel size the file declared.
      *
      * @param grey the file is grey though the decoder made RGB of it (Commons Imaging decodes to ARGB)

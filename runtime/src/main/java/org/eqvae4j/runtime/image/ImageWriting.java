@@ -7,8 +7,10 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
@@ -31,6 +33,16 @@ final class ImageWriting {
 
     /** @param container "png" or "tiff", whatever the file is called */
     static void write(FloatTensor x, ImageMetadata like, Path file, String container) throws IOException {
+        AtomicFiles.StreamWriter encoded = encoder(x, like, file.toString(), container); // checks before any file is made
+        AtomicFiles.write(file, encoded);
+    }
+
+    /** The same bytes as the file {@link #write(FloatTensor, ImageMetadata, Path, String)} writes, into a stream. */
+    static void write(FloatTensor x, ImageMetadata like, OutputStream out, String name, String container) throws IOException {
+        encoder(x, like, name, container).write(out);
+    }
+
+    private static AtomicFiles.StreamWriter encoder(FloatTensor x, ImageMetadata like, String file, String container) {
         FloatTensor pixels = like.channels() == 1 && x.channels() == 3 ? ImageFiles.toChannels(x, 1) : x;
         if (pixels.channels() != 1 && pixels.channels() != 3) {
             throw new IllegalArgumentException("cannot write a " + pixels.channels() + "-channel tensor as image " + file + " (1 or 3 channels)");
@@ -40,14 +52,15 @@ final class ImageWriting {
                 throw new IllegalArgumentException("PNG " + file + " holds one page, got " + pixels.batch() + "; write .tif for a stack");
             }
             boolean sixteen = like.bitsPerSample() == 16 && !like.floatingPoint();
-            PngFiles.write(sixteen ? image16(pixels, like.scaling()) : image8(pixels, like.scaling()), like.pixelSize(), file);
-        } else {
-            TiffFiles.SampleType type = like.floatingPoint() ? TiffFiles.SampleType.FLOAT32
-                    : like.bitsPerSample() == 16 ? TiffFiles.SampleType.UINT16
-                    : like.bitsPerSample() == 32 ? TiffFiles.SampleType.UINT32 : TiffFiles.SampleType.UINT8;
-            IntensityScaling s = like.scaling();
-            TiffFiles.write(file, pixels.map(s::toRaw), type, like.pixelSize(), null);
+            BufferedImage img = sixteen ? image16(pixels, like.scaling()) : image8(pixels, like.scaling());
+            return out -> PngFiles.write(img, like.pixelSize(), out, file);
         }
+        TiffFiles.SampleType type = like.floatingPoint() ? TiffFiles.SampleType.FLOAT32
+                : like.bitsPerSample() == 16 ? TiffFiles.SampleType.UINT16
+                : like.bitsPerSample() == 32 ? TiffFiles.SampleType.UINT32 : TiffFiles.SampleType.UINT8;
+        IntensityScaling s = like.scaling();
+        FloatTensor raw = pixels.map(s::toRaw);
+        return out -> TiffFiles.write(out, file, raw, type, like.pixelSize(), null);
     }
 
     /** 8-bit: linear scaling quantises exactly as {@link ImageFiles#toByte} (and so as PSNR does). */

@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import javax.imageio.metadata.IIOInvalidTreeException;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.w3c.dom.Node;
 
@@ -154,6 +156,11 @@ final class PngFiles {
 
     /** Writes the image atomically, with a pHYs chunk when the pixel size has a metric or inch unit. */
     static void write(BufferedImage img, PixelSize pixelSize, Path file) throws IOException {
+        AtomicFiles.write(file, out -> write(img, pixelSize, out, file.toString()));
+    }
+
+    /** The same PNG bytes into a stream; {@code name} stands for it in messages. */
+    static void write(BufferedImage img, PixelSize pixelSize, OutputStream out, String name) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         try {
             IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
@@ -166,14 +173,13 @@ final class PngFiles {
                 root.appendChild(phys);
                 meta.mergeTree(NATIVE, root);
             }
-            AtomicFiles.write(file, out -> {
-                try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                    writer.setOutput(ios);
-                    writer.write(null, new IIOImage(img, null, meta), null);
-                }
-            });
+            // a memory-cached stream: ImageIO's default for streams is a temp file per image
+            try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+                writer.setOutput(ios);
+                writer.write(null, new IIOImage(img, null, meta), null);
+            }
         } catch (IIOInvalidTreeException e) {
-            throw new IOException("cannot set the pixel size of PNG " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot set the pixel size of PNG " + name + ": " + e.getMessage(), e);
         } finally {
             writer.dispose();
         }

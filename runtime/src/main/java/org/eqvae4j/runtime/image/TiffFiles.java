@@ -58,12 +58,21 @@ public final class TiffFiles {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new IOException("file " + file + " does not exist or is not a file");
         }
-        if (!hasTiffSignature(file)) {
+        return readTags(ByteSource.file(file.toFile()), file.toString());
+    }
+
+    /** The tags of TIFF bytes in memory; {@code name} stands for them in messages. */
+    public static Tags readTags(byte[] bytes, String name) throws IOException {
+        return readTags(ByteSource.array(bytes, name), name);
+    }
+
+    static Tags readTags(ByteSource source, String file) throws IOException {
+        if (!hasTiffSignature(source)) {
             throw new IOException("file " + file + " is not a TIFF (no II*/MM* signature)");
         }
         TiffDirectory d;
         try {
-            d = new TiffReader(true).readFirstDirectory(ByteSource.file(file.toFile()), false, FormatCompliance.getDefault())
+            d = new TiffReader(true).readFirstDirectory(source, false, FormatCompliance.getDefault())
                     .directories.get(0);
         } catch (ImagingException | RuntimeException e) {
             throw new IOException("TIFF " + file + " has unreadable tags: " + e.getMessage(), e);
@@ -187,9 +196,9 @@ public final class TiffFiles {
         return b;
     }
 
-    private static boolean hasTiffSignature(Path file) throws IOException {
+    private static boolean hasTiffSignature(ByteSource source) throws IOException {
         byte[] head = new byte[4];
-        try (var in = java.nio.file.Files.newInputStream(file)) {
+        try (var in = source.getInputStream()) {
             if (in.readNBytes(head, 0, 4) < 4) {
                 return false;
             }
@@ -248,9 +257,18 @@ public final class TiffFiles {
      */
     public static void write(Path file, FloatTensor raw, SampleType type, PixelSize pixelSize, String description)
             throws IOException {
+        AtomicFiles.write(file, out -> write(out, file.toString(), raw, type, pixelSize, description));
+    }
+
+    /**
+     * Writes the TIFF into a stream (the same bytes as {@link #write(Path, FloatTensor, SampleType, PixelSize, String)}
+     * puts into a file); {@code name} stands for it in messages.
+     */
+    public static void write(OutputStream out, String name, FloatTensor raw, SampleType type, PixelSize pixelSize,
+                             String description) throws IOException {
         int c = raw.channels();
         if (c != 1 && c != 3) {
-            throw new IllegalArgumentException("cannot write a " + c + "-channel tensor as TIFF " + file + " (1 or 3 channels)");
+            throw new IllegalArgumentException("cannot write a " + c + "-channel tensor as TIFF " + name + " (1 or 3 channels)");
         }
         String desc = description != null ? description : imageJDescription(raw.batch(), pixelSize);
         byte[] descBytes = desc == null ? null : (desc + "\0").getBytes(StandardCharsets.US_ASCII);
@@ -263,25 +281,23 @@ public final class TiffFiles {
         long total = 8 + (long) raw.batch() * (pageBytes + directoryBytes(c, strips, pixelSize, null))
                 + (descBytes == null ? 0 : descBytes.length + 14);
         if (total >= 1L << 32) {
-            throw new IOException("cannot write TIFF " + file + ": " + total + " bytes is beyond the 4 GB of a classic TIFF");
+            throw new IOException("cannot write TIFF " + name + ": " + total + " bytes is beyond the 4 GB of a classic TIFF");
         }
-        AtomicFiles.write(file, stream -> {
-            OutputStream out = new BufferedOutputStream(stream, 1 << 16);
-            out.write(ByteBuffer.allocate(8).order(ORDER).put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).array());
-            long pos = 8;
-            for (int page = 0; page < raw.batch(); page++) {
-                byte[] d = page == 0 ? descBytes : null;
-                long dataStart = pos + directoryBytes(c, strips, pixelSize, d);
-                long next = page + 1 < raw.batch() ? dataStart + pageBytes : 0;
-                out.write(directory(raw, type, pixelSize, d, pos, dataStart, rowsPerStrip, strips, next));
-                for (int s = 0; s < strips; s++) {
-                    int y0 = s * rowsPerStrip;
-                    out.write(strip(raw, page, type, y0, Math.min(h, y0 + rowsPerStrip)));
-                }
-                pos = dataStart + pageBytes;
+        OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+        buffered.write(ByteBuffer.allocate(8).order(ORDER).put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).array());
+        long pos = 8;
+        for (int page = 0; page < raw.batch(); page++) {
+            byte[] d = page == 0 ? descBytes : null;
+            long dataStart = pos + directoryBytes(c, strips, pixelSize, d);
+            long next = page + 1 < raw.batch() ? dataStart + pageBytes : 0;
+            buffered.write(directory(raw, type, pixelSize, d, pos, dataStart, rowsPerStrip, strips, next));
+            for (int s = 0; s < strips; s++) {
+                int y0 = s * rowsPerStrip;
+                buffered.write(strip(raw, page, type, y0, Math.min(h, y0 + rowsPerStrip)));
             }
-            out.flush();
-        });
+            pos = dataStart + pageBytes;
+        }
+        buffered.flush();
     }
 
     /** Tags of a page written here. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.eqvae4j.runtime.bundle.ModelManifest;
@@ -36,26 +37,61 @@ public final class LatentFile {
     }
 
     public static void write(Path file, Latent latent) throws IOException {
+        FloatTensor pages = pages(latent);
+        TiffFiles.write(file, pages, TiffFiles.SampleType.FLOAT32, null, headerJson(latent.header()));
+    }
+
+    /** The bytes {@link #write(Path, Latent)} puts into a file, into a stream; {@code name} stands for it in messages. */
+    public static void write(OutputStream out, String name, Latent latent) throws IOException {
+        FloatTensor pages = pages(latent);
+        TiffFiles.write(out, name, pages, TiffFiles.SampleType.FLOAT32, null, headerJson(latent.header()));
+    }
+
+    private static FloatTensor pages(Latent latent) {
         FloatTensor z = latent.values();
         if (!Arrays.equals(z.shape(), latent.header().shape())) {
             throw new IllegalArgumentException("latent header shape " + Arrays.toString(latent.header().shape())
                     + " does not match the values " + Arrays.toString(z.shape()));
         }
-        FloatTensor pages = new FloatTensor(z.batch() * z.channels(), 1, z.height(), z.width(), z.data());
-        TiffFiles.write(file, pages, TiffFiles.SampleType.FLOAT32, null, headerJson(latent.header()));
+        return new FloatTensor(z.batch() * z.channels(), 1, z.height(), z.width(), z.data());
     }
 
     /** Reads and checks a latent file: header present, shape matching the pages, every value finite. */
     public static Latent read(Path file) throws IOException {
         LatentHeader h = readHeader(file);
+        return check(h, ImageFiles.readImage(file, IntensityMapping.LINEAR, pageLimits(h, file.toString())), file.toString());
+    }
+
+    /** {@link #read(Path)} of a latent file's bytes held in memory; {@code name} stands for them in messages. */
+    public static Latent read(byte[] bytes, String name) throws IOException {
+        LatentHeader h = readHeader(bytes, name);
+        return check(h, ImageFiles.readImage(bytes, name, IntensityMapping.LINEAR, pageLimits(h, name)), name);
+    }
+
+    /** {@link #readHeader(Path)} of a latent file's bytes held in memory. */
+    public static LatentHeader readHeader(byte[] bytes, String name) throws IOException {
+        String description;
+        try {
+            description = TiffFiles.readTags(bytes, name).description();
+        } catch (IOException e) {
+            throw new IOException("latent file " + name + " is not a readable TIFF: " + e.getMessage(), e);
+        }
+        return parseHeader(description, "latent file " + name);
+    }
+
+    /** The decode budget for a latent's pages: the header says how many there are (a page per channel). */
+    private static DecodeLimits pageLimits(LatentHeader h, String file) throws IOException {
         long[] s = h.shape();
         DecodeLimits limits = DecodeLimits.fromSystemProperties();
-        if (s[0] > limits.maxPages()) {
+        if (s != null && s.length == 4 && s[0] > limits.maxPages()) {
             throw new IOException("latent file " + file + " holds " + s[0] + " images, more than the limit of " + limits.maxPages()
                     + " pages (raise it with EQVAE_JAVA_OPTS=-D" + DecodeLimits.PAGES_PROPERTY + "=N)");
         }
-        // a page per channel: the header says how many pages there are
-        ImageData pages = ImageFiles.readImage(file, IntensityMapping.LINEAR, limits.withMaxPages((int) (s[0] * s[1])));
+        return s != null && s.length == 4 ? limits.withMaxPages((int) Math.min(Integer.MAX_VALUE, s[0] * s[1])) : limits;
+    }
+
+    private static Latent check(LatentHeader h, ImageData pages, String file) throws IOException {
+        long[] s = h.shape();
         FloatTensor p = pages.pixels();
         if (!pages.metadata().floatingPoint() || p.channels() != 1 || s == null || s.length != 4
                 || s[0] * s[1] != p.batch() || s[2] != p.height() || s[3] != p.width()) {
@@ -126,6 +162,11 @@ public final class LatentFile {
      * bundle id or downsampling factor, unless {@code ignoreBundleId}: the latent spaces may differ).
      */
     public static void checkDecodable(LatentHeader h, ModelManifest m, Path file, boolean ignoreBundleId) {
+        checkDecodable(h, m, file.toString(), ignoreBundleId);
+    }
+
+    /** {@link #checkDecodable(LatentHeader, ModelManifest, Path, boolean)} naming the latent by {@code file}. */
+    public static void checkDecodable(LatentHeader h, ModelManifest m, String file, boolean ignoreBundleId) {
         long channels = h.shape()[1];
         if (channels != m.latentChannels()) {
             throw new IllegalArgumentException("latent file " + file + " has " + channels + " channels (bundle '" + h.bundleId()
