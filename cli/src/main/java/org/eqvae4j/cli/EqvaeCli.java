@@ -15,9 +15,9 @@ import org.eqvae4j.cli.infer.RoundTripCommand;
 import org.eqvae4j.cli.infer.SampleCommand;
 import org.eqvae4j.cli.infer.TransformCommand;
 import org.eqvae4j.cli.tools.ArtifactsCommand;
+import org.eqvae4j.cli.tools.ExportBioimageioCommand;
 import org.eqvae4j.cli.tools.ExportCommand;
 import org.eqvae4j.cli.tools.FijiInstallCommand;
-import org.eqvae4j.cli.tools.ExportBioimageioCommand;
 import org.eqvae4j.cli.tools.FijiUpdateSiteCommand;
 import org.eqvae4j.cli.tools.InfoCommand;
 import org.eqvae4j.cli.train.TrainClassifierCommand;
@@ -25,21 +25,51 @@ import org.eqvae4j.cli.train.TrainCommand;
 import org.eqvae4j.cli.train.TrainGeneratorCommand;
 import org.eqvae4j.cli.train.TrainMaskGitCommand;
 import org.eqvae4j.cli.train.TrainVqCommand;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code eqvae} command line: one entry point, one subcommand per task. */
-@Command(name = "eqvae", mixinStandardHelpOptions = true, versionProvider = EqvaeCli.Version.class,
+@Command(
+        name = "eqvae",
+        mixinStandardHelpOptions = true,
+        versionProvider = EqvaeCli.Version.class,
         description = "Equivariance-regularised latent spaces (EQ-VAE) on ONNX Runtime.",
-        subcommands = {DemoCommand.class, ExportCommand.class, EncodeCommand.class, DecodeCommand.class, TransformCommand.class,
-                RoundTripCommand.class, SampleCommand.class, BatchCommand.class, InfoCommand.class, MetricsCommand.class,
-                TrainCommand.class, TrainGeneratorCommand.class, ExperimentGeneratorsCommand.class, ArtifactsCommand.class, BenchTrainCommand.class, BenchInferCommand.class, ReportCommand.class, ResultsCommand.class,
-                TrainClassifierCommand.class, FijiInstallCommand.class, FijiUpdateSiteCommand.class, ExportBioimageioCommand.class,
-                TrainVqCommand.class, TrainMaskGitCommand.class, ExperimentVqCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "On Apache Spark (the ./eqvae launcher starts these in their own JVM with Spark's jars):",
-                "  spark        encode, decode or round-trip a folder tree on Spark (./eqvae spark --help)",
-                "  bench-spark  images/s of batch -j 2 against Spark local[1] and local[2]",
-                "", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
+        subcommands = {
+            DemoCommand.class,
+            ExportCommand.class,
+            EncodeCommand.class,
+            DecodeCommand.class,
+            TransformCommand.class,
+            RoundTripCommand.class,
+            SampleCommand.class,
+            BatchCommand.class,
+            InfoCommand.class,
+            MetricsCommand.class,
+            TrainCommand.class,
+            TrainGeneratorCommand.class,
+            ExperimentGeneratorsCommand.class,
+            ArtifactsCommand.class,
+            BenchTrainCommand.class,
+            BenchInferCommand.class,
+            ReportCommand.class,
+            ResultsCommand.class,
+            TrainClassifierCommand.class,
+            FijiInstallCommand.class,
+            FijiUpdateSiteCommand.class,
+            ExportBioimageioCommand.class,
+            TrainVqCommand.class,
+            TrainMaskGitCommand.class,
+            ExperimentVqCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "On Apache Spark (the ./eqvae launcher starts these in their own JVM with Spark's jars):",
+            "  spark        encode, decode or round-trip a folder tree on Spark (./eqvae spark --help)",
+            "  bench-spark  images/s of batch -j 2 against Spark local[1] and local[2]",
+            "",
+            "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."
+        })
 public final class EqvaeCli implements Runnable {
     public static final int SOME_FAILED = 1;
     public static final int ERROR = 3;

@@ -13,8 +13,7 @@ import java.nio.file.NotDirectoryException;
  * says nothing.
  */
 final class ErrorMessages {
-    private ErrorMessages() {
-    }
+    private ErrorMessages() {}
 
     static String describe(Throwable e) {
         if (e instanceof OutOfMemoryError) {
@@ -41,10 +40,19 @@ final class ErrorMessages {
             return f.getReason() + ": " + f.getFile();
         }
         String msg = e.getMessage();
-        if (e instanceof NullPointerException || e instanceof IndexOutOfBoundsException || e instanceof NegativeArraySizeException
-                || e instanceof ClassCastException || e instanceof ArithmeticException || msg == null || msg.isBlank()) {
+        if (e instanceof NullPointerException
+                || e instanceof IndexOutOfBoundsException
+                || e instanceof NegativeArraySizeException
+                || e instanceof ClassCastException
+                || e instanceof ArithmeticException
+                || msg == null
+                || msg.isBlank()) {
             Throwable cause = e.getCause();
-            if (cause != null && cause != e && cause.getMessage() != null && msg != null && msg.equals(cause.toString())) {
+            if (cause != null
+                    && cause != e
+                    && cause.getMessage() != null
+                    && msg != null
+                    && msg.equals(cause.toString())) {
                 return describe(cause);
             }
             return "internal error (" + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg)

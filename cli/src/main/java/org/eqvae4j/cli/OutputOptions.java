@@ -18,13 +18,12 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class OutputOptions {
     /** Options naming what a command writes; every other Path option is read. */
-    static final Set<String> OUTPUT_NAMES = Set.of("--output", "--run", "--runs", "--report", "--work", "--cache", "--fiji");
+    static final Set<String> OUTPUT_NAMES =
+            Set.of("--output", "--run", "--runs", "--report", "--work", "--cache", "--fiji");
 
-    private record Named(String option, Path path) {
-    }
+    private record Named(String option, Path path) {}
 
-    private OutputOptions() {
-    }
+    private OutputOptions() {}
 
     static void refuseInputsAsOutputs(CommandSpec command) throws IOException {
         List<Named> outputs = new ArrayList<>();

@@ -22,7 +22,8 @@ class ArtifactsCommandTest {
     @Test
     void writesTheFourFilesForATorchExport(@TempDir Path dir) {
         Path out = dir.resolve("art");
-        EqvaeCliTest.Run r = EqvaeCliTest.run("artifacts", "--model", VIT.toString(), "--loss", "mse", "--output", out.toString());
+        EqvaeCliTest.Run r =
+                EqvaeCliTest.run("artifacts", "--model", VIT.toString(), "--loss", "mse", "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"training_model.onnx", "eval_model.onnx", "optimizer_model.onnx", "checkpoint"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
@@ -48,7 +49,8 @@ class ArtifactsCommandTest {
         Path model = dir.resolve("uncovered.onnx");
         OnnxWriter.write(b.build(), model);
         Path out = dir.resolve("never");
-        EqvaeCliTest.Run bad = EqvaeCliTest.run("artifacts", "--check", "--model", model.toString(), "--loss", "mse", "--output", out.toString());
+        EqvaeCliTest.Run bad = EqvaeCliTest.run(
+                "artifacts", "--check", "--model", model.toString(), "--loss", "mse", "--output", out.toString());
         assertEquals(1, bad.code(), bad.out() + bad.err());
         assertTrue(bad.out().contains("no gradient rule for Cos 'block1/Cos'"), bad.out());
         assertFalse(bad.out().contains("Shape"), "the integer Shape branch is not reported: " + bad.out());

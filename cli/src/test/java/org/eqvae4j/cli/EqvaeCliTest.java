@@ -22,8 +22,7 @@ import picocli.CommandLine;
 class EqvaeCliTest {
     static final Path ROOT = RepositoryRoot.get();
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     /** {@link #run} with eqvae.home set to this checkout, as the launcher sets it. */
     static Run runInCheckout(String... args) {
@@ -62,12 +61,27 @@ class EqvaeCliTest {
     /** One spelling everywhere: --threads is ONNX Runtime's threads, --device where the models run. */
     @Test
     void everyModelCommandTakesTheSameDeviceAndThreadOptions() {
-        for (String c : List.of("encode", "decode", "roundtrip", "batch", "sample", "metrics", "results", "report", "train", "train-vq",
-                "train-maskgit", "experiment-vq", "train-generator")) {
+        for (String c : List.of(
+                "encode",
+                "decode",
+                "roundtrip",
+                "batch",
+                "sample",
+                "metrics",
+                "results",
+                "report",
+                "train",
+                "train-vq",
+                "train-maskgit",
+                "experiment-vq",
+                "train-generator")) {
             Run h = run(c, "--help");
             assertEquals(0, h.code(), c + " --help");
-            assertTrue(h.out().contains("--device, --provider=cpu|cuda") && h.out().contains("--threads, --ort-threads=N")
-                    && h.out().contains("--cuda-device=N"), c + ":\n" + h.out());
+            assertTrue(
+                    h.out().contains("--device, --provider=cpu|cuda")
+                            && h.out().contains("--threads, --ort-threads=N")
+                            && h.out().contains("--cuda-device=N"),
+                    c + ":\n" + h.out());
         }
         Run batch = run("batch", "--help");
         assertTrue(batch.out().contains("--workers=N"), batch.out());
@@ -80,7 +94,17 @@ class EqvaeCliTest {
     void helpListsEveryCommandAndEachHasHelp() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("demo", "export", "encode", "decode", "transform", "roundtrip", "sample", "batch", "info", "bench-infer")) {
+        for (String c : List.of(
+                "demo",
+                "export",
+                "encode",
+                "decode",
+                "transform",
+                "roundtrip",
+                "sample",
+                "batch",
+                "info",
+                "bench-infer")) {
             assertTrue(r.out().contains(c), c + " missing from:\n" + r.out());
             Run h = run(c, "--help");
             assertEquals(0, h.code(), c + " --help");
@@ -98,7 +122,14 @@ class EqvaeCliTest {
 
     @Test
     void unknownArchitectureIsAClearError(@TempDir Path dir) {
-        Run r = run("export", "--arch", "sdvae", "--init-seed", "1", "--output", dir.resolve("b").toString());
+        Run r = run(
+                "export",
+                "--arch",
+                "sdvae",
+                "--init-seed",
+                "1",
+                "--output",
+                dir.resolve("b").toString());
         assertEquals(EqvaeCli.ERROR, r.code());
         assertTrue(r.err().contains("unknown architecture 'sdvae'"), r.err());
         assertFalse(Files.exists(dir.resolve("b")));
@@ -134,8 +165,16 @@ class EqvaeCliTest {
         ImageIO.write(img, "png", in.resolve("b.png").toFile());
         Files.write(dir.resolve("in/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         Path out = dir.resolve("out");
-        Run r = run("roundtrip", "--model", ROOT.resolve("models/taef2").toString(), "--input", dir.resolve("in").toString(),
-                "--output", out.toString(), "--transform", "scale=0.5,rot=1");
+        Run r = run(
+                "roundtrip",
+                "--model",
+                ROOT.resolve("models/taef2").toString(),
+                "--input",
+                dir.resolve("in").toString(),
+                "--output",
+                out.toString(),
+                "--transform",
+                "scale=0.5,rot=1");
         assertEquals(EqvaeCli.SOME_FAILED, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("broken.png") && r.out().contains("FAILED"), r.out());
         assertTrue(r.out().contains("2 processed, 1 failed"), r.out());
@@ -149,16 +188,30 @@ class EqvaeCliTest {
     @Test
     void roundtripRefusesToWriteInsideItsInput(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("in"));
-        Run r = run("roundtrip", "--model", ROOT.resolve("models/taef2").toString(), "--input", dir.resolve("in").toString(),
-                "--output", dir.resolve("in/results").toString());
+        Run r = run(
+                "roundtrip",
+                "--model",
+                ROOT.resolve("models/taef2").toString(),
+                "--input",
+                dir.resolve("in").toString(),
+                "--output",
+                dir.resolve("in/results").toString());
         assertEquals(EqvaeCli.ERROR, r.code());
         assertTrue(r.err().contains("inside the input"), r.err());
     }
 
     @Test
     void badTransformSpecIsNamed(@TempDir Path dir) {
-        Run r = run("roundtrip", "--model", ROOT.resolve("models/taef2").toString(), "--input", dir.toString(),
-                "--output", dir.resolve("../o").toString(), "--transform", "rotate=1");
+        Run r = run(
+                "roundtrip",
+                "--model",
+                ROOT.resolve("models/taef2").toString(),
+                "--input",
+                dir.toString(),
+                "--output",
+                dir.resolve("../o").toString(),
+                "--transform",
+                "rotate=1");
         assertEquals(EqvaeCli.ERROR, r.code());
         assertTrue(r.err().contains("unknown transform step 'rotate'"), r.err());
     }

@@ -32,7 +32,9 @@ class FijiInstallCommandTest {
     @Test
     void installsTheBuiltPluginWithItsDependenciesAndABundle() throws IOException {
         Path dist = EqvaeCliTest.ROOT.resolve("fiji-plugin/target/fiji");
-        assumeTrue(Files.isDirectory(dist.resolve("plugins")), "the plugin distribution is built by mvn package (verify), not by mvn test");
+        assumeTrue(
+                Files.isDirectory(dist.resolve("plugins")),
+                "the plugin distribution is built by mvn package (verify), not by mvn test");
         Path fiji = fiji();
         EqvaeCliTest.Run r = install("fiji-install", "--fiji", fiji.toString(), "--models", "kl-vae-small");
         assertEquals(0, r.code(), r.err());
@@ -47,7 +49,9 @@ class FijiInstallCommandTest {
             // the runtime carries its Jackson relocated inside its jar: Fiji keeps its own
             assertTrue(jars.stream().noneMatch(j -> j.startsWith("jackson-")), jars.toString());
             assertTrue(jars.stream().anyMatch(j -> j.startsWith("commons-imaging-")), jars.toString());
-            assertTrue(jars.stream().noneMatch(j -> j.startsWith("scijava-common") || j.startsWith("parsington")), jars.toString());
+            assertTrue(
+                    jars.stream().noneMatch(j -> j.startsWith("scijava-common") || j.startsWith("parsington")),
+                    jars.toString());
             assertEquals("Fiji's ImageJ", Files.readString(fiji.resolve("jars/ij-1.54p.jar")));
         }
         assertTrue(Files.isRegularFile(fiji.resolve("models/eqvae4j/kl-vae-small/model.json")));
@@ -66,13 +70,21 @@ class FijiInstallCommandTest {
         Files.writeString(dist.resolve("jars/onnxruntime-1.28.0.jar"), "ort");
         Path fiji = fiji();
         Files.writeString(fiji.resolve("jars/onnxruntime-1.16.0.jar"), "older ort");
-        EqvaeCliTest.Run r = install("fiji-install", "--fiji", fiji.toString(), "--dist", dist.toString(), "--no-models");
+        EqvaeCliTest.Run r =
+                install("fiji-install", "--fiji", fiji.toString(), "--dist", dist.toString(), "--no-models");
         assertEquals(EqvaeCli.ERROR, r.code());
         assertTrue(r.err().contains("onnxruntime-1.16.0.jar") && r.err().contains("--on-conflict"), r.err());
         assertTrue(Files.notExists(fiji.resolve("plugins/eqvae4j_fiji-1.jar")));
 
-        EqvaeCliTest.Run kept = install("fiji-install", "--fiji", fiji.toString(), "--dist", dist.toString(), "--no-models",
-                "--on-conflict", "keep");
+        EqvaeCliTest.Run kept = install(
+                "fiji-install",
+                "--fiji",
+                fiji.toString(),
+                "--dist",
+                dist.toString(),
+                "--no-models",
+                "--on-conflict",
+                "keep");
         assertEquals(0, kept.code(), kept.err());
         assertEquals("older ort", Files.readString(fiji.resolve("jars/onnxruntime-1.16.0.jar")));
         assertTrue(Files.isRegularFile(fiji.resolve("plugins/eqvae4j_fiji-1.jar")));

@@ -27,7 +27,9 @@ class FijiUpdateSiteCommandTest {
     @Test
     void writesASiteOfThePluginItsJarsAndTheDefaultModel() throws Exception {
         Path dist = EqvaeCliTest.ROOT.resolve("fiji-plugin/target/fiji");
-        assumeTrue(Files.isDirectory(dist.resolve("plugins")), "the plugin distribution is built by mvn package (verify), not by mvn test");
+        assumeTrue(
+                Files.isDirectory(dist.resolve("plugins")),
+                "the plugin distribution is built by mvn package (verify), not by mvn test");
         Path out = tmp.resolve("site");
         EqvaeCliTest.Run r = site("fiji-update-site", "--output", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -44,27 +46,46 @@ class FijiUpdateSiteCommandTest {
         assertTrue(names.stream().anyMatch(n -> n.matches("plugins/eqvae4j_fiji-.*\\.jar")), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.matches("jars/onnxruntime-.*\\.jar")), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.matches("jars/eqvae4j-runtime-.*\\.jar")), names.toString());
-        assertTrue(names.stream().noneMatch(n -> n.contains("jackson") || n.contains("commons-io") || n.contains("slf4j")),
+        assertTrue(
+                names.stream().noneMatch(n -> n.contains("jackson") || n.contains("commons-io") || n.contains("slf4j")),
                 "Fiji's own jars are not shipped: " + names);
         for (String f : List.of("model.json", "encoder.onnx", "decoder.onnx", "codebook.onnx", "LICENSE")) {
-            Path shipped = EqvaeCliTest.ROOT.resolve("models/eq-vq-small-fmnist").resolve(f);
+            Path shipped =
+                    EqvaeCliTest.ROOT.resolve("models/eq-vq-small-fmnist").resolve(f);
             UpdateSiteDb.SiteFile sf = db.get("models/eqvae4j/eq-vq-small-fmnist/" + f);
             assertEquals(Files.size(shipped), sf.current().filesize(), f);
         }
-        UpdateSiteDb.SiteFile plugin = db.values().stream().filter(f -> f.filename().startsWith("plugins/")).findFirst().orElseThrow();
-        assertEquals(db.keySet().stream().filter(n -> n.startsWith("jars/")).sorted().toList(),
-                plugin.current().dependencies().stream().map(UpdateSiteDb.Dependency::filename).sorted().toList());
+        UpdateSiteDb.SiteFile plugin = db.values().stream()
+                .filter(f -> f.filename().startsWith("plugins/"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                db.keySet().stream().filter(n -> n.startsWith("jars/")).sorted().toList(),
+                plugin.current().dependencies().stream()
+                        .map(UpdateSiteDb.Dependency::filename)
+                        .sorted()
+                        .toList());
         assertTrue(r.out().contains("left to Fiji (pom-scijava 45.0.0"), r.out());
-
     }
 
     @Test
     void namesAMissingDistributionOrModel() {
-        EqvaeCliTest.Run r = site("fiji-update-site", "--output", tmp.resolve("s").toString(), "--dist", tmp.resolve("nothing").toString());
+        EqvaeCliTest.Run r = site(
+                "fiji-update-site",
+                "--output",
+                tmp.resolve("s").toString(),
+                "--dist",
+                tmp.resolve("nothing").toString());
         assertEquals(EqvaeCli.ERROR, r.code());
         assertTrue(r.err().contains("plugin distribution") && r.err().contains("does not exist"), r.err());
-        EqvaeCliTest.Run m = site("fiji-update-site", "--output", tmp.resolve("s").toString(), "--dist", tmp.toString(),
-                "--models", "no-such-bundle");
+        EqvaeCliTest.Run m = site(
+                "fiji-update-site",
+                "--output",
+                tmp.resolve("s").toString(),
+                "--dist",
+                tmp.toString(),
+                "--models",
+                "no-such-bundle");
         assertEquals(EqvaeCli.ERROR, m.code());
         assertTrue(m.err().contains("--models: no bundle 'no-such-bundle'"), m.err());
     }

@@ -18,7 +18,8 @@ class RunOptionsTest {
 
     @Test
     void everyTrainerCommandHasTheSameRunFlagsWithItsOwnDefaults() {
-        // steps, batch, lr, warm-up, seed, checkpoint interval: the values each command had before the flags were shared
+        // steps, batch, lr, warm-up, seed, checkpoint interval: the values each command had before the flags were
+        // shared
         Map<String, List<String>> defaults = new LinkedHashMap<>();
         defaults.put("train", List.of("1000", "4", "1e-4", "0", "0", "100"));
         defaults.put("train-vq", List.of("1000", "16", "5e-4", "50", "0", "200"));
@@ -33,10 +34,12 @@ class RunOptionsTest {
             for (int i = 0; i < flags.size(); i++) {
                 int at = text.lastIndexOf(flags.get(i) + "="); // the options list, after the synopsis
                 assertTrue(at >= 0, command + " lacks " + flags.get(i) + ": " + help.out());
-                java.util.regex.Matcher next = java.util.regex.Pattern.compile(" -[-a-zA-Z]").matcher(text);
+                java.util.regex.Matcher next =
+                        java.util.regex.Pattern.compile(" -[-a-zA-Z]").matcher(text);
                 String entry = next.find(at + 3) ? text.substring(at, next.start()) : text.substring(at);
-                assertTrue(entry.contains("(default " + values.get(i) + ")"), command + " " + flags.get(i) + " should show default "
-                        + values.get(i) + ": " + entry);
+                assertTrue(
+                        entry.contains("(default " + values.get(i) + ")"),
+                        command + " " + flags.get(i) + " should show default " + values.get(i) + ": " + entry);
             }
         });
     }
@@ -63,7 +66,8 @@ class RunOptionsTest {
 
     @Test
     void theClassifierRefusesACheckpointIntervalItCannotKeep() {
-        EqvaeCliTest.Run r = EqvaeCliTest.run("train-classifier", "--data", "nowhere", "-o", "nowhere-else", "--checkpoint-every", "5");
+        EqvaeCliTest.Run r = EqvaeCliTest.run(
+                "train-classifier", "--data", "nowhere", "-o", "nowhere-else", "--checkpoint-every", "5");
         assertEquals(2, r.code(), "a usage error: " + r.err());
         assertTrue(r.err().contains("keeps no checkpoints"), r.err());
     }

@@ -28,8 +28,7 @@ public final class EqvaeDjl {
     /** DJL's name of its ONNX Runtime engine. */
     public static final String ENGINE = "OnnxRuntime";
 
-    private EqvaeDjl() {
-    }
+    private EqvaeDjl() {}
 
     /** Images [N, C, H, W] in [0, 1] to raw latents; {@code threads} ONNX Runtime threads, 0 = its default. */
     public static Criteria<FloatTensor, FloatTensor> encoder(Path bundleDir, int threads) throws IOException {
@@ -49,10 +48,11 @@ public final class EqvaeDjl {
         return criteria(b, ModelManifest.DECODER, FloatTensor.class, new DecodeTranslator(b.manifest()), threads);
     }
 
-    private static <I> Criteria<I, FloatTensor> criteria(ModelBundle b, String role, Class<I> input,
-                                                          Translator<I, FloatTensor> translator, int threads) {
+    private static <I> Criteria<I, FloatTensor> criteria(
+            ModelBundle b, String role, Class<I> input, Translator<I, FloatTensor> translator, int threads) {
         if (threads < 0) {
-            throw new IllegalArgumentException("thread count must be >= 0 (0 = ONNX Runtime's default), got " + threads);
+            throw new IllegalArgumentException(
+                    "thread count must be >= 0 (0 = ONNX Runtime's default), got " + threads);
         }
         String file = b.file(role).getFileName().toString();
         Criteria.Builder<I, FloatTensor> c = Criteria.builder()

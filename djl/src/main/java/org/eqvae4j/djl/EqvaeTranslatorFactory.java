@@ -35,7 +35,8 @@ import org.eqvae4j.runtime.bundle.ModelManifest;
  * argument). Tiling arguments: see {@link RuntimeTiling}.
  */
 public class EqvaeTranslatorFactory implements TranslatorFactory {
-    private static final Set<Pair<Type, Type>> TYPES = Set.of(new Pair<>(Image.class, NDArray.class), new Pair<>(NDArray.class, Image.class));
+    private static final Set<Pair<Type, Type>> TYPES =
+            Set.of(new Pair<>(Image.class, NDArray.class), new Pair<>(NDArray.class, Image.class));
 
     @Override
     public Set<Pair<Type, Type>> getSupportedTypes() {
@@ -47,15 +48,17 @@ public class EqvaeTranslatorFactory implements TranslatorFactory {
     public <I, O> Translator<I, O> newInstance(Class<I> input, Class<O> output, Model model, Map<String, ?> arguments)
             throws TranslateException {
         if (!isSupported(input, output)) {
-            throw new IllegalArgumentException("eqvae4j translates Image -> NDArray (encode) and NDArray -> Image (decode), not "
-                    + input.getName() + " -> " + output.getName());
+            throw new IllegalArgumentException(
+                    "eqvae4j translates Image -> NDArray (encode) and NDArray -> Image (decode), not " + input.getName()
+                            + " -> " + output.getName());
         }
         Path folder = model.getModelPath();
         ModelBundle bundle;
         try {
             bundle = ModelBundle.open(folder);
         } catch (BundleException e) {
-            throw new TranslateException("DJL model folder " + folder + " is not an eqvae4j bundle: " + e.getMessage(), e);
+            throw new TranslateException(
+                    "DJL model folder " + folder + " is not an eqvae4j bundle: " + e.getMessage(), e);
         }
         ModelManifest m = bundle.manifest();
         boolean encode = input == Image.class;
@@ -63,10 +66,12 @@ public class EqvaeTranslatorFactory implements TranslatorFactory {
         String wanted = m.files().get(role);
         String loaded = model.getName() + ".onnx";
         if (!loaded.equals(wanted)) {
-            throw new TranslateException((encode ? "Image -> NDArray encodes" : "NDArray -> Image decodes") + ", but DJL loaded " + loaded
-                    + " of " + folder + "; load " + wanted + " with Criteria.optModelName(\"" + wanted.replaceFirst("\\.onnx$", "") + "\")");
+            throw new TranslateException((encode ? "Image -> NDArray encodes" : "NDArray -> Image decodes")
+                    + ", but DJL loaded " + loaded + " of " + folder + "; load " + wanted
+                    + " with Criteria.optModelName(\"" + wanted.replaceFirst("\\.onnx$", "") + "\")");
         }
         RuntimeTiling tiling = new RuntimeTiling(model, bundle, arguments);
-        return (Translator<I, O>) (encode ? new ImageToLatentTranslator(m, tiling) : new LatentToImageTranslator(m, tiling));
+        return (Translator<I, O>)
+                (encode ? new ImageToLatentTranslator(m, tiling) : new LatentToImageTranslator(m, tiling));
     }
 }

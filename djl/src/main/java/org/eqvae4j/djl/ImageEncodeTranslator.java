@@ -7,7 +7,6 @@ import ai.djl.translate.TranslatorContext;
 import java.awt.image.BufferedImage;
 import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.image.ImageFiles;
-import org.eqvae4j.runtime.metrics.RoundTrip;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.LatentTransform;
 
@@ -29,8 +28,9 @@ public class ImageEncodeTranslator implements NoBatchifyTranslator<Image, FloatT
     /** The tensor an image is encoded from: what a decoded latent should be compared with. */
     public FloatTensor pixels(Image image) throws java.io.IOException {
         if (!(image.getWrappedImage() instanceof BufferedImage bi)) {
-            throw new IllegalArgumentException("image is backed by " + image.getWrappedImage().getClass().getName()
-                    + "; eqvae4j reads images backed by java.awt.image.BufferedImage (DJL's default ImageFactory)");
+            throw new IllegalArgumentException(
+                    "image is backed by " + image.getWrappedImage().getClass().getName()
+                            + "; eqvae4j reads images backed by java.awt.image.BufferedImage (DJL's default ImageFactory)");
         }
         FloatTensor x = ImageFiles.toChannels(ImageFiles.fromBufferedImage(bi), manifest.imageChannels());
         return LatentTransform.cropToMultiple(x, manifest.downsamplingFactor());

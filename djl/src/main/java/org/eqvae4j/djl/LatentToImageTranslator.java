@@ -33,7 +33,8 @@ public class LatentToImageTranslator implements NoBatchifyTranslator<NDArray, Im
     public NDList processInput(TranslatorContext ctx, NDArray latent) {
         FloatTensor z = Tensors.fromNd(latent.getShape().dimension() == 3 ? latent.expandDims(0) : latent);
         if (z.batch() != 1) {
-            throw new IllegalArgumentException("one latent per call: got a batch of " + z.batch() + " (shape " + latent.getShape() + ")");
+            throw new IllegalArgumentException(
+                    "one latent per call: got a batch of " + z.batch() + " (shape " + latent.getShape() + ")");
         }
         int f = manifest.downsamplingFactor();
         if (tiling.tiles(z.height() * f, z.width() * f)) {

@@ -37,7 +37,8 @@ final class RuntimeTiling {
             case "auto" -> TiledAutoencoder.DEFAULT_MAX_UNTILED_PIXELS;
             case "always" -> 0;
             case "never" -> Long.MAX_VALUE;
-            default -> throw new IllegalArgumentException("argument tiling must be auto, always or never, got '" + mode + "'");
+            default ->
+                throw new IllegalArgumentException("argument tiling must be auto, always or never, got '" + mode + "'");
         };
         this.tileSize = Integer.parseInt(string(arguments, "tileSize", String.valueOf(m.tileSize())));
         this.tileHalo = Integer.parseInt(string(arguments, "tileHalo", String.valueOf(m.tileHalo())));
@@ -49,7 +50,8 @@ final class RuntimeTiling {
     /** Whether an image of this size goes through the runtime in tiles rather than through DJL's block whole. */
     boolean tiles(int imageHeight, int imageWidth) {
         return new TiledAutoencoder(new ManifestOnly(bundle.manifest()), tileSize, tileHalo, maxUntiledPixels)
-                .tileCount(imageHeight, imageWidth) > 1;
+                        .tileCount(imageHeight, imageWidth)
+                > 1;
     }
 
     synchronized TiledAutoencoder codec() throws BundleException {

@@ -8,8 +8,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /** FloatTensor <-> NDArray, and picking a model output by name. */
 final class Tensors {
-    private Tensors() {
-    }
+    private Tensors() {}
 
     static NDArray toNd(NDManager manager, FloatTensor t) {
         return manager.create(t.data(), new Shape(t.shape()));

@@ -55,12 +55,16 @@ class EqvaeDjlTest {
 
     @Test
     void encodeAndDecodeThroughDjlMatchTheRuntime() throws Exception {
-        BufferedImage photo = ImageIO.read(ROOT.resolve("test-images/photos/chelsea.png").toFile()).getSubimage(120, 40, 131, 100);
+        BufferedImage photo = ImageIO.read(
+                        ROOT.resolve("test-images/photos/chelsea.png").toFile())
+                .getSubimage(120, 40, 131, 100);
         Image image = ImageFactory.getInstance().fromImage(photo);
-        ImageEncodeTranslator t = new ImageEncodeTranslator(ModelBundle.open(TAEF2).manifest());
+        ImageEncodeTranslator t =
+                new ImageEncodeTranslator(ModelBundle.open(TAEF2).manifest());
         FloatTensor x = t.pixels(image);
         assertArrayEquals(new long[] {1, 3, 96, 128}, x.shape(), "cropped to multiples of 8");
-        try (Predictor<Image, FloatTensor> enc = encoder.newPredictor(); Predictor<FloatTensor, FloatTensor> dec = decoder.newPredictor()) {
+        try (Predictor<Image, FloatTensor> enc = encoder.newPredictor();
+                Predictor<FloatTensor, FloatTensor> dec = decoder.newPredictor()) {
             FloatTensor z = enc.predict(image);
             FloatTensor zRuntime = runtime.encode(x);
             assertArrayEquals(zRuntime.shape(), z.shape());
@@ -77,19 +81,36 @@ class EqvaeDjlTest {
 
     @Test
     void greyImagesAndTensorInputsWorkAndBadLatentsAreRefused() throws Exception {
-        BufferedImage grey = ImageIO.read(ROOT.resolve("test-images/photos/microaneurysms.png").toFile());
-        try (ZooModel<FloatTensor, FloatTensor> tensorEncoder = EqvaeDjl.encoder(TAEF2, 1).loadModel();
-             Predictor<FloatTensor, FloatTensor> enc = tensorEncoder.newPredictor();
-             Predictor<Image, FloatTensor> imageEnc = encoder.newPredictor();
-             Predictor<FloatTensor, FloatTensor> dec = decoder.newPredictor()) {
+        BufferedImage grey = ImageIO.read(
+                ROOT.resolve("test-images/photos/microaneurysms.png").toFile());
+        try (ZooModel<FloatTensor, FloatTensor> tensorEncoder =
+                        EqvaeDjl.encoder(TAEF2, 1).loadModel();
+                Predictor<FloatTensor, FloatTensor> enc = tensorEncoder.newPredictor();
+                Predictor<Image, FloatTensor> imageEnc = encoder.newPredictor();
+                Predictor<FloatTensor, FloatTensor> dec = decoder.newPredictor()) {
             FloatTensor z = imageEnc.predict(ImageFactory.getInstance().fromImage(grey));
             assertArrayEquals(new long[] {1, 32, 12, 12}, z.shape(), "102 px grey cropped to 96, as RGB");
-            FloatTensor x = new ImageEncodeTranslator(ModelBundle.open(TAEF2).manifest()).pixels(ImageFactory.getInstance().fromImage(grey));
+            FloatTensor x = new ImageEncodeTranslator(ModelBundle.open(TAEF2).manifest())
+                    .pixels(ImageFactory.getInstance().fromImage(grey));
             assertTrue(maxAbsDiff(enc.predict(x), z) < 1e-6, "tensor and image encoders agree");
-            TranslateException e = assertThrows(TranslateException.class, () -> dec.predict(FloatTensor.zeros(1, 16, 4, 4)));
-            assertTrue(String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()).contains("32-channel"), e.toString());
-            TranslateException odd = assertThrows(TranslateException.class, () -> enc.predict(FloatTensor.zeros(1, 3, 30, 32)));
-            assertTrue(String.valueOf(odd.getCause() == null ? odd.getMessage() : odd.getCause().getMessage()).contains("multiple"), odd.toString());
+            TranslateException e =
+                    assertThrows(TranslateException.class, () -> dec.predict(FloatTensor.zeros(1, 16, 4, 4)));
+            assertTrue(
+                    String.valueOf(
+                                    e.getCause() == null
+                                            ? e.getMessage()
+                                            : e.getCause().getMessage())
+                            .contains("32-channel"),
+                    e.toString());
+            TranslateException odd =
+                    assertThrows(TranslateException.class, () -> enc.predict(FloatTensor.zeros(1, 3, 30, 32)));
+            assertTrue(
+                    String.valueOf(
+                                    odd.getCause() == null
+                                            ? odd.getMessage()
+                                            : odd.getCause().getMessage())
+                            .contains("multiple"),
+                    odd.toString());
         }
     }
 

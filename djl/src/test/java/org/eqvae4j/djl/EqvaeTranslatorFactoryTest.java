@@ -24,9 +24,9 @@ import javax.imageio.ImageIO;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.model.Autoencoder;
-import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
+import org.eqvae4j.runtime.transform.LatentTransform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,9 +45,15 @@ class EqvaeTranslatorFactoryTest {
 
     @Test
     void optModelPathAloneLoadsTheEncoderGraph(@TempDir Path dir) throws Exception {
-        try (ZooModel<NDList, NDList> model = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(TAEF2).build().loadModel();
-             Predictor<NDList, NDList> p = model.newPredictor(); NDManager nd = NDManager.newBaseManager()) {
-            assertEquals("OnnxRuntime", model.getNDManager().getEngine().getEngineName(), "engine from serving.properties");
+        try (ZooModel<NDList, NDList> model = Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelPath(TAEF2)
+                        .build()
+                        .loadModel();
+                Predictor<NDList, NDList> p = model.newPredictor();
+                NDManager nd = NDManager.newBaseManager()) {
+            assertEquals(
+                    "OnnxRuntime", model.getNDManager().getEngine().getEngineName(), "engine from serving.properties");
             NDList out = p.predict(new NDList(nd.zeros(new Shape(1, 3, 64, 64))));
             assertEquals(new Shape(1, 32, 8, 8), out.get(0).getShape(), "encoder.onnx: image -> latent");
         }
@@ -56,68 +62,127 @@ class EqvaeTranslatorFactoryTest {
         for (String f : new String[] {"model.json", "encoder.onnx", "decoder.onnx"}) {
             Files.copy(ROOT.resolve("models/kl-vae-small").resolve(f), bare.resolve(f));
         }
-        Criteria<NDList, NDList> plain = Criteria.builder().setTypes(NDList.class, NDList.class).optModelPath(bare).optEngine("OnnxRuntime").build();
+        Criteria<NDList, NDList> plain = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(bare)
+                .optEngine("OnnxRuntime")
+                .build();
         FileNotFoundException e = assertThrows(FileNotFoundException.class, plain::loadModel);
         assertTrue(e.getMessage().contains(".onnx file not found"), e.getMessage());
     }
 
     @Test
     void imageToLatentAndBackMatchTheRuntime() throws Exception {
-        BufferedImage photo = ImageIO.read(ROOT.resolve("test-images/photos/chelsea.png").toFile()).getSubimage(100, 30, 130, 100);
+        BufferedImage photo = ImageIO.read(
+                        ROOT.resolve("test-images/photos/chelsea.png").toFile())
+                .getSubimage(100, 30, 130, 100);
         Image image = ImageFactory.getInstance().fromImage(photo);
         FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.fromBufferedImage(photo), 8);
-        Criteria<Image, NDArray> encoder = Criteria.builder().setTypes(Image.class, NDArray.class).optModelPath(TAEF2)
-                .optTranslatorFactory(new EqvaeTranslatorFactory()).build();
-        Criteria<NDArray, Image> decoder = Criteria.builder().setTypes(NDArray.class, Image.class).optModelPath(TAEF2).optModelName("decoder")
-                .optArgument("translatorFactory", EqvaeTranslatorFactory.class.getName()).build();
-        try (ZooModel<Image, NDArray> enc = encoder.loadModel(); ZooModel<NDArray, Image> dec = decoder.loadModel();
-             Predictor<Image, NDArray> e = enc.newPredictor(); Predictor<NDArray, Image> d = dec.newPredictor();
-             Autoencoder runtime = Autoencoder.open(ModelBundle.open(TAEF2), 2)) {
+        Criteria<Image, NDArray> encoder = Criteria.builder()
+                .setTypes(Image.class, NDArray.class)
+                .optModelPath(TAEF2)
+                .optTranslatorFactory(new EqvaeTranslatorFactory())
+                .build();
+        Criteria<NDArray, Image> decoder = Criteria.builder()
+                .setTypes(NDArray.class, Image.class)
+                .optModelPath(TAEF2)
+                .optModelName("decoder")
+                .optArgument("translatorFactory", EqvaeTranslatorFactory.class.getName())
+                .build();
+        try (ZooModel<Image, NDArray> enc = encoder.loadModel();
+                ZooModel<NDArray, Image> dec = decoder.loadModel();
+                Predictor<Image, NDArray> e = enc.newPredictor();
+                Predictor<NDArray, Image> d = dec.newPredictor();
+                Autoencoder runtime = Autoencoder.open(ModelBundle.open(TAEF2), 2)) {
             NDArray latent = e.predict(image);
             FloatTensor z = runtime.encode(x);
             assertEquals(new Shape(1, 32, 12, 16), latent.getShape(), "130 x 100 cropped to 128 x 96, / 8");
-            assertTrue(maxAbsDiff(z.data(), latent.toFloatArray()) < 1e-4, "latent vs runtime: " + maxAbsDiff(z.data(), latent.toFloatArray()));
+            assertTrue(
+                    maxAbsDiff(z.data(), latent.toFloatArray()) < 1e-4,
+                    "latent vs runtime: " + maxAbsDiff(z.data(), latent.toFloatArray()));
             Image back = d.predict(latent);
             assertEquals(128, back.getWidth());
             assertEquals(96, back.getHeight());
-            assertEquals(0, maxByteDiff(runtime.decode(z), (BufferedImage) back.getWrappedImage()), "decoded pixels vs runtime");
-            Exception wrong = assertThrows(Exception.class, () -> Criteria.builder().setTypes(Image.class, NDArray.class).optModelPath(TAEF2)
-                    .optModelName("decoder").optTranslatorFactory(new EqvaeTranslatorFactory()).build().loadModel());
+            assertEquals(
+                    0,
+                    maxByteDiff(runtime.decode(z), (BufferedImage) back.getWrappedImage()),
+                    "decoded pixels vs runtime");
+            Exception wrong = assertThrows(
+                    Exception.class,
+                    () -> Criteria.builder()
+                            .setTypes(Image.class, NDArray.class)
+                            .optModelPath(TAEF2)
+                            .optModelName("decoder")
+                            .optTranslatorFactory(new EqvaeTranslatorFactory())
+                            .build()
+                            .loadModel());
             assertTrue(causes(wrong).contains("optModelName(\"encoder\")"), causes(wrong));
         }
     }
 
     @Test
     void largeImagesTileThroughTheRuntime() throws Exception {
-        BufferedImage photo = ImageIO.read(ROOT.resolve("test-images/photos/coffee.png").toFile()).getSubimage(200, 100, 192, 160);
+        BufferedImage photo = ImageIO.read(
+                        ROOT.resolve("test-images/photos/coffee.png").toFile())
+                .getSubimage(200, 100, 192, 160);
         FloatTensor x = ImageFiles.fromBufferedImage(photo);
-        Criteria<Image, NDArray> tiled = Criteria.builder().setTypes(Image.class, NDArray.class).optModelPath(TAEF2)
+        Criteria<Image, NDArray> tiled = Criteria.builder()
+                .setTypes(Image.class, NDArray.class)
+                .optModelPath(TAEF2)
                 .optTranslatorFactory(new EqvaeTranslatorFactory())
-                .optArgument("tiling", "always").optArgument("tileSize", "96").optArgument("tileHalo", "16").build();
-        Criteria<NDArray, Image> tiledDecoder = Criteria.builder().setTypes(NDArray.class, Image.class).optModelPath(TAEF2).optModelName("decoder")
+                .optArgument("tiling", "always")
+                .optArgument("tileSize", "96")
+                .optArgument("tileHalo", "16")
+                .build();
+        Criteria<NDArray, Image> tiledDecoder = Criteria.builder()
+                .setTypes(NDArray.class, Image.class)
+                .optModelPath(TAEF2)
+                .optModelName("decoder")
                 .optTranslatorFactory(new EqvaeTranslatorFactory())
-                .optArgument("tiling", "always").optArgument("tileSize", "96").optArgument("tileHalo", "16").build();
-        try (ZooModel<Image, NDArray> enc = tiled.loadModel(); ZooModel<NDArray, Image> dec = tiledDecoder.loadModel();
-             Predictor<Image, NDArray> e = enc.newPredictor(); Predictor<NDArray, Image> d = dec.newPredictor();
-             Autoencoder runtime = Autoencoder.open(ModelBundle.open(TAEF2), 2)) {
+                .optArgument("tiling", "always")
+                .optArgument("tileSize", "96")
+                .optArgument("tileHalo", "16")
+                .build();
+        try (ZooModel<Image, NDArray> enc = tiled.loadModel();
+                ZooModel<NDArray, Image> dec = tiledDecoder.loadModel();
+                Predictor<Image, NDArray> e = enc.newPredictor();
+                Predictor<NDArray, Image> d = dec.newPredictor();
+                Autoencoder runtime = Autoencoder.open(ModelBundle.open(TAEF2), 2)) {
             TiledAutoencoder runtimeTiled = new TiledAutoencoder(runtime, 96, 16, 0);
             assertTrue(runtimeTiled.tileCount(160, 192) > 1, "the case is tiled");
             NDArray latent = e.predict(ImageFactory.getInstance().fromImage(photo));
             FloatTensor z = runtimeTiled.encode(x);
-            assertEquals(0, maxAbsDiff(z.data(), latent.toFloatArray()), 1e-6, "DJL's tiled latent is the runtime's tiled latent");
+            assertEquals(
+                    0,
+                    maxAbsDiff(z.data(), latent.toFloatArray()),
+                    1e-6,
+                    "DJL's tiled latent is the runtime's tiled latent");
             FloatTensor whole = runtime.encode(x);
-            assertTrue(relativeRms(whole.data(), z.data()) < 0.02, "tiled vs whole latent: " + relativeRms(whole.data(), z.data()));
+            assertTrue(
+                    relativeRms(whole.data(), z.data()) < 0.02,
+                    "tiled vs whole latent: " + relativeRms(whole.data(), z.data()));
             Image back = d.predict(latent);
-            assertEquals(0, maxByteDiff(runtimeTiled.decode(z), (BufferedImage) back.getWrappedImage()), "tiled decode vs runtime");
+            assertEquals(
+                    0,
+                    maxByteDiff(runtimeTiled.decode(z), (BufferedImage) back.getWrappedImage()),
+                    "tiled decode vs runtime");
         }
-        Exception bad = assertThrows(Exception.class, () -> Criteria.builder().setTypes(Image.class, NDArray.class).optModelPath(TAEF2)
-                .optTranslatorFactory(new EqvaeTranslatorFactory()).optArgument("tiling", "sometimes").build().loadModel());
+        Exception bad = assertThrows(
+                Exception.class,
+                () -> Criteria.builder()
+                        .setTypes(Image.class, NDArray.class)
+                        .optModelPath(TAEF2)
+                        .optTranslatorFactory(new EqvaeTranslatorFactory())
+                        .optArgument("tiling", "sometimes")
+                        .build()
+                        .loadModel());
         assertTrue(causes(bad).contains("auto, always or never"), causes(bad));
     }
 
     @Test
     void theFactoryIsAServiceAndRefusesOtherTypes() {
-        assertTrue(ServiceLoader.load(TranslatorFactory.class).stream().anyMatch(p -> p.type() == EqvaeTranslatorFactory.class));
+        assertTrue(ServiceLoader.load(TranslatorFactory.class).stream()
+                .anyMatch(p -> p.type() == EqvaeTranslatorFactory.class));
         EqvaeTranslatorFactory f = new EqvaeTranslatorFactory();
         assertTrue(f.isSupported(Image.class, NDArray.class) && f.isSupported(NDArray.class, Image.class));
         assertTrue(!f.isSupported(NDList.class, NDList.class));

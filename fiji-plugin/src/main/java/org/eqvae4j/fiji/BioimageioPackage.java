@@ -32,8 +32,16 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param architecture config.bioimageio.architecture_type, or "unknown"
  * @param license      the package's licence (SPDX), or null
  */
-public record BioimageioPackage(Path folder, String name, String bundleId, String role, Path onnx, Map<String, Object> eqvae4j,
-                                int imageChannels, String architecture, String license) {
+public record BioimageioPackage(
+        Path folder,
+        String name,
+        String bundleId,
+        String role,
+        Path onnx,
+        Map<String, Object> eqvae4j,
+        int imageChannels,
+        String architecture,
+        String license) {
     public static final String RDF = "rdf.yaml";
 
     /** Reads and checks {@code folder/rdf.yaml}; the message of a refusal says what the plugin misses. */
@@ -56,20 +64,24 @@ public record BioimageioPackage(Path folder, String name, String bundleId, Strin
         Map<String, Object> config = map(rdf.get("config"));
         Map<String, Object> eq = map(config.get("eqvae4j"));
         if (eq.isEmpty()) {
-            throw new BundleException("bioimage.io model '" + name + "' (" + rdfFile + ") is not an eqvae4j autoencoder: it has no "
-                    + "config.eqvae4j (bundle id, role, latent geometry), which the plugin needs to pair an encoder with its decoder."
-                    + " Packages written by eqvae export-bioimageio carry it; for other models use deepImageJ or JDLL");
+            throw new BundleException(
+                    "bioimage.io model '" + name + "' (" + rdfFile + ") is not an eqvae4j autoencoder: it has no "
+                            + "config.eqvae4j (bundle id, role, latent geometry), which the plugin needs to pair an encoder with its decoder."
+                            + " Packages written by eqvae export-bioimageio carry it; for other models use deepImageJ or JDLL");
         }
         String bundleId = string(eq.get("bundle_id"));
         String role = string(eq.get("role"));
-        if (bundleId == null || !bundleId.matches("[A-Za-z0-9._-]+") || !("encoder".equals(role) || "decoder".equals(role))) {
-            throw new BundleException(rdfFile + ": config.eqvae4j needs bundle_id and role (encoder or decoder), got " + eq);
+        if (bundleId == null
+                || !bundleId.matches("[A-Za-z0-9._-]+")
+                || !("encoder".equals(role) || "decoder".equals(role))) {
+            throw new BundleException(
+                    rdfFile + ": config.eqvae4j needs bundle_id and role (encoder or decoder), got " + eq);
         }
         Map<String, Object> onnx = map(map(rdf.get("weights")).get("onnx"));
         String source = string(onnx.get("source"));
         if (source == null) {
-            throw new BundleException("bioimage.io model '" + name + "' (" + rdfFile + ") has no ONNX weights (weights.onnx.source);"
-                    + " the plugin runs ONNX graphs only");
+            throw new BundleException("bioimage.io model '" + name + "' (" + rdfFile
+                    + ") has no ONNX weights (weights.onnx.source);" + " the plugin runs ONNX graphs only");
         }
         Path onnxFile = folder.resolve(source).normalize();
         if (!onnxFile.startsWith(folder.normalize()) || !Files.isRegularFile(onnxFile)) {
@@ -77,11 +89,20 @@ public record BioimageioPackage(Path folder, String name, String bundleId, Strin
         }
         String sha = string(onnx.get("sha256"));
         if (sha != null && !sha.equalsIgnoreCase(sha256(onnxFile))) {
-            throw new BundleException(onnxFile + " does not match the sha256 in " + rdfFile + " (damaged or altered package)");
+            throw new BundleException(
+                    onnxFile + " does not match the sha256 in " + rdfFile + " (damaged or altered package)");
         }
         Map<String, Object> bio = map(config.get("bioimageio"));
         String arch = bio.get("architecture_type") == null ? "unknown" : String.valueOf(bio.get("architecture_type"));
-        return new BioimageioPackage(folder, name, bundleId, role, onnxFile, eq, imageChannels(rdf, rdfFile), arch,
+        return new BioimageioPackage(
+                folder,
+                name,
+                bundleId,
+                role,
+                onnxFile,
+                eq,
+                imageChannels(rdf, rdfFile),
+                arch,
                 string(rdf.get("license")));
     }
 

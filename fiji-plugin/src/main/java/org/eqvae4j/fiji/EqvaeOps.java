@@ -43,25 +43,24 @@ import org.eqvae4j.runtime.visual.LatentPca;
  * cancellation check between them; images above one megapixel are tiled.
  */
 public final class EqvaeOps {
-    private EqvaeOps() {
-    }
+    private EqvaeOps() {}
 
-    public record Encoded(ImagePlus latent, Map<String, Object> metrics) {
-    }
+    public record Encoded(ImagePlus latent, Map<String, Object> metrics) {}
 
-    public record Decoded(ImagePlus image, Map<String, Object> metrics) {
-    }
+    public record Decoded(ImagePlus image, Map<String, Object> metrics) {}
 
     /** @param transformed tau(x) and D(tau(E(x))), or null without a transform */
-    public record RoundTripped(ImagePlus reconstruction, ImagePlus transformed, ImagePlus transformedDecoded,
-                               Map<String, Object> metrics) {
-    }
+    public record RoundTripped(
+            ImagePlus reconstruction,
+            ImagePlus transformed,
+            ImagePlus transformedDecoded,
+            Map<String, Object> metrics) {}
 
-    public record Compared(ImagePlus panel, Map<String, Object> metrics) {
-    }
+    public record Compared(ImagePlus panel, Map<String, Object> metrics) {}
 
     /** Image -> latent hyperstack (centre-cropped to a multiple of the downsampling factor). */
-    public static Encoded encode(ImagePlus imp, LatentCodec codec, String intensity, Monitor monitor) throws OrtException {
+    public static Encoded encode(ImagePlus imp, LatentCodec codec, String intensity, Monitor monitor)
+            throws OrtException {
         ModelManifest m = codec.manifest();
         ImagePlusTensors.ModelInput in = ImagePlusTensors.toModel(imp, m.imageChannels(), intensity);
         FloatTensor x = LatentTransform.cropToMultiple(in.pixels(), m.downsamplingFactor());
@@ -80,13 +79,20 @@ public final class EqvaeOps {
     }
 
     /** Latent hyperstack -> image like the one encoded (type, dimensions, intensity units, calibration). */
-    public static Decoded decode(ImagePlus latentImage, LatentCodec codec, boolean ignoreBundleId,
-                                 ImagePlusTensors.ResultType type, Monitor monitor) throws IOException, OrtException {
+    public static Decoded decode(
+            ImagePlus latentImage,
+            LatentCodec codec,
+            boolean ignoreBundleId,
+            ImagePlusTensors.ResultType type,
+            Monitor monitor)
+            throws IOException, OrtException {
         LatentImages.LatentImage li = LatentImages.read(latentImage);
         LatentHeader h = li.latent().header();
         checkDecodable(h, codec.manifest(), latentImage, ignoreBundleId);
         FloatTensor image = perItem(li.latent().values(), codec::decode, monitor, "decoding");
-        ImageMetadata like = h.source() != null ? h.source() : ImageMetadata.plain8Bit(codec.manifest().imageChannels());
+        ImageMetadata like = h.source() != null
+                ? h.source()
+                : ImageMetadata.plain8Bit(codec.manifest().imageChannels());
         String title = stem(h.sourceFile() == null ? latentImage.getTitle() : h.sourceFile()) + "-decoded";
         ImagePlusTensors.Converted c = ImagePlusTensors.toImagePlus(image, li.layout(), like, type, title);
         Map<String, Object> row = row("decode", latentImage, codec.manifest().id());
@@ -103,15 +109,22 @@ public final class EqvaeOps {
         LatentTransform tau = TransformSpec.parse(spec);
         LatentImages.LatentImage li = LatentImages.read(latentImage);
         Latent t = li.latent().transformed(tau, spec.trim());
-        return LatentImages.toImagePlus(t, li.layout(), stem(latentImage.getTitle()) + "-" + spec.trim().replace(',', '_'));
+        return LatentImages.toImagePlus(
+                t, li.layout(), stem(latentImage.getTitle()) + "-" + spec.trim().replace(',', '_'));
     }
 
     /**
      * Encode + decode with PSNR (8-bit, per plane, averaged); with a transform also tau(x) and
      * D(tau(E(x))) and the PSNR between them (the EQ-VAE comparison), their calibration rescaled.
      */
-    public static RoundTripped roundTrip(ImagePlus imp, LatentCodec codec, String intensity, String spec,
-                                         ImagePlusTensors.ResultType type, Monitor monitor) throws OrtException {
+    public static RoundTripped roundTrip(
+            ImagePlus imp,
+            LatentCodec codec,
+            String intensity,
+            String spec,
+            ImagePlusTensors.ResultType type,
+            Monitor monitor)
+            throws OrtException {
         ModelManifest m = codec.manifest();
         LatentTransform tau = spec == null || spec.isBlank() ? null : TransformSpec.parse(spec);
         ImagePlusTensors.ModelInput in = ImagePlusTensors.toModel(imp, m.imageChannels(), intensity);
@@ -124,39 +137,56 @@ public final class EqvaeOps {
         }
         monitor.progress(x.batch(), x.batch(), "round trip done");
         String stem = stem(imp.getTitle());
-        ImagePlusTensors.Converted recon = ImagePlusTensors.toImagePlus(stack(results, RoundTrip.Result::reconstruction),
-                in.layout(), in.metadata(), type, stem + "-recon");
+        ImagePlusTensors.Converted recon = ImagePlusTensors.toImagePlus(
+                stack(results, RoundTrip.Result::reconstruction), in.layout(), in.metadata(), type, stem + "-recon");
         Map<String, Object> row = row("roundtrip", imp, m.id());
         row.put("images", x.batch());
         row.put("height", x.height());
         row.put("width", x.width());
-        row.put("psnr_db", results.stream().mapToDouble(RoundTrip.Result::psnr).average().orElseThrow());
+        row.put(
+                "psnr_db",
+                results.stream().mapToDouble(RoundTrip.Result::psnr).average().orElseThrow());
         long clipped = recon.clipped();
         ImagePlus target = null;
         ImagePlus decoded = null;
         if (tau != null) {
             RoundTrip.Result first = results.get(0);
-            ImageMetadata moved = in.metadata().withPixelSize(transformedPixelSize(first.latent(), m, in.metadata(), tau, spec));
-            ImagePlusTensors.Converted t = ImagePlusTensors.toImagePlus(stack(results, RoundTrip.Result::transformedTarget),
-                    in.layout(), moved, type, stem + "-tau");
-            ImagePlusTensors.Converted d = ImagePlusTensors.toImagePlus(stack(results, RoundTrip.Result::transformedDecoded),
-                    in.layout(), moved, type, stem + "-tau-decoded");
+            ImageMetadata moved =
+                    in.metadata().withPixelSize(transformedPixelSize(first.latent(), m, in.metadata(), tau, spec));
+            ImagePlusTensors.Converted t = ImagePlusTensors.toImagePlus(
+                    stack(results, RoundTrip.Result::transformedTarget), in.layout(), moved, type, stem + "-tau");
+            ImagePlusTensors.Converted d = ImagePlusTensors.toImagePlus(
+                    stack(results, RoundTrip.Result::transformedDecoded),
+                    in.layout(),
+                    moved,
+                    type,
+                    stem + "-tau-decoded");
             target = t.image();
             decoded = d.image();
             clipped += t.clipped() + d.clipped();
             row.put("transform", spec.trim());
-            row.put("transformed_psnr_db", results.stream().mapToDouble(RoundTrip.Result::transformedPsnr).average().orElseThrow());
+            row.put(
+                    "transformed_psnr_db",
+                    results.stream()
+                            .mapToDouble(RoundTrip.Result::transformedPsnr)
+                            .average()
+                            .orElseThrow());
         }
         row.put("clipped", clipped);
         return new RoundTripped(recon.image(), target, decoded, row);
     }
 
     /** The pixel size of tau(x): the one the latent header records after the transform. */
-    private static PixelSize transformedPixelSize(FloatTensor z, ModelManifest m, ImageMetadata meta, LatentTransform tau, String spec) {
+    private static PixelSize transformedPixelSize(
+            FloatTensor z, ModelManifest m, ImageMetadata meta, LatentTransform tau, String spec) {
         if (meta.pixelSize() == null) {
             return null;
         }
-        return new Latent(z, LatentHeader.of(m, z.shape(), null, meta)).transformed(tau, spec).header().source().pixelSize();
+        return new Latent(z, LatentHeader.of(m, z.shape(), null, meta))
+                .transformed(tau, spec)
+                .header()
+                .source()
+                .pixelSize();
     }
 
     /**
@@ -168,7 +198,8 @@ public final class EqvaeOps {
         ImagePlus latentImage = imp;
         if (!LatentImages.isLatent(imp)) {
             if (codecOrNull == null) {
-                throw new IllegalArgumentException("image '" + imp.getTitle() + "' is not a latent; choose a model to encode it");
+                throw new IllegalArgumentException(
+                        "image '" + imp.getTitle() + "' is not a latent; choose a model to encode it");
             }
             latentImage = encode(imp, codecOrNull, intensity, monitor).latent();
         }
@@ -187,14 +218,15 @@ public final class EqvaeOps {
      * hyperstack): x, D(E(x)), tau(x), D(tau(E(x))) side by side, with the PSNRs and the equivariance
      * error ||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2.
      */
-    public static Compared compareEquivariance(ImagePlus imp, LatentCodec codec, String intensity, String spec, Monitor monitor)
-            throws OrtException {
+    public static Compared compareEquivariance(
+            ImagePlus imp, LatentCodec codec, String intensity, String spec, Monitor monitor) throws OrtException {
         ImagePlusTensors.checked(imp);
         LatentTransform tau = TransformSpec.parse(spec);
         ModelManifest m = codec.manifest();
         int f = m.downsamplingFactor();
         ImagePlus current = currentPlane(imp, m.imageChannels());
-        FloatTensor x = LatentTransform.cropToMultiple(ImagePlusTensors.toModel(current, m.imageChannels(), intensity).pixels(), f);
+        FloatTensor x = LatentTransform.cropToMultiple(
+                ImagePlusTensors.toModel(current, m.imageChannels(), intensity).pixels(), f);
         monitor.progress(0, 3, "encoding");
         RoundTrip.Result r = RoundTrip.run(codec, x, tau);
         monitor.check();
@@ -203,10 +235,13 @@ public final class EqvaeOps {
         double error = AutoencoderEvaluation.relativeError(tau.apply(r.latent()), zTauX);
         monitor.progress(3, 3, "done");
         int cell = Math.max(x.height(), x.width());
-        FloatTensor panel = ImageGrid.of(List.of(List.of(x, r.reconstruction(), r.transformedTarget(), r.transformedDecoded())), cell, 4);
+        FloatTensor panel = ImageGrid.of(
+                List.of(List.of(x, r.reconstruction(), r.transformedTarget(), r.transformedDecoded())), cell, 4);
         ImagePlus out = new ImagePlus(stem(imp.getTitle()) + "-equivariance " + spec.trim(), rgb(panel));
-        out.setProperty("Info", "EQ-VAE equivariance comparison (" + m.id() + ", tau = " + spec.trim() + ")\n"
-                + "panels: x | D(E(x)) | tau(x) | D(tau(E(x))), each shown at " + cell + " px\n");
+        out.setProperty(
+                "Info",
+                "EQ-VAE equivariance comparison (" + m.id() + ", tau = " + spec.trim() + ")\n"
+                        + "panels: x | D(E(x)) | tau(x) | D(tau(E(x))), each shown at " + cell + " px\n");
         Map<String, Object> row = row("compare", imp, m.id());
         row.put("transform", spec.trim());
         row.put("height", x.height());
@@ -221,10 +256,18 @@ public final class EqvaeOps {
         if (imp.getStackSize() == 1) {
             return imp;
         }
-        boolean channels = imp.getType() != ImagePlus.COLOR_RGB && imp.getNChannels() == modelChannels && modelChannels > 1;
+        boolean channels =
+                imp.getType() != ImagePlus.COLOR_RGB && imp.getNChannels() == modelChannels && modelChannels > 1;
         int c = imp.getC();
-        ImagePlus one = new Duplicator().run(imp, channels ? 1 : c, channels ? imp.getNChannels() : c, imp.getZ(), imp.getZ(),
-                imp.getT(), imp.getT());
+        ImagePlus one = new Duplicator()
+                .run(
+                        imp,
+                        channels ? 1 : c,
+                        channels ? imp.getNChannels() : c,
+                        imp.getZ(),
+                        imp.getZ(),
+                        imp.getT(),
+                        imp.getT());
         one.setTitle(imp.getTitle());
         return one;
     }
@@ -233,7 +276,8 @@ public final class EqvaeOps {
      * {@code count} images decoded from the bundle's generator (a stack at the generator's image size, RGB for 3-channel models), with
      * the sampler defaults of model.json: class {@code cls} for every image, or -1 for every class in turn.
      */
-    public static ImagePlus sample(LatentSampler sampler, LatentCodec codec, int count, int cls, long seed, Monitor monitor)
+    public static ImagePlus sample(
+            LatentSampler sampler, LatentCodec codec, int count, int cls, long seed, Monitor monitor)
             throws OrtException {
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, got " + count);
@@ -248,14 +292,24 @@ public final class EqvaeOps {
         }
         monitor.progress(count, count, "sampling done");
         FloatTensor all = FloatTensor.stack(images);
-        PlaneLayout layout = codec.manifest().imageChannels() == 3 ? new PlaneLayout(PlaneLayout.Mode.RGB, 1, count, 1)
+        PlaneLayout layout = codec.manifest().imageChannels() == 3
+                ? new PlaneLayout(PlaneLayout.Mode.RGB, 1, count, 1)
                 : new PlaneLayout(PlaneLayout.Mode.PLANES, 1, count, 1);
-        return ImagePlusTensors.toImagePlus(all, layout, ImageMetadata.plain8Bit(layout.itemChannels()),
-                ImagePlusTensors.ResultType.SAME, codec.manifest().id() + "-samples seed " + seed).image();
+        return ImagePlusTensors.toImagePlus(
+                        all,
+                        layout,
+                        ImageMetadata.plain8Bit(layout.itemChannels()),
+                        ImagePlusTensors.ResultType.SAME,
+                        codec.manifest().id() + "-samples seed " + seed)
+                .image();
     }
 
     /** Folder batch operations, as {@code eqvae batch --op}. */
-    public enum BatchOp { ROUNDTRIP, ENCODE, DECODE, TRANSFORM;
+    public enum BatchOp {
+        ROUNDTRIP,
+        ENCODE,
+        DECODE,
+        TRANSFORM;
 
         public static String[] labels() {
             return new String[] {"roundtrip", "encode", "decode", "transform"};
@@ -263,16 +317,17 @@ public final class EqvaeOps {
 
         public static BatchOp parse(String s) {
             try {
-                return valueOf(s.trim().toUpperCase(Locale.ROOT).replace("-", "").replace(" ", ""));
+                return valueOf(
+                        s.trim().toUpperCase(Locale.ROOT).replace("-", "").replace(" ", ""));
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException("operation must be roundtrip, encode, decode or transform, got '" + s + "'");
+                throw new IllegalArgumentException(
+                        "operation must be roundtrip, encode, decode or transform, got '" + s + "'");
             }
         }
     }
 
     /** One row per input file (the runtime's summary.csv as a table); the summary is written too. */
-    public record BatchResult(List<Map<String, Object>> rows, int done, int skipped, int failed) {
-    }
+    public record BatchResult(List<Map<String, Object>> rows, int done, int skipped, int failed) {}
 
     /**
      * Runs the runtime's {@link FolderBatch} over a folder tree (mirrored outputs, skipping what is done,
@@ -280,11 +335,23 @@ public final class EqvaeOps {
      *
      * @param codec null for {@link BatchOp#TRANSFORM}
      */
-    public static BatchResult batch(Path input, Path output, BatchOp op, LatentCodec codec, String intensity, String spec,
-                                    FolderBatch.Options options, boolean ignoreBundleId, Monitor monitor) throws IOException {
+    public static BatchResult batch(
+            Path input,
+            Path output,
+            BatchOp op,
+            LatentCodec codec,
+            String intensity,
+            String spec,
+            FolderBatch.Options options,
+            boolean ignoreBundleId,
+            Monitor monitor)
+            throws IOException {
         BatchOperation<?> operation = switch (op) {
-            case ROUNDTRIP -> new RoundTripOperation(codec, spec == null || spec.isBlank() ? null : TransformSpec.parse(spec),
-                    ImagePlusTensors.mapping(intensity, 8));
+            case ROUNDTRIP ->
+                new RoundTripOperation(
+                        codec,
+                        spec == null || spec.isBlank() ? null : TransformSpec.parse(spec),
+                        ImagePlusTensors.mapping(intensity, 8));
             case ENCODE -> new EncodeOperation(codec, ImagePlusTensors.mapping(intensity, 8));
             case DECODE -> new DecodeOperation(codec, ignoreBundleId);
             case TRANSFORM -> new TransformOperation(spec);
@@ -292,8 +359,9 @@ public final class EqvaeOps {
         return runBatch(input, output, operation, options, monitor);
     }
 
-    private static <R> BatchResult runBatch(Path input, Path output, BatchOperation<R> op, FolderBatch.Options options,
-                                            Monitor monitor) throws IOException {
+    private static <R> BatchResult runBatch(
+            Path input, Path output, BatchOperation<R> op, FolderBatch.Options options, Monitor monitor)
+            throws IOException {
         List<FolderBatch.Item<R>> items = FolderBatch.run(input, output, op, options, monitor.listener());
         List<Map<String, Object>> rows = new ArrayList<>();
         int[] counts = new int[3];
@@ -337,10 +405,17 @@ public final class EqvaeOps {
 
     private static void checkDecodable(LatentHeader h, ModelManifest m, ImagePlus imp, boolean ignoreBundleId) {
         try {
-            LatentFile.checkDecodable(h, m, Path.of(imp.getTitle().isBlank() ? "latent" : imp.getTitle().replace('/', '_')), ignoreBundleId);
+            LatentFile.checkDecodable(
+                    h,
+                    m,
+                    Path.of(imp.getTitle().isBlank() ? "latent" : imp.getTitle().replace('/', '_')),
+                    ignoreBundleId);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().replaceFirst("^latent file ", "latent image ")
-                    .replace("(--ignore-bundle-id decodes anyway)", "(the 'ignore' option decodes anyway)"), e);
+            throw new IllegalArgumentException(
+                    e.getMessage()
+                            .replaceFirst("^latent file ", "latent image ")
+                            .replace("(--ignore-bundle-id decodes anyway)", "(the 'ignore' option decodes anyway)"),
+                    e);
         }
     }
 
@@ -360,8 +435,11 @@ public final class EqvaeOps {
         return out.size() == 1 ? out.get(0) : FloatTensor.stack(out);
     }
 
-    private static FloatTensor stack(List<RoundTrip.Result> results, java.util.function.Function<RoundTrip.Result, FloatTensor> part) {
-        return results.size() == 1 ? part.apply(results.get(0)) : FloatTensor.stack(results.stream().map(part).toList());
+    private static FloatTensor stack(
+            List<RoundTrip.Result> results, java.util.function.Function<RoundTrip.Result, FloatTensor> part) {
+        return results.size() == 1
+                ? part.apply(results.get(0))
+                : FloatTensor.stack(results.stream().map(part).toList());
     }
 
     private static ColorProcessor rgb(FloatTensor x) {

@@ -23,8 +23,7 @@ public final class Ij {
     /** The table Model Info writes (key / value rows). */
     public static final String INFO_TABLE = "EQ-VAE Model Info";
 
-    private Ij() {
-    }
+    private Ij() {}
 
     /** Shipped bundles: eqvae.home/models, Fiji.app/models/eqvae4j, the eqvae.models folder. */
     public static List<Models.Shipped> shipped() {
@@ -60,7 +59,10 @@ public final class Ij {
         if (!last.isBlank()) {
             return last;
         }
-        return shipped.stream().map(Models.Shipped::name).filter("taef2"::equals).findFirst()
+        return shipped.stream()
+                .map(Models.Shipped::name)
+                .filter("taef2"::equals)
+                .findFirst()
                 .orElse(shipped.isEmpty() ? "" : shipped.get(0).name());
     }
 
@@ -70,8 +72,11 @@ public final class Ij {
 
     /** "shipped: a, b, c" for dialogs. */
     public static String shippedList(List<Models.Shipped> shipped) {
-        return shipped.isEmpty() ? "no shipped bundles found (give a bundle folder or .zip)"
-                : "shipped: " + String.join(", ", shipped.stream().map(Models.Shipped::name).toList());
+        return shipped.isEmpty()
+                ? "no shipped bundles found (give a bundle folder or .zip)"
+                : "shipped: "
+                        + String.join(
+                                ", ", shipped.stream().map(Models.Shipped::name).toList());
     }
 
     /** Status bar progress; Esc (or an interrupted thread) cancels. */
@@ -158,7 +163,8 @@ public final class Ij {
         if (e instanceof OutOfMemoryError) {
             m = "out of memory (" + m + "); raise Edit > Options > Memory & Threads, or use a smaller image";
         } else if (e instanceof LinkageError) { // a library in Fiji.app/jars older than the plugin needs
-            m = e.getClass().getSimpleName() + ": " + m + " (is an older version of a library in Fiji.app/jars? see eqvae fiji-install)";
+            m = e.getClass().getSimpleName() + ": " + m
+                    + " (is an older version of a library in Fiji.app/jars? see eqvae fiji-install)";
         }
         return m;
     }

@@ -29,7 +29,8 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 public final class ImagePlusTensors {
     /** The bit depth of results: like the input, or 32-bit float (nothing clipped). */
     public enum ResultType {
-        SAME("same"), FLOAT32("32-bit");
+        SAME("same"),
+        FLOAT32("32-bit");
 
         private final String label;
 
@@ -47,7 +48,8 @@ public final class ImagePlusTensors {
 
         public static ResultType parse(String s) {
             for (ResultType t : values()) {
-                if (t.label.equalsIgnoreCase(s == null ? "" : s.trim()) || t.name().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                if (t.label.equalsIgnoreCase(s == null ? "" : s.trim())
+                        || t.name().equalsIgnoreCase(s == null ? "" : s.trim())) {
                     return t;
                 }
             }
@@ -59,15 +61,12 @@ public final class ImagePlusTensors {
      * @param pixels   [N, model channels, H, W] in [0, 1] (by {@code metadata.scaling()}), not yet cropped
      * @param metadata what results need to look like the input (bit depth, scaling, pixel size)
      */
-    public record ModelInput(FloatTensor pixels, PlaneLayout layout, ImageMetadata metadata) {
-    }
+    public record ModelInput(FloatTensor pixels, PlaneLayout layout, ImageMetadata metadata) {}
 
     /** @param clipped samples that did not fit the result type and were clamped to its range */
-    public record Converted(ImagePlus image, long clipped) {
-    }
+    public record Converted(ImagePlus image, long clipped) {}
 
-    private ImagePlusTensors() {
-    }
+    private ImagePlusTensors() {}
 
     /**
      * "auto" (linear for 8-bit and RGB, 1-99.8 percentiles for 16- and 32-bit, whose values rarely fill
@@ -122,12 +121,13 @@ public final class ImagePlusTensors {
         }
         FloatTensor unitTensor = new FloatTensor(layout.items(), ic, h, w, unit);
         if (floating && !unitTensor.allFinite()) {
-            throw new IllegalArgumentException("image '" + imp.getTitle() + "' holds NaN or infinite values; replace them first"
-                    + " (e.g. Process > Math > Remove NaNs)");
+            throw new IllegalArgumentException("image '" + imp.getTitle()
+                    + "' holds NaN or infinite values; replace them first" + " (e.g. Process > Math > Remove NaNs)");
         }
         IntensityScaling scaling = mapping(intensity, bits).scalingFor(unitTensor, rawMax, bits, floating);
         FloatTensor mapped = unitTensor.map(v -> scaling.toUnit(v * rawMax));
-        ImageMetadata metadata = new ImageMetadata("imagej", ic, bits, floating, layout.items(), pixelSize(imp.getCalibration()), scaling);
+        ImageMetadata metadata = new ImageMetadata(
+                "imagej", ic, bits, floating, layout.items(), pixelSize(imp.getCalibration()), scaling);
         return new ModelInput(ImageFiles.toChannels(mapped, modelChannels), layout, metadata);
     }
 
@@ -144,9 +144,11 @@ public final class ImagePlusTensors {
      * @param pixels [N, model channels, H, W] in [0, 1]; N must be the layout's item count
      * @param like   the input's bit depth, intensity scaling and pixel size
      */
-    public static Converted toImagePlus(FloatTensor pixels, PlaneLayout layout, ImageMetadata like, ResultType type, String title) {
+    public static Converted toImagePlus(
+            FloatTensor pixels, PlaneLayout layout, ImageMetadata like, ResultType type, String title) {
         if (pixels.batch() != layout.items()) {
-            throw new IllegalArgumentException("got " + pixels.batch() + " images for a layout of " + layout.items() + " (" + layout + ")");
+            throw new IllegalArgumentException(
+                    "got " + pixels.batch() + " images for a layout of " + layout.items() + " (" + layout + ")");
         }
         boolean rgbOut = layout.mode() == PlaneLayout.Mode.RGB && type == ResultType.SAME;
         int ic = layout.itemChannels();
@@ -160,8 +162,9 @@ public final class ImagePlusTensors {
         long clipped = 0;
         int stackChannels = layout.mode() == PlaneLayout.Mode.RGB && !rgbOut ? 3 : layout.channels();
         if (layout.mode() == PlaneLayout.Mode.RGB && !rgbOut && layout.channels() > 1) {
-            throw new IllegalArgumentException("32-bit results of RGB hyperstacks with several channels are not supported;"
-                    + " choose result=same");
+            throw new IllegalArgumentException(
+                    "32-bit results of RGB hyperstacks with several channels are not supported;"
+                            + " choose result=same");
         }
         for (int n = 0; n < x.batch(); n++) {
             if (rgbOut) {
@@ -238,8 +241,12 @@ public final class ImagePlusTensors {
 
     /** The calibration's pixel size, or null when the image is not calibrated. */
     public static PixelSize pixelSize(Calibration cal) {
-        if (cal == null || !cal.scaled() || !(cal.pixelWidth > 0) || !(cal.pixelHeight > 0)
-                || Double.isInfinite(cal.pixelWidth) || Double.isInfinite(cal.pixelHeight)) {
+        if (cal == null
+                || !cal.scaled()
+                || !(cal.pixelWidth > 0)
+                || !(cal.pixelHeight > 0)
+                || Double.isInfinite(cal.pixelWidth)
+                || Double.isInfinite(cal.pixelHeight)) {
             return null;
         }
         return new PixelSize(cal.pixelWidth, cal.pixelHeight, cal.getUnit());

@@ -28,23 +28,23 @@ public final class LatentImages {
     public static final String LAYOUT = "eqvae.layout";
 
     /** A latent image read back: the values with their header, and how to lay out the decoded planes. */
-    public record LatentImage(Latent latent, PlaneLayout layout) {
-    }
+    public record LatentImage(Latent latent, PlaneLayout layout) {}
 
-    private LatentImages() {
-    }
+    private LatentImages() {}
 
     public static ImagePlus toImagePlus(Latent latent, PlaneLayout layout, String title) {
         FloatTensor z = latent.values();
         if (z.batch() != layout.items()) {
-            throw new IllegalArgumentException("latent of " + z.batch() + " images does not match the layout " + layout);
+            throw new IllegalArgumentException(
+                    "latent of " + z.batch() + " images does not match the layout " + layout);
         }
         int plane = z.height() * z.width();
         ImageStack stack = new ImageStack(z.width(), z.height());
         for (int n = 0; n < z.batch(); n++) {
             for (int c = 0; c < z.channels(); c++) {
                 float[] v = Arrays.copyOfRange(z.data(), z.index(n, c, 0, 0), z.index(n, c, 0, 0) + plane);
-                stack.addSlice("latent " + (c + 1) + ", image " + (n + 1), new FloatProcessor(z.width(), z.height(), v));
+                stack.addSlice(
+                        "latent " + (c + 1) + ", image " + (n + 1), new FloatProcessor(z.width(), z.height(), v));
             }
         }
         ImagePlus imp = new ImagePlus(title, stack);
@@ -62,15 +62,18 @@ public final class LatentImages {
             cal.pixelHeight = px.y() * h.downsamplingFactor();
             cal.setUnit(px.unit());
         }
-        imp.setProperty("Info", "EQ-VAE latent\n"
-                + "bundle: " + h.bundleId() + "\n"
-                + "downsampling factor: " + h.downsamplingFactor() + "\n"
-                + "latent channels: " + h.latentChannels() + "\n"
-                + "shape (N, C, h, w): " + Arrays.toString(h.shape()) + "\n"
-                + "transforms: " + (h.transforms().isEmpty() ? "none" : String.join(", ", h.transforms())) + "\n"
-                + "source: " + (h.sourceFile() == null ? "?" : h.sourceFile()) + "\n"
-                + HEADER + ": " + json + "\n"
-                + LAYOUT + ": " + layout + "\n");
+        imp.setProperty(
+                "Info",
+                "EQ-VAE latent\n"
+                        + "bundle: " + h.bundleId() + "\n"
+                        + "downsampling factor: " + h.downsamplingFactor() + "\n"
+                        + "latent channels: " + h.latentChannels() + "\n"
+                        + "shape (N, C, h, w): " + Arrays.toString(h.shape()) + "\n"
+                        + "transforms: " + (h.transforms().isEmpty() ? "none" : String.join(", ", h.transforms()))
+                        + "\n"
+                        + "source: " + (h.sourceFile() == null ? "?" : h.sourceFile()) + "\n"
+                        + HEADER + ": " + json + "\n"
+                        + LAYOUT + ": " + layout + "\n");
         imp.resetDisplayRange();
         return imp;
     }
@@ -94,7 +97,10 @@ public final class LatentImages {
         if (s == null || s.length != 4) {
             throw new IOException(where + ": latent header has no NCHW shape");
         }
-        if (imp.getBitDepth() != 32 || imp.getStackSize() != s[0] * s[1] || imp.getHeight() != s[2] || imp.getWidth() != s[3]) {
+        if (imp.getBitDepth() != 32
+                || imp.getStackSize() != s[0] * s[1]
+                || imp.getHeight() != s[2]
+                || imp.getWidth() != s[3]) {
             throw new IOException(where + ": its header says " + s[0] + " x " + s[1] + " planes of " + s[2] + "x" + s[3]
                     + " float values, the image has " + imp.getStackSize() + " " + imp.getBitDepth() + "-bit planes of "
                     + imp.getHeight() + "x" + imp.getWidth() + " (was it edited?)");
@@ -119,7 +125,8 @@ public final class LatentImages {
         int n = (int) h.shape()[0];
         ImageMetadata src = h.source();
         if (src != null && src.channels() == 3) {
-            return src.bitsPerSample() == 8 && !src.floatingPoint() ? new PlaneLayout(PlaneLayout.Mode.RGB, 1, n, 1)
+            return src.bitsPerSample() == 8 && !src.floatingPoint()
+                    ? new PlaneLayout(PlaneLayout.Mode.RGB, 1, n, 1)
                     : new PlaneLayout(PlaneLayout.Mode.CHANNELS, 3, n, 1);
         }
         return new PlaneLayout(PlaneLayout.Mode.PLANES, 1, n, 1);

@@ -30,11 +30,9 @@ import org.eqvae4j.runtime.io.AtomicFolders;
 public final class ModelInstaller {
 
     /** The installed bundle: its id and folder, what it came from, and whether an identical copy was already there. */
-    public record Installed(String id, Path folder, String from, boolean alreadyInstalled) {
-    }
+    public record Installed(String id, Path folder, String from, boolean alreadyInstalled) {}
 
-    private ModelInstaller() {
-    }
+    private ModelInstaller() {}
 
     /**
      * @param source    a bundle folder or .zip, or a bioimage.io package folder, rdf.yaml or .zip
@@ -54,8 +52,9 @@ public final class ModelInstaller {
             }
             Optional<Path> pkg = Models.folderOf(dir, BioimageioPackage.RDF);
             if (pkg.isEmpty()) {
-                throw new BundleException(source + " is neither a model bundle (no " + ModelManifest.FILE_NAME + ") nor a bioimage.io package"
-                        + " (no " + BioimageioPackage.RDF + "), at its top or in one folder");
+                throw new BundleException(source + " is neither a model bundle (no " + ModelManifest.FILE_NAME
+                        + ") nor a bioimage.io package" + " (no " + BioimageioPackage.RDF
+                        + "), at its top or in one folder");
             }
             BioimageioPackage first = BioimageioPackage.read(pkg.get());
             BioimageioPackage second = otherHalf(first, source, temporary);
@@ -64,7 +63,10 @@ public final class ModelInstaller {
             Path assembled = Files.createTempDirectory("eqvae-install-");
             temporary.add(assembled);
             assemble(encoder, decoder, assembled);
-            return copy(ModelBundle.open(assembled), modelsDir, replace,
+            return copy(
+                    ModelBundle.open(assembled),
+                    modelsDir,
+                    replace,
                     "bioimage.io packages '" + encoder.name() + "' + '" + decoder.name() + "'");
         } catch (IOException e) {
             throw new BundleException("cannot install " + source + ": " + e.getMessage(), e);
@@ -91,11 +93,14 @@ public final class ModelInstaller {
     }
 
     /** The package of the other role beside {@code first}'s source: a folder or a .zip named {@code <id>-<role>}. */
-    private static BioimageioPackage otherHalf(BioimageioPackage first, Path source, List<Path> temporary) throws BundleException {
+    private static BioimageioPackage otherHalf(BioimageioPackage first, Path source, List<Path> temporary)
+            throws BundleException {
         Path abs = source.toAbsolutePath().normalize();
-        Path beside = (Files.isDirectory(abs) || abs.getFileName().toString().endsWith(".zip") ? abs : abs.getParent()).getParent();
+        Path beside = (Files.isDirectory(abs) || abs.getFileName().toString().endsWith(".zip") ? abs : abs.getParent())
+                .getParent();
         String want = first.otherHalfName();
-        List<Path> candidates = beside == null ? List.of() : List.of(beside.resolve(want), beside.resolve(want + ".zip"));
+        List<Path> candidates =
+                beside == null ? List.of() : List.of(beside.resolve(want), beside.resolve(want + ".zip"));
         for (Path c : candidates) {
             if (!Files.exists(c)) {
                 continue;
@@ -103,30 +108,35 @@ public final class ModelInstaller {
             Path dir = unpacked(c, temporary);
             Optional<Path> pkg = Models.folderOf(dir, BioimageioPackage.RDF);
             if (pkg.isEmpty()) {
-                throw new BundleException(c + " has no " + BioimageioPackage.RDF + ": it is not the " + want + " package");
+                throw new BundleException(
+                        c + " has no " + BioimageioPackage.RDF + ": it is not the " + want + " package");
             }
             BioimageioPackage other = BioimageioPackage.read(pkg.get());
             if (!other.bundleId().equals(first.bundleId()) || other.role().equals(first.role())) {
-                throw new BundleException(c + " is the " + other.role() + " of " + other.bundleId() + ", not the " + want + " package");
+                throw new BundleException(
+                        c + " is the " + other.role() + " of " + other.bundleId() + ", not the " + want + " package");
             }
             Map<String, Object> a = new LinkedHashMap<>(first.eqvae4j());
             Map<String, Object> b = new LinkedHashMap<>(other.eqvae4j());
             a.remove("role");
             b.remove("role");
             if (!a.equals(b) || first.imageChannels() != other.imageChannels()) {
-                throw new BundleException(first.folder().getFileName() + " and " + c.getFileName() + " describe different bundles ("
-                        + a + " vs " + b + "): export them again together");
+                throw new BundleException(first.folder().getFileName() + " and " + c.getFileName()
+                        + " describe different bundles (" + a + " vs " + b + "): export them again together");
             }
             return other;
         }
-        throw new BundleException("'" + first.name() + "' is the " + first.role() + " half of eqvae4j bundle " + first.bundleId()
-                + " (a bioimage.io model holds one graph); the plugin needs the encoder and the decoder. Put the " + want
-                + " package (folder or .zip, as eqvae export-bioimageio writes both) next to it"
-                + (beside == null ? "" : " in " + beside) + ", or install the bundle folder or zip instead");
+        throw new BundleException(
+                "'" + first.name() + "' is the " + first.role() + " half of eqvae4j bundle " + first.bundleId()
+                        + " (a bioimage.io model holds one graph); the plugin needs the encoder and the decoder. Put the "
+                        + want
+                        + " package (folder or .zip, as eqvae export-bioimageio writes both) next to it"
+                        + (beside == null ? "" : " in " + beside) + ", or install the bundle folder or zip instead");
     }
 
     /** encoder.onnx, decoder.onnx, model.json from config.eqvae4j, and the licence file when a package has one. */
-    private static void assemble(BioimageioPackage encoder, BioimageioPackage decoder, Path dir) throws IOException, BundleException {
+    private static void assemble(BioimageioPackage encoder, BioimageioPackage decoder, Path dir)
+            throws IOException, BundleException {
         Files.copy(encoder.onnx(), dir.resolve("encoder.onnx"));
         Files.copy(decoder.onnx(), dir.resolve("decoder.onnx"));
         Path license = encoder.folder().resolve("LICENSE");
@@ -136,23 +146,38 @@ public final class ModelInstaller {
         Map<String, Object> eq = encoder.eqvae4j();
         try {
             List<?> range = (List<?>) eq.get("value_range");
-            // the exporter takes bundles whose encoder has one latent output; the runtime treats deterministic and KL alike
-            LatentKind kind = eq.get("kind") == null ? LatentKind.DETERMINISTIC : LatentKind.parse(String.valueOf(eq.get("kind")));
+            // the exporter takes bundles whose encoder has one latent output; the runtime treats deterministic and KL
+            // alike
+            LatentKind kind = eq.get("kind") == null
+                    ? LatentKind.DETERMINISTIC
+                    : LatentKind.parse(String.valueOf(eq.get("kind")));
             Map<String, Object> provenance = new LinkedHashMap<>();
             provenance.put("installedFrom", "bioimage.io packages " + encoder.name() + " and " + decoder.name());
-            ModelManifest m = new ModelManifest(ModelManifest.FORMAT_VERSION, encoder.bundleId(),
-                    encoder.name().replaceFirst("(?i)\\s*\\(?encoder\\)?\\s*$", ""), encoder.architecture(), kind,
-                    encoder.imageChannels(), number(eq, "latent_channels").intValue(), number(eq, "downsampling_factor").intValue(),
-                    number(eq, "latent_scale").doubleValue(), number(eq, "latent_shift").doubleValue(),
+            ModelManifest m = new ModelManifest(
+                    ModelManifest.FORMAT_VERSION,
+                    encoder.bundleId(),
+                    encoder.name().replaceFirst("(?i)\\s*\\(?encoder\\)?\\s*$", ""),
+                    encoder.architecture(),
+                    kind,
+                    encoder.imageChannels(),
+                    number(eq, "latent_channels").intValue(),
+                    number(eq, "downsampling_factor").intValue(),
+                    number(eq, "latent_scale").doubleValue(),
+                    number(eq, "latent_shift").doubleValue(),
                     new double[] {((Number) range.get(0)).doubleValue(), ((Number) range.get(1)).doubleValue()},
-                    number(eq, "tile_size").intValue(), number(eq, "tile_halo").intValue(),
+                    number(eq, "tile_size").intValue(),
+                    number(eq, "tile_halo").intValue(),
                     Map.of(ModelManifest.ENCODER, "encoder.onnx", ModelManifest.DECODER, "decoder.onnx"),
-                    Objects.requireNonNullElse(encoder.license(), "see the bioimage.io package"), provenance, Map.of());
+                    Objects.requireNonNullElse(encoder.license(), "see the bioimage.io package"),
+                    provenance,
+                    Map.of());
             Files.writeString(dir.resolve(ModelManifest.FILE_NAME), ModelBundle.toJson(m.validate()) + "\n");
         } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new BundleException(encoder.folder().resolve(BioimageioPackage.RDF) + ": config.eqvae4j does not describe a bundle"
-                    + " (needs latent_channels, downsampling_factor, latent_scale, latent_shift, value_range, tile_size, tile_halo): "
-                    + e.getMessage(), e);
+            throw new BundleException(
+                    encoder.folder().resolve(BioimageioPackage.RDF) + ": config.eqvae4j does not describe a bundle"
+                            + " (needs latent_channels, downsampling_factor, latent_scale, latent_shift, value_range, tile_size, tile_halo): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -165,7 +190,8 @@ public final class ModelInstaller {
     }
 
     /** Copies the bundle's files into modelsDir/<id> through a staging folder; an identical bundle there is left alone. */
-    private static Installed copy(ModelBundle bundle, Path modelsDir, boolean replace, String from) throws IOException, BundleException {
+    private static Installed copy(ModelBundle bundle, Path modelsDir, boolean replace, String from)
+            throws IOException, BundleException {
         String id = bundle.manifest().id();
         Path target = modelsDir.resolve(id);
         List<Path> files = files(bundle.root());

@@ -37,11 +37,9 @@ public final class Models {
     static final long MAX_UNZIPPED = 8L << 30;
 
     /** A bundle found in a search folder: its folder name, model.json id and display name. */
-    public record Shipped(String name, String id, String title, Path folder) {
-    }
+    public record Shipped(String name, String id, String title, Path folder) {}
 
-    private Models() {
-    }
+    private Models() {}
 
     /** The folders searched for shipped bundles, in order (missing ones are skipped when listing). */
     public static List<Path> searchFolders(Path imagejDir) {
@@ -68,10 +66,14 @@ public final class Models {
                 continue;
             }
             try (Stream<Path> s = Files.list(folder)) {
-                for (Path p : s.filter(d -> Files.isRegularFile(d.resolve(ModelManifest.FILE_NAME))).sorted().toList()) {
+                for (Path p : s.filter(d -> Files.isRegularFile(d.resolve(ModelManifest.FILE_NAME)))
+                        .sorted()
+                        .toList()) {
                     try {
                         ModelManifest m = ModelBundle.open(p).manifest();
-                        found.putIfAbsent(p.getFileName().toString(), new Shipped(p.getFileName().toString(), m.id(), m.name(), p));
+                        found.putIfAbsent(
+                                p.getFileName().toString(),
+                                new Shipped(p.getFileName().toString(), m.id(), m.name(), p));
                     } catch (BundleException e) {
                         // a broken bundle is not offered; choosing it by path shows the reason
                     }
@@ -91,7 +93,8 @@ public final class Models {
         String c = choice == null ? "" : choice.trim();
         List<String> names = shipped.stream().map(Shipped::name).toList();
         if (c.isEmpty()) {
-            throw new BundleException("no model chosen: give model=NAME (shipped: " + (names.isEmpty() ? "none found" : String.join(", ", names))
+            throw new BundleException("no model chosen: give model=NAME (shipped: "
+                    + (names.isEmpty() ? "none found" : String.join(", ", names))
                     + ") or model=PATH to a bundle folder or .zip");
         }
         for (Shipped s : shipped) {
@@ -112,8 +115,8 @@ public final class Models {
                 throw e;
             }
         }
-        throw new BundleException("model '" + c + "' is neither a shipped bundle (" + (names.isEmpty() ? "none found" : String.join(", ", names))
-                + ") nor a bundle folder or .zip file");
+        throw new BundleException("model '" + c + "' is neither a shipped bundle ("
+                + (names.isEmpty() ? "none found" : String.join(", ", names)) + ") nor a bundle folder or .zip file");
     }
 
     /** A bundle and, for a zip, the temporary folder it was unpacked into (deleted by {@link #close}). */
@@ -151,7 +154,8 @@ public final class Models {
                 Files.copy(limited(in), target, StandardCopyOption.REPLACE_EXISTING);
                 total += Files.size(target);
                 if (total > MAX_UNZIPPED) {
-                    throw new BundleException("model zip " + zip + " unpacks to more than " + (MAX_UNZIPPED >> 30) + " GB");
+                    throw new BundleException(
+                            "model zip " + zip + " unpacks to more than " + (MAX_UNZIPPED >> 30) + " GB");
                 }
             }
             if (!any) {
@@ -171,22 +175,23 @@ public final class Models {
     private static InputStream limited(ZipInputStream in) {
         return new java.io.FilterInputStream(in) {
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
     /** model.json at the top of the zip, or in its one top-level folder. */
     private static Path bundleFolder(Path dir, Path zip) throws BundleException {
-        return folderOf(dir, ModelManifest.FILE_NAME).orElseThrow(() -> new BundleException("model zip " + zip + " holds no "
-                + ModelManifest.FILE_NAME + " (at its top or in one folder): it is not a model bundle"));
+        return folderOf(dir, ModelManifest.FILE_NAME)
+                .orElseThrow(() -> new BundleException("model zip " + zip + " holds no " + ModelManifest.FILE_NAME
+                        + " (at its top or in one folder): it is not a model bundle"));
     }
 
     /** The folder holding {@code fileName} at the top of {@code dir} or one level down (the shallowest), if any. */
     static java.util.Optional<Path> folderOf(Path dir, String fileName) throws BundleException {
         try (Stream<Path> s = Files.walk(dir, 2)) {
             return s.filter(p -> p.getFileName().toString().equals(fileName) && Files.isRegularFile(p))
-                    .min(Comparator.comparingInt(Path::getNameCount)).map(Path::getParent);
+                    .min(Comparator.comparingInt(Path::getNameCount))
+                    .map(Path::getParent);
         } catch (IOException e) {
             throw new BundleException("cannot read unpacked folder " + dir + ": " + e.getMessage(), e);
         }

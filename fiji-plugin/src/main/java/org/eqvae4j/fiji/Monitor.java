@@ -8,7 +8,7 @@ import org.eqvae4j.runtime.progress.ProgressListener;
  * service and a cancelled module (an interrupted thread). Work checks {@link #check} between model calls.
  */
 public interface Monitor {
-    Monitor NONE = (done, total, message) -> { };
+    Monitor NONE = (done, total, message) -> {};
 
     void progress(int done, int total, String message);
 

@@ -26,7 +26,8 @@ public final class OpenModel implements AutoCloseable {
     }
 
     /** @param choice a shipped bundle's name or id, or a bundle folder or .zip path */
-    public static OpenModel open(String choice, List<Models.Shipped> shipped, RuntimeOptions options) throws BundleException {
+    public static OpenModel open(String choice, List<Models.Shipped> shipped, RuntimeOptions options)
+            throws BundleException {
         Models.Resolved r = Models.resolve(choice, shipped);
         try {
             return new OpenModel(r, Autoencoder.open(r.bundle(), options), options);

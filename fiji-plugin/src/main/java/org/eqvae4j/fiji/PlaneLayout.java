@@ -18,14 +18,18 @@ import java.util.regex.Pattern;
  * ({@link #toString()} / {@link #parse}) so that decoding rebuilds the image's dimensions.
  */
 public record PlaneLayout(Mode mode, int channels, int slices, int frames) {
-    public enum Mode { RGB, CHANNELS, PLANES }
+    public enum Mode {
+        RGB,
+        CHANNELS,
+        PLANES
+    }
 
     private static final Pattern TEXT = Pattern.compile("mode=(\\w+) c=(\\d+) z=(\\d+) t=(\\d+)");
 
     public PlaneLayout {
         if (mode == null || channels < 1 || slices < 1 || frames < 1) {
-            throw new IllegalArgumentException("plane layout needs a mode and positive c, z, t, got " + mode + " " + channels
-                    + " " + slices + " " + frames);
+            throw new IllegalArgumentException("plane layout needs a mode and positive c, z, t, got " + mode + " "
+                    + channels + " " + slices + " " + frames);
         }
     }
 
@@ -62,9 +66,13 @@ public record PlaneLayout(Mode mode, int channels, int slices, int frames) {
     public static PlaneLayout parse(String text) {
         Matcher m = text == null ? null : TEXT.matcher(text.trim());
         if (m == null || !m.matches()) {
-            throw new IllegalArgumentException("plane layout must read 'mode=rgb|channels|planes c=C z=Z t=T', got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "plane layout must read 'mode=rgb|channels|planes c=C z=Z t=T', got '" + text + "'");
         }
-        return new PlaneLayout(Mode.valueOf(m.group(1).toUpperCase(Locale.ROOT)), Integer.parseInt(m.group(2)),
-                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
+        return new PlaneLayout(
+                Mode.valueOf(m.group(1).toUpperCase(Locale.ROOT)),
+                Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)),
+                Integer.parseInt(m.group(4)));
     }
 }

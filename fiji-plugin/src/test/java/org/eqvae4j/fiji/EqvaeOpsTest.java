@@ -59,7 +59,8 @@ class EqvaeOpsTest {
         assertEquals(64, x.getWidth());
         assertEquals(0.5, x.getCalibration().pixelWidth, 1e-12);
         // decoded like a round trip: TAEF2 reconstructs this crop well above 20 dB
-        EqvaeOps.RoundTripped r = EqvaeOps.roundTrip(imp, model.codec(), "auto", "", ImagePlusTensors.ResultType.SAME, Monitor.NONE);
+        EqvaeOps.RoundTripped r =
+                EqvaeOps.roundTrip(imp, model.codec(), "auto", "", ImagePlusTensors.ResultType.SAME, Monitor.NONE);
         double psnr = ((Number) r.metrics().get("psnr_db")).doubleValue();
         assertTrue(psnr > 22, "round-trip PSNR " + psnr);
         assertEquals(psnr, psnrRgb(imp, x), 0.01, "decode(encode(x)) is the round trip's reconstruction");
@@ -103,13 +104,17 @@ class EqvaeOpsTest {
         ImagePlus z = EqvaeOps.encode(imp, model.codec(), "auto", Monitor.NONE).latent();
         ImagePlus half = EqvaeOps.transform(z, "scale=0.5,rot=1");
         assertEquals(4, half.getWidth());
-        assertEquals(List.of("scale=0.5,rot=1"), LatentImages.read(half).latent().header().transforms());
-        ImagePlus x = EqvaeOps.decode(half, model.codec(), false, ImagePlusTensors.ResultType.SAME, Monitor.NONE).image();
+        assertEquals(
+                List.of("scale=0.5,rot=1"),
+                LatentImages.read(half).latent().header().transforms());
+        ImagePlus x = EqvaeOps.decode(half, model.codec(), false, ImagePlusTensors.ResultType.SAME, Monitor.NONE)
+                .image();
         assertEquals(32, x.getWidth());
         // half as many pixels: each twice as large; a quarter turn swaps x and y
         assertEquals(0.5, x.getCalibration().pixelWidth, 1e-12);
         assertEquals(1.0, x.getCalibration().pixelHeight, 1e-12);
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> EqvaeOps.transform(z, "zoom=2"));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> EqvaeOps.transform(z, "zoom=2"));
         assertTrue(bad.getMessage().contains("zoom"), bad.getMessage());
     }
 
@@ -117,12 +122,14 @@ class EqvaeOpsTest {
     void roundTripWithATransformAndTheFigure2Panel() throws Exception {
         ImagePlus imp = FijiTests.photo();
         FijiTests.calibrate(imp, 1, 1, "micron");
-        EqvaeOps.RoundTripped r = EqvaeOps.roundTrip(imp, model.codec(), "auto", "scale=0.5", ImagePlusTensors.ResultType.SAME, Monitor.NONE);
+        EqvaeOps.RoundTripped r = EqvaeOps.roundTrip(
+                imp, model.codec(), "auto", "scale=0.5", ImagePlusTensors.ResultType.SAME, Monitor.NONE);
         assertEquals(32, r.transformed().getWidth());
         assertEquals(32, r.transformedDecoded().getWidth());
         assertEquals(2.0, r.transformedDecoded().getCalibration().pixelWidth, 1e-12);
         double tPsnr = ((Number) r.metrics().get("transformed_psnr_db")).doubleValue();
-        assertTrue(tPsnr > 10 && tPsnr < ((Number) r.metrics().get("psnr_db")).doubleValue(), "transformed PSNR " + tPsnr);
+        assertTrue(
+                tPsnr > 10 && tPsnr < ((Number) r.metrics().get("psnr_db")).doubleValue(), "transformed PSNR " + tPsnr);
 
         EqvaeOps.Compared c = EqvaeOps.compareEquivariance(imp, model.codec(), "auto", "scale=0.5,rot=1", Monitor.NONE);
         assertEquals(4 * 64 + 5 * 4, c.panel().getWidth());
@@ -137,15 +144,21 @@ class EqvaeOpsTest {
 
     @Test
     void sampleNeedsAGeneratorAndSaysSo() {
-        BundleException e = assertThrows(BundleException.class, () -> LatentSampler.open(model.bundle(), model.autoencoder(), RuntimeOptions.DEFAULT));
+        BundleException e = assertThrows(
+                BundleException.class,
+                () -> LatentSampler.open(model.bundle(), model.autoencoder(), RuntimeOptions.DEFAULT));
         assertTrue(e.getMessage().contains("has no generator"), e.getMessage());
     }
 
     @Test
     void samplesFromTheShippedMaskGitAndFlowMatchingBundles() throws Exception {
         for (String name : List.of("maskgit-eq-vq-small-fmnist", "eq-taef2-dit-fmnist")) {
-            try (OpenModel m = OpenModel.open(FijiTests.repoRoot().resolve("models/" + name).toString(), List.of(), RuntimeOptions.threads(2));
-                 LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.threads(2))) {
+            try (OpenModel m = OpenModel.open(
+                            FijiTests.repoRoot().resolve("models/" + name).toString(),
+                            List.of(),
+                            RuntimeOptions.threads(2));
+                    LatentSampler sampler =
+                            LatentSampler.open(m.bundle(), m.autoencoder(), RuntimeOptions.threads(2))) {
                 ImagePlus a = EqvaeOps.sample(sampler, m.codec(), 3, 7, 11, Monitor.NONE);
                 ImagePlus b = EqvaeOps.sample(sampler, m.codec(), 3, 7, 11, Monitor.NONE);
                 assertEquals(32, a.getWidth(), name);
@@ -153,7 +166,8 @@ class EqvaeOpsTest {
                 assertEquals(3, a.getStackSize(), name);
                 double sum = 0;
                 for (int i = 1; i <= 3; i++) {
-                    assertArrayEquals((int[]) toRgbInts(a, i), (int[]) toRgbInts(b, i), name + ": same seed, same samples");
+                    assertArrayEquals(
+                            (int[]) toRgbInts(a, i), (int[]) toRgbInts(b, i), name + ": same seed, same samples");
                     sum += a.getStack().getProcessor(i).getStatistics().mean;
                 }
                 // Fashion-MNIST garments: a bright object on a dark background, not a blank or saturated frame
@@ -189,12 +203,20 @@ class EqvaeOpsTest {
 
     @Test
     void decodingAnotherBundlesLatentIsRefusedUnlessIgnored() throws Exception {
-        ImagePlus z = EqvaeOps.encode(FijiTests.photo(), model.codec(), "auto", Monitor.NONE).latent();
-        try (OpenModel eq = OpenModel.open(FijiTests.repoRoot().resolve("models/eq-taef2").toString(), List.of(), RuntimeOptions.threads(2))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ImagePlus z = EqvaeOps.encode(FijiTests.photo(), model.codec(), "auto", Monitor.NONE)
+                .latent();
+        try (OpenModel eq = OpenModel.open(
+                FijiTests.repoRoot().resolve("models/eq-taef2").toString(), List.of(), RuntimeOptions.threads(2))) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> EqvaeOps.decode(z, eq.codec(), false, ImagePlusTensors.ResultType.SAME, Monitor.NONE));
-            assertTrue(e.getMessage().contains("'taef2'") && e.getMessage().contains("'ignore' option"), e.getMessage());
-            assertEquals(64, EqvaeOps.decode(z, eq.codec(), true, ImagePlusTensors.ResultType.SAME, Monitor.NONE).image().getWidth());
+            assertTrue(
+                    e.getMessage().contains("'taef2'") && e.getMessage().contains("'ignore' option"), e.getMessage());
+            assertEquals(
+                    64,
+                    EqvaeOps.decode(z, eq.codec(), true, ImagePlusTensors.ResultType.SAME, Monitor.NONE)
+                            .image()
+                            .getWidth());
         }
     }
 
@@ -202,18 +224,33 @@ class EqvaeOpsTest {
     void batchOverAFolderReportsEachFile() throws IOException {
         Path in = tmp.resolve("in");
         Files.createDirectories(in.resolve("sub"));
-        javax.imageio.ImageIO.write(FijiTests.photo().getBufferedImage(), "png", in.resolve("a.png").toFile());
-        IJ.saveAsTiff(FijiTests.grey(16, 32, 32, 4000, "b"), in.resolve("sub/b.tif").toString());
+        javax.imageio.ImageIO.write(
+                FijiTests.photo().getBufferedImage(), "png", in.resolve("a.png").toFile());
+        IJ.saveAsTiff(
+                FijiTests.grey(16, 32, 32, 4000, "b"), in.resolve("sub/b.tif").toString());
         Files.writeString(in.resolve("broken.png"), "not a png");
         Path out = tmp.resolve("out");
-        EqvaeOps.BatchResult r = EqvaeOps.batch(in, out, EqvaeOps.BatchOp.ROUNDTRIP, model.codec(), "linear", "", FolderBatch.Options.DEFAULT,
-                false, Monitor.NONE);
+        EqvaeOps.BatchResult r = EqvaeOps.batch(
+                in,
+                out,
+                EqvaeOps.BatchOp.ROUNDTRIP,
+                model.codec(),
+                "linear",
+                "",
+                FolderBatch.Options.DEFAULT,
+                false,
+                Monitor.NONE);
         assertEquals(2, r.done());
         assertEquals(1, r.failed());
         assertTrue(Files.isRegularFile(out.resolve("a.recon.png")));
         assertTrue(Files.isRegularFile(out.resolve("sub/b.recon.tif")));
         assertTrue(Files.isRegularFile(out.resolve(FolderBatch.SUMMARY)));
-        String err = r.rows().stream().filter(row -> "failed".equals(row.get("status"))).findFirst().orElseThrow().get("error").toString();
+        String err = r.rows().stream()
+                .filter(row -> "failed".equals(row.get("status")))
+                .findFirst()
+                .orElseThrow()
+                .get("error")
+                .toString();
         assertTrue(err.contains("broken.png"), err);
     }
 }

@@ -14,8 +14,7 @@ import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Shared fixtures: the repository, the shipped TAEF2 bundle, tiny test images of every ImageJ type. */
 public final class FijiTests {
-    private FijiTests() {
-    }
+    private FijiTests() {}
 
     public static Path repoRoot() {
         String home = System.getProperty(Models.HOME_PROPERTY);
@@ -28,7 +27,8 @@ public final class FijiTests {
 
     /** A 64 x 64 crop of the astronaut photo, RGB. */
     public static ImagePlus photo() {
-        ImagePlus imp = IJ.openImage(repoRoot().resolve("test-images/photos/astronaut.png").toString());
+        ImagePlus imp = IJ.openImage(
+                repoRoot().resolve("test-images/photos/astronaut.png").toString());
         imp.setRoi(160, 60, 64, 64);
         ImagePlus crop = imp.crop();
         crop.setTitle("astronaut.png");
@@ -58,7 +58,8 @@ public final class FijiTests {
         ImageStack stack = new ImageStack(size, size);
         Random r = new Random(7);
         for (int i = 0; i < c * z * t; i++) {
-            ImageProcessor ip = grey(bits, size, size, bits == 16 ? 4000 : bits == 32 ? 3.5 : 255, "p").getProcessor();
+            ImageProcessor ip = grey(bits, size, size, bits == 16 ? 4000 : bits == 32 ? 3.5 : 255, "p")
+                    .getProcessor();
             ip.translate(r.nextInt(9) - 4, r.nextInt(9) - 4);
             stack.addSlice("plane " + i, ip);
         }

@@ -25,14 +25,19 @@ class FijiVersionsTest {
 
         assertEquals(System.getProperty("pom-scijava.version", "45.0.0"), fiji.bomVersion());
         assertTrue(fiji.size() > 500, "pom-scijava manages " + fiji.size() + " artifacts");
-        assertTrue(installed.stream().anyMatch(a -> a.artifactId().equals("onnxruntime")), "install list: " + installed);
+        assertTrue(
+                installed.stream().anyMatch(a -> a.artifactId().equals("onnxruntime")), "install list: " + installed);
         // the runtime carries its Jackson relocated inside its jar: Fiji's own Jackson is never replaced
-        assertTrue(installed.stream().noneMatch(x -> x.artifactId().startsWith("jackson-")), "Jackson installed: " + installed);
+        assertTrue(
+                installed.stream().noneMatch(x -> x.artifactId().startsWith("jackson-")),
+                "Jackson installed: " + installed);
         // the other libraries the issue names are on the list and checked, not silently absent
         for (String a : List.of("commons-io", "commons-lang3")) {
             assertTrue(installed.stream().anyMatch(x -> x.artifactId().equals(a)), a + " not installed: " + installed);
         }
-        assertEquals(List.of(), fiji.mismatches(installed), "jars whose version differs from Fiji's (pom-scijava "
-                + fiji.bomVersion() + ")");
+        assertEquals(
+                List.of(),
+                fiji.mismatches(installed),
+                "jars whose version differs from Fiji's (pom-scijava " + fiji.bomVersion() + ")");
     }
 }

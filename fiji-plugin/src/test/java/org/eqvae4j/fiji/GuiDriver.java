@@ -41,8 +41,7 @@ import javax.imageio.ImageIO;
  * <p>Arguments: image file, output folder, model.
  */
 public final class GuiDriver {
-    private GuiDriver() {
-    }
+    private GuiDriver() {}
 
     public static void main(String[] args) throws Exception {
         Path image = Path.of(args[0]);
@@ -56,7 +55,11 @@ public final class GuiDriver {
             report.setProperty("status", "failed: " + e);
             e.printStackTrace();
             try { // what the screen showed when it failed
-                ImageIO.write(new Robot().createScreenCapture(new Rectangle(Toolkit.getDefaultToolkit().getScreenSize())), "png",
+                ImageIO.write(
+                        new Robot()
+                                .createScreenCapture(new Rectangle(
+                                        Toolkit.getDefaultToolkit().getScreenSize())),
+                        "png",
                         out.resolve("failure.png").toFile());
             } catch (Exception ignored) {
                 // no screenshot: the report says what failed
@@ -71,7 +74,9 @@ public final class GuiDriver {
 
     private static void run(Path image, Path out, String model, Properties report) throws Exception {
         new ImageJ();
-        waitFor("the ImageJ window", () -> IJ.getInstance() != null && IJ.getInstance().isShowing());
+        waitFor(
+                "the ImageJ window",
+                () -> IJ.getInstance() != null && IJ.getInstance().isShowing());
         // the menu: Plugins > EQ-VAE and its commands, as the menu bar holds them
         List<String> items = new ArrayList<>();
         MenuBar bar = Menus.getMenuBar();
@@ -104,14 +109,17 @@ public final class GuiDriver {
         }
         report.setProperty("menu", String.join(";", items));
         if (roundTrip < 0) {
-            throw new IllegalStateException("Plugins > EQ-VAE > EQ-VAE Round Trip is not in the menu bar; found " + items);
+            throw new IllegalStateException(
+                    "Plugins > EQ-VAE > EQ-VAE Round Trip is not in the menu bar; found " + items);
         }
 
         IJ.run("Record...");
         waitFor("the macro recorder", () -> Recorder.getInstance() != null);
         ImagePlus imp = IJ.openImage(image.toString());
         imp.show();
-        waitFor("the input window", () -> imp.getWindow() != null && imp.getWindow().isShowing());
+        waitFor(
+                "the input window",
+                () -> imp.getWindow() != null && imp.getWindow().isShowing());
 
         Robot robot = new Robot();
         Rectangle screenRect = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
@@ -137,7 +145,10 @@ public final class GuiDriver {
             key(robot, KeyEvent.VK_DOWN);
         }
         Thread.sleep(300);
-        ImageIO.write(robot.createScreenCapture(screenRect), "png", out.resolve("menu.png").toFile());
+        ImageIO.write(
+                robot.createScreenCapture(screenRect),
+                "png",
+                out.resolve("menu.png").toFile());
         key(robot, KeyEvent.VK_ENTER);
         AtomicReference<GenericDialog> dialog = new AtomicReference<>();
         waitFor("the Round Trip dialog", () -> {
@@ -154,9 +165,11 @@ public final class GuiDriver {
         Thread.sleep(300);
         robot.waitForIdle();
         Rectangle d = new Rectangle(gd.getLocationOnScreen(), gd.getSize());
-        ImageIO.write(robot.createScreenCapture(d), "png", out.resolve("dialog.png").toFile());
+        ImageIO.write(
+                robot.createScreenCapture(d), "png", out.resolve("dialog.png").toFile());
         Button ok = gd.getButtons()[0];
-        EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, ok.getLabel())));
+        EventQueue.invokeAndWait(
+                () -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, ok.getLabel())));
 
         String title = imp.getTitle().replaceFirst("\\.[A-Za-z0-9]+$", "") + "-recon"; // EqvaeOps names it so
         waitFor("the output window " + title, () -> {
@@ -174,7 +187,8 @@ public final class GuiDriver {
             Thread.sleep(200);
             robot.waitForIdle();
             Point at = result.getCanvas().getLocationOnScreen();
-            java.awt.image.BufferedImage shown = robot.createScreenCapture(new Rectangle(at.x, at.y, expected.getWidth(), expected.getHeight()));
+            java.awt.image.BufferedImage shown =
+                    robot.createScreenCapture(new Rectangle(at.x, at.y, expected.getWidth(), expected.getHeight()));
             if (meanDifference(expected, shown) < 2) { // GuiTest's threshold
                 break;
             }
@@ -184,7 +198,8 @@ public final class GuiDriver {
         report.setProperty("output.width", Integer.toString(result.getWidth()));
         report.setProperty("output.height", Integer.toString(result.getHeight()));
         report.setProperty("output.type", Integer.toString(result.getType()));
-        report.setProperty("output.magnification", Double.toString(result.getCanvas().getMagnification()));
+        report.setProperty(
+                "output.magnification", Double.toString(result.getCanvas().getMagnification()));
         report.setProperty("canvas.x", Integer.toString(canvas.x));
         report.setProperty("canvas.y", Integer.toString(canvas.y));
         report.setProperty("window.showing", Boolean.toString(win.isShowing()));
@@ -194,9 +209,12 @@ public final class GuiDriver {
         }
         report.setProperty("images", String.join(";", titles));
         report.setProperty("recorded", Recorder.getInstance().getText());
-        ImageIO.write(result.getBufferedImage(), "png", out.resolve("output.png").toFile());
-        ImageIO.write(robot.createScreenCapture(screenRect), "png", out.resolve("screenshot.png").toFile());
-
+        ImageIO.write(
+                result.getBufferedImage(), "png", out.resolve("output.png").toFile());
+        ImageIO.write(
+                robot.createScreenCapture(screenRect),
+                "png",
+                out.resolve("screenshot.png").toFile());
     }
 
     /** Mean absolute difference per colour sample of two images of the same size. */

@@ -33,11 +33,14 @@ class GuiTest {
     @Test
     void menuDialogResultWindowAndScreenshot() throws Exception {
         assumeTrue(onPath("Xvfb"), "Xvfb is not installed (apt-get install xvfb); the GUI test needs an X display");
-        assumeTrue(Files.exists(Path.of(System.getProperty("java.home"), "lib", "libawt_xawt.so")),
+        assumeTrue(
+                Files.exists(Path.of(System.getProperty("java.home"), "lib", "libawt_xawt.so")),
                 "this Java is a headless runtime without X11 support (install openjdk-17-jre, not only -headless)");
         int display = freeDisplay();
         Process xvfb = new ProcessBuilder("Xvfb", ":" + display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("xvfb.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("xvfb.log").toFile())
+                .start();
         try {
             waitForDisplay(display, xvfb);
             Path plugins = Files.createDirectories(tmp.resolve("Fiji.app/plugins"));
@@ -55,7 +58,9 @@ class GuiTest {
             if (keep != null) {
                 Files.createDirectories(Path.of(keep));
                 Files.writeString(Path.of(keep, "imagej.log"), log());
-                for (String f : new String[] {"menu.png", "screenshot.png", "dialog.png", "output.png", "failure.png", "report.properties"}) {
+                for (String f : new String[] {
+                    "menu.png", "screenshot.png", "dialog.png", "output.png", "failure.png", "report.properties"
+                }) {
                     if (Files.exists(out.resolve(f))) {
                         Files.copy(out.resolve(f), Path.of(keep, f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     }
@@ -64,14 +69,27 @@ class GuiTest {
             assertEquals("ok", report.getProperty("status"), "driver log:\n" + log());
 
             List<String> menu = List.of(report.getProperty("menu").split(";"));
-            for (String c : new String[] {"Encode", "Decode", "Transform Latent", "Round Trip", "Sample", "Latent PCA View",
-                    "Compare Equivariance", "Batch Process Folder", "Model Info", "Install Model..."}) {
+            for (String c : new String[] {
+                "Encode",
+                "Decode",
+                "Transform Latent",
+                "Round Trip",
+                "Sample",
+                "Latent PCA View",
+                "Compare Equivariance",
+                "Batch Process Folder",
+                "Model Info",
+                "Install Model..."
+            }) {
                 assertTrue(menu.contains("EQ-VAE " + c), "Plugins > EQ-VAE lacks " + c + ": " + menu);
             }
-            assertTrue(report.getProperty("recorded").contains(HeadlessMacroTest.RECORDED),
+            assertTrue(
+                    report.getProperty("recorded").contains(HeadlessMacroTest.RECORDED),
                     "the recorder wrote:\n" + report.getProperty("recorded"));
             assertEquals("true", report.getProperty("window.showing"));
-            assertTrue(List.of(report.getProperty("images").split(";")).contains("astronaut-recon"), report.getProperty("images"));
+            assertTrue(
+                    List.of(report.getProperty("images").split(";")).contains("astronaut-recon"),
+                    report.getProperty("images"));
             assertEquals("64", report.getProperty("output.width"));
             assertEquals("64", report.getProperty("output.height"));
 
@@ -95,8 +113,10 @@ class GuiTest {
                 }
             }
             diff /= 3.0 * output.getWidth() * output.getHeight();
-            assertTrue(diff < 2, "the screenshot at the result window's canvas (" + x0 + ", " + y0 + ") differs from the result"
-                    + " by " + diff + " grey levels on average; see " + out.resolve("screenshot.png"));
+            assertTrue(
+                    diff < 2,
+                    "the screenshot at the result window's canvas (" + x0 + ", " + y0 + ") differs from the result"
+                            + " by " + diff + " grey levels on average; see " + out.resolve("screenshot.png"));
         } finally {
             xvfb.destroy();
             xvfb.waitFor(10, TimeUnit.SECONDS);
@@ -121,10 +141,18 @@ class GuiTest {
             }
         }
         Path home = Files.createDirectories(tmp.resolve("home"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=false", "-Dplugins.dir=" + plugins, "-Duser.home=" + home,
-                "-D" + Models.HOME_PROPERTY + "=" + FijiTests.repoRoot(), "-cp", String.join(File.pathSeparator, cp),
-                GuiDriver.class.getName(), image.toString(), out.toString(), "taef2");
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.awt.headless=false",
+                "-Dplugins.dir=" + plugins,
+                "-Duser.home=" + home,
+                "-D" + Models.HOME_PROPERTY + "=" + FijiTests.repoRoot(),
+                "-cp",
+                String.join(File.pathSeparator, cp),
+                GuiDriver.class.getName(),
+                image.toString(),
+                out.toString(),
+                "taef2");
         pb.environment().put("DISPLAY", ":" + display);
         pb.redirectErrorStream(true).redirectOutput(logFile().toFile());
         return pb.start();
@@ -158,7 +186,8 @@ class GuiTest {
         long end = System.nanoTime() + 20_000_000_000L;
         while (!Files.exists(socket)) {
             if (!xvfb.isAlive()) {
-                throw new IllegalStateException("Xvfb :" + display + " exited: " + Files.readString(tmp.resolve("xvfb.log")));
+                throw new IllegalStateException(
+                        "Xvfb :" + display + " exited: " + Files.readString(tmp.resolve("xvfb.log")));
             }
             if (System.nanoTime() > end) {
                 throw new IllegalStateException("Xvfb :" + display + " did not start in 20 s");

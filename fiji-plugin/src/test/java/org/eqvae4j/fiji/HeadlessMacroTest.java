@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.ImageStack;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -37,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HeadlessMacroTest {
     /** The line the macro recorder writes for Round Trip (checked against the macro recorder by the GUI test). */
-    static final String RECORDED = "run(\"EQ-VAE Round Trip\", \"model=taef2 intensity=auto transform=[] result=same\");";
+    static final String RECORDED =
+            "run(\"EQ-VAE Round Trip\", \"model=taef2 intensity=auto transform=[] result=same\");";
 
     @TempDir
     Path tmp;
@@ -51,7 +51,8 @@ class HeadlessMacroTest {
         Path in = Files.createDirectories(tmp.resolve("in"));
         Path out = Files.createDirectories(tmp.resolve("out"));
         writeMixedImages(in);
-        String macro = String.join("\n",
+        String macro = String.join(
+                "\n",
                 "dir = getArgument();",
                 "list = getFileList(dir + 'in/');",
                 "setBatchMode(true);",
@@ -89,11 +90,19 @@ class HeadlessMacroTest {
         IJ.saveAsTiff(FijiTests.grey(16, 64, 64, 3000, "cells"), in.toString()); // 0.5 x 0.25 micron pixels
         Path out = tmp.resolve("cells-half.tif");
         Path latents = Files.createDirectories(tmp.resolve("latents/sub"));
-        org.eqvae4j.runtime.latent.LatentFile.write(latents.resolve("a.latent.tif"), new org.eqvae4j.runtime.latent.Latent(
-                org.eqvae4j.runtime.tensor.FloatTensor.zeros(1, 32, 4, 4), org.eqvae4j.runtime.latent.LatentHeader.of(
-                        org.eqvae4j.runtime.bundle.ModelBundle.open(FijiTests.taef2()).manifest(), new long[] {1, 32, 4, 4}, "a.png", null)));
+        org.eqvae4j.runtime.latent.LatentFile.write(
+                latents.resolve("a.latent.tif"),
+                new org.eqvae4j.runtime.latent.Latent(
+                        org.eqvae4j.runtime.tensor.FloatTensor.zeros(1, 32, 4, 4),
+                        org.eqvae4j.runtime.latent.LatentHeader.of(
+                                org.eqvae4j.runtime.bundle.ModelBundle.open(FijiTests.taef2())
+                                        .manifest(),
+                                new long[] {1, 32, 4, 4},
+                                "a.png",
+                                null)));
         Path halves = tmp.resolve("halves");
-        String macro = String.join("\n",
+        String macro = String.join(
+                "\n",
                 "args = split(getArgument(), '|');",
                 "run('EQ-VAE Batch Process Folder', 'input=[' + args[2] + '] output=[' + args[3] + '] operation=transform transform=scale=0.5');",
                 "setBatchMode(true);",
@@ -109,8 +118,13 @@ class HeadlessMacroTest {
                 "run('EQ-VAE Model Info', 'model=eq-taef2');");
         String log = runHeadless(macro, in + "|" + out + "|" + latents.getParent() + "|" + halves);
         assertTrue(Files.isRegularFile(halves.resolve("sub/a.latent.tif")), "batch transform output; log:\n" + log);
-        assertEquals(List.of(1L, 32L, 2L, 2L), java.util.Arrays.stream(org.eqvae4j.runtime.latent.LatentFile.readHeader(
-                halves.resolve("sub/a.latent.tif")).shape()).boxed().toList());
+        assertEquals(
+                List.of(1L, 32L, 2L, 2L),
+                java.util.Arrays.stream(
+                                org.eqvae4j.runtime.latent.LatentFile.readHeader(halves.resolve("sub/a.latent.tif"))
+                                        .shape())
+                        .boxed()
+                        .toList());
         assertTrue(log.contains("EQ-VAE Batch Process Folder: 1 done, 0 skipped, 0 failed"), log);
         ImagePlus half = IJ.openImage(out.toString());
         assertTrue(half != null, "no decoded image; log:\n" + log);
@@ -120,7 +134,8 @@ class HeadlessMacroTest {
         assertEquals(0.5, half.getCalibration().pixelHeight, 1e-9);
         assertTrue(log.contains("id: eq-taef2") && log.contains("latent_channels: 32"), log);
         // the Figure 2 panel of the 32 x 32 decoded image: 4 cells of 32 px and 5 gaps of 4
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("panel 148x40 error ([0-9.]+)").matcher(log);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("panel 148x40 error ([0-9.]+)").matcher(log);
         assertTrue(m.find(), log);
         assertTrue(Double.parseDouble(m.group(1)) > 0, log);
         // PCA of the panel, cropped to 144 x 40: 18 x 5 latent pixels, RGB
@@ -136,14 +151,21 @@ class HeadlessMacroTest {
         String old = System.getProperty(Models.MODELS_PROPERTY);
         System.setProperty(Models.MODELS_PROPERTY, into.toString());
         try {
-            String log = runHeadless(String.join("\n",
-                    "run('EQ-VAE Install Model...', 'source=[' + getArgument() + ']');",
-                    "newImage('x', '8-bit ramp', 32, 32, 1);",
-                    "run('EQ-VAE Round Trip', 'model=kl-vae-small intensity=auto result=same');",
-                    "print('psnr ' + getResult('psnr_db', nResults - 1));"), encoder.resolve("rdf.yaml").toString());
-            assertTrue(log.contains("EQ-VAE Install Model...: kl-vae-small installed into " + into.resolve("kl-vae-small")), log);
+            String log = runHeadless(
+                    String.join(
+                            "\n",
+                            "run('EQ-VAE Install Model...', 'source=[' + getArgument() + ']');",
+                            "newImage('x', '8-bit ramp', 32, 32, 1);",
+                            "run('EQ-VAE Round Trip', 'model=kl-vae-small intensity=auto result=same');",
+                            "print('psnr ' + getResult('psnr_db', nResults - 1));"),
+                    encoder.resolve("rdf.yaml").toString());
+            assertTrue(
+                    log.contains(
+                            "EQ-VAE Install Model...: kl-vae-small installed into " + into.resolve("kl-vae-small")),
+                    log);
             assertTrue(Files.isRegularFile(into.resolve("kl-vae-small/decoder.onnx")), log);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("psnr ([0-9.]+)").matcher(log);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("psnr ([0-9.]+)").matcher(log);
             assertTrue(m.find() && Double.parseDouble(m.group(1)) > 10, log);
         } finally {
             if (old == null) {
@@ -159,7 +181,8 @@ class HeadlessMacroTest {
         Path marker = tmp.resolve("reached.txt");
         String sample = runHeadless("run('EQ-VAE Sample', 'model=taef2 count=1 seed=0');", "");
         assertTrue(sample.contains("EQ-VAE Sample error: model bundle") && sample.contains("has no generator"), sample);
-        String macro = String.join("\n",
+        String macro = String.join(
+                "\n",
                 "newImage('x', '8-bit ramp', 64, 64, 1);",
                 "run('EQ-VAE Encode', 'model=no-such-model');",
                 "File.saveString('reached', getArgument());");
@@ -187,7 +210,8 @@ class HeadlessMacroTest {
         Path jar = pluginJar(plugins.resolve("eqvae4j_fiji-test.jar"));
         oldPluginsDir = System.getProperty("plugins.dir");
         System.setProperty("plugins.dir", plugins.toString());
-        ij1 = new LegacyEnvironment(new URLClassLoader(classpathWithoutPlugin(), ClassLoader.getPlatformClassLoader()), true);
+        ij1 = new LegacyEnvironment(
+                new URLClassLoader(classpathWithoutPlugin(), ClassLoader.getPlatformClassLoader()), true);
         ij1.addPluginClasspath(jar.toFile());
     }
 
@@ -238,7 +262,12 @@ class HeadlessMacroTest {
 
     private static String jarSource() {
         try {
-            return Path.of(EqvaeOps.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(EqvaeOps.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -247,7 +276,8 @@ class HeadlessMacroTest {
     /** target/classes (plugins.config and the plugin index included) as a plugin jar. */
     static Path pluginJar(Path jar) throws IOException {
         Path classes = Path.of(jarSource());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
                 Files.copy(f, out);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ImagePlusTensorsTest {
 
     private static ImagePlus back(ImagePlus imp, ImagePlusTensors.ModelInput in, ImagePlusTensors.ResultType type) {
-        return ImagePlusTensors.toImagePlus(in.pixels(), in.layout(), in.metadata(), type, "back").image();
+        return ImagePlusTensors.toImagePlus(in.pixels(), in.layout(), in.metadata(), type, "back")
+                .image();
     }
 
     private static void assertSamePixels(ImagePlus a, ImagePlus b, double tol) {
@@ -52,7 +53,9 @@ class ImagePlusTensorsTest {
         ImagePlus imp = FijiTests.grey(16, 48, 40, 4000, "g16.tif");
         ImagePlusTensors.ModelInput in = ImagePlusTensors.toModel(imp, 3, "auto");
         assertTrue(in.metadata().scaling().method().startsWith("percentile"));
-        assertTrue(in.metadata().scaling().high() < 4100, "percentile high in raw units: " + in.metadata().scaling());
+        assertTrue(
+                in.metadata().scaling().high() < 4100,
+                "percentile high in raw units: " + in.metadata().scaling());
         FloatTensor x = in.pixels();
         assertEquals(3, x.channels()); // grey repeated for a 3-channel model
         ImagePlus out = back(imp, in, ImagePlusTensors.ResultType.SAME);
@@ -69,7 +72,8 @@ class ImagePlusTensorsTest {
         ImagePlusTensors.ModelInput in = ImagePlusTensors.toModel(imp, 3, "linear");
         assertSamePixels(imp, back(imp, in, ImagePlusTensors.ResultType.SAME), 1e-6);
         ((FloatProcessor) imp.getProcessor()).setf(3, Float.NaN);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImagePlusTensors.toModel(imp, 3, "auto"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ImagePlusTensors.toModel(imp, 3, "auto"));
         assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("f.tif"), e.getMessage());
     }
 
@@ -80,7 +84,8 @@ class ImagePlusTensorsTest {
         assertEquals(PlaneLayout.Mode.PLANES, a.layout().mode());
         assertEquals(12, a.pixels().batch());
         // the batch follows ImageJ's stack order: item 5 is stack plane 6
-        assertEquals(planes.getStack().getProcessor(6).getf(17) / 255f, a.pixels().get(5, 0, 1, 1), 1e-6);
+        assertEquals(
+                planes.getStack().getProcessor(6).getf(17) / 255f, a.pixels().get(5, 0, 1, 1), 1e-6);
         ImagePlus back = back(planes, a, ImagePlusTensors.ResultType.SAME);
         assertEquals(2, back.getNChannels());
         assertEquals(3, back.getNSlices());
@@ -91,7 +96,10 @@ class ImagePlusTensorsTest {
         ImagePlusTensors.ModelInput b = ImagePlusTensors.toModel(colour, 3, "linear");
         assertEquals(PlaneLayout.Mode.CHANNELS, b.layout().mode());
         assertEquals(2, b.pixels().batch());
-        assertEquals(colour.getStack().getProcessor(colour.getStackIndex(2, 2, 1)).getf(0) / 65535f, b.pixels().get(1, 1, 0, 0), 1e-7);
+        assertEquals(
+                colour.getStack().getProcessor(colour.getStackIndex(2, 2, 1)).getf(0) / 65535f,
+                b.pixels().get(1, 1, 0, 0),
+                1e-7);
         ImagePlus backB = back(colour, b, ImagePlusTensors.ResultType.SAME);
         assertEquals(3, backB.getNChannels());
         assertEquals(2, backB.getNSlices());
@@ -103,7 +111,8 @@ class ImagePlusTensorsTest {
         ImagePlus imp = FijiTests.grey(8, 8, 8, 255, "c.png");
         ImagePlusTensors.ModelInput in = ImagePlusTensors.toModel(imp, 3, "linear");
         FloatTensor over = in.pixels().map(v -> v * 2 - 0.5); // pushes dark and bright values out of [0, 1]
-        ImagePlusTensors.Converted same = ImagePlusTensors.toImagePlus(over, in.layout(), in.metadata(), ImagePlusTensors.ResultType.SAME, "s");
+        ImagePlusTensors.Converted same =
+                ImagePlusTensors.toImagePlus(over, in.layout(), in.metadata(), ImagePlusTensors.ResultType.SAME, "s");
         long expected = 0;
         for (int i = 0; i < 64; i++) {
             float v = over.get(0, 0, i / 8, i % 8);
@@ -111,7 +120,8 @@ class ImagePlusTensorsTest {
         }
         assertTrue(expected > 0, "the test image must have values outside the range");
         assertEquals(expected, same.clipped());
-        ImagePlusTensors.Converted f = ImagePlusTensors.toImagePlus(over, in.layout(), in.metadata(), ImagePlusTensors.ResultType.FLOAT32, "f");
+        ImagePlusTensors.Converted f = ImagePlusTensors.toImagePlus(
+                over, in.layout(), in.metadata(), ImagePlusTensors.ResultType.FLOAT32, "f");
         assertEquals(0, f.clipped());
         assertEquals(32, f.image().getBitDepth());
         assertEquals(over.get(0, 0, 0, 0) * 255, f.image().getProcessor().getf(0), 1e-3);
@@ -119,7 +129,8 @@ class ImagePlusTensorsTest {
 
     @Test
     void emptyImagesAreRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImagePlusTensors.toModel(new ImagePlus(), 3, "auto"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ImagePlusTensors.toModel(new ImagePlus(), 3, "auto"));
         assertTrue(e.getMessage().contains("no image"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ImagePlusTensors.mapping("gamma", 8));
     }

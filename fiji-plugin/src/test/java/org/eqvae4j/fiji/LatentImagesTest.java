@@ -33,10 +33,28 @@ class LatentImagesTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) r.nextGaussian();
         }
-        ImageMetadata source = new ImageMetadata("imagej", 1, 16, false, n, new PixelSize(0.5, 0.25, "micron"),
+        ImageMetadata source = new ImageMetadata(
+                "imagej",
+                1,
+                16,
+                false,
+                n,
+                new PixelSize(0.5, 0.25, "micron"),
                 new IntensityScaling(100, 4000, "percentile 1-99.8"));
-        return new Latent(new FloatTensor(n, c, h, w, v), new LatentHeader(LatentHeader.FORMAT, LatentHeader.VERSION, "taef2", c, 8,
-                1.0, 0.0, new long[] {n, c, h, w}, List.of(), "cells.tif", source));
+        return new Latent(
+                new FloatTensor(n, c, h, w, v),
+                new LatentHeader(
+                        LatentHeader.FORMAT,
+                        LatentHeader.VERSION,
+                        "taef2",
+                        c,
+                        8,
+                        1.0,
+                        0.0,
+                        new long[] {n, c, h, w},
+                        List.of(),
+                        "cells.tif",
+                        source));
     }
 
     @Test
@@ -51,7 +69,9 @@ class LatentImagesTest {
         assertEquals(2.0, imp.getCalibration().pixelHeight, 1e-12);
         assertTrue(((String) imp.getProperty("Info")).contains("bundle: taef2"));
         // image 1, channel 2 is stack plane 1 * 4 + 2 + 1 (channels fastest, then frames)
-        assertEquals(z.values().get(1, 2, 1, 3), imp.getStack().getProcessor(imp.getStackIndex(3, 1, 2)).getf(3, 1));
+        assertEquals(
+                z.values().get(1, 2, 1, 3),
+                imp.getStack().getProcessor(imp.getStackIndex(3, 1, 2)).getf(3, 1));
         LatentImages.LatentImage back = LatentImages.read(imp);
         assertArrayEquals(z.values().data(), back.latent().values().data());
         assertEquals(z.header(), back.latent().header());
@@ -88,9 +108,12 @@ class LatentImagesTest {
         ImagePlus plain = FijiTests.grey(8, 8, 8, 255, "plain.png");
         assertFalse(LatentImages.isLatent(plain));
         IOException e = assertThrows(IOException.class, () -> LatentImages.read(plain));
-        assertTrue(e.getMessage().contains("'plain.png'") && e.getMessage().contains("not an EQ-VAE latent"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'plain.png'") && e.getMessage().contains("not an EQ-VAE latent"),
+                e.getMessage());
 
-        ImagePlus imp = LatentImages.toImagePlus(latent(1, 3, 4, 4), new PlaneLayout(PlaneLayout.Mode.RGB, 1, 1, 1), "l");
+        ImagePlus imp =
+                LatentImages.toImagePlus(latent(1, 3, 4, 4), new PlaneLayout(PlaneLayout.Mode.RGB, 1, 1, 1), "l");
         imp.getStack().deleteLastSlice();
         imp.setStack(imp.getStack(), 2, 1, 1);
         IOException edited = assertThrows(IOException.class, () -> LatentImages.read(imp));

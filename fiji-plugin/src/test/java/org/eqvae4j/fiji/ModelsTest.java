@@ -23,8 +23,11 @@ class ModelsTest {
     @Test
     void looksWhereFijiInstallPutsBundles() {
         assertEquals(FijiInstaller.MODELS, Models.FIJI_MODELS);
-        assertEquals(List.of(Path.of("Fiji.app").resolve(FijiInstaller.MODELS)), Models.searchFolders(Path.of("Fiji.app")).stream()
-                .filter(p -> p.startsWith("Fiji.app")).toList());
+        assertEquals(
+                List.of(Path.of("Fiji.app").resolve(FijiInstaller.MODELS)),
+                Models.searchFolders(Path.of("Fiji.app")).stream()
+                        .filter(p -> p.startsWith("Fiji.app"))
+                        .toList());
     }
 
     @TempDir
@@ -37,7 +40,8 @@ class ModelsTest {
     @Test
     void listsTheShippedBundles() {
         List<String> names = shipped().stream().map(Models.Shipped::name).toList();
-        assertTrue(names.containsAll(List.of("taef2", "eq-taef2", "kl-vae-small", "eq-kl-vae-small")), names.toString());
+        assertTrue(
+                names.containsAll(List.of("taef2", "eq-taef2", "kl-vae-small", "eq-kl-vae-small")), names.toString());
         assertFalse(names.contains("sources") || names.contains("reports"), names.toString());
     }
 
@@ -64,7 +68,10 @@ class ModelsTest {
     @Test
     void badChoicesSayWhatIsWrong() throws IOException {
         BundleException none = assertThrows(BundleException.class, () -> Models.resolve(" ", shipped()));
-        assertTrue(none.getMessage().contains("no model chosen") && none.getMessage().contains("taef2"), none.getMessage());
+        assertTrue(
+                none.getMessage().contains("no model chosen")
+                        && none.getMessage().contains("taef2"),
+                none.getMessage());
         BundleException unknown = assertThrows(BundleException.class, () -> Models.resolve("nope", shipped()));
         assertTrue(unknown.getMessage().contains("'nope'"), unknown.getMessage());
 
@@ -78,7 +85,8 @@ class ModelsTest {
             out.putNextEntry(new ZipEntry("readme.txt"));
             out.write("hello".getBytes());
         }
-        BundleException missing = assertThrows(BundleException.class, () -> Models.resolve(noManifest.toString(), List.of()));
+        BundleException missing =
+                assertThrows(BundleException.class, () -> Models.resolve(noManifest.toString(), List.of()));
         assertTrue(missing.getMessage().contains("no model.json"), missing.getMessage());
 
         Path slip = tmp.resolve("slip.zip");
@@ -92,7 +100,8 @@ class ModelsTest {
     }
 
     static void zip(Path folder, Path zip, String prefix) throws IOException {
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip)); var files = Files.list(folder)) {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+                var files = Files.list(folder)) {
             for (Path f : files.sorted().toList()) {
                 out.putNextEntry(new ZipEntry(prefix + f.getFileName()));
                 try (OutputStream o = OutputStream.nullOutputStream()) {

@@ -53,7 +53,6 @@ class ReliabilityCorpusTest {
         ae = Taef2.shared();
     }
 
-
     private static byte[] encoded(String format, BufferedImage img) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         assertTrue(ImageIO.write(img, format, b), format);
@@ -61,7 +60,10 @@ class ReliabilityCorpusTest {
     }
 
     private static BufferedImage photo() throws IOException {
-        return ImageIO.read(TestSupport.repoRoot().resolve("test-images/photos/astronaut.png").toFile()).getSubimage(100, 100, 128, 128);
+        return ImageIO.read(TestSupport.repoRoot()
+                        .resolve("test-images/photos/astronaut.png")
+                        .toFile())
+                .getSubimage(100, 100, 128, 128);
     }
 
     /** A valid PNG header declaring width x height, with a few bytes of (too little) image data. */
@@ -113,7 +115,12 @@ class ReliabilityCorpusTest {
         Files.write(dir.resolve("truncated.jpg"), Arrays.copyOf(jpg, jpg.length / 2));
         expect.put("truncated.jpg", "corrupt or truncated");
         Path tif = dir.resolve("whole.tif");
-        TiffFiles.write(tif, FloatTensor.zeros(2, 1, 64, 64).map(v -> 1000), TiffFiles.SampleType.UINT16, new PixelSize(1, 1, "micron"), null);
+        TiffFiles.write(
+                tif,
+                FloatTensor.zeros(2, 1, 64, 64).map(v -> 1000),
+                TiffFiles.SampleType.UINT16,
+                new PixelSize(1, 1, "micron"),
+                null);
         byte[] tiff = Files.readAllBytes(tif);
         Files.delete(tif);
         Files.write(dir.resolve("truncated.tif"), Arrays.copyOf(tiff, tiff.length / 3));
@@ -140,12 +147,20 @@ class ReliabilityCorpusTest {
         for (var e : expect.entrySet()) {
             if (e.getValue() != null && !e.getKey().equals("one-pixel.png")) {
                 Path f = in.resolve(e.getKey());
-                IOException ex = assertThrows(IOException.class, () -> ImageFiles.readImage(f, IntensityMapping.LINEAR), e.getKey());
-                assertTrue(ex.getMessage().contains(f.toString()) && ex.getMessage().contains(e.getValue()), ex.getMessage());
+                IOException ex = assertThrows(
+                        IOException.class, () -> ImageFiles.readImage(f, IntensityMapping.LINEAR), e.getKey());
+                assertTrue(
+                        ex.getMessage().contains(f.toString())
+                                && ex.getMessage().contains(e.getValue()),
+                        ex.getMessage());
             }
         }
-        var items = FolderBatch.run(in, tmp.resolve("out"), new EncodeOperation(new TiledAutoencoder(ae), IntensityMapping.LINEAR),
-                new FolderBatch.Options(2, null, false), ProgressListener.NONE);
+        var items = FolderBatch.run(
+                in,
+                tmp.resolve("out"),
+                new EncodeOperation(new TiledAutoencoder(ae), IntensityMapping.LINEAR),
+                new FolderBatch.Options(2, null, false),
+                ProgressListener.NONE);
         assertEquals(expect.size(), items.size());
         for (var it : items) {
             String name = it.input().getFileName().toString();
@@ -154,10 +169,14 @@ class ReliabilityCorpusTest {
                 assertEquals(FolderBatch.Status.DONE, it.status(), name + ": " + it.error());
             } else {
                 assertEquals(FolderBatch.Status.FAILED, it.status(), name);
-                assertTrue(it.error().contains(it.input().toString()) && it.error().contains(phrase), name + ": " + it.error());
+                assertTrue(
+                        it.error().contains(it.input().toString()) && it.error().contains(phrase),
+                        name + ": " + it.error());
             }
         }
-        assertEquals(expect.size() + 1, Files.readAllLines(tmp.resolve("out/" + FolderBatch.SUMMARY)).size());
+        assertEquals(
+                expect.size() + 1,
+                Files.readAllLines(tmp.resolve("out/" + FolderBatch.SUMMARY)).size());
     }
 
     @Test
@@ -170,20 +189,43 @@ class ReliabilityCorpusTest {
         nan[100] = Float.NaN;
         LatentFile.write(in.resolve("nan.latent.tif"), new Latent(new FloatTensor(1, 32, 8, 8, nan), h));
         FloatTensor sixteen = new FloatTensor(1, 16, 8, 8, Arrays.copyOf(z.data(), 16 * 64));
-        LatentFile.write(in.resolve("sixteen.latent.tif"), new Latent(sixteen, LatentHeader.of(ae.manifest(), sixteen.shape(), "a.png", null)));
-        TiffFiles.write(in.resolve("plain.latent.tif"), FloatTensor.zeros(1, 1, 8, 8), TiffFiles.SampleType.FLOAT32, null, null);
+        LatentFile.write(
+                in.resolve("sixteen.latent.tif"),
+                new Latent(sixteen, LatentHeader.of(ae.manifest(), sixteen.shape(), "a.png", null)));
+        TiffFiles.write(
+                in.resolve("plain.latent.tif"),
+                FloatTensor.zeros(1, 1, 8, 8),
+                TiffFiles.SampleType.FLOAT32,
+                null,
+                null);
         Files.write(in.resolve("empty.latent.tif"), new byte[0]);
-        Map<String, String> expect = Map.of("good.latent.tif", "", "nan.latent.tif", "NaN or infinite", "sixteen.latent.tif",
-                "16 channels", "plain.latent.tif", "not written by eqvae encode", "empty.latent.tif", "not a TIFF");
-        var items = FolderBatch.run(in, tmp.resolve("out"), new DecodeOperation(new TiledAutoencoder(ae), false),
-                FolderBatch.Options.DEFAULT, ProgressListener.NONE);
+        Map<String, String> expect = Map.of(
+                "good.latent.tif",
+                "",
+                "nan.latent.tif",
+                "NaN or infinite",
+                "sixteen.latent.tif",
+                "16 channels",
+                "plain.latent.tif",
+                "not written by eqvae encode",
+                "empty.latent.tif",
+                "not a TIFF");
+        var items = FolderBatch.run(
+                in,
+                tmp.resolve("out"),
+                new DecodeOperation(new TiledAutoencoder(ae), false),
+                FolderBatch.Options.DEFAULT,
+                ProgressListener.NONE);
         assertEquals(5, items.size());
         for (var it : items) {
             String name = it.input().getFileName().toString();
             if (name.startsWith("good")) {
                 assertEquals(FolderBatch.Status.DONE, it.status(), it.error());
             } else {
-                assertTrue(it.failed() && it.error().contains(it.input().toString()) && it.error().contains(expect.get(name)),
+                assertTrue(
+                        it.failed()
+                                && it.error().contains(it.input().toString())
+                                && it.error().contains(expect.get(name)),
                         name + ": " + it.error());
             }
         }
@@ -194,22 +236,36 @@ class ReliabilityCorpusTest {
         Path missing = copyOfBundle("missing");
         Files.delete(missing.resolve("decoder.local.onnx"));
         BundleException m = assertThrows(BundleException.class, () -> ModelBundle.open(missing));
-        assertTrue(m.getMessage().contains("decoderLocal file decoder.local.onnx") && m.getMessage().contains("missing"), m.getMessage());
+        assertTrue(
+                m.getMessage().contains("decoderLocal file decoder.local.onnx")
+                        && m.getMessage().contains("missing"),
+                m.getMessage());
 
         Path swapped = copyOfBundle("swapped");
-        Files.copy(swapped.resolve("encoder.onnx"), swapped.resolve("decoder.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                swapped.resolve("encoder.onnx"),
+                swapped.resolve("decoder.onnx"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         BundleException s = assertThrows(BundleException.class, () -> Autoencoder.open(ModelBundle.open(swapped), 1));
-        assertTrue(s.getMessage().contains("decoder file decoder.onnx has no output 'image'") && s.getMessage().contains(swapped.toString()),
+        assertTrue(
+                s.getMessage().contains("decoder file decoder.onnx has no output 'image'")
+                        && s.getMessage().contains(swapped.toString()),
                 s.getMessage());
 
         Path channels = copyOfBundle("channels"); // model.json disagrees with the ONNX files
         Path json = channels.resolve("model.json");
         Files.writeString(json, Files.readString(json).replace("\"latentChannels\" : 32", "\"latentChannels\" : 16"));
         BundleException c = assertThrows(BundleException.class, () -> Autoencoder.open(ModelBundle.open(channels), 1));
-        assertTrue(c.getMessage().contains("encoder file encoder.onnx maps 3 to 32 channels, but model.json expects 3 to 16"), c.getMessage());
+        assertTrue(
+                c.getMessage()
+                        .contains("encoder file encoder.onnx maps 3 to 32 channels, but model.json expects 3 to 16"),
+                c.getMessage());
 
         Path parts = copyOfBundle("parts");
-        Files.copy(parts.resolve("decoder.global.onnx"), parts.resolve("encoder.global.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                parts.resolve("decoder.global.onnx"),
+                parts.resolve("encoder.global.onnx"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         BundleException p = assertThrows(BundleException.class, () -> Autoencoder.open(ModelBundle.open(parts), 1));
         assertTrue(p.getMessage().contains("encoderGlobal file encoder.global.onnx"), p.getMessage());
     }
@@ -223,5 +279,4 @@ class ReliabilityCorpusTest {
         }
         return dir;
     }
-
 }

@@ -16,8 +16,7 @@ import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Shared helpers for the runtime tests. */
 public final class TestSupport {
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** The repository root: the first folder, walking up from the working directory, that holds the {@code eqvae} launcher. */
     public static Path repoRoot() {
@@ -73,7 +72,8 @@ public final class TestSupport {
         float[] a = actual.data();
         for (int i = 0; i < e.length; i++) {
             if (!(Math.abs(e[i] - a[i]) <= tol)) {
-                fail("element " + i + ": expected " + e[i] + " but got " + a[i] + " (tolerance " + tol + ") in " + actual);
+                fail("element " + i + ": expected " + e[i] + " but got " + a[i] + " (tolerance " + tol + ") in "
+                        + actual);
             }
         }
     }

@@ -60,9 +60,13 @@ public abstract class EqvaeTransformer extends Transformer {
         this.uid = uid;
         this.operation = operation;
         bundle = new Param<>(this, "bundle", "model bundle folder (e.g. models/taef2)");
-        shipBundle = new BooleanParam(this, "shipBundle",
+        shipBundle = new BooleanParam(
+                this,
+                "shipBundle",
                 "broadcast the bundle's bytes to the executors (true) or open the folder on each executor (false: shared storage)");
-        ortThreads = new IntParam(this, "ortThreads",
+        ortThreads = new IntParam(
+                this,
+                "ortThreads",
                 "ONNX Runtime threads per model call, 0 = spark.task.cpus (tasks x threads = executor cores)");
         device = new Param<>(this, "device", "execution provider: cpu or cuda");
         cudaDevice = new IntParam(this, "cudaDevice", "GPU index for device cuda");
@@ -71,7 +75,8 @@ public abstract class EqvaeTransformer extends Transformer {
         contentCol = new Param<>(this, "contentCol", "input column with the file's bytes");
         errorCol = new Param<>(this, "errorCol", "output column: null, or why the row failed");
         intensity = new Param<>(this, "intensity", "encode, roundtrip: linear or percentile[:LOW:HIGH]");
-        ignoreBundleId = new BooleanParam(this, "ignoreBundleId", "decode: accept latents made by another bundle with the same channel count");
+        ignoreBundleId = new BooleanParam(
+                this, "ignoreBundleId", "decode: accept latents made by another bundle with the same channel count");
         setDefault(shipBundle, true);
         setDefault(ortThreads, 0);
         setDefault(device, "cpu");
@@ -212,13 +217,15 @@ public abstract class EqvaeTransformer extends Transformer {
         List<String> names = Arrays.asList(schema.fieldNames());
         for (Param<String> p : List.of(pathCol, contentCol)) {
             if (!names.contains(getOrDefault(p))) {
-                throw new IllegalArgumentException(getClass().getSimpleName() + ": input column '" + getOrDefault(p) + "' ("
-                        + p.name() + ") is missing; the input has " + names + " (spark.read.format(\"binaryFile\") gives path, content)");
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": input column '" + getOrDefault(p)
+                        + "' (" + p.name() + ") is missing; the input has " + names
+                        + " (spark.read.format(\"binaryFile\") gives path, content)");
             }
         }
         if (!schema.apply(getOrDefault(contentCol)).dataType().equals(DataTypes.BinaryType)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": column '" + getOrDefault(contentCol) + "' must be binary, is "
-                    + schema.apply(getOrDefault(contentCol)).dataType().simpleString());
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": column '" + getOrDefault(contentCol) + "' must be binary, is "
+                            + schema.apply(getOrDefault(contentCol)).dataType().simpleString());
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
         fields.add(DataTypes.createStructField(operation.outputColumn(), DataTypes.BinaryType, true));
@@ -226,7 +233,8 @@ public abstract class EqvaeTransformer extends Transformer {
         fields.add(DataTypes.createStructField(getOrDefault(errorCol), DataTypes.StringType, true));
         for (StructField f : fields.subList(schema.size(), fields.size())) {
             if (names.contains(f.name())) {
-                throw new IllegalArgumentException(getClass().getSimpleName() + ": output column '" + f.name() + "' exists in the input already");
+                throw new IllegalArgumentException(
+                        getClass().getSimpleName() + ": output column '" + f.name() + "' exists in the input already");
             }
         }
         return DataTypes.createStructType(fields);
@@ -236,8 +244,10 @@ public abstract class EqvaeTransformer extends Transformer {
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         ModelSource source = modelSource(dataset.sparkSession());
-        RowFunction f = new RowFunction(new StepFunction.Steps(operation, source, intensityValue(), ignoreBundleIdValue()),
-                dataset.schema().fieldIndex(getOrDefault(pathCol)), dataset.schema().fieldIndex(getOrDefault(contentCol)));
+        RowFunction f = new RowFunction(
+                new StepFunction.Steps(operation, source, intensityValue(), ignoreBundleIdValue()),
+                dataset.schema().fieldIndex(getOrDefault(pathCol)),
+                dataset.schema().fieldIndex(getOrDefault(contentCol)));
         return dataset.toDF().mapPartitions(f, Encoders.row(out));
     }
 
@@ -258,21 +268,32 @@ public abstract class EqvaeTransformer extends Transformer {
         if (threads == 0) {
             threads = taskCpus;
         } else if (threads > taskCpus) {
-            LOG.warn("ortThreads {} exceeds spark.task.cpus {}: concurrent tasks will use more threads than the executor has cores",
-                    threads, taskCpus);
+            LOG.warn(
+                    "ortThreads {} exceeds spark.task.cpus {}: concurrent tasks will use more threads than the executor has cores",
+                    threads,
+                    taskCpus);
         }
         Broadcast<BundleBytes> shipped = null;
         try {
             if ((Boolean) getOrDefault(shipBundle)) {
-                shipped = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(BundleBytes.read(Path.of(folder)));
+                shipped = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                        .broadcast(BundleBytes.read(Path.of(folder)));
             } else {
-                org.eqvae4j.runtime.bundle.ModelBundle.open(Path.of(folder)); // at least the driver must see a valid bundle
+                org.eqvae4j.runtime.bundle.ModelBundle.open(
+                        Path.of(folder)); // at least the driver must see a valid bundle
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        return new ModelSource(shipped, folder, threads, ExecutionProvider.parse(getOrDefault(device)),
-                (Integer) getOrDefault(cudaDevice), getOrDefault(tiling), null, null);
+        return new ModelSource(
+                shipped,
+                folder,
+                threads,
+                ExecutionProvider.parse(getOrDefault(device)),
+                (Integer) getOrDefault(cudaDevice),
+                getOrDefault(tiling),
+                null,
+                null);
     }
 
     @Override
@@ -295,7 +316,8 @@ public abstract class EqvaeTransformer extends Transformer {
         @Override
         Row apply(Row row, Supplier<ImageOperation.Step> step) {
             ImageOperation.Step s = step.get();
-            Object[] v = new Object[row.size() + 2 + steps.operation().valueFields().size()];
+            Object[] v =
+                    new Object[row.size() + 2 + steps.operation().valueFields().size()];
             for (int i = 0; i < row.size(); i++) {
                 v[i] = row.get(i);
             }

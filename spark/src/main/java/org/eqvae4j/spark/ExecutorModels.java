@@ -32,8 +32,7 @@ public final class ExecutorModels {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "eqvae4j-close-models"));
     }
 
-    private ExecutorModels() {
-    }
+    private ExecutorModels() {}
 
     /** The executor's model for {@code source}, opened on first use, wrapped for tiling as the source says. */
     public static LatentCodec codec(ModelSource source) {
@@ -43,8 +42,11 @@ public final class ExecutorModels {
             case "never" -> Long.MAX_VALUE;
             default -> TiledAutoencoder.DEFAULT_MAX_UNTILED_PIXELS;
         };
-        return new TiledAutoencoder(ae, source.tileSize() == null ? ae.manifest().tileSize() : source.tileSize(),
-                source.tileHalo() == null ? ae.manifest().tileHalo() : source.tileHalo(), maxUntiled);
+        return new TiledAutoencoder(
+                ae,
+                source.tileSize() == null ? ae.manifest().tileSize() : source.tileSize(),
+                source.tileHalo() == null ? ae.manifest().tileHalo() : source.tileHalo(),
+                maxUntiled);
     }
 
     /** How many models this JVM holds open. */
@@ -80,8 +82,8 @@ public final class ExecutorModels {
                 deleteTree(dir);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open model bundle " + source.bundlePath() + " on this executor: "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot open model bundle " + source.bundlePath() + " on this executor: " + e.getMessage(), e);
         }
     }
 

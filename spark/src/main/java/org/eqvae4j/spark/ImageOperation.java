@@ -27,11 +27,20 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  */
 public enum ImageOperation {
     /** image bytes -> latent file bytes ({@code <name>.latent.tif}). */
-    ENCODE("latent", List.of(DataTypes.createStructField("latent_shape", DataTypes.StringType, true)), BatchInput.IMAGES),
+    ENCODE(
+            "latent",
+            List.of(DataTypes.createStructField("latent_shape", DataTypes.StringType, true)),
+            BatchInput.IMAGES),
     /** latent file bytes -> image bytes, PNG or TIFF like the encoded image ({@code <name>.png|tif}). */
-    DECODE("image", List.of(DataTypes.createStructField("image_format", DataTypes.StringType, true)), BatchInput.LATENTS),
+    DECODE(
+            "image",
+            List.of(DataTypes.createStructField("image_format", DataTypes.StringType, true)),
+            BatchInput.LATENTS),
     /** image bytes -> reconstruction bytes ({@code <name>.recon.png|tif}) and its PSNR in dB. */
-    ROUNDTRIP("reconstruction", List.of(DataTypes.createStructField("psnr_db", DataTypes.DoubleType, true)), BatchInput.IMAGES);
+    ROUNDTRIP(
+            "reconstruction",
+            List.of(DataTypes.createStructField("psnr_db", DataTypes.DoubleType, true)),
+            BatchInput.IMAGES);
 
     private final String outputColumn;
     private final List<StructField> valueFields;
@@ -74,8 +83,7 @@ public enum ImageOperation {
      * @param values  the typed column values ({@link #valueFields()})
      * @param summary batch's summary.csv values for this operation
      */
-    public record Outcome(byte[] bytes, Object[] values, List<String> summary) {
-    }
+    public record Outcome(byte[] bytes, Object[] values, List<String> summary) {}
 
     /**
      * The per-image step over one model (one per partition; the model is shared).
@@ -139,7 +147,8 @@ public enum ImageOperation {
         @Override
         public Path output(Path input, Path base, byte[] content) throws IOException {
             String stem = base.getFileName().toString().replaceFirst("\\.latent$", "");
-            return base.resolveSibling(stem + "." + op.outputExtension(LatentFile.readHeader(content, input.toString())));
+            return base.resolveSibling(
+                    stem + "." + op.outputExtension(LatentFile.readHeader(content, input.toString())));
         }
 
         @Override
@@ -150,7 +159,9 @@ public enum ImageOperation {
             String ext = op.outputExtension(h);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageFiles.write(image, op.imageLike(h, image), out, ext.equals("png") ? "png" : "tiff", name);
-            return new Outcome(out.toByteArray(), new Object[] {ext},
+            return new Outcome(
+                    out.toByteArray(),
+                    new Object[] {ext},
                     op.values(new DecodeOperation.Result(image.batch(), image.height(), image.width())));
         }
     }
@@ -164,7 +175,12 @@ public enum ImageOperation {
         @Override
         public Outcome apply(String name, byte[] content) throws Exception {
             RoundTripOperation.Output o = op.roundTrip(ImageFiles.readImage(content, name, op.mapping()));
-            String container = op.outputs(Path.of(fileName(name)), Path.of("x")).get(0).toString().endsWith(".tif") ? "tiff" : "png";
+            String container = op.outputs(Path.of(fileName(name)), Path.of("x"))
+                            .get(0)
+                            .toString()
+                            .endsWith(".tif")
+                    ? "tiff"
+                    : "png";
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageFiles.write(o.images().get(0), o.likes().get(0), out, container, name);
             return new Outcome(out.toByteArray(), new Object[] {o.metrics().psnr()}, op.values(o.metrics()));

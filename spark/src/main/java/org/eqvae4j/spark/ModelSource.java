@@ -17,8 +17,16 @@ import org.eqvae4j.runtime.ort.RuntimeOptions;
  * @param tileSize    or null for the bundle's
  * @param tileHalo    or null for the bundle's
  */
-public record ModelSource(Broadcast<BundleBytes> shipped, String bundlePath, int threads, ExecutionProvider provider,
-                          int cudaDevice, String tiling, Integer tileSize, Integer tileHalo) implements Serializable {
+public record ModelSource(
+        Broadcast<BundleBytes> shipped,
+        String bundlePath,
+        int threads,
+        ExecutionProvider provider,
+        int cudaDevice,
+        String tiling,
+        Integer tileSize,
+        Integer tileHalo)
+        implements Serializable {
     public ModelSource {
         if (threads < 1) {
             throw new IllegalArgumentException("ONNX Runtime threads per task must be at least 1, got " + threads);

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.function.FilterFunction;
@@ -42,14 +42,16 @@ import org.eqvae4j.runtime.io.AtomicFiles;
  */
 public final class SparkBatch {
     /** Where results go. */
-    public enum Format { FILES, PARQUET }
+    public enum Format {
+        FILES,
+        PARQUET
+    }
 
     /**
      * @param glob only inputs whose path below the input matches (as batch's --glob), or null
      * @param redo process files whose outputs are there (files), or overwrite the table (parquet)
      */
-    public record Options(Path input, Path output, Format format, String glob, boolean redo) {
-    }
+    public record Options(Path input, Path output, Format format, String glob, boolean redo) {}
 
     /** What happened to each input, in path order, as batch's summary reports it. */
     public record Summary(List<String> columns, List<Row> rows) {
@@ -58,12 +60,14 @@ public final class SparkBatch {
         }
 
         public List<String> errors() {
-            return rows.stream().filter(r -> r.getString(1).equals("failed")).map(r -> r.getString(r.size() - 1)).toList();
+            return rows.stream()
+                    .filter(r -> r.getString(1).equals("failed"))
+                    .map(r -> r.getString(r.size() - 1))
+                    .toList();
         }
     }
 
-    private SparkBatch() {
-    }
+    private SparkBatch() {}
 
     public static Summary run(SparkSession spark, EqvaeTransformer transformer, Options o) throws IOException {
         Path in = o.input().toAbsolutePath().normalize();
@@ -77,7 +81,10 @@ public final class SparkBatch {
         }
         ImageOperation op = transformer.operation();
         InputFilter accept = new InputFilter(op, in.toString(), o.glob());
-        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(in.toString())
+        Dataset<Row> files = spark.read()
+                .format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .load(in.toString())
                 .filter(accept);
         // the driver holds the file listing anyway (Spark plans the scan from it): names are decided from it, with
         // no job: batch names outputs by stem unless two inputs of a folder share it (then by the full name)
@@ -105,14 +112,20 @@ public final class SparkBatch {
             return parquet(transformer, files, out, o);
         }
         ModelSource source = transformer.modelSource(spark);
-        MirrorFunction f = new MirrorFunction(new StepFunction.Steps(op, source, transformer.intensityValue(),
-                transformer.ignoreBundleIdValue()), in.toString(), out.toString(), collisions, o.redo());
+        MirrorFunction f = new MirrorFunction(
+                new StepFunction.Steps(op, source, transformer.intensityValue(), transformer.ignoreBundleIdValue()),
+                in.toString(),
+                out.toString(),
+                collisions,
+                o.redo());
         List<String> columns = new ArrayList<>(List.of("file", "status"));
         columns.addAll(op.summaryColumns());
         columns.add("error");
         StructType schema = DataTypes.createStructType(columns.stream()
-                .map(c -> DataTypes.createStructField(c, DataTypes.StringType, true)).toList());
-        List<Row> rows = new ArrayList<>(files.mapPartitions(f, Encoders.row(schema)).collectAsList());
+                .map(c -> DataTypes.createStructField(c, DataTypes.StringType, true))
+                .toList());
+        List<Row> rows =
+                new ArrayList<>(files.mapPartitions(f, Encoders.row(schema)).collectAsList());
         // Spark's binaryFile source drops empty files; batch reports them, so does this
         Set<String> seen = new HashSet<>();
         rows.forEach(r -> seen.add(r.getString(0)));
@@ -127,17 +140,28 @@ public final class SparkBatch {
         return new Summary(columns, rows);
     }
 
-    private static Summary parquet(EqvaeTransformer transformer, Dataset<Row> files, Path out, Options o) throws IOException {
+    private static Summary parquet(EqvaeTransformer transformer, Dataset<Row> files, Path out, Options o)
+            throws IOException {
         Path table = out.resolve("results.parquet");
         if (Files.exists(table) && !o.redo()) {
             throw new IOException("Parquet table " + table + " exists; --redo replaces it");
         }
-        transformer.transform(files).drop(transformer.getOrDefault(transformer.contentCol()))
-                .write().mode(o.redo() ? "overwrite" : "errorifexists").parquet(table.toString());
+        transformer
+                .transform(files)
+                .drop(transformer.getOrDefault(transformer.contentCol()))
+                .write()
+                .mode(o.redo() ? "overwrite" : "errorifexists")
+                .parquet(table.toString());
         String error = transformer.getOrDefault(transformer.errorCol());
         List<Row> rows = new ArrayList<>();
-        for (Row r : files.sparkSession().read().parquet(table.toString()).select("path", error).collectAsList()) {
-            rows.add(RowFactory.create(SparkPaths.display(r.getString(0)), r.isNullAt(1) ? "done" : "failed",
+        for (Row r : files.sparkSession()
+                .read()
+                .parquet(table.toString())
+                .select("path", error)
+                .collectAsList()) {
+            rows.add(RowFactory.create(
+                    SparkPaths.display(r.getString(0)),
+                    r.isNullAt(1) ? "done" : "failed",
                     r.isNullAt(1) ? "" : r.getString(1)));
         }
         rows.sort(Comparator.comparing(r -> r.getString(0)));
@@ -169,7 +193,9 @@ public final class SparkBatch {
     }
 
     private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s;
+        return s.contains(",") || s.contains("\"") || s.contains("\n")
+                ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\""
+                : s;
     }
 
     /** Inputs of the operation (batch's rules: extension, then the glob on the name or the path below the input). */
@@ -190,7 +216,9 @@ public final class SparkBatch {
         public boolean call(Row row) {
             Path p = SparkPaths.local(row.getString(row.fieldIndex("path")));
             if (p == null) {
-                p = Path.of(new org.apache.hadoop.fs.Path(row.getString(row.fieldIndex("path"))).toUri().getPath());
+                p = Path.of(new org.apache.hadoop.fs.Path(row.getString(row.fieldIndex("path")))
+                        .toUri()
+                        .getPath());
             }
             return accepts(p);
         }
@@ -234,13 +262,17 @@ public final class SparkBatch {
             ImageOperation.Step s = step.get();
             try {
                 if (input == null) {
-                    throw new IOException("file output needs a file system path shared by driver and executors, got " + uri
-                            + "; use --format parquet for other file systems");
+                    throw new IOException("file output needs a file system path shared by driver and executors, got "
+                            + uri + "; use --format parquet for other file systems");
                 }
                 byte[] content = (byte[]) row.get(row.fieldIndex("content"));
                 String stem = stem(input);
-                Path base = Path.of(out).resolve(rel).resolveSibling(
-                        collisions.contains(input.resolveSibling(stem).toString()) ? input.getFileName().toString() : stem);
+                Path base = Path.of(out)
+                        .resolve(rel)
+                        .resolveSibling(
+                                collisions.contains(input.resolveSibling(stem).toString())
+                                        ? input.getFileName().toString()
+                                        : stem);
                 Path output = s.output(input, base, content);
                 if (Files.exists(output) && Files.isSameFile(output, input)) {
                     throw new IOException("output " + output + " would overwrite its input");
@@ -269,7 +301,8 @@ public final class SparkBatch {
         }
 
         private static boolean done(Path input, Path output) throws IOException {
-            return Files.isRegularFile(output) && Files.size(output) > 0
+            return Files.isRegularFile(output)
+                    && Files.size(output) > 0
                     && Files.getLastModifiedTime(output).compareTo(Files.getLastModifiedTime(input)) >= 0;
         }
     }

@@ -13,11 +13,11 @@ import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 import org.eqvae4j.runtime.batch.EncodeOperation;
 import org.eqvae4j.runtime.batch.FolderBatch;
-import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
 
 /**
@@ -33,8 +33,7 @@ public final class SparkBenchmark {
         }
     }
 
-    private SparkBenchmark() {
-    }
+    private SparkBenchmark() {}
 
     /** {@code count} random RGB PNGs of {@code size} px (seeded), in two sub-folders. */
     public static void synthesise(Path dir, int count, int size, long seed) throws IOException {
@@ -58,21 +57,41 @@ public final class SparkBenchmark {
             count = (int) files.filter(Files::isRegularFile).count();
         }
         List<Row> rows = new ArrayList<>();
-        rows.add(best("batch -j 2 (ORT 1 thread each)", count, repeats, () -> work.resolve("batch-" + System.nanoTime()), out -> {
-            try (Autoencoder ae = Autoencoder.open(ModelBundle.open(bundle), RuntimeOptions.threads(1))) {
-                var items = FolderBatch.run(images, out, new EncodeOperation(new TiledAutoencoder(ae), IntensityMapping.LINEAR),
-                        new FolderBatch.Options(2, null, false), ProgressListener.NONE);
-                check(items.stream().filter(FolderBatch.Item::failed).count(), "batch");
-            }
-        }));
+        rows.add(best(
+                "batch -j 2 (ORT 1 thread each)",
+                count,
+                repeats,
+                () -> work.resolve("batch-" + System.nanoTime()),
+                out -> {
+                    try (Autoencoder ae = Autoencoder.open(ModelBundle.open(bundle), RuntimeOptions.threads(1))) {
+                        var items = FolderBatch.run(
+                                images,
+                                out,
+                                new EncodeOperation(new TiledAutoencoder(ae), IntensityMapping.LINEAR),
+                                new FolderBatch.Options(2, null, false),
+                                ProgressListener.NONE);
+                        check(items.stream().filter(FolderBatch.Item::failed).count(), "batch");
+                    }
+                }));
         for (int n : new int[] {1, 2}) {
-            SparkSession spark = SparkSession.builder().master("local[" + n + "]").appName("bench-spark")
-                    .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
+            SparkSession spark = SparkSession.builder()
+                    .master("local[" + n + "]")
+                    .appName("bench-spark")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.ui.showConsoleProgress", "false")
+                    .getOrCreate();
             try {
-                rows.add(best("spark local[" + n + "] (ORT 1 thread per task)", count, repeats,
-                        () -> work.resolve("spark" + n + "-" + System.nanoTime()), out -> {
+                rows.add(best(
+                        "spark local[" + n + "] (ORT 1 thread per task)",
+                        count,
+                        repeats,
+                        () -> work.resolve("spark" + n + "-" + System.nanoTime()),
+                        out -> {
                             EqvaeTransformer t = new EqvaeEncode().setBundle(bundle.toString());
-                            var s = SparkBatch.run(spark, t, new SparkBatch.Options(images, out, SparkBatch.Format.FILES, null, false));
+                            var s = SparkBatch.run(
+                                    spark,
+                                    t,
+                                    new SparkBatch.Options(images, out, SparkBatch.Format.FILES, null, false));
                             check(s.count("failed"), "spark");
                         }));
             } finally {
@@ -110,13 +129,17 @@ public final class SparkBenchmark {
         StringBuilder sb = new StringBuilder(header).append('\n');
         sb.append(String.format(Locale.ROOT, "%-40s %8s %9s %10s%n", "case", "images", "seconds", "images/s"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-40s %8d %9.2f %10.1f%n", r.name(), r.images(), r.seconds(), r.imagesPerSecond()));
+            sb.append(String.format(
+                    Locale.ROOT, "%-40s %8d %9.2f %10.1f%n", r.name(), r.images(), r.seconds(), r.imagesPerSecond()));
         }
         Row batch = rows.get(0);
         Row l1 = rows.get(1);
         Row l2 = rows.get(2);
-        sb.append(String.format(Locale.ROOT, "spark local[2] / batch -j 2: %.2f; local[2] / local[1]: %.2f%n",
-                l2.imagesPerSecond() / batch.imagesPerSecond(), l2.imagesPerSecond() / l1.imagesPerSecond()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "spark local[2] / batch -j 2: %.2f; local[2] / local[1]: %.2f%n",
+                l2.imagesPerSecond() / batch.imagesPerSecond(),
+                l2.imagesPerSecond() / l1.imagesPerSecond()));
         return sb.toString();
     }
 }

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Paths as Spark's binaryFile source gives them (Hadoop URIs such as {@code file:/data/a.png}). */
 final class SparkPaths {
-    private SparkPaths() {
-    }
+    private SparkPaths() {}
 
     /** The local path of a {@code file:} (or scheme-less) URI, or null for other file systems (hdfs:, s3a:, ...). */
     static Path local(String sparkPath) {

@@ -15,7 +15,8 @@ abstract class StepFunction implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     /** What the step is made of: the operation and its settings, and where the model comes from. */
-    record Steps(ImageOperation operation, ModelSource model, String intensity, boolean ignoreBundleId) implements Serializable {
+    record Steps(ImageOperation operation, ModelSource model, String intensity, boolean ignoreBundleId)
+            implements Serializable {
         ImageOperation.Step open() {
             return operation.step(ExecutorModels.codec(model), intensity, ignoreBundleId);
         }

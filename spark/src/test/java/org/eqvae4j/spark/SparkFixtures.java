@@ -14,8 +14,7 @@ import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Shared helpers: the repository's small bundle, image trees with good and bad files, a local Spark session. */
 final class SparkFixtures {
-    private SparkFixtures() {
-    }
+    private SparkFixtures() {}
 
     static Path repoRoot() {
         return RepositoryRoot.get();
@@ -27,10 +26,14 @@ final class SparkFixtures {
     }
 
     static SparkSession session(int threads) {
-        return SparkSession.builder().master("local[" + threads + "]").appName("eqvae4j-test")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+        return SparkSession.builder()
+                .master("local[" + threads + "]")
+                .appName("eqvae4j-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/eqvae4j-spark-warehouse").getOrCreate();
+                .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/eqvae4j-spark-warehouse")
+                .getOrCreate();
     }
 
     static void png(Path file, int w, int h, long seed, boolean grey) throws IOException {
@@ -67,7 +70,9 @@ final class SparkFixtures {
     static Map<String, byte[]> snapshot(Path dir, String excludedName) throws IOException {
         Map<String, byte[]> m = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(excludedName)).toList()) {
+            for (Path p : s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(excludedName))
+                    .toList()) {
                 m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
             }
         }

@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * and the parent {@code pom.xml}. Tests read nothing outside it.
  */
 public final class RepositoryRoot {
-    private RepositoryRoot() {
-    }
+    private RepositoryRoot() {}
 
     /** @throws IllegalStateException when no folder above the working directory is the repository root */
     public static Path get() {
@@ -20,7 +19,8 @@ public final class RepositoryRoot {
                 return p;
             }
         }
-        throw new IllegalStateException("no repository root (a folder with the eqvae launcher and pom.xml) above " + start);
+        throw new IllegalStateException(
+                "no repository root (a folder with the eqvae launcher and pom.xml) above " + start);
     }
 
     /** A path below the root, e.g. {@code resolve("models/taef2")}. */

@@ -18,8 +18,11 @@ import org.eqvae4j.export.training.TrainingArtifacts;
 record ArtifactFiles(Path trainingModel, Path evalModel, Path optimizerModel, Path checkpoint) {
 
     static ArtifactFiles in(Path folder, Path checkpoint) {
-        return new ArtifactFiles(folder.resolve(TrainingArtifacts.TRAINING_MODEL), folder.resolve(TrainingArtifacts.EVAL_MODEL),
-                folder.resolve(TrainingArtifacts.OPTIMIZER_MODEL), checkpoint);
+        return new ArtifactFiles(
+                folder.resolve(TrainingArtifacts.TRAINING_MODEL),
+                folder.resolve(TrainingArtifacts.EVAL_MODEL),
+                folder.resolve(TrainingArtifacts.OPTIMIZER_MODEL),
+                checkpoint);
     }
 
     List<Path> models() {

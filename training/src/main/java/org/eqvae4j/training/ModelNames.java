@@ -13,18 +13,35 @@ import org.bytedeco.onnxruntime.OrtTrainingSession;
  * The user-facing input and output names of a training session's models, in ONNX Runtime's order:
  * the order in which it takes inputs by position, and in which it returns outputs.
  */
-record ModelNames(List<String> trainInputs, List<String> trainOutputs, List<String> evalInputs, List<String> evalOutputs) {
+record ModelNames(
+        List<String> trainInputs, List<String> trainOutputs, List<String> evalInputs, List<String> evalOutputs) {
 
     static ModelNames read(OrtTraining.Natives natives, OrtTrainingSession session) {
         OrtTrainingApi api = natives.training();
         return new ModelNames(
-                names(natives, session, api::TrainingSessionGetTrainingModelInputCount, api::TrainingSessionGetTrainingModelInputName,
+                names(
+                        natives,
+                        session,
+                        api::TrainingSessionGetTrainingModelInputCount,
+                        api::TrainingSessionGetTrainingModelInputName,
                         "training model inputs"),
-                names(natives, session, api::TrainingSessionGetTrainingModelOutputCount, api::TrainingSessionGetTrainingModelOutputName,
+                names(
+                        natives,
+                        session,
+                        api::TrainingSessionGetTrainingModelOutputCount,
+                        api::TrainingSessionGetTrainingModelOutputName,
                         "training model outputs"),
-                names(natives, session, api::TrainingSessionGetEvalModelInputCount, api::TrainingSessionGetEvalModelInputName,
+                names(
+                        natives,
+                        session,
+                        api::TrainingSessionGetEvalModelInputCount,
+                        api::TrainingSessionGetEvalModelInputName,
                         "eval model inputs"),
-                names(natives, session, api::TrainingSessionGetEvalModelOutputCount, api::TrainingSessionGetEvalModelOutputName,
+                names(
+                        natives,
+                        session,
+                        api::TrainingSessionGetEvalModelOutputCount,
+                        api::TrainingSessionGetEvalModelOutputName,
                         "eval model outputs"));
     }
 
@@ -38,8 +55,8 @@ record ModelNames(List<String> trainInputs, List<String> trainOutputs, List<Stri
         OrtStatus get(OrtTrainingSession session, long index, OrtAllocator allocator, BytePointer name);
     }
 
-    private static List<String> names(OrtTraining.Natives natives, OrtTrainingSession session, Count count, Name name,
-                                      String what) {
+    private static List<String> names(
+            OrtTraining.Natives natives, OrtTrainingSession session, Count count, Name name, String what) {
         SizeTPointer n = new SizeTPointer(1);
         natives.check(count.get(session, n), "counting the " + what);
         List<String> names = new ArrayList<>();

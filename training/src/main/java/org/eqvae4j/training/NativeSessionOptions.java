@@ -48,7 +48,8 @@ final class NativeSessionOptions implements AutoCloseable {
         OrtSessionOptions handle = new OrtSessionOptions();
         natives.check(natives.api().CreateSessionOptions(handle), "creating session options");
         if (options.intraOpThreads() > 0) {
-            natives.check(natives.api().SetIntraOpNumThreads(handle, options.intraOpThreads()), "setting the thread count");
+            natives.check(
+                    natives.api().SetIntraOpNumThreads(handle, options.intraOpThreads()), "setting the thread count");
         }
         return handle;
     }

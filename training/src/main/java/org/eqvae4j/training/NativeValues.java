@@ -50,8 +50,15 @@ final class NativeValues implements AutoCloseable {
 
     private OrtValue copy(Tensor t) {
         OrtValue value = new OrtValue();
-        natives.check(natives.api().CreateTensorAsOrtValue(natives.allocator(), t.dims(), t.rank(),
-                t.dtype().onnxCode(), value), "creating input tensor '" + t.name() + "'");
+        natives.check(
+                natives.api()
+                        .CreateTensorAsOrtValue(
+                                natives.allocator(),
+                                t.dims(),
+                                t.rank(),
+                                t.dtype().onnxCode(),
+                                value),
+                "creating input tensor '" + t.name() + "'");
         Pointer data = new Pointer();
         try {
             natives.check(natives.api().GetTensorMutableData(value, data), "writing input tensor '" + t.name() + "'");

@@ -30,8 +30,7 @@ import org.bytedeco.onnxruntime.global.onnxruntime;
 public final class OrtTraining {
     private static final String LOG_ID = "eqvae4j-training";
 
-    private OrtTraining() {
-    }
+    private OrtTraining() {}
 
     /** Whether ONNX Runtime's training API can be used on this machine. */
     public static boolean isTrainingAvailable() {
@@ -90,10 +89,12 @@ public final class OrtTraining {
 
     static TrainingUnavailableException unavailable(Throwable cause) {
         String platform = System.getProperty("os.name") + " " + System.getProperty("os.arch");
-        return new TrainingUnavailableException("ONNX Runtime's training API is not available on this machine ("
-                + platform + "): " + cause + ". The training module needs bytedeco's training-enabled natives "
-                + "(org.bytedeco:onnxruntime with the classifier of this platform, e.g. linux-x86_64) on the class "
-                + "path, and not the plain com.microsoft.onnxruntime jar before them.", cause);
+        return new TrainingUnavailableException(
+                "ONNX Runtime's training API is not available on this machine ("
+                        + platform + "): " + cause + ". The training module needs bytedeco's training-enabled natives "
+                        + "(org.bytedeco:onnxruntime with the classifier of this platform, e.g. linux-x86_64) on the class "
+                        + "path, and not the plain com.microsoft.onnxruntime jar before them.",
+                cause);
     }
 
     /** Lazy, thread-safe, once-only loading (the JVM initialises a nested class on first access). */
@@ -117,7 +118,8 @@ public final class OrtTraining {
             Loader.load(onnxruntime.class);
             OrtApi api = onnxruntime.OrtGetApiBase().GetApi().call(onnxruntime.ORT_API_VERSION);
             if (api == null || api.isNull()) {
-                throw new IllegalStateException("the ONNX Runtime library does not offer C API version " + onnxruntime.ORT_API_VERSION);
+                throw new IllegalStateException(
+                        "the ONNX Runtime library does not offer C API version " + onnxruntime.ORT_API_VERSION);
             }
             OrtTrainingApi training = api.GetTrainingApi().call(onnxruntime.ORT_API_VERSION);
             if (training == null || training.isNull()) {
@@ -126,7 +128,9 @@ public final class OrtTraining {
             OrtEnv env = new OrtEnv();
             OrtAllocator allocator = new OrtAllocator();
             Natives partial = new Natives(api, training, env, allocator);
-            partial.check(api.CreateEnv(onnxruntime.ORT_LOGGING_LEVEL_WARNING, LOG_ID, env), "creating the ONNX Runtime environment");
+            partial.check(
+                    api.CreateEnv(onnxruntime.ORT_LOGGING_LEVEL_WARNING, LOG_ID, env),
+                    "creating the ONNX Runtime environment");
             partial.check(api.GetAllocatorWithDefaultOptions(allocator), "getting the default allocator");
             return partial;
         }

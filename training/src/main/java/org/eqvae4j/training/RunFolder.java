@@ -53,6 +53,7 @@ public final class RunFolder implements AutoCloseable {
     public static final String METRICS = "metrics.csv";
     /** The checkpoint's name in folders of the first format, and the prefix of step-stamped checkpoint files. */
     public static final String CHECKPOINT = "checkpoint";
+
     public static final String CHECKPOINT_STATE = "checkpoint.json";
     public static final String ARTIFACTS = "artifacts";
     /**
@@ -63,6 +64,7 @@ public final class RunFolder implements AutoCloseable {
     public static final String FAILPOINT_PROPERTY = "eqvae4j.failpoint";
     /** Recorded in config.json each time a divergence was resumed with a lower learning rate. */
     public static final String LEARNING_RATE_CHANGES = "learningRateChanges";
+
     private static final String LEARNING_RATE = "learningRate";
     private static final int FORMAT = 2;
     private static final Pattern STAMPED = Pattern.compile("checkpoint-(\\d{6,18})");
@@ -79,12 +81,28 @@ public final class RunFolder implements AutoCloseable {
      * weights, not what it learns. Any other difference from the run's settings is refused by
      * {@link #requireSameConfig}, except a lower learning rate after a divergence.
      */
-    public static final Set<String> MAY_CHANGE_ON_RESUME = Set.of("steps", "threads", "provider", "checkpointEvery",
-            "snapshotEvery", "evalEvery", "evalImages", "evalSize", "outputId", "sampleSteps", "cfgScale");
+    public static final Set<String> MAY_CHANGE_ON_RESUME = Set.of(
+            "steps",
+            "threads",
+            "provider",
+            "checkpointEvery",
+            "snapshotEvery",
+            "evalEvery",
+            "evalImages",
+            "evalSize",
+            "outputId",
+            "sampleSteps",
+            "cfgScale");
 
     /** A committed (or staged) checkpoint: its step and the files that hold it. */
-    private record Commit(long step, float learningRate, String checkpoint, Map<String, String> state, JsonNode config,
-                          JsonNode diverged, boolean legacy) {
+    private record Commit(
+            long step,
+            float learningRate,
+            String checkpoint,
+            Map<String, String> state,
+            JsonNode config,
+            JsonNode diverged,
+            boolean legacy) {
         Commit withDiverged(JsonNode d) {
             return new Commit(step, learningRate, checkpoint, state, config, d, legacy);
         }
@@ -184,22 +202,38 @@ public final class RunFolder implements AutoCloseable {
             JsonNode a = saved.get(name);
             JsonNode b = now.get(name);
             if (a == null || b == null || Objects.equals(a, b) || MAY_CHANGE_ON_RESUME.contains(name)) {
-                continue; // a setting only one version of the trainer knows (a run started before it existed) cannot differ
+                continue; // a setting only one version of the trainer knows (a run started before it existed) cannot
+                // differ
             }
-            if (name.equals(LEARNING_RATE) && committed.diverged() != null && a.isNumber() && b.isNumber()
+            if (name.equals(LEARNING_RATE)
+                    && committed.diverged() != null
+                    && a.isNumber()
+                    && b.isNumber()
                     && b.doubleValue() < a.doubleValue()) {
-                ArrayNode changes = recorded.has(LEARNING_RATE_CHANGES) && recorded.get(LEARNING_RATE_CHANGES).isArray()
-                        ? (ArrayNode) recorded.get(LEARNING_RATE_CHANGES) : recorded.putArray(LEARNING_RATE_CHANGES);
-                changes.addObject().put("fromStep", committed.step()).put("from", a.doubleValue()).put("to", b.doubleValue())
-                        .put("reason", "resumed after the run diverged at step " + committed.diverged().path("step").asLong());
+                ArrayNode changes = recorded.has(LEARNING_RATE_CHANGES)
+                                && recorded.get(LEARNING_RATE_CHANGES).isArray()
+                        ? (ArrayNode) recorded.get(LEARNING_RATE_CHANGES)
+                        : recorded.putArray(LEARNING_RATE_CHANGES);
+                changes.addObject()
+                        .put("fromStep", committed.step())
+                        .put("from", a.doubleValue())
+                        .put("to", b.doubleValue())
+                        .put(
+                                "reason",
+                                "resumed after the run diverged at step "
+                                        + committed.diverged().path("step").asLong());
                 continue;
             }
             differences.add(name + " " + a + " -> " + b
-                    + (name.equals(LEARNING_RATE) && committed.diverged() != null ? " (after a divergence only a lower rate may resume)" : ""));
+                    + (name.equals(LEARNING_RATE) && committed.diverged() != null
+                            ? " (after a divergence only a lower rate may resume)"
+                            : ""));
         }
         if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("run folder " + dir + " was started with other settings (" + file + "); resuming it with "
-                    + String.join(", ", differences) + " would train something neither describes. Resume with the same settings"
+            throw new IllegalArgumentException("run folder " + dir + " was started with other settings (" + file
+                    + "); resuming it with "
+                    + String.join(", ", differences)
+                    + " would train something neither describes. Resume with the same settings"
                     + " (only " + new TreeSet<>(MAY_CHANGE_ON_RESUME) + " may change) or start a new run folder.");
         }
         config = recorded;
@@ -213,17 +247,20 @@ public final class RunFolder implements AutoCloseable {
     /** Folders of the first format keep the settings only in config.json. */
     private JsonNode readLegacyConfig(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("run folder " + dir + " has a checkpoint (step " + committed.step() + ") but no " + CONFIG
-                    + ", so its settings cannot be checked; restore " + file + " or start a new run folder");
+            throw new IllegalArgumentException(
+                    "run folder " + dir + " has a checkpoint (step " + committed.step() + ") but no " + CONFIG
+                            + ", so its settings cannot be checked; restore " + file + " or start a new run folder");
         }
         JsonNode saved;
         try {
             saved = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IOException(file + " is not valid JSON (" + jsonError(e) + "); restore it or start a new run folder", e);
+            throw new IOException(
+                    file + " is not valid JSON (" + jsonError(e) + "); restore it or start a new run folder", e);
         }
         if (saved == null || !saved.isObject()) {
-            throw new IOException(file + " does not hold a JSON object of settings; restore it or start a new run folder");
+            throw new IOException(
+                    file + " does not hold a JSON object of settings; restore it or start a new run folder");
         }
         return saved;
     }
@@ -288,7 +325,9 @@ public final class RunFolder implements AutoCloseable {
         if (name.equals(CHECKPOINT)) {
             return dir.resolve(c.checkpoint());
         }
-        Path file = c.legacy() ? dir.resolve(name) : c.state().containsKey(name) ? dir.resolve(c.state().get(name)) : null;
+        Path file = c.legacy()
+                ? dir.resolve(name)
+                : c.state().containsKey(name) ? dir.resolve(c.state().get(name)) : null;
         if (file == null || !Files.isRegularFile(file)) {
             throw new IOException(dir.resolve(CHECKPOINT_STATE) + " (step " + c.step() + ") has no " + name
                     + (file == null ? "" : " (" + file + " is missing)") + "; the run folder is inconsistent");
@@ -367,7 +406,8 @@ public final class RunFolder implements AutoCloseable {
             ObjectNode d = JSON.createObjectNode().put("step", step).put("what", what);
             committed = committed.withDiverged(d);
             writeManifest(committed);
-            advice = "; the last good checkpoint (step " + committed.step() + ") is kept in " + dir.resolve(committed.checkpoint())
+            advice = "; the last good checkpoint (step " + committed.step() + ") is kept in "
+                    + dir.resolve(committed.checkpoint())
                     + ". Run again with a lower learning rate (--lr) to resume from step " + committed.step()
                     + " (the change is recorded in " + dir.resolve(CONFIG) + ")";
         } else {
@@ -421,10 +461,12 @@ public final class RunFolder implements AutoCloseable {
             n.set("config", c.config());
         }
         byte[] bytes = JSON.writeValueAsBytes(n);
-        durable(dir); // the renames that put the checkpoint's files in place reach the disk before the record naming them
+        durable(dir); // the renames that put the checkpoint's files in place reach the disk before the record naming
+        // them
         Path target = dir.resolve(CHECKPOINT_STATE);
         AtomicFiles.writePath(target, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true); // the content before the rename, so a power loss cannot leave an empty record
             }
@@ -499,12 +541,14 @@ public final class RunFolder implements AutoCloseable {
         long step = stepNode.asLong();
         JsonNode lrNode = n.get(LEARNING_RATE);
         if (lrNode != null && (!lrNode.isNumber() || !Double.isFinite(lrNode.asDouble()) || lrNode.asDouble() < 0)) {
-            throw new IOException(file + ": \"" + LEARNING_RATE + "\" must be a finite number >= 0, got " + lrNode + fix);
+            throw new IOException(
+                    file + ": \"" + LEARNING_RATE + "\" must be a finite number >= 0, got " + lrNode + fix);
         }
         float lr = lrNode == null ? 0f : (float) lrNode.asDouble();
         JsonNode config = n.get("config");
         if (config != null && !config.isObject()) {
-            throw new IOException(file + ": \"config\" must be a JSON object of settings, got " + abbreviate(config) + fix);
+            throw new IOException(
+                    file + ": \"config\" must be a JSON object of settings, got " + abbreviate(config) + fix);
         }
         JsonNode diverged = n.get("diverged");
         if (diverged != null && !diverged.isObject()) {
@@ -519,20 +563,25 @@ public final class RunFolder implements AutoCloseable {
         } else {
             Matcher m = cp.isTextual() ? STAMPED.matcher(cp.asText()) : null;
             if (m == null || !m.matches()) {
-                throw new IOException(file + ": \"checkpoint\" must name a file checkpoint-NNNNNN in the run folder, got " + abbreviate(cp) + fix);
+                throw new IOException(
+                        file + ": \"checkpoint\" must name a file checkpoint-NNNNNN in the run folder, got "
+                                + abbreviate(cp) + fix);
             }
             checkpoint = cp.asText();
             JsonNode s = n.get("state");
             if (s != null && !s.isObject()) {
-                throw new IOException(file + ": \"state\" must be a JSON object of file names, got " + abbreviate(s) + fix);
+                throw new IOException(
+                        file + ": \"state\" must be a JSON object of file names, got " + abbreviate(s) + fix);
             }
             if (s != null) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     String expected = checkpoint + "-" + e.getKey();
-                    if (!STATE_NAME.matcher(e.getKey()).matches() || !e.getValue().isTextual() || !e.getValue().asText().equals(expected)) {
-                        throw new IOException(file + ": state file \"" + abbreviate(e.getKey()) + "\" must be " + expected
-                                + ", got " + abbreviate(e.getValue()) + fix);
+                    if (!STATE_NAME.matcher(e.getKey()).matches()
+                            || !e.getValue().isTextual()
+                            || !e.getValue().asText().equals(expected)) {
+                        throw new IOException(file + ": state file \"" + abbreviate(e.getKey()) + "\" must be "
+                                + expected + ", got " + abbreviate(e.getValue()) + fix);
                     }
                     state.put(e.getKey(), expected);
                 }
@@ -548,14 +597,15 @@ public final class RunFolder implements AutoCloseable {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IOException(file + " names step " + step + " but " + missing + " " + (missing.size() == 1 ? "is" : "are")
-                    + " missing from " + dir + fix);
+            throw new IOException(file + " names step " + step + " but " + missing + " "
+                    + (missing.size() == 1 ? "is" : "are") + " missing from " + dir + fix);
         }
         return new Commit(step, lr, checkpoint, Map.copyOf(state), config, diverged, legacy);
     }
 
     private static String jsonError(IOException e) {
-        return abbreviate(e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage()));
+        return abbreviate(
+                e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage()));
     }
 
     private static String abbreviate(Object o) {
@@ -588,14 +638,18 @@ public final class RunFolder implements AutoCloseable {
                 }
                 deleteTree(p);
                 removed.add(dir.relativize(p).toString());
-            } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && STAGING_FOLDER.matcher(name).matches()) {
+            } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && STAGING_FOLDER.matcher(name).matches()) {
                 deleteTree(p);
                 removed.add(dir.relativize(p).toString());
-            } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && TEMP_FILE.matcher(name).matches()) {
+            } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && TEMP_FILE.matcher(name).matches()) {
                 Files.delete(p);
                 removed.add(dir.relativize(p).toString());
-            } else if (p.getParent().equals(dir) && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    && STAMPED_FILE.matcher(name).matches() && (committed == null || !referenced(committed).contains(name))) {
+            } else if (p.getParent().equals(dir)
+                    && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && STAMPED_FILE.matcher(name).matches()
+                    && (committed == null || !referenced(committed).contains(name))) {
                 Files.delete(p);
                 removed.add(name);
             }

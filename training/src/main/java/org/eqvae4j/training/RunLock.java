@@ -48,7 +48,8 @@ public final class RunLock implements AutoCloseable {
      */
     public static RunLock acquire(Path dir, Consumer<String> notices) throws IOException {
         Path file = dir.resolve(FILE);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             FileLock lock;
             try {
@@ -58,14 +59,16 @@ public final class RunLock implements AutoCloseable {
                         + describe(read(channel)) + "); one trainer at a time per run folder");
             }
             if (lock == null) {
-                throw new IllegalStateException("run folder " + dir + " is in use by another training process ("
-                        + describe(read(channel)) + ", see " + file + "); wait for it to finish or stop it, or use another --run");
+                throw new IllegalStateException(
+                        "run folder " + dir + " is in use by another training process (" + describe(read(channel))
+                                + ", see " + file + "); wait for it to finish or stop it, or use another --run");
             }
             String previous = read(channel);
             if (!previous.isBlank()) {
                 takeOver(dir, file, previous, notices);
             }
-            String self = "pid " + ProcessHandle.current().pid() + " on host " + hostName() + " since " + Instant.now() + "\n";
+            String self = "pid " + ProcessHandle.current().pid() + " on host " + hostName() + " since " + Instant.now()
+                    + "\n";
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(self.getBytes(StandardCharsets.UTF_8)), 0);
             return new RunLock(file, channel, lock);
@@ -89,13 +92,16 @@ public final class RunLock implements AutoCloseable {
                     + " (" + file + "), which cannot be checked from " + hostName() + "; if no trainer runs on " + host
                     + " any more, delete " + file + " and run again");
         }
-        boolean alive = pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        boolean alive = pid != ProcessHandle.current().pid()
+                && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         if (alive) {
             // the OS lock is free yet the holder runs: a file system without locks, or the pid was reused
             throw new IllegalStateException("run folder " + dir + " is locked by pid " + pid + " on this host (" + file
-                    + "), which still runs; if that process is not a trainer of this folder, delete " + file + " and run again");
+                    + "), which still runs; if that process is not a trainer of this folder, delete " + file
+                    + " and run again");
         }
-        notices.accept("took over the stale lock of pid " + pid + " (no longer running; it was interrupted) in " + file);
+        notices.accept(
+                "took over the stale lock of pid " + pid + " (no longer running; it was interrupted) in " + file);
     }
 
     private static String describe(String holder) {

@@ -14,7 +14,8 @@ package org.eqvae4j.training;
  * @param seed            initialisation and data seed
  * @param checkpointEvery optimizer steps between checkpoints (the last step always writes one)
  */
-public record RunSchedule(long steps, int batch, float learningRate, int warmupSteps, Decay decay, long seed, int checkpointEvery) {
+public record RunSchedule(
+        long steps, int batch, float learningRate, int warmupSteps, Decay decay, long seed, int checkpointEvery) {
 
     /** The learning rate's shape over the run. */
     public enum Decay {

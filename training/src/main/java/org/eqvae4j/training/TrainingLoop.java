@@ -45,15 +45,13 @@ public final class TrainingLoop {
         double step(TrainingSession session, long step) throws IOException, InterruptedException;
 
         /** Work after the optimizer step of {@code step} (0-based) that counts into its time, e.g. an EMA of the weights. */
-        default void afterStep(TrainingSession session, long step) throws IOException {
-        }
+        default void afterStep(TrainingSession session, long step) throws IOException {}
 
         /** Log: records finished step {@code step} (1-based) and returns the progress message. */
         String log(long step, double loss, double millis) throws IOException;
 
         /** Evaluation after finished step {@code step} (1-based), before its checkpoint; the trainer decides its cadence. */
-        default void evaluate(TrainingSession session, long step, boolean last) throws IOException {
-        }
+        default void evaluate(TrainingSession session, long step, boolean last) throws IOException {}
 
         /**
          * Checkpoint: state kept outside ONNX Runtime, written with each checkpoint (e.g. EMA weights): file key ->
@@ -64,8 +62,7 @@ public final class TrainingLoop {
         }
     }
 
-    private TrainingLoop() {
-    }
+    private TrainingLoop() {}
 
     /**
      * Trains from {@code startStep} (0 for a fresh start, else the step of the checkpoint the session was opened from) to
@@ -73,9 +70,16 @@ public final class TrainingLoop {
      *
      * @param run the run folder whose checkpoint is written, or null for a run that keeps none (the classifier)
      */
-    public static void run(TrainingSession session, RunSchedule schedule, RunFolder run, long startStep, Hooks hooks,
-                           ProgressListener progress) throws IOException, InterruptedException {
-        // the schedule's rate, not the checkpoint's: a resume after a divergence may lower it (RunFolder#requireSameConfig)
+    public static void run(
+            TrainingSession session,
+            RunSchedule schedule,
+            RunFolder run,
+            long startStep,
+            Hooks hooks,
+            ProgressListener progress)
+            throws IOException, InterruptedException {
+        // the schedule's rate, not the checkpoint's: a resume after a divergence may lower it
+        // (RunFolder#requireSameConfig)
         session.setLearningRate(schedule.learningRateAt(startStep));
         for (long step = startStep; step < schedule.steps(); step++) {
             long t0 = System.nanoTime();

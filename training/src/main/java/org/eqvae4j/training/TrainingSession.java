@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainingSession implements AutoCloseable {
     /** The checkpoint property holding the learning rate to restore on resume. */
     public static final String LEARNING_RATE_PROPERTY = "eqvae4j.learning_rate";
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
 
     private final OrtTraining.Natives natives;
@@ -59,8 +60,13 @@ public final class TrainingSession implements AutoCloseable {
     private OrtCheckpointState state;
     private OrtTrainingSession session;
 
-    private TrainingSession(OrtTraining.Natives natives, ArtifactFiles files, ExecutionProvider executionProvider,
-                            ModelNames names, OrtCheckpointState state, OrtTrainingSession session) {
+    private TrainingSession(
+            OrtTraining.Natives natives,
+            ArtifactFiles files,
+            ExecutionProvider executionProvider,
+            ModelNames names,
+            OrtCheckpointState state,
+            OrtTrainingSession session) {
         this.natives = natives;
         this.files = files;
         this.executionProvider = executionProvider;
@@ -89,8 +95,13 @@ public final class TrainingSession implements AutoCloseable {
         Created created = null;
         try {
             created = createSession(natives, files, state, options);
-            TrainingSession opened = new TrainingSession(natives, files, created.provider(),
-                    ModelNames.read(natives, created.session()), state, created.session());
+            TrainingSession opened = new TrainingSession(
+                    natives,
+                    files,
+                    created.provider(),
+                    ModelNames.read(natives, created.session()),
+                    state,
+                    created.session());
             opened.restoreLearningRate();
             return opened;
         } catch (IOException | RuntimeException e) {
@@ -103,12 +114,12 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /** A native training session and the provider it runs on. */
-    private record Created(OrtTrainingSession session, ExecutionProvider provider) {
-    }
+    private record Created(OrtTrainingSession session, ExecutionProvider provider) {}
 
     /** Creates the session on the requested provider; if CUDA was set up but the session fails on it, on the CPU. */
-    private static Created createSession(OrtTraining.Natives natives, ArtifactFiles files, OrtCheckpointState state,
-                                         RuntimeOptions options) throws IOException {
+    private static Created createSession(
+            OrtTraining.Natives natives, ArtifactFiles files, OrtCheckpointState state, RuntimeOptions options)
+            throws IOException {
         try (NativeSessionOptions requested = NativeSessionOptions.create(natives, options)) {
             try {
                 return new Created(newSession(natives, files, state, requested), requested.provider());
@@ -124,28 +135,41 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    private static OrtCheckpointState loadCheckpoint(OrtTraining.Natives natives, ArtifactFiles files) throws IOException {
+    private static OrtCheckpointState loadCheckpoint(OrtTraining.Natives natives, ArtifactFiles files)
+            throws IOException {
         OrtCheckpointState state = new OrtCheckpointState();
         String error = natives.errorMessage(natives.training().LoadCheckpoint(path(files.checkpoint()), state));
         if (error != null) {
             String ours = files.diagnoseCheckpoint();
-            throw new IOException(ours != null ? ours
-                    : "ONNX Runtime cannot load training checkpoint " + files.checkpoint() + ": " + error);
+            throw new IOException(
+                    ours != null
+                            ? ours
+                            : "ONNX Runtime cannot load training checkpoint " + files.checkpoint() + ": " + error);
         }
         return state;
     }
 
-    private static OrtTrainingSession newSession(OrtTraining.Natives natives, ArtifactFiles files,
-                                                    OrtCheckpointState state, NativeSessionOptions options)
+    private static OrtTrainingSession newSession(
+            OrtTraining.Natives natives, ArtifactFiles files, OrtCheckpointState state, NativeSessionOptions options)
             throws IOException {
         OrtTrainingSession session = new OrtTrainingSession();
-        String error = natives.errorMessage(natives.training().CreateTrainingSession(natives.env(), options.handle(),
-                state, path(files.trainingModel()), path(files.evalModel()), path(files.optimizerModel()), session));
+        String error = natives.errorMessage(natives.training()
+                .CreateTrainingSession(
+                        natives.env(),
+                        options.handle(),
+                        state,
+                        path(files.trainingModel()),
+                        path(files.evalModel()),
+                        path(files.optimizerModel()),
+                        session));
         if (error != null) {
             String broken = files.diagnoseModels();
-            throw new IOException(broken != null ? broken
-                    : "ONNX Runtime cannot create a training session from " + files.trainingModel().getParent()
-                    + " with checkpoint " + files.checkpoint() + ": " + error);
+            throw new IOException(
+                    broken != null
+                            ? broken
+                            : "ONNX Runtime cannot create a training session from "
+                                    + files.trainingModel().getParent() + " with checkpoint " + files.checkpoint()
+                                    + ": " + error);
         }
         return session;
     }
@@ -199,8 +223,11 @@ public final class TrainingSession implements AutoCloseable {
     public Map<String, Tensor> trainStepOutputs(Tensor... inputs) {
         List<Tensor> ordered = ordered(inputs, names.trainInputs(), "training");
         try (NativeValues feed = NativeValues.copyOf(natives, ordered);
-             NativeValues fetch = NativeValues.slots(natives, names.trainOutputs().size())) {
-            natives.check(natives.training().TrainStep(session(), null, feed.size(), feed.array(), fetch.size(), fetch.array()),
+                NativeValues fetch =
+                        NativeValues.slots(natives, names.trainOutputs().size())) {
+            natives.check(
+                    natives.training()
+                            .TrainStep(session(), null, feed.size(), feed.array(), fetch.size(), fetch.array()),
                     "train step");
             Map<String, Tensor> outputs = new LinkedHashMap<>();
             for (int i = 0; i < fetch.size(); i++) {
@@ -209,8 +236,8 @@ public final class TrainingSession implements AutoCloseable {
             }
             Tensor loss = outputs.get(names.trainOutputs().get(0));
             if (loss.dtype() != DType.FLOAT || loss.numElements() != 1) {
-                throw new TrainingException("the training model's first output '" + loss.name()
-                        + "' is not a scalar float loss: " + loss);
+                throw new TrainingException(
+                        "the training model's first output '" + loss.name() + "' is not a scalar float loss: " + loss);
             }
             return Collections.unmodifiableMap(outputs);
         }
@@ -225,8 +252,11 @@ public final class TrainingSession implements AutoCloseable {
     public Map<String, Tensor> evalStep(Tensor... inputs) {
         List<Tensor> ordered = ordered(inputs, names.evalInputs(), "eval");
         try (NativeValues feed = NativeValues.copyOf(natives, ordered);
-             NativeValues fetch = NativeValues.slots(natives, names.evalOutputs().size())) {
-            natives.check(natives.training().EvalStep(session(), null, feed.size(), feed.array(), fetch.size(), fetch.array()),
+                NativeValues fetch =
+                        NativeValues.slots(natives, names.evalOutputs().size())) {
+            natives.check(
+                    natives.training()
+                            .EvalStep(session(), null, feed.size(), feed.array(), fetch.size(), fetch.array()),
                     "eval step");
             Map<String, Tensor> outputs = new LinkedHashMap<>();
             for (int i = 0; i < fetch.size(); i++) {
@@ -289,13 +319,21 @@ public final class TrainingSession implements AutoCloseable {
         org.bytedeco.javacpp.SizeTPointer size = new org.bytedeco.javacpp.SizeTPointer(1);
         OrtValue buffer = new OrtValue();
         try {
-            natives.check(natives.training().GetParametersSize(session(), size, true), "counting the trainable parameters");
+            natives.check(
+                    natives.training().GetParametersSize(session(), size, true), "counting the trainable parameters");
             long n = size.get();
             if (n == 0) {
                 return 0;
             }
-            natives.check(natives.api().CreateTensorAsOrtValue(natives.allocator(), new long[] {n}, 1,
-                    onnxruntime.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, buffer), "allocating a buffer for the parameters");
+            natives.check(
+                    natives.api()
+                            .CreateTensorAsOrtValue(
+                                    natives.allocator(),
+                                    new long[] {n},
+                                    1,
+                                    onnxruntime.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT,
+                                    buffer),
+                    "allocating a buffer for the parameters");
             natives.check(natives.training().CopyParametersToBuffer(session(), buffer, true), "copying the parameters");
             Pointer data = new Pointer();
             natives.check(natives.api().GetTensorMutableData(buffer, data), "reading the parameters");
@@ -323,7 +361,8 @@ public final class TrainingSession implements AutoCloseable {
     public void saveCheckpoint(Path file) throws IOException {
         FloatPointer lr = new FloatPointer(1).put(learningRate());
         try {
-            natives.check(natives.training().AddProperty(state(), LEARNING_RATE_PROPERTY, onnxruntime.OrtFloatProperty, lr),
+            natives.check(
+                    natives.training().AddProperty(state(), LEARNING_RATE_PROPERTY, onnxruntime.OrtFloatProperty, lr),
                     "storing the learning rate in the checkpoint");
         } finally {
             lr.close();
@@ -342,19 +381,20 @@ public final class TrainingSession implements AutoCloseable {
      */
     public void exportModelForInference(Path file, List<String> outputNames) throws IOException {
         if (outputNames.isEmpty()) {
-            throw new IllegalArgumentException("name at least one eval output to export (eval outputs: " + names.evalOutputs() + ")");
+            throw new IllegalArgumentException(
+                    "name at least one eval output to export (eval outputs: " + names.evalOutputs() + ")");
         }
         for (String name : outputNames) {
             if (!names.evalOutputs().contains(name)) {
-                throw new IllegalArgumentException("'" + name + "' is not an output of the eval model (outputs: "
-                        + names.evalOutputs() + ")");
+                throw new IllegalArgumentException(
+                        "'" + name + "' is not an output of the eval model (outputs: " + names.evalOutputs() + ")");
             }
         }
         PointerPointer<BytePointer> outputs = new PointerPointer<>(outputNames.toArray(String[]::new));
         try {
             AtomicFiles.writePath(file, tmp -> {
-                String error = natives.errorMessage(natives.training().ExportModelForInferencing(session(), path(tmp),
-                        outputNames.size(), outputs));
+                String error = natives.errorMessage(natives.training()
+                        .ExportModelForInferencing(session(), path(tmp), outputNames.size(), outputs));
                 if (error != null) {
                     throw new IOException("cannot export an inference model to " + file + ": " + error);
                 }
@@ -414,8 +454,8 @@ public final class TrainingSession implements AutoCloseable {
         Map<String, Tensor> byName = new HashMap<>();
         for (Tensor t : inputs) {
             if (!inputNames.contains(t.name())) {
-                throw new IllegalArgumentException("'" + t.name() + "' is not an input of the " + model
-                        + " model (inputs: " + inputNames + ")");
+                throw new IllegalArgumentException(
+                        "'" + t.name() + "' is not an input of the " + model + " model (inputs: " + inputNames + ")");
             }
             if (byName.put(t.name(), t) != null) {
                 throw new IllegalArgumentException("input '" + t.name() + "' is given twice");
@@ -425,8 +465,9 @@ public final class TrainingSession implements AutoCloseable {
         for (String name : inputNames) {
             Tensor t = byName.get(name);
             if (t == null) {
-                throw new IllegalArgumentException("the " + model + " model needs input '" + name + "' (inputs: "
-                        + inputNames + ", given: " + Arrays.stream(inputs).map(Tensor::name).toList() + ")");
+                throw new IllegalArgumentException(
+                        "the " + model + " model needs input '" + name + "' (inputs: " + inputNames + ", given: "
+                                + Arrays.stream(inputs).map(Tensor::name).toList() + ")");
             }
             ordered.add(t);
         }

@@ -47,26 +47,44 @@ class FixtureZooTrainingTest {
     }
 
     private static Path fixture(String file) throws Exception {
-        return Path.of(FixtureZooTrainingTest.class.getResource("/torch/zoo/" + file).toURI());
+        return Path.of(
+                FixtureZooTrainingTest.class.getResource("/torch/zoo/" + file).toURI());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"taef2_encoder", "taef2_decoder", "ldm_kl_vae", "resnet18_classifier", "unet_attention_block",
-        "vit_block", "dit_block"})
+    @ValueSource(
+            strings = {
+                "taef2_encoder",
+                "taef2_decoder",
+                "ldm_kl_vae",
+                "resnet18_classifier",
+                "unet_attention_block",
+                "vit_block",
+                "dit_block"
+            })
     void oneTrainingStepReproducesPyTorchGradients(String name, @TempDir Path dir) throws Exception {
         Graph model = OnnxReader.read(fixture(name + ".onnx"));
         StateDict ref = StateDict.read(fixture(name + ".reference.safetensors"));
         Tensor target = ref.get("target").renamed("target");
         LossKind loss = target.dtype() == DType.INT64 ? LossKind.CROSS_ENTROPY : LossKind.MSE;
-        TrainingArtifacts artifacts = new ModelTrainingSetup(null, loss, List.of(), List.of(), OptimizerConfig.sgd()).build(model);
+        TrainingArtifacts artifacts =
+                new ModelTrainingSetup(null, loss, List.of(), List.of(), OptimizerConfig.sgd()).build(model);
         Path folder = dir.resolve("artifacts");
         artifacts.writeTo(folder);
 
-        List<String> parameters = ref.names().stream().filter(n -> n.startsWith("grad.")).map(n -> n.substring(5)).toList();
-        assertTrue(artifacts.trainableParameters().containsAll(parameters),
+        List<String> parameters = ref.names().stream()
+                .filter(n -> n.startsWith("grad."))
+                .map(n -> n.substring(5))
+                .toList();
+        assertTrue(
+                artifacts.trainableParameters().containsAll(parameters),
                 "every PyTorch parameter is a trainable parameter of the artifacts; missing: "
-                        + parameters.stream().filter(p -> !artifacts.trainableParameters().contains(p)).toList());
-        assertTrue(artifacts.trainableParameters().stream().noneMatch(p -> p.endsWith("running_mean") || p.endsWith("running_var")),
+                        + parameters.stream()
+                                .filter(p -> !artifacts.trainableParameters().contains(p))
+                                .toList());
+        assertTrue(
+                artifacts.trainableParameters().stream()
+                        .noneMatch(p -> p.endsWith("running_mean") || p.endsWith("running_var")),
                 "BatchNorm statistics are not trained");
         List<Tensor> inputs = new ArrayList<>();
         for (Value in : model.inputs()) {
@@ -87,7 +105,10 @@ class FixtureZooTrainingTest {
 
             // a gradient that is zero in exact arithmetic (the key bias of softmax attention: scores shift by a
             // constant per query) is float rounding noise in both; it is measured against the model's gradient scale
-            double largest = parameters.stream().mapToDouble(p -> norm(ref.get("grad." + p).toFloats())).max().orElse(0);
+            double largest = parameters.stream()
+                    .mapToDouble(p -> norm(ref.get("grad." + p).toFloats()))
+                    .max()
+                    .orElse(0);
             double floor = ZERO_GRADIENT_FLOOR * largest;
             List<String> failures = new ArrayList<>();
             double worst = 0;
@@ -112,7 +133,8 @@ class FixtureZooTrainingTest {
                     failures.add(p + " " + String.format("%.2e (|grad| %.2e)", rel, Math.sqrt(norm)));
                 }
             }
-            System.out.printf("%s: %d parameter tensors, worst relative gradient error %.2e (%s), loss %.6f vs PyTorch %.6f%n",
+            System.out.printf(
+                    "%s: %d parameter tensors, worst relative gradient error %.2e (%s), loss %.6f vs PyTorch %.6f%n",
                     name, parameters.size(), worst, worstName, lossValue, refLoss);
             assertTrue(failures.isEmpty(), name + ": relative gradient errors above " + TOLERANCE + ": " + failures);
         }

@@ -36,7 +36,8 @@ class FusedConvGradientTest {
         List<String> wrt = List.of("x", "w", "bias");
         Tensor in = random("x", r, 2, 4, size, size);
         Map<String, Tensor> portable = OrtInference.run(Autodiff.standard().gradients(g, "loss", wrt), in);
-        Map<String, Tensor> fused = OrtInference.run(Autodiff.forOnnxRuntimeTraining().gradients(g, "loss", wrt), in);
+        Map<String, Tensor> fused =
+                OrtInference.run(Autodiff.forOnnxRuntimeTraining().gradients(g, "loss", wrt), in);
         for (String p : wrt) {
             float[] a = portable.get(p + "_grad").toFloats();
             float[] f = fused.get(p + "_grad").toFloats();

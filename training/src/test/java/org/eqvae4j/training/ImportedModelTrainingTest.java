@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportedModelTrainingTest {
 
     private static Graph fixture(String name) throws Exception {
-        return OnnxReader.read(Path.of(ImportedModelTrainingTest.class.getResource("/torch/" + name).toURI()));
+        return OnnxReader.read(Path.of(
+                ImportedModelTrainingTest.class.getResource("/torch/" + name).toURI()));
     }
 
     /** Takes {@code steps} training steps on the same batch; returns the first and the last loss. */
@@ -49,9 +50,16 @@ class ImportedModelTrainingTest {
 
     @Test
     void torchExportedClassifierTrainsWithCrossEntropy(@TempDir Path dir) throws Exception {
-        TrainingArtifacts a = new ModelTrainingSetup(null, LossKind.CROSS_ENTROPY, List.of(), List.of(Pattern.compile("conv1\\..*")),
-                OptimizerConfig.adamW()).build(fixture("small_cnn.onnx"));
-        assertTrue(a.frozenParameters().containsAll(List.of("conv1.weight", "conv1.bias")), a.frozenParameters().toString());
+        TrainingArtifacts a = new ModelTrainingSetup(
+                        null,
+                        LossKind.CROSS_ENTROPY,
+                        List.of(),
+                        List.of(Pattern.compile("conv1\\..*")),
+                        OptimizerConfig.adamW())
+                .build(fixture("small_cnn.onnx"));
+        assertTrue(
+                a.frozenParameters().containsAll(List.of("conv1.weight", "conv1.bias")),
+                a.frozenParameters().toString());
         a.writeTo(dir.resolve("art"));
         float[] x = uniform(new SplittableRandom(1), 2 * 64, 0, 1);
         long[] labels = {3, 7};
@@ -64,7 +72,10 @@ class ImportedModelTrainingTest {
             float first = losses[0];
             float last = losses[1];
             assertTrue(last < 0.5 * first, "cross-entropy fell from " + first + " to " + last);
-            assertTrue(java.util.Arrays.equals(frozenBefore.rawData(), s.parameter("conv1.weight").rawData()), "frozen conv1 unchanged");
+            assertTrue(
+                    java.util.Arrays.equals(
+                            frozenBefore.rawData(), s.parameter("conv1.weight").rawData()),
+                    "frozen conv1 unchanged");
         }
     }
 
@@ -75,7 +86,9 @@ class ImportedModelTrainingTest {
                 .build(fixture("groupnorm_cnn.onnx"));
         // exported with constant folding: the GroupNorm affine parameters arrive pre-unsqueezed under exporter names
         assertEquals(4, a.trainableParameters().size(), a.trainableParameters().toString());
-        assertTrue(a.trainableParameters().containsAll(List.of("conv.weight", "conv.bias")), a.trainableParameters().toString());
+        assertTrue(
+                a.trainableParameters().containsAll(List.of("conv.weight", "conv.bias")),
+                a.trainableParameters().toString());
         a.writeTo(dir.resolve("art"));
         SplittableRandom r = new SplittableRandom(2);
         float[] x = uniform(r, 2 * 64, 0, 1);

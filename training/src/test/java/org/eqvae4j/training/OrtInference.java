@@ -17,8 +17,7 @@ import org.eqvae4j.export.onnx.OnnxWriter;
  * (the same API runtime uses on the official jar): float tensors in, float tensors out by name.
  */
 final class OrtInference {
-    private OrtInference() {
-    }
+    private OrtInference() {}
 
     static Map<String, Tensor> run(Graph graph, Tensor... inputs) throws OrtException {
         return run(OnnxWriter.toBytes(graph), inputs);
@@ -27,7 +26,7 @@ final class OrtInference {
     static Map<String, Tensor> run(byte[] model, Tensor... inputs) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(model, options)) {
+                OrtSession session = env.createSession(model, options)) {
             Map<String, OnnxTensor> feed = new LinkedHashMap<>();
             try {
                 for (Tensor t : inputs) {
@@ -40,7 +39,9 @@ final class OrtInference {
                         FloatBuffer data = tensor.getFloatBuffer();
                         float[] values = new float[data.remaining()];
                         data.get(values);
-                        out.put(e.getKey(), Tensor.ofFloats(e.getKey(), tensor.getInfo().getShape(), values));
+                        out.put(
+                                e.getKey(),
+                                Tensor.ofFloats(e.getKey(), tensor.getInfo().getShape(), values));
                     }
                 }
                 return out;

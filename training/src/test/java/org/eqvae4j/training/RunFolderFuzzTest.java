@@ -30,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RunFolderFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONFIG = "{\"learningRate\": 0.001, \"batch\": 4, \"steps\": 10, \"threads\": 2}";
-    private static final String MANIFEST = "{\"format\": 2, \"step\": 5, \"learningRate\": 0.001, \"checkpoint\": \"checkpoint-000005\","
-            + " \"state\": {\"ema.onnx\": \"checkpoint-000005-ema.onnx\"}, \"diverged\": {\"step\": 7, \"what\": \"loss became NaN\"},"
-            + " \"config\": " + CONFIG + "}";
+    private static final String MANIFEST =
+            "{\"format\": 2, \"step\": 5, \"learningRate\": 0.001, \"checkpoint\": \"checkpoint-000005\","
+                    + " \"state\": {\"ema.onnx\": \"checkpoint-000005-ema.onnx\"}, \"diverged\": {\"step\": 7, \"what\": \"loss became NaN\"},"
+                    + " \"config\": " + CONFIG + "}";
     private static final String LEGACY_MANIFEST = "{\"step\": 5, \"learningRate\": 0.001}";
     private static final int CASES = 2000;
 
-    record Settings(float learningRate, int batch, long steps, int threads) {
-    }
+    record Settings(float learningRate, int batch, long steps, int threads) {}
 
     @Test
     void damagedRecordsGiveCleanErrorsNamingTheFile(@TempDir Path dir) throws Exception {
@@ -59,12 +59,15 @@ class RunFolderFuzzTest {
             outcomes.merge(outcome, 1, Integer::sum);
         }
         // the corpus reaches both sides: accepted resumes and refusals of each kind
-        assertTrue(outcomes.getOrDefault("ok", 0) > 100 && outcomes.getOrDefault("IOException", 0) > 100
-                && outcomes.getOrDefault("IllegalArgumentException", 0) > 20, outcomes.toString());
+        assertTrue(
+                outcomes.getOrDefault("ok", 0) > 100
+                        && outcomes.getOrDefault("IOException", 0) > 100
+                        && outcomes.getOrDefault("IllegalArgumentException", 0) > 20,
+                outcomes.toString());
     }
 
     private static String attempt(Path run, int i, String manifest, String config) throws IOException {
-        try (RunFolder folder = RunFolder.open(run, notice -> { })) {
+        try (RunFolder folder = RunFolder.open(run, notice -> {})) {
             folder.requireSameConfig(new Settings(1e-3f, 4, 10, 2));
             if (folder.resumedStep() > 0) {
                 assertTrue(Files.isRegularFile(folder.checkpointToOpen(folder.resumedStep(), run.resolve("initial"))));
@@ -122,7 +125,22 @@ class RunFolderFuzzTest {
                 b = c;
             }
             case 2 -> {
-                String[] pieces = {"\"", "{", "}", "[", "]", ",", ":", "null", "-1", "1e999", "\\u0000", "\uFFFF", "\u00e9", "9999999999999999999999"};
+                String[] pieces = {
+                    "\"",
+                    "{",
+                    "}",
+                    "[",
+                    "]",
+                    ",",
+                    ":",
+                    "null",
+                    "-1",
+                    "1e999",
+                    "\\u0000",
+                    "\uFFFF",
+                    "\u00e9",
+                    "9999999999999999999999"
+                };
                 String ins = pieces[r.nextInt(pieces.length)];
                 int cut = Math.min(at, s.length());
                 return s.substring(0, cut) + ins + s.substring(cut);
@@ -154,7 +172,19 @@ class RunFolderFuzzTest {
             } else if (op == 1 && !names.isEmpty()) {
                 o.set(names.get(r.nextInt(names.size())), randomValue(r, 0));
             } else {
-                String[] keys = {"step", "checkpoint", "state", "config", "diverged", "format", "learningRate", "batch", "ema.onnx", "../x", ""};
+                String[] keys = {
+                    "step",
+                    "checkpoint",
+                    "state",
+                    "config",
+                    "diverged",
+                    "format",
+                    "learningRate",
+                    "batch",
+                    "ema.onnx",
+                    "../x",
+                    ""
+                };
                 o.set(keys[r.nextInt(keys.length)], randomValue(r, 0));
             }
         } else if (target instanceof ArrayNode a) {
@@ -179,8 +209,18 @@ class RunFolderFuzzTest {
             case 3 -> f.numberNode(r.nextDouble() * 1e6);
             case 4 -> f.numberNode(Double.NaN);
             case 5 -> f.booleanNode(r.nextBoolean());
-            case 6 -> f.textNode(new String[] {"", "checkpoint-000005", "checkpoint-000006", "../../etc/passwd", "/tmp/x",
-                    "checkpoint-000005-ema.onnx", "checkpoint", "x".repeat(300)}[r.nextInt(8)]);
+            case 6 ->
+                f.textNode(new String[] {
+                            "",
+                            "checkpoint-000005",
+                            "checkpoint-000006",
+                            "../../etc/passwd",
+                            "/tmp/x",
+                            "checkpoint-000005-ema.onnx",
+                            "checkpoint",
+                            "x".repeat(300)
+                        }
+                        [r.nextInt(8)]);
             case 7 -> f.numberNode(new java.math.BigInteger("123456789012345678901234567890"));
             case 8 -> f.numberNode(5);
             case 9 -> {
@@ -192,7 +232,9 @@ class RunFolderFuzzTest {
             }
             default -> {
                 ObjectNode o = f.objectNode();
-                o.set(new String[] {"step", "ema.onnx", "what", "learningRate"}[r.nextInt(4)], randomValue(r, depth + 1));
+                o.set(
+                        new String[] {"step", "ema.onnx", "what", "learningRate"}[r.nextInt(4)],
+                        randomValue(r, depth + 1));
                 yield o;
             }
         };

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.eqvae4j.training.TrainingDivergedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunFolderTest {
     /** Stands for a trainer's config record: what it learns (learningRate, batch) and how long it runs (steps, threads). */
-    record Settings(float learningRate, int batch, long steps, int threads) {
-    }
+    record Settings(float learningRate, int batch, long steps, int threads) {}
 
     /** A trainer version with one more setting. */
-    record NewerSettings(float learningRate, int batch, long steps, int threads, int extra) {
-    }
+    record NewerSettings(float learningRate, int batch, long steps, int threads, int extra) {}
 
     /** A folder as trainers wrote it before checkpoint.json named its files: {@code checkpoint} + the step only. */
     private static void legacyFolder(Path dir, String config) throws Exception {
@@ -45,10 +42,12 @@ class RunFolderTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("checkpoint-000005"), "state");
         Files.writeString(dir.resolve("checkpoint-000005-ema.onnx"), "ema");
-        Files.writeString(dir.resolve(RunFolder.CHECKPOINT_STATE), "{\"format\": 2, \"step\": 5, \"learningRate\": 0.001,"
-                + " \"checkpoint\": \"checkpoint-000005\", \"state\": {\"ema.onnx\": \"checkpoint-000005-ema.onnx\"},"
-                + (diverged ? " \"diverged\": {\"step\": 7, \"what\": \"loss became NaN\"}," : "")
-                + " \"config\": " + STARTED + "}");
+        Files.writeString(
+                dir.resolve(RunFolder.CHECKPOINT_STATE),
+                "{\"format\": 2, \"step\": 5, \"learningRate\": 0.001,"
+                        + " \"checkpoint\": \"checkpoint-000005\", \"state\": {\"ema.onnx\": \"checkpoint-000005-ema.onnx\"},"
+                        + (diverged ? " \"diverged\": {\"step\": 7, \"what\": \"loss became NaN\"}," : "")
+                        + " \"config\": " + STARTED + "}");
         Files.writeString(dir.resolve(RunFolder.CONFIG), STARTED);
     }
 
@@ -62,11 +61,16 @@ class RunFolderTest {
             assertDoesNotThrow(() -> run.requireSameConfig(new Settings(1e-3f, 4, 10, 2)));
             run.requireSameConfig(new Settings(1e-3f, 4, 40, 1));
             String saved = Files.readString(dir.resolve(RunFolder.CONFIG));
-            assertTrue(saved.contains("\"steps\" : 40") && saved.contains("\"threads\" : 1"), "allowed changes are recorded: " + saved);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> run.requireSameConfig(new Settings(2e-3f, 8, 40, 1)));
-            assertTrue(e.getMessage().contains("learningRate") && e.getMessage().contains("batch 4 -> 8"), e.getMessage());
-            assertTrue(Files.readString(dir.resolve(RunFolder.CONFIG)).contains("\"batch\" : 4"), "a refused resume changes nothing");
+            assertTrue(
+                    saved.contains("\"steps\" : 40") && saved.contains("\"threads\" : 1"),
+                    "allowed changes are recorded: " + saved);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> run.requireSameConfig(new Settings(2e-3f, 8, 40, 1)));
+            assertTrue(
+                    e.getMessage().contains("learningRate") && e.getMessage().contains("batch 4 -> 8"), e.getMessage());
+            assertTrue(
+                    Files.readString(dir.resolve(RunFolder.CONFIG)).contains("\"batch\" : 4"),
+                    "a refused resume changes nothing");
         }
     }
 
@@ -75,7 +79,8 @@ class RunFolderTest {
         legacyFolder(dir, STARTED);
         try (RunFolder run = RunFolder.open(dir)) {
             assertDoesNotThrow(() -> run.requireSameConfig(new NewerSettings(1e-3f, 4, 20, 2, 0)));
-            assertThrows(IllegalArgumentException.class, () -> run.requireSameConfig(new NewerSettings(1e-3f, 2, 20, 2, 0)));
+            assertThrows(
+                    IllegalArgumentException.class, () -> run.requireSameConfig(new NewerSettings(1e-3f, 2, 20, 2, 0)));
         }
     }
 
@@ -86,7 +91,9 @@ class RunFolderTest {
         try (RunFolder run = RunFolder.open(dir)) {
             assertEquals(0, run.resumedStep());
             assertEquals(dir.resolve("initial"), run.checkpointToOpen(0, dir.resolve("initial")));
-            assertDoesNotThrow(() -> run.requireSameConfig(new Settings(5e-3f, 16, 10, 2)), "no checkpoint yet: nothing to resume");
+            assertDoesNotThrow(
+                    () -> run.requireSameConfig(new Settings(5e-3f, 16, 10, 2)),
+                    "no checkpoint yet: nothing to resume");
         }
     }
 
@@ -95,18 +102,23 @@ class RunFolderTest {
         committedFolder(dir, false);
         Files.delete(dir.resolve(RunFolder.CONFIG));
         try (RunFolder run = RunFolder.open(dir)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.requireSameConfig(new Settings(1e-3f, 8, 10, 2)));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> run.requireSameConfig(new Settings(1e-3f, 8, 10, 2)));
             assertTrue(e.getMessage().contains("batch 4 -> 8"), e.getMessage());
             run.requireSameConfig(new Settings(1e-3f, 4, 10, 2));
-            assertTrue(Files.readString(dir.resolve(RunFolder.CONFIG)).contains("\"batch\" : 4"), "config.json is restored from checkpoint.json");
+            assertTrue(
+                    Files.readString(dir.resolve(RunFolder.CONFIG)).contains("\"batch\" : 4"),
+                    "config.json is restored from checkpoint.json");
         }
         // a legacy folder keeps its settings only in config.json: without it, resuming is refused, not unchecked
         Path legacy = dir.resolve("legacy");
         legacyFolder(legacy, STARTED);
         Files.delete(legacy.resolve(RunFolder.CONFIG));
         try (RunFolder run = RunFolder.open(legacy)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.requireSameConfig(new Settings(1e-3f, 4, 10, 2)));
-            assertTrue(e.getMessage().contains("no config.json") && e.getMessage().contains("step 5"), e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> run.requireSameConfig(new Settings(1e-3f, 4, 10, 2)));
+            assertTrue(
+                    e.getMessage().contains("no config.json") && e.getMessage().contains("step 5"), e.getMessage());
         }
     }
 
@@ -114,13 +126,19 @@ class RunFolderTest {
     void afterADivergenceALowerLearningRateResumesAndIsRecorded(@TempDir Path dir) throws Exception {
         committedFolder(dir, true);
         try (RunFolder run = RunFolder.open(dir)) {
-            IllegalArgumentException higher = assertThrows(IllegalArgumentException.class, () -> run.requireSameConfig(new Settings(2e-3f, 4, 10, 2)));
+            IllegalArgumentException higher = assertThrows(
+                    IllegalArgumentException.class, () -> run.requireSameConfig(new Settings(2e-3f, 4, 10, 2)));
             assertTrue(higher.getMessage().contains("only a lower rate"), higher.getMessage());
             run.requireSameConfig(new Settings(1e-4f, 4, 10, 2));
             String config = Files.readString(dir.resolve(RunFolder.CONFIG));
-            assertTrue(config.contains(RunFolder.LEARNING_RATE_CHANGES) && config.contains("\"fromStep\" : 5")
-                    && config.contains("diverged at step 7"), config);
-            assertTrue(Files.readString(dir.resolve(RunFolder.CHECKPOINT_STATE)).contains("1.0E-4"), "checkpoint.json carries the new rate");
+            assertTrue(
+                    config.contains(RunFolder.LEARNING_RATE_CHANGES)
+                            && config.contains("\"fromStep\" : 5")
+                            && config.contains("diverged at step 7"),
+                    config);
+            assertTrue(
+                    Files.readString(dir.resolve(RunFolder.CHECKPOINT_STATE)).contains("1.0E-4"),
+                    "checkpoint.json carries the new rate");
         }
         // once resumed with it, the lower rate is the run's rate (resuming again with it is the same settings)
         try (RunFolder run = RunFolder.open(dir)) {
@@ -138,15 +156,22 @@ class RunFolderTest {
     void divergenceWithoutACheckpointSaysSoAndRecordsNothing(@TempDir Path dir) throws Exception {
         try (RunFolder run = RunFolder.open(dir)) {
             TrainingDivergedException e = run.diverged(3, "loss became NaN");
-            assertTrue(e.getMessage().contains("no checkpoint was written yet") && e.getMessage().contains("at step 3"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("no checkpoint was written yet")
+                            && e.getMessage().contains("at step 3"),
+                    e.getMessage());
         }
         assertFalse(Files.exists(dir.resolve(RunFolder.CHECKPOINT_STATE)));
         committedFolder(dir.resolve("c"), false);
         try (RunFolder run = RunFolder.open(dir.resolve("c"))) {
             TrainingDivergedException e = run.diverged(7, "loss became NaN");
-            assertTrue(e.getMessage().contains("last good checkpoint (step 5)") && e.getMessage().contains("--lr"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("last good checkpoint (step 5)")
+                            && e.getMessage().contains("--lr"),
+                    e.getMessage());
         }
-        assertTrue(Files.readString(dir.resolve("c").resolve(RunFolder.CHECKPOINT_STATE)).contains("\"diverged\""));
+        assertTrue(Files.readString(dir.resolve("c").resolve(RunFolder.CHECKPOINT_STATE))
+                .contains("\"diverged\""));
     }
 
     @Test
@@ -170,32 +195,58 @@ class RunFolderTest {
             assertEquals(dir.resolve("checkpoint-000005-ema.onnx"), run.stateFile("ema.onnx"));
         }
         try (var s = Files.list(dir)) {
-            assertEquals(List.of("artifacts", "checkpoint-000005", "checkpoint-000005-ema.onnx", RunFolder.CHECKPOINT_STATE, RunFolder.CONFIG,
-                    "notes.txt", RunLock.FILE, "snapshots"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of(
+                            "artifacts",
+                            "checkpoint-000005",
+                            "checkpoint-000005-ema.onnx",
+                            RunFolder.CHECKPOINT_STATE,
+                            RunFolder.CONFIG,
+                            "notes.txt",
+                            RunLock.FILE,
+                            "snapshots"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        assertEquals("initial", Files.readString(dir.resolve("artifacts/checkpoint")), "the moved-aside folder is moved back");
+        assertEquals(
+                "initial",
+                Files.readString(dir.resolve("artifacts/checkpoint")),
+                "the moved-aside folder is moved back");
         try (var s = Files.list(dir.resolve("snapshots"))) {
             assertEquals(0, s.count());
         }
-        assertTrue(notices.stream().anyMatch(n -> n.contains("checkpoint-000006-ema.onnx") && n.contains(".bundle.staging-42")), notices.toString());
+        assertTrue(
+                notices.stream()
+                        .anyMatch(n -> n.contains("checkpoint-000006-ema.onnx") && n.contains(".bundle.staging-42")),
+                notices.toString());
     }
 
     @Test
     void aDamagedCheckpointJsonIsNamedAndNothingIsDeleted(@TempDir Path dir) throws Exception {
         committedFolder(dir, false);
-        Files.writeString(dir.resolve(RunFolder.CHECKPOINT_STATE), "{\"format\": 2, \"step\": 5, \"checkpoint\": \"../../etc/passwd\"}");
+        Files.writeString(
+                dir.resolve(RunFolder.CHECKPOINT_STATE),
+                "{\"format\": 2, \"step\": 5, \"checkpoint\": \"../../etc/passwd\"}");
         IOException e = assertThrows(IOException.class, () -> RunFolder.open(dir));
-        assertTrue(e.getMessage().contains(RunFolder.CHECKPOINT_STATE) && e.getMessage().contains("\"checkpoint\""), e.getMessage());
-        assertTrue(Files.exists(dir.resolve("checkpoint-000005-ema.onnx")), "no cleaning from a record that cannot be read");
-        Files.writeString(dir.resolve(RunFolder.CHECKPOINT_STATE), "{\"format\": 2, \"step\": 9, \"checkpoint\": \"checkpoint-000009\"}");
+        assertTrue(
+                e.getMessage().contains(RunFolder.CHECKPOINT_STATE)
+                        && e.getMessage().contains("\"checkpoint\""),
+                e.getMessage());
+        assertTrue(
+                Files.exists(dir.resolve("checkpoint-000005-ema.onnx")),
+                "no cleaning from a record that cannot be read");
+        Files.writeString(
+                dir.resolve(RunFolder.CHECKPOINT_STATE),
+                "{\"format\": 2, \"step\": 9, \"checkpoint\": \"checkpoint-000009\"}");
         e = assertThrows(IOException.class, () -> RunFolder.open(dir));
         assertTrue(e.getMessage().contains("[checkpoint-000009] is missing"), e.getMessage());
         assertDoesNotThrow(() -> RunFolder.open(dir.resolve("other")).close(), "the failed opens released the lock");
-        assertDoesNotThrow(() -> {
-            Files.writeString(dir.resolve(RunFolder.CHECKPOINT_STATE), "{\"step\": 5}");
-            Files.writeString(dir.resolve(RunFolder.CHECKPOINT), "legacy");
-            RunFolder.open(dir).close();
-        }, "the failed opens released the lock");
+        assertDoesNotThrow(
+                () -> {
+                    Files.writeString(dir.resolve(RunFolder.CHECKPOINT_STATE), "{\"step\": 5}");
+                    Files.writeString(dir.resolve(RunFolder.CHECKPOINT), "legacy");
+                    RunFolder.open(dir).close();
+                },
+                "the failed opens released the lock");
     }
 
     @Test
@@ -209,11 +260,16 @@ class RunFolderTest {
             log.append("5,0.1,3");
             run.log("eval.csv", "step,fd", 4);
         }
-        assertEquals(List.of("step,loss,ms", "1,0.5,3", "2,0.4,3", "3,0.3,3", "4,0.2,3", "5,0.1,3"), Files.readAllLines(metrics));
+        assertEquals(
+                List.of("step,loss,ms", "1,0.5,3", "2,0.4,3", "3,0.3,3", "4,0.2,3", "5,0.1,3"),
+                Files.readAllLines(metrics));
         Files.writeString(metrics, "step,loss,ms\n1,0.5,3\n2,0.4,3\n3");
         try (RunFolder run = RunFolder.open(dir)) {
             run.metrics("step,loss,ms", 2);
         }
-        assertEquals(List.of("step,loss,ms", "1,0.5,3", "2,0.4,3"), Files.readAllLines(metrics), "a torn last row (no comma) is no error");
+        assertEquals(
+                List.of("step,loss,ms", "1,0.5,3", "2,0.4,3"),
+                Files.readAllLines(metrics),
+                "a torn last row (no comma) is no error");
     }
 }

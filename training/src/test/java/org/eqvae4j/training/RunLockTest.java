@@ -25,15 +25,20 @@ class RunLockTest {
             long t0 = System.nanoTime();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> RunFolder.open(run));
             assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused at once, not after waiting");
-            assertTrue(e.getMessage().contains("in use by another training process") && e.getMessage().contains("pid " + holder)
-                    && e.getMessage().contains(RunLock.hostName()) && e.getMessage().contains(RunLock.FILE), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("in use by another training process")
+                            && e.getMessage().contains("pid " + holder)
+                            && e.getMessage().contains(RunLock.hostName())
+                            && e.getMessage().contains(RunLock.FILE),
+                    e.getMessage());
             child.kill9();
         }
         List<String> notices = new ArrayList<>();
         try (RunFolder taken = RunFolder.open(run, notices::add)) {
             assertEquals(1, notices.size(), notices.toString());
             assertTrue(notices.get(0).contains("stale lock of pid " + holder), notices.get(0));
-            assertTrue(Files.readString(run.resolve(RunLock.FILE)).contains("pid " + ProcessHandle.current().pid()));
+            assertTrue(Files.readString(run.resolve(RunLock.FILE))
+                    .contains("pid " + ProcessHandle.current().pid()));
         }
         assertEquals("", Files.readString(run.resolve(RunLock.FILE)), "a clean release names no holder");
         List<String> none = new ArrayList<>();
@@ -52,13 +57,19 @@ class RunLockTest {
 
     @Test
     void aLockOfAnotherHostOrOfARunningProcessIsNotTakenOver(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve(RunLock.FILE), "pid 4242 on host some-other-machine.example since 2026-01-01T00:00:00Z\n");
+        Files.writeString(
+                dir.resolve(RunLock.FILE), "pid 4242 on host some-other-machine.example since 2026-01-01T00:00:00Z\n");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> RunFolder.open(dir));
-        assertTrue(e.getMessage().contains("some-other-machine.example") && e.getMessage().contains("delete"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("some-other-machine.example")
+                        && e.getMessage().contains("delete"),
+                e.getMessage());
         // the OS lock is free but the named local process runs (a file system without locks, or a reused pid)
         Process sleeper = new ProcessBuilder("sleep", "60").start();
         try {
-            Files.writeString(dir.resolve(RunLock.FILE), "pid " + sleeper.pid() + " on host " + RunLock.hostName() + " since now\n");
+            Files.writeString(
+                    dir.resolve(RunLock.FILE),
+                    "pid " + sleeper.pid() + " on host " + RunLock.hostName() + " since now\n");
             e = assertThrows(IllegalStateException.class, () -> RunFolder.open(dir));
             assertTrue(e.getMessage().contains("still runs"), e.getMessage());
         } finally {

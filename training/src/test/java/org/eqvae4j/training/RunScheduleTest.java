@@ -16,7 +16,8 @@ class RunScheduleTest {
             // the flow-matching trainer's former rule in float arithmetic, the others' in double: both must hold
             float floatRule = 3e-4f * Math.min(1f, (step + 1f) / 7);
             float doubleRule = 3e-4f * (float) Math.min(1.0, (step + 1.0) / 7);
-            assertEquals(Float.floatToIntBits(doubleRule), Float.floatToIntBits(s.learningRateAt(step)), "step " + step);
+            assertEquals(
+                    Float.floatToIntBits(doubleRule), Float.floatToIntBits(s.learningRateAt(step)), "step " + step);
             assertEquals(Float.floatToIntBits(floatRule), Float.floatToIntBits(s.learningRateAt(step)), "step " + step);
         }
         assertEquals(3e-4f * (float) (1.0 / 7), s.learningRateAt(0));
@@ -51,11 +52,20 @@ class RunScheduleTest {
 
     @Test
     void badSettingsAreNamed() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RunSchedule(0, 1, 1e-3f, 0, RunSchedule.Decay.NONE, 0, 1))
-                .getMessage().contains("steps"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RunSchedule(1, 1, Float.NaN, 0, RunSchedule.Decay.NONE, 0, 1))
-                .getMessage().contains("learningRate"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RunSchedule(1, 1, 1e-3f, 0, RunSchedule.Decay.NONE, 0, 0))
-                .getMessage().contains("checkpointEvery"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new RunSchedule(0, 1, 1e-3f, 0, RunSchedule.Decay.NONE, 0, 1))
+                .getMessage()
+                .contains("steps"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new RunSchedule(1, 1, Float.NaN, 0, RunSchedule.Decay.NONE, 0, 1))
+                .getMessage()
+                .contains("learningRate"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new RunSchedule(1, 1, 1e-3f, 0, RunSchedule.Decay.NONE, 0, 0))
+                .getMessage()
+                .contains("checkpointEvery"));
     }
 }

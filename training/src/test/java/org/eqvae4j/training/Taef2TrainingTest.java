@@ -24,10 +24,12 @@ class Taef2TrainingTest {
         Path root = RepositoryRoot.get();
         FloatTensor photo = ImageFiles.read(root.resolve("test-images/photos/chelsea.png"));
         FloatTensor a = Resampler.resize(photo, 64, 64, Interpolation.AREA);
-        FloatTensor b = Resampler.resize(ImageFiles.read(root.resolve("test-images/photos/coffee.png")), 64, 64, Interpolation.AREA);
+        FloatTensor b = Resampler.resize(
+                ImageFiles.read(root.resolve("test-images/photos/coffee.png")), 64, 64, Interpolation.AREA);
         FloatTensor batch = FloatTensor.stack(List.of(a, b));
         // from a fresh initialisation, so that the first Adam steps can only help
-        float[] losses = TrainStepBenchmark.losses(Architectures.standard().get("taef2"), null, batch, 10, 2e-4f, 1, dir);
+        float[] losses =
+                TrainStepBenchmark.losses(Architectures.standard().get("taef2"), null, batch, 10, 2e-4f, 1, dir);
         double lastThree = (losses[7] + losses[8] + losses[9]) / 3;
         assertTrue(lastThree < 0.75 * losses[0], "loss fell: " + java.util.Arrays.toString(losses));
     }

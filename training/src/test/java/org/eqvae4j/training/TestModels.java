@@ -17,12 +17,10 @@ import org.eqvae4j.export.graph.Value;
  * gradients against finite differences.
  */
 final class TestModels {
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** A gradient graph and the matching eval graph. */
-    record Model(Graph gradient, Graph eval, List<String> trainable) {
-    }
+    record Model(Graph gradient, Graph eval, List<String> trainable) {}
 
     // ---------------------------------------------------------------- linear model
 
@@ -35,7 +33,8 @@ final class TestModels {
      */
     static Model linear(long seed) {
         Random random = new Random(seed);
-        Tensor w = Tensor.ofFloats("W", new long[] {LINEAR_IN, LINEAR_OUT}, gaussian(random, LINEAR_IN * LINEAR_OUT, 0.5f));
+        Tensor w = Tensor.ofFloats(
+                "W", new long[] {LINEAR_IN, LINEAR_OUT}, gaussian(random, LINEAR_IN * LINEAR_OUT, 0.5f));
         Tensor b = Tensor.ofFloats("b", new long[] {LINEAR_OUT}, 0f, 0f);
         Tensor s = Tensor.ofFloats("s", new long[] {LINEAR_OUT}, 1f, 0.5f);
         return new Model(linearGraph(w, b, s, true), linearGraph(w, b, s, false), List.of("W", "b"));
@@ -99,11 +98,15 @@ final class TestModels {
      */
     static Model convNet(long seed) {
         Random random = new Random(seed);
-        Tensor w1 = Tensor.ofFloats("conv1.weight", new long[] {CONV_CHANNELS, 1, 3, 3}, gaussian(random, CONV_CHANNELS * 9, 0.3f));
+        Tensor w1 = Tensor.ofFloats(
+                "conv1.weight", new long[] {CONV_CHANNELS, 1, 3, 3}, gaussian(random, CONV_CHANNELS * 9, 0.3f));
         Tensor b1 = Tensor.ofFloats("conv1.bias", new long[] {CONV_CHANNELS}, gaussian(random, CONV_CHANNELS, 0.1f));
-        Tensor w2 = Tensor.ofFloats("conv2.weight", new long[] {1, CONV_CHANNELS, 3, 3}, gaussian(random, CONV_CHANNELS * 9, 0.3f));
+        Tensor w2 = Tensor.ofFloats(
+                "conv2.weight", new long[] {1, CONV_CHANNELS, 3, 3}, gaussian(random, CONV_CHANNELS * 9, 0.3f));
         Tensor b2 = Tensor.ofFloats("conv2.bias", new long[] {1}, 0f);
-        return new Model(convGraph(w1, b1, w2, b2, true), convGraph(w1, b1, w2, b2, false),
+        return new Model(
+                convGraph(w1, b1, w2, b2, true),
+                convGraph(w1, b1, w2, b2, false),
                 List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias"));
     }
 
@@ -131,7 +134,8 @@ final class TestModels {
         g.output(weightGradient(g, h, dy), "conv2.weight_grad");
         g.output(g.reduceSum(dy, false, 0, 2, 3), "conv2.bias_grad");
         Value dh = g.op("ConvTranspose", List.of(dy, w2), Map.of("pads", same, "strides", unit));
-        Value positive = g.op("Cast", List.of(g.op("Greater", pre1, g.scalar(0f))), Map.of("to", DType.FLOAT.onnxCode()));
+        Value positive =
+                g.op("Cast", List.of(g.op("Greater", pre1, g.scalar(0f))), Map.of("to", DType.FLOAT.onnxCode()));
         Value dpre1 = g.mul(dh, positive);
         g.output(weightGradient(g, x, dpre1), "conv1.weight_grad");
         g.output(g.reduceSum(dpre1, false, 0, 2, 3), "conv1.bias_grad");
@@ -140,13 +144,16 @@ final class TestModels {
 
     /** dW = Transpose(Conv(Transpose(X), Transpose(dY))) for a 3x3 conv with stride 1 and padding 1. */
     private static Value weightGradient(GraphBuilder g, Value input, Value outputGradient) {
-        Value conv = g.op("Conv", List.of(g.transpose(input, 1, 0, 2, 3), g.transpose(outputGradient, 1, 0, 2, 3)),
+        Value conv = g.op(
+                "Conv",
+                List.of(g.transpose(input, 1, 0, 2, 3), g.transpose(outputGradient, 1, 0, 2, 3)),
                 Map.of("pads", new long[] {1, 1, 1, 1}));
         return g.transpose(conv, 1, 0, 2, 3);
     }
 
     static Tensor convInput(String name, int n, long seed) {
-        return Tensor.ofFloats(name, new long[] {n, 1, CONV_SIZE, CONV_SIZE}, uniform(new Random(seed), n * CONV_SIZE * CONV_SIZE));
+        return Tensor.ofFloats(
+                name, new long[] {n, 1, CONV_SIZE, CONV_SIZE}, uniform(new Random(seed), n * CONV_SIZE * CONV_SIZE));
     }
 
     /** The target: the input blurred horizontally, something two 3x3 convs can learn. */

@@ -30,7 +30,8 @@ class TestModelsGradientTest {
      * Every element of every trainable parameter: (L(p + e) - L(p - e)) / 2e against the graph's gradient.
      * The losses are float32, so the error allowed is relative to the largest gradient of the parameter.
      */
-    private static void assertGradientsMatch(TestModels.Model model, double epsilon, Tensor... inputs) throws Exception {
+    private static void assertGradientsMatch(TestModels.Model model, double epsilon, Tensor... inputs)
+            throws Exception {
         double tolerance = 5e-3;
         Graph g = model.gradient();
         Map<String, Tensor> analytic = OrtInference.run(g, inputs);
@@ -49,8 +50,10 @@ class TestModelsGradientTest {
             }
             assertTrue(maxGrad > 1e-4, p + ": gradient is zero, the check would be empty");
             System.out.printf("%s: max |numeric - analytic| / max |gradient| = %.1e%n", p, maxError / maxGrad);
-            assertTrue(maxError <= tolerance * maxGrad, p + ": max |numeric - analytic| = " + maxError
-                    + " exceeds " + tolerance + " * max |gradient| " + maxGrad);
+            assertTrue(
+                    maxError <= tolerance * maxGrad,
+                    p + ": max |numeric - analytic| = " + maxError + " exceeds " + tolerance + " * max |gradient| "
+                            + maxGrad);
         }
     }
 

@@ -31,7 +31,8 @@ class TrainingLoopTest {
         TestModels.Model m = TestModels.linear(1);
         Path artifacts = dir.resolve("artifacts");
         if (!Files.isDirectory(artifacts)) {
-            new TrainingArtifacts(m.gradient(), m.eval(), m.trainable(), OptimizerConfig.eqVaeAdam()).writeTo(artifacts);
+            new TrainingArtifacts(m.gradient(), m.eval(), m.trainable(), OptimizerConfig.eqVaeAdam())
+                    .writeTo(artifacts);
         }
         return TrainingSession.open(artifacts, RuntimeOptions.DEFAULT.withThreads(1));
     }
@@ -86,13 +87,18 @@ class TrainingLoopTest {
         RunSchedule schedule = new RunSchedule(5, 8, 0.01f, 2, RunSchedule.Decay.NONE, 1, 2);
         Recorder hooks = new Recorder(-1);
         List<String> progress = new ArrayList<>();
-        try (RunFolder run = RunFolder.open(dir.resolve("run")); TrainingSession s = open()) {
+        try (RunFolder run = RunFolder.open(dir.resolve("run"));
+                TrainingSession s = open()) {
             TrainingLoop.run(s, schedule, run, 0, hooks, (done, total, message) -> progress.add(done + "/" + total));
             assertEquals(5, run.resumedStep());
         }
         assertEquals(List.of(0.005f, 0.01f, 0.01f, 0.01f, 0.01f), hooks.rates);
-        assertEquals(List.of("step:0", "after:0", "log:1", "step:1", "after:1", "log:2", "state", "step:2", "after:2", "log:3",
-                "step:3", "after:3", "log:4", "state", "step:4", "after:4", "log:5", "eval:5", "state"), hooks.calls);
+        assertEquals(
+                List.of(
+                        "step:0", "after:0", "log:1", "step:1", "after:1", "log:2", "state", "step:2", "after:2",
+                        "log:3", "step:3", "after:3", "log:4", "state", "step:4", "after:4", "log:5", "eval:5",
+                        "state"),
+                hooks.calls);
         assertEquals(List.of("1/5", "2/5", "3/5", "4/5", "5/5"), progress);
     }
 
@@ -100,17 +106,23 @@ class TrainingLoopTest {
     void aNonFiniteLossStopsBeforeTheOptimizerStepNamingTheLastGoodCheckpoint() throws Exception {
         RunSchedule schedule = new RunSchedule(10, 8, 0.01f, 0, RunSchedule.Decay.NONE, 1, 2);
         Recorder hooks = new Recorder(4);
-        try (RunFolder run = RunFolder.open(dir.resolve("run")); TrainingSession s = open()) {
-            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        try (RunFolder run = RunFolder.open(dir.resolve("run"));
+                TrainingSession s = open()) {
+            TrainingDivergedException e = assertThrows(
+                    TrainingDivergedException.class,
                     () -> TrainingLoop.run(s, schedule, run, 0, hooks, ProgressListener.NONE));
             assertTrue(e.getMessage().contains("loss became NaN at step 5"), e.getMessage());
             // the step-4 checkpoint's weights gave the NaN: the last good one is step 2's
-            assertTrue(e.getMessage().contains("last good checkpoint (step 2)") && e.getMessage().contains(run.resolve("checkpoint-000002").toString()),
+            assertTrue(
+                    e.getMessage().contains("last good checkpoint (step 2)")
+                            && e.getMessage()
+                                    .contains(run.resolve("checkpoint-000002").toString()),
                     e.getMessage());
             assertEquals(2, run.resumedStep());
             assertFalse(Files.exists(run.resolve("checkpoint-000004")), "the bad checkpoint is discarded");
         }
-        assertEquals("step:4", hooks.calls.get(hooks.calls.size() - 1), "nothing runs after the diverged step's passes");
+        assertEquals(
+                "step:4", hooks.calls.get(hooks.calls.size() - 1), "nothing runs after the diverged step's passes");
         assertFalse(hooks.calls.contains("after:4"));
     }
 
@@ -122,6 +134,8 @@ class TrainingLoopTest {
             TrainingLoop.run(s, schedule, null, 0, hooks, ProgressListener.NONE);
         }
         assertFalse(hooks.calls.contains("state"));
-        assertEquals(List.of(schedule.learningRateAt(0), schedule.learningRateAt(1), schedule.learningRateAt(2)), hooks.rates);
+        assertEquals(
+                List.of(schedule.learningRateAt(0), schedule.learningRateAt(1), schedule.learningRateAt(2)),
+                hooks.rates);
     }
 }

@@ -116,9 +116,10 @@ class TrainingSessionTest {
                 trainNanos += t1 - t0;
                 optimizerNanos += System.nanoTime() - t1;
             }
-            System.out.printf("conv net, batch 16 x 1x8x8, 1 thread: open %.1f ms, trainStep %.3f ms, optimizerStep %.3f ms;"
-                    + " loss %.5f -> %.5f%n", openNanos / 1e6, trainNanos / 1e6 / (steps - 1),
-                    optimizerNanos / 1e6 / (steps - 1), first, last);
+            System.out.printf(
+                    "conv net, batch 16 x 1x8x8, 1 thread: open %.1f ms, trainStep %.3f ms, optimizerStep %.3f ms;"
+                            + " loss %.5f -> %.5f%n",
+                    openNanos / 1e6, trainNanos / 1e6 / (steps - 1), optimizerNanos / 1e6 / (steps - 1), first, last);
             assertTrue(last < 0.5f * first, "loss " + first + " -> " + last);
         }
     }
@@ -155,7 +156,7 @@ class TrainingSessionTest {
         Tensor t1 = TestModels.rows(t, 0, 4);
         Tensor t2 = TestModels.rows(t, 4, 8);
         try (TrainingSession full = TrainingSession.open(folder, ONE_THREAD);
-             TrainingSession halves = TrainingSession.open(folder, ONE_THREAD)) {
+                TrainingSession halves = TrainingSession.open(folder, ONE_THREAD)) {
             float[] initial = full.parameter("W").toFloats();
             full.setLearningRate(0.1f);
             step(full, x, t);
@@ -191,9 +192,14 @@ class TrainingSessionTest {
             for (int i = 0; i < 5; i++) {
                 step(s, x, t);
             }
-            assertArrayEquals(m.gradient().initializers().get("s").rawData(), s.parameter("s").rawData(),
+            assertArrayEquals(
+                    m.gradient().initializers().get("s").rawData(),
+                    s.parameter("s").rawData(),
                     "the frozen scale is bit-identical");
-            assertFalse(Arrays.equals(m.gradient().initializers().get("W").rawData(), s.parameter("W").rawData()),
+            assertFalse(
+                    Arrays.equals(
+                            m.gradient().initializers().get("W").rawData(),
+                            s.parameter("W").rawData()),
                     "the trainable weights changed");
 
             Tensor evalY = s.evalStep(x, t).get("y");
@@ -202,7 +208,8 @@ class TrainingSessionTest {
             assertEquals(List.of("y"), List.copyOf(inferred.keySet()));
             assertArrayEquals(evalY.toFloats(), inferred.get("y").toFloats(), 1e-6f);
 
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> s.exportModelForInference(dir.resolve("x.onnx"), List.of("nope")));
             assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
         }
@@ -223,12 +230,17 @@ class TrainingSessionTest {
         Checkpoint read = CheckpointFile.read(saved);
         assertEquals(java.util.Set.of("W", "b"), read.trainable().keySet());
         assertEquals(java.util.Set.of("s"), read.frozen().keySet());
-        read.trainable().forEach((name, value) -> assertArrayEquals(parameters.get(name).rawData(), value.rawData(), name));
+        read.trainable()
+                .forEach((name, value) -> assertArrayEquals(parameters.get(name).rawData(), value.rawData(), name));
         assertArrayEquals(parameters.get("s").rawData(), read.frozen().get("s").rawData());
         Checkpoint.OptimizerState optimizer = read.optimizer().orElseThrow();
         assertEquals(2, optimizer.step());
-        assertEquals(List.of("momentum0", "momentum1"), optimizer.moments().get("W").stream().map(Tensor::name).toList());
-        assertArrayEquals(read.trainable().get("W").dims(), optimizer.moments().get("W").get(1).dims());
+        assertEquals(
+                List.of("momentum0", "momentum1"),
+                optimizer.moments().get("W").stream().map(Tensor::name).toList());
+        assertArrayEquals(
+                read.trainable().get("W").dims(),
+                optimizer.moments().get("W").get(1).dims());
         assertEquals(0.02f, read.properties().floats().get(TrainingSession.LEARNING_RATE_PROPERTY));
 
         Path rewritten = dir.resolve("rewritten-checkpoint");
@@ -249,7 +261,8 @@ class TrainingSessionTest {
         byte[] checkpoint = Files.readAllBytes(folder.resolve(TrainingArtifacts.CHECKPOINT));
         Path truncated = Files.write(dir.resolve("truncated"), Arrays.copyOf(checkpoint, checkpoint.length / 2));
         IOException e = assertThrows(IOException.class, () -> TrainingSession.open(folder, truncated, ONE_THREAD));
-        assertTrue(e.getMessage().contains(truncated.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(truncated.toString()) && e.getMessage().contains("truncated"), e.getMessage());
 
         Path text = Files.writeString(dir.resolve("notes.txt"), "not a checkpoint at all");
         e = assertThrows(IOException.class, () -> TrainingSession.open(folder, text, ONE_THREAD));
@@ -263,7 +276,11 @@ class TrainingSessionTest {
         }
         Files.writeString(broken.resolve(TrainingArtifacts.TRAINING_MODEL), "garbage, not protobuf");
         e = assertThrows(IOException.class, () -> TrainingSession.open(broken, ONE_THREAD));
-        assertTrue(e.getMessage().contains(broken.resolve(TrainingArtifacts.TRAINING_MODEL).toString()), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                broken.resolve(TrainingArtifacts.TRAINING_MODEL).toString()),
+                e.getMessage());
 
         Files.delete(broken.resolve(TrainingArtifacts.EVAL_MODEL));
         e = assertThrows(NoSuchFileException.class, () -> TrainingSession.open(broken, ONE_THREAD));
@@ -274,7 +291,8 @@ class TrainingSessionTest {
     void cudaRequestWithoutAGpuFallsBackToCpu() throws IOException {
         // covers both builds: CPU natives (no CUDA provider at all) and, with -Pcuda, CUDA natives on a
         // machine without a GPU or CUDA libraries (appending the provider fails)
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has an NVIDIA GPU");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                Files.exists(Path.of("/dev/nvidiactl")), "this machine has an NVIDIA GPU");
         RuntimeOptions cuda = ONE_THREAD.withProvider(ExecutionProvider.CUDA);
         try (TrainingSession s = TrainingSession.open(linearArtifacts(OptimizerConfig.sgd()), cuda)) {
             assertEquals(ExecutionProvider.CPU, s.executionProvider());

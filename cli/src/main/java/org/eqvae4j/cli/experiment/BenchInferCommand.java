@@ -9,54 +9,98 @@ import org.eqvae4j.runtime.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench-infer", mixinStandardHelpOptions = true,
-        description = {"Benchmark TAEF2 encode + decode of one image on ONNX Runtime (CPU): images/s, ms/image (median,",
-                "fastest, slowest), encode and decode medians and peak RSS, at 256 and 512 px whole and 2048 px tiled,",
-                "and the same work in eager PyTorch when Debian's python3-torch is installed (bench/torch_taef2_infer.py),",
-                "run one after the other, with the ratio. Writes the table to --output."})
+@Command(
+        name = "bench-infer",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark TAEF2 encode + decode of one image on ONNX Runtime (CPU): images/s, ms/image (median,",
+            "fastest, slowest), encode and decode medians and peak RSS, at 256 and 512 px whole and 2048 px tiled,",
+            "and the same work in eager PyTorch when Debian's python3-torch is installed (bench/torch_taef2_infer.py),",
+            "run one after the other, with the ratio. Writes the table to --output."
+        })
 public final class BenchInferCommand implements Callable<Integer> {
-    @Option(names = "--cases", defaultValue = "256,512,2048t", split = ",", paramLabel = "SIZE[t]",
+    @Option(
+            names = "--cases",
+            defaultValue = "256,512,2048t",
+            split = ",",
+            paramLabel = "SIZE[t]",
             description = "Square image sizes; a trailing t tiles the image (default ${DEFAULT-VALUE}).")
     List<String> cases;
 
-    @Option(names = "--reps", defaultValue = "3", description = "Timed repetitions per case (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--reps",
+            defaultValue = "3",
+            description = "Timed repetitions per case (default ${DEFAULT-VALUE}).")
     int reps;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--large-reps", defaultValue = "1", paramLabel = "N",
-            description = {"Timed repetitions for cases of 1024 px and more, without warm-up: their first tile warms the",
-                    "sessions up (default ${DEFAULT-VALUE})."})
+    @Option(
+            names = "--large-reps",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = {
+                "Timed repetitions for cases of 1024 px and more, without warm-up: their first tile warms the",
+                "sessions up (default ${DEFAULT-VALUE})."
+            })
     int largeReps;
 
     @Option(names = "--threads", defaultValue = "2", description = "Threads for both peers (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "BUNDLE", description = "Bundle to time (default: models/taef2 under --home).")
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "BUNDLE",
+            description = "Bundle to time (default: models/taef2 under --home).")
     Path model;
 
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--python",
+            defaultValue = "/usr/bin/python3",
+            description = "Python with torch for the peer (default ${DEFAULT-VALUE}).")
     String python;
 
     @Option(names = "--no-peer", description = "Skip the PyTorch peer.")
     boolean noPeer;
 
-    @Option(names = "--note", paramLabel = "TEXT", description = "A line added under the table (e.g. what else ran on the machine).")
+    @Option(
+            names = "--note",
+            paramLabel = "TEXT",
+            description = "A line added under the table (e.g. what else ran on the machine).")
     String note;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Table file (default: models/reports/bench-infer.txt under --home).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Table file (default: models/reports/bench-infer.txt under --home).")
     Path output;
 
-    @Option(names = "--home", paramLabel = "DIR", defaultValue = "${sys:eqvae.home:-.}", description = "Repository folder.")
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
+            defaultValue = "${sys:eqvae.home:-.}",
+            description = "Repository folder.")
     Path home;
 
     @Override
     public Integer call() throws Exception {
-        InferenceBenchReport.Settings settings = new InferenceBenchReport.Settings(InferenceBenchReport.parseCases(cases), threads, reps,
-                warmup, largeReps, model == null ? home.resolve("models/taef2") : model, model == null ? "models/taef2" : model.toString(), note);
-        InferenceBenchReport.TorchPeer peer = noPeer ? null : new InferenceBenchReport.TorchPeer(python, home.resolve("bench/torch_taef2_infer.py"),
-                home.resolve("models/sources/taef2/taef2_encoder.safetensors"), home.resolve("models/sources/taef2/taef2_decoder.safetensors"));
+        InferenceBenchReport.Settings settings = new InferenceBenchReport.Settings(
+                InferenceBenchReport.parseCases(cases),
+                threads,
+                reps,
+                warmup,
+                largeReps,
+                model == null ? home.resolve("models/taef2") : model,
+                model == null ? "models/taef2" : model.toString(),
+                note);
+        InferenceBenchReport.TorchPeer peer = noPeer
+                ? null
+                : new InferenceBenchReport.TorchPeer(
+                        python,
+                        home.resolve("bench/torch_taef2_infer.py"),
+                        home.resolve("models/sources/taef2/taef2_encoder.safetensors"),
+                        home.resolve("models/sources/taef2/taef2_decoder.safetensors"));
         String table = InferenceBenchReport.run(settings, peer, System.err);
         Path out = output == null ? home.resolve("models/reports/bench-infer.txt") : output;
         System.out.print(table);

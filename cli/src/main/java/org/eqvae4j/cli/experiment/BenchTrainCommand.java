@@ -12,12 +12,20 @@ import org.eqvae4j.training.bench.TrainStepBenchReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench-train", mixinStandardHelpOptions = true,
-        description = {"Benchmark a TAEF2 training step (forward + L1 loss + backward + AdamW) on ONNX Runtime's training",
-                "API, CPU, at each --sizes crop with --batch images, and the same step in PyTorch when Debian's",
-                "python3-torch is installed (bench/torch_taef2_step.py), printing ms/step, images/s and the ratio."})
+@Command(
+        name = "bench-train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark a TAEF2 training step (forward + L1 loss + backward + AdamW) on ONNX Runtime's training",
+            "API, CPU, at each --sizes crop with --batch images, and the same step in PyTorch when Debian's",
+            "python3-torch is installed (bench/torch_taef2_step.py), printing ms/step, images/s and the ratio."
+        })
 public final class BenchTrainCommand implements Callable<Integer> {
-    @Option(names = "--sizes", defaultValue = "64,128", split = ",", description = "Crop sizes (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sizes",
+            defaultValue = "64,128",
+            split = ",",
+            description = "Crop sizes (default ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
     @Option(names = "--batch", defaultValue = "4", description = "Batch (default ${DEFAULT-VALUE}).")
@@ -35,10 +43,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--portable", description = "Also time the portable (standard-op) gradient graph.")
     boolean portable;
 
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch for the peer (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--python",
+            defaultValue = "/usr/bin/python3",
+            description = "Python with torch for the peer (default ${DEFAULT-VALUE}).")
     String python;
 
-    @Option(names = "--home", paramLabel = "DIR", defaultValue = "${sys:eqvae.home:-.}", description = "Repository folder.")
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
+            defaultValue = "${sys:eqvae.home:-.}",
+            description = "Repository folder.")
     Path home;
 
     @Override
@@ -47,9 +62,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Path dec = home.resolve("models/sources/taef2/taef2_decoder.safetensors");
         Map<String, Tensor> weights = BundleExporter.readWeights(List.of(), enc, dec);
         Path work = Files.createTempDirectory("eqvae-bench");
-        TrainStepBenchReport.Settings settings = new TrainStepBenchReport.Settings(sizes, batch, steps, warmup, threads, portable);
-        Map<Integer, Double> torch = TrainStepBenchReport.torchPeer(settings,
-                new TrainStepBenchReport.TorchPeer(python, home.resolve("bench/torch_taef2_step.py"), enc, dec), System.err);
+        TrainStepBenchReport.Settings settings =
+                new TrainStepBenchReport.Settings(sizes, batch, steps, warmup, threads, portable);
+        Map<Integer, Double> torch = TrainStepBenchReport.torchPeer(
+                settings,
+                new TrainStepBenchReport.TorchPeer(python, home.resolve("bench/torch_taef2_step.py"), enc, dec),
+                System.err);
         TrainStepBenchReport.run(settings, Architectures.standard().get("taef2"), weights, torch, work, System.out);
         return 0;
     }

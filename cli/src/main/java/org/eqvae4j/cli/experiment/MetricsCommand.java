@@ -18,21 +18,39 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "metrics", mixinStandardHelpOptions = true,
-        description = {"Measure an autoencoder as the EQ-VAE paper does: PSNR, SSIM, equivariance error and",
-                "PSNR of decoded transformed latents for rotations {90,180,270} and scales {0.25,0.5,0.75},",
-                "and the TwoNN intrinsic dimension of latents. Images are centre-cropped and resized to --size."})
+@Command(
+        name = "metrics",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure an autoencoder as the EQ-VAE paper does: PSNR, SSIM, equivariance error and",
+            "PSNR of decoded transformed latents for rotations {90,180,270} and scales {0.25,0.5,0.75},",
+            "and the TwoNN intrinsic dimension of latents. Images are centre-cropped and resized to --size."
+        })
 public final class MetricsCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE", description = "Model bundle folder.")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Model bundle folder.")
     Path model;
 
-    @Option(names = {"-i", "--images"}, required = true, paramLabel = "DIR", description = "Evaluation images (file or folder).")
+    @Option(
+            names = {"-i", "--images"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Evaluation images (file or folder).")
     Path images;
 
-    @Option(names = "--size", defaultValue = "256", description = "Evaluation size in pixels (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            defaultValue = "256",
+            description = "Evaluation size in pixels (default ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the metrics as JSON to this file.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Also write the metrics as JSON to this file.")
     Path output;
 
     @Mixin
@@ -41,11 +59,13 @@ public final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Autoencoder ae = Autoencoder.open(ModelBundle.open(model), device.runtimeOptions())) {
-            List<FloatTensor> prepared = EvaluationImages.prepare(images, ae.manifest().imageChannels(), size, System.err);
+            List<FloatTensor> prepared =
+                    EvaluationImages.prepare(images, ae.manifest().imageChannels(), size, System.err);
             AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, prepared, new ProgressBar(System.err));
             System.out.print(EvaluationText.of(ae.manifest().id(), r));
             if (output != null) {
-                String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.asMap());
+                String json =
+                        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.asMap());
                 AtomicFiles.write(output, out -> out.write((json + "\n").getBytes(StandardCharsets.UTF_8)));
                 System.out.println("wrote " + output);
             }

@@ -2,8 +2,8 @@ package org.eqvae4j.cli.options;
 
 import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
-import picocli.CommandLine.Option;
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Where and how ONNX Runtime runs the models: shared by every command that runs one (encode, decode,
@@ -11,15 +11,28 @@ import picocli.CommandLine;
  * intra-op thread count; batch's files-at-once is {@code --workers}.
  */
 public final class DeviceOptions {
-    @Option(names = {"--device", "--provider"}, defaultValue = "cpu", paramLabel = "cpu|cuda", converter = ProviderConverter.class,
-            description = {"Execution provider (default ${DEFAULT-VALUE}). cuda needs the GPU build (mvn -Pcuda) and a GPU;",
-                    "without them the models run on the CPU after one warning saying why."})
+    @Option(
+            names = {"--device", "--provider"},
+            defaultValue = "cpu",
+            paramLabel = "cpu|cuda",
+            converter = ProviderConverter.class,
+            description = {
+                "Execution provider (default ${DEFAULT-VALUE}). cuda needs the GPU build (mvn -Pcuda) and a GPU;",
+                "without them the models run on the CPU after one warning saying why."
+            })
     public ExecutionProvider device;
 
-    @Option(names = "--cuda-device", defaultValue = "0", paramLabel = "N", description = "GPU index for --device cuda (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cuda-device",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "GPU index for --device cuda (default ${DEFAULT-VALUE}).")
     public int cudaDevice;
 
-    @Option(names = {"--threads", "--ort-threads"}, defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = {"--threads", "--ort-threads"},
+            defaultValue = "0",
+            paramLabel = "N",
             description = "ONNX Runtime threads per model call (0 = all cores; default ${DEFAULT-VALUE}).")
     public int threads;
 
@@ -41,8 +54,9 @@ public final class DeviceOptions {
 
     public RuntimeOptions runtimeOptions() {
         if (threads < 0 || threads > RuntimeOptions.maxThreads()) {
-            throw new IllegalArgumentException("--threads must be 0 (all cores) to " + RuntimeOptions.maxThreads() + " (4 per core of this"
-                    + " machine's " + Runtime.getRuntime().availableProcessors() + "; each is a native thread), got " + threads);
+            throw new IllegalArgumentException("--threads must be 0 (all cores) to " + RuntimeOptions.maxThreads()
+                    + " (4 per core of this" + " machine's "
+                    + Runtime.getRuntime().availableProcessors() + "; each is a native thread), got " + threads);
         }
         if (cudaDevice < 0) {
             throw new IllegalArgumentException("--cuda-device must be 0 or more, got " + cudaDevice);

@@ -18,21 +18,36 @@ public final class RunOptions {
     @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
     public long steps;
 
-    @Option(names = "--batch", paramLabel = "N",
-            description = "Examples per optimizer step: images, latents or token grids, per micro-batch where steps accumulate (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            description =
+                    "Examples per optimizer step: images, latents or token grids, per micro-batch where steps accumulate (default ${DEFAULT-VALUE}).")
     public int batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate after the warm-up (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            paramLabel = "RATE",
+            description = "Learning rate after the warm-up (default ${DEFAULT-VALUE}).")
     public float lr;
 
-    @Option(names = "--warmup-steps", paramLabel = "N", description = "Linear learning-rate warm-up steps, 0 = none (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup-steps",
+            paramLabel = "N",
+            description = "Linear learning-rate warm-up steps, 0 = none (default ${DEFAULT-VALUE}).")
     public int warmupSteps;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the initialisation and the data order (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "Seed of the initialisation and the data order (default ${DEFAULT-VALUE}).")
     public long seed;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N",
-            description = "Optimizer steps between checkpoints of the run folder; the last step always writes one (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "N",
+            description =
+                    "Optimizer steps between checkpoints of the run folder; the last step always writes one (default ${DEFAULT-VALUE}).")
     public int checkpointEvery;
 
     /** These flags as the training library's schedule, with the command's learning-rate decay. */
@@ -44,9 +59,21 @@ public final class RunOptions {
     public abstract static class Defaults implements IDefaultValueProvider {
         private final Map<String, String> values;
 
-        protected Defaults(String steps, String batch, String lr, String warmupSteps, String seed, String checkpointEvery) {
-            this.values = Map.of("--steps", steps, "--batch", batch, "--lr", lr, "--warmup-steps", warmupSteps, "--seed", seed,
-                    "--checkpoint-every", checkpointEvery);
+        protected Defaults(
+                String steps, String batch, String lr, String warmupSteps, String seed, String checkpointEvery) {
+            this.values = Map.of(
+                    "--steps",
+                    steps,
+                    "--batch",
+                    batch,
+                    "--lr",
+                    lr,
+                    "--warmup-steps",
+                    warmupSteps,
+                    "--seed",
+                    seed,
+                    "--checkpoint-every",
+                    checkpointEvery);
         }
 
         @Override

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** The Fiji plugin's distribution folder that fiji-install and fiji-update-site ship from. */
 final class PluginDistribution {
-    private PluginDistribution() {
-    }
+    private PluginDistribution() {}
 
     /** This checkout (the launcher sets eqvae.home). */
     static Path home() {

@@ -18,19 +18,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.RunDefaults.class,
-        description = {"EQ-VAE fine-tuning of an autoencoder bundle on ONNX Runtime's training API.",
-                "Resumes when the run folder already holds a checkpoint; writes metrics.csv, checkpoints and",
-                "finally <run>/bundle with its measured metrics in model.json. Options can also come from a file:",
-                "eqvae train @run.args (one option per line, picocli's @-file syntax)."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        defaultValueProvider = TrainCommand.RunDefaults.class,
+        description = {
+            "EQ-VAE fine-tuning of an autoencoder bundle on ONNX Runtime's training API.",
+            "Resumes when the run folder already holds a checkpoint; writes metrics.csv, checkpoints and",
+            "finally <run>/bundle with its measured metrics in model.json. Options can also come from a file:",
+            "eqvae train @run.args (one option per line, picocli's @-file syntax)."
+        })
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE", description = "Bundle to fine-tune.")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Bundle to fine-tune.")
     Path model;
 
-    @Option(names = {"-d", "--data"}, required = true, paramLabel = "PATH", description = "Training images: folder, list file (.txt) or IDX file.")
+    @Option(
+            names = {"-d", "--data"},
+            required = true,
+            paramLabel = "PATH",
+            description = "Training images: folder, list file (.txt) or IDX file.")
     Path data;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
+    @Option(
+            names = {"-r", "--run"},
+            required = true,
+            paramLabel = "DIR",
+            description =
+                    "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
     Path run;
 
     @Option(names = "--eval", paramLabel = "DIR", description = "Held-out images for the final metrics.")
@@ -42,16 +60,27 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--crop", defaultValue = "128", description = "Crop side in pixels (default ${DEFAULT-VALUE}).")
     int crop;
 
-    @Option(names = "--accumulate", defaultValue = "1", description = "Micro-batches per optimizer step (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--accumulate",
+            defaultValue = "1",
+            description = "Micro-batches per optimizer step (default ${DEFAULT-VALUE}).")
     int accumulate;
 
-    @Option(names = "--p-eq", defaultValue = "0.5", description = "Probability of the equivariance branch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--p-eq",
+            defaultValue = "0.5",
+            description = "Probability of the equivariance branch (default ${DEFAULT-VALUE}).")
     double pEq;
 
-    @Option(names = "--p-lowres", defaultValue = "0.25", description = "Probability of the low-resolution plain branch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--p-lowres",
+            defaultValue = "0.25",
+            description = "Probability of the low-resolution plain branch (default ${DEFAULT-VALUE}).")
     double pLowRes;
 
-    @Option(names = "--uniform-scale", description = "Draw s ~ U(0.25, 1) (paper text) instead of the grid k/32, k=8..31 (reference code).")
+    @Option(
+            names = "--uniform-scale",
+            description = "Draw s ~ U(0.25, 1) (paper text) instead of the grid k/32, k=8..31 (reference code).")
     boolean uniformScale;
 
     @Option(names = "--anisotropic", description = "Independent scale per axis (ablation).")
@@ -63,36 +92,74 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--l2", defaultValue = "0", description = "L2 weight (default ${DEFAULT-VALUE}).")
     float l2;
 
-    @Option(names = "--kl", defaultValue = "1e-6", description = "KL weight for KL autoencoders (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kl",
+            defaultValue = "1e-6",
+            description = "KL weight for KL autoencoders (default ${DEFAULT-VALUE}).")
     float kl;
 
-    @Option(names = "--perceptual", defaultValue = "0", description = "Perceptual loss weight (default ${DEFAULT-VALUE}); needs --perceptual-net.")
+    @Option(
+            names = "--perceptual",
+            defaultValue = "0",
+            description = "Perceptual loss weight (default ${DEFAULT-VALUE}); needs --perceptual-net.")
     float perceptual;
 
-    @Option(names = "--perceptual-net", paramLabel = "FILE", description = "Frozen ONNX feature network (one image input, feature outputs) for the perceptual loss.")
+    @Option(
+            names = "--perceptual-net",
+            paramLabel = "FILE",
+            description = "Frozen ONNX feature network (one image input, feature outputs) for the perceptual loss.")
     Path perceptualNet;
 
-    @Option(names = "--explicit-eq", defaultValue = "0", description = "Weight of the explicit latent loss ||tau(E(x)) - E(tau(x))||^2 (ablation; collapses the latent as the main objective) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--explicit-eq",
+            defaultValue = "0",
+            description =
+                    "Weight of the explicit latent loss ||tau(E(x)) - E(tau(x))||^2 (ablation; collapses the latent as the main objective) (default ${DEFAULT-VALUE}).")
     float explicitEq;
 
-    @Option(names = "--disc-weight", defaultValue = "0", description = {"Weight of the hinge PatchGAN term on top of LDM's adaptive weight",
-            "(0.5 in EQ-VAE / LDM); 0 (default) trains without a discriminator."})
+    @Option(
+            names = "--disc-weight",
+            defaultValue = "0",
+            description = {
+                "Weight of the hinge PatchGAN term on top of LDM's adaptive weight",
+                "(0.5 in EQ-VAE / LDM); 0 (default) trains without a discriminator."
+            })
     float discWeight;
 
-    @Option(names = "--disc-start", defaultValue = "0", description = "Optimizer step from which the discriminator trains and the adversarial term counts (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--disc-start",
+            defaultValue = "0",
+            description =
+                    "Optimizer step from which the discriminator trains and the adversarial term counts (default ${DEFAULT-VALUE}).")
     long discStart;
 
-    @Option(names = "--disc-layers", defaultValue = "3", description = {"Stride-2 layers of the PatchGAN (default ${DEFAULT-VALUE}, 70 px patches); it needs targets of",
-            "3 * 2^layers px, and targets go down to a quarter of the crop: use 2 for 64 px crops, 1 for 32 px."})
+    @Option(
+            names = "--disc-layers",
+            defaultValue = "3",
+            description = {
+                "Stride-2 layers of the PatchGAN (default ${DEFAULT-VALUE}, 70 px patches); it needs targets of",
+                "3 * 2^layers px, and targets go down to a quarter of the crop: use 2 for 64 px crops, 1 for 32 px."
+            })
     int discLayers;
 
-    @Option(names = "--disc-channels", defaultValue = "64", description = "Channels of the PatchGAN's first conv, ndf (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--disc-channels",
+            defaultValue = "64",
+            description = "Channels of the PatchGAN's first conv, ndf (default ${DEFAULT-VALUE}).")
     int discChannels;
 
-    @Option(names = "--disc-norm", defaultValue = "batch", description = "PatchGAN normalisation: batch (BatchNorm with batch statistics, as taming trains) or none (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--disc-norm",
+            defaultValue = "batch",
+            description =
+                    "PatchGAN normalisation: batch (BatchNorm with batch statistics, as taming trains) or none (default ${DEFAULT-VALUE}).")
     String discNorm;
 
-    @Option(names = "--interp", defaultValue = "bilinear", description = "Resampling in tau: bilinear (reference code) or bicubic (paper text) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--interp",
+            defaultValue = "bilinear",
+            description =
+                    "Resampling in tau: bilinear (reference code) or bicubic (paper text) (default ${DEFAULT-VALUE}).")
     String interp;
 
     @Mixin
@@ -107,11 +174,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--id", description = "Id of the exported bundle (default: eq-<base id>).")
     String id;
 
-    @Option(names = "--eval-size", defaultValue = "256", description = "Evaluation image size (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-size",
+            defaultValue = "256",
+            description = "Evaluation image size (default ${DEFAULT-VALUE}).")
     int evalSize;
 
-    @Option(names = "--pad-to", defaultValue = "0", paramLabel = "PX",
-            description = "Centre smaller training images on a zero canvas of this side first, e.g. 32 for Fashion-MNIST (default: no padding).")
+    @Option(
+            names = "--pad-to",
+            defaultValue = "0",
+            paramLabel = "PX",
+            description =
+                    "Centre smaller training images on a zero canvas of this side first, e.g. 32 for Fashion-MNIST (default: no padding).")
     int padTo;
 
     private static Interpolation interpolation(String s) {
@@ -139,16 +213,50 @@ public final class TrainCommand implements Callable<Integer> {
         ExecutionProvider provider = cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine());
         org.eqvae4j.runtime.bundle.ModelManifest base = ModelBundle.open(model).manifest();
         String baseId = base.id();
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(model, data, eval, crop, runOptions.batch, accumulate, runOptions.steps, runOptions.lr,
-                runOptions.warmupSteps, runOptions.seed, pEq, pLowRes,
-                !uniformScale, anisotropic, interpolation(interp), new EqVaeLoss(l1, l2, kl, perceptual, explicitEq), perceptualNet, runOptions.checkpointEvery, device.threads,
-                provider, evalSize, id == null ? "eq-" + baseId : id, adversarial(base.imageChannels()), discStart, padTo);
+        EqVaeTrainConfig cfg = new EqVaeTrainConfig(
+                model,
+                data,
+                eval,
+                crop,
+                runOptions.batch,
+                accumulate,
+                runOptions.steps,
+                runOptions.lr,
+                runOptions.warmupSteps,
+                runOptions.seed,
+                pEq,
+                pLowRes,
+                !uniformScale,
+                anisotropic,
+                interpolation(interp),
+                new EqVaeLoss(l1, l2, kl, perceptual, explicitEq),
+                perceptualNet,
+                runOptions.checkpointEvery,
+                device.threads,
+                provider,
+                evalSize,
+                id == null ? "eq-" + baseId : id,
+                adversarial(base.imageChannels()),
+                discStart,
+                padTo);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
-            System.out.println("report: " + TrainingReport.evaluateAndWrite(ModelBundle.open(model), trained, eval, run.resolve(EqVaeTrainer.METRICS),
-                    run.resolve("report"), evalSize, cuda ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA) : device.runtimeOptions(), true,
-                    () -> new ProgressBar(System.err), System.out, System.err));
+            System.out.println("report: "
+                    + TrainingReport.evaluateAndWrite(
+                            ModelBundle.open(model),
+                            trained,
+                            eval,
+                            run.resolve(EqVaeTrainer.METRICS),
+                            run.resolve("report"),
+                            evalSize,
+                            cuda
+                                    ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA)
+                                    : device.runtimeOptions(),
+                            true,
+                            () -> new ProgressBar(System.err),
+                            System.out,
+                            System.err));
         }
         System.out.println("trained bundle: " + trained.root());
         return 0;

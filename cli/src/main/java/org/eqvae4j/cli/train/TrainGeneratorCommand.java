@@ -13,28 +13,53 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train-generator", mixinStandardHelpOptions = true, defaultValueProvider = TrainGeneratorCommand.RunDefaults.class,
-        description = {"Train a class-conditional DiT latent generator by flow matching on ONNX Runtime's training API.",
-                "The training images (IDX, Fashion-MNIST geometry) are encoded once by the bundle's frozen encoder and",
-                "cached (--cache); resumes when the run folder holds a checkpoint; writes metrics.csv, EMA snapshots and",
-                "finally <run>/bundle: the autoencoder's files, generator.onnx (EMA weights) and model.json's generator section."})
+@Command(
+        name = "train-generator",
+        mixinStandardHelpOptions = true,
+        defaultValueProvider = TrainGeneratorCommand.RunDefaults.class,
+        description = {
+            "Train a class-conditional DiT latent generator by flow matching on ONNX Runtime's training API.",
+            "The training images (IDX, Fashion-MNIST geometry) are encoded once by the bundle's frozen encoder and",
+            "cached (--cache); resumes when the run folder holds a checkpoint; writes metrics.csv, EMA snapshots and",
+            "finally <run>/bundle: the autoencoder's files, generator.onnx (EMA weights) and model.json's generator section."
+        })
 public final class TrainGeneratorCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE", description = "Autoencoder bundle (frozen) whose latents are learned.")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Autoencoder bundle (frozen) whose latents are learned.")
     Path model;
 
-    @Option(names = "--images", required = true, paramLabel = "IDX", description = "Training images, IDX (e.g. train-images-idx3-ubyte.gz).")
+    @Option(
+            names = "--images",
+            required = true,
+            paramLabel = "IDX",
+            description = "Training images, IDX (e.g. train-images-idx3-ubyte.gz).")
     Path images;
 
-    @Option(names = "--labels", required = true, paramLabel = "IDX", description = "Training labels, IDX (the conditioning classes).")
+    @Option(
+            names = "--labels",
+            required = true,
+            paramLabel = "IDX",
+            description = "Training labels, IDX (the conditioning classes).")
     Path labels;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
+    @Option(
+            names = {"-r", "--run"},
+            required = true,
+            paramLabel = "DIR",
+            description =
+                    "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
     Path run;
 
     @Option(names = "--cache", paramLabel = "FILE", description = "Latent cache file (default <run>/latents.bin).")
     Path cache;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Use the first N training images (default ${DEFAULT-VALUE} = all).")
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            description = "Use the first N training images (default ${DEFAULT-VALUE} = all).")
     int limit;
 
     @Mixin
@@ -49,22 +74,40 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
     int heads;
 
-    @Option(names = "--patch", defaultValue = "1", description = "Patch side in latent pixels (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--patch",
+            defaultValue = "1",
+            description = "Patch side in latent pixels (default ${DEFAULT-VALUE}).")
     int patch;
 
-    @Option(names = "--class-dropout", defaultValue = "0.1", description = "Probability of the null class (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--class-dropout",
+            defaultValue = "0.1",
+            description = "Probability of the null class (default ${DEFAULT-VALUE}).")
     double classDropout;
 
-    @Option(names = "--ema", defaultValue = "0.999", description = "EMA decay of the exported weights (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ema",
+            defaultValue = "0.999",
+            description = "EMA decay of the exported weights (default ${DEFAULT-VALUE}).")
     double ema;
 
-    @Option(names = "--snapshot-every", defaultValue = "0", description = "Steps between EMA generator snapshots in <run>/snapshots (default ${DEFAULT-VALUE} = none).")
+    @Option(
+            names = "--snapshot-every",
+            defaultValue = "0",
+            description = "Steps between EMA generator snapshots in <run>/snapshots (default ${DEFAULT-VALUE} = none).")
     int snapshotEvery;
 
-    @Option(names = "--sample-steps", defaultValue = "20", description = "Default ODE steps written to model.json (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sample-steps",
+            defaultValue = "20",
+            description = "Default ODE steps written to model.json (default ${DEFAULT-VALUE}).")
     int sampleSteps;
 
-    @Option(names = "--cfg", defaultValue = "1.5", description = "Default guidance scale written to model.json (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cfg",
+            defaultValue = "1.5",
+            description = "Default guidance scale written to model.json (default ${DEFAULT-VALUE}).")
     double cfg;
 
     @picocli.CommandLine.Mixin
@@ -82,10 +125,30 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String baseId = ModelBundle.open(model).manifest().id();
-        GeneratorTrainConfig c = new GeneratorTrainConfig(model, images, labels, cache == null ? run.resolve("latents.bin") : cache, limit,
-                hidden, depth, heads, patch, runOptions.steps, runOptions.batch, runOptions.lr, runOptions.warmupSteps, runOptions.seed,
-                classDropout, ema, runOptions.checkpointEvery, snapshotEvery, device.threads,
-                cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine()), sampleSteps, cfg, id == null ? baseId + "-dit" : id);
+        GeneratorTrainConfig c = new GeneratorTrainConfig(
+                model,
+                images,
+                labels,
+                cache == null ? run.resolve("latents.bin") : cache,
+                limit,
+                hidden,
+                depth,
+                heads,
+                patch,
+                runOptions.steps,
+                runOptions.batch,
+                runOptions.lr,
+                runOptions.warmupSteps,
+                runOptions.seed,
+                classDropout,
+                ema,
+                runOptions.checkpointEvery,
+                snapshotEvery,
+                device.threads,
+                cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine()),
+                sampleSteps,
+                cfg,
+                id == null ? baseId + "-dit" : id);
         new FlowMatchingTrainer(c, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + run.resolve(FlowMatchingTrainer.BUNDLE));
         return 0;

@@ -20,28 +20,52 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train-maskgit", mixinStandardHelpOptions = true, defaultValueProvider = TrainMaskGitCommand.RunDefaults.class,
-        description = {"Train a MaskGIT token generator on the tokens of a VQ bundle (Fashion-MNIST, class-conditional",
-                "with a null class). Encodes the training images once into <run>/train.tokens (header names the",
-                "bundle), then trains on ONNX Runtime (resumable). <run>/bundle is the VQ bundle plus generator.onnx;",
-                "draw from it with `eqvae sample`."})
+@Command(
+        name = "train-maskgit",
+        mixinStandardHelpOptions = true,
+        defaultValueProvider = TrainMaskGitCommand.RunDefaults.class,
+        description = {
+            "Train a MaskGIT token generator on the tokens of a VQ bundle (Fashion-MNIST, class-conditional",
+            "with a null class). Encodes the training images once into <run>/train.tokens (header names the",
+            "bundle), then trains on ONNX Runtime (resumable). <run>/bundle is the VQ bundle plus generator.onnx;",
+            "draw from it with `eqvae sample`."
+        })
 public final class TrainMaskGitCommand implements Callable<Integer> {
-    @Option(names = "--vq", required = true, paramLabel = "BUNDLE", description = "VQ bundle whose tokens are modelled.")
+    @Option(
+            names = "--vq",
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "VQ bundle whose tokens are modelled.")
     Path vq;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder with Fashion-MNIST's train-images / train-labels IDX files.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "Folder with Fashion-MNIST's train-images / train-labels IDX files.")
     Path data;
 
-    @Option(names = {"-r", "--run"}, required = true, paramLabel = "DIR", description = "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
+    @Option(
+            names = {"-r", "--run"},
+            required = true,
+            paramLabel = "DIR",
+            description =
+                    "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
     Path run;
 
-    @Option(names = "--train-images", defaultValue = "20000", description = "Training images to encode, the first ones (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--train-images",
+            defaultValue = "20000",
+            description = "Training images to encode, the first ones (default ${DEFAULT-VALUE}).")
     int trainImages;
 
     @Mixin
     RunOptions runOptions;
 
-    @Option(names = "--schedule", defaultValue = "arccos", description = "Masking schedule: arccos, cosine or linear (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--schedule",
+            defaultValue = "arccos",
+            description = "Masking schedule: arccos, cosine or linear (default ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--dim", defaultValue = "64", description = "Transformer width (default ${DEFAULT-VALUE}).")
@@ -59,7 +83,6 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-
     @Option(names = "--id", description = "Id of the exported bundle (default maskgit-<VQ bundle id>).")
     String id;
 
@@ -73,14 +96,38 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
             List<Image8> images = IdxFile.readImages(IdxFile.find(data, "train-images-idx3-ubyte"));
             int[] labels = IdxFile.readLabels(IdxFile.find(data, "train-labels-idx1-ubyte"));
             int n = Math.min(trainImages, images.size());
-            System.err.println("encoding " + n + " training images with " + bundle.manifest().id());
+            System.err.println("encoding " + n + " training images with "
+                    + bundle.manifest().id());
             try (Autoencoder ae = Autoencoder.open(bundle, device.runtimeOptions())) {
-                TokenCache.encode(ae, images.subList(0, n), Arrays.copyOf(labels, n), Arrays.stream(labels).max().orElse(0) + 1, 32, 256,
-                        data.getFileName() + " train, first " + n).write(tokens);
+                TokenCache.encode(
+                                ae,
+                                images.subList(0, n),
+                                Arrays.copyOf(labels, n),
+                                Arrays.stream(labels).max().orElse(0) + 1,
+                                32,
+                                256,
+                                data.getFileName() + " train, first " + n)
+                        .write(tokens);
             }
         }
-        MaskGitTrainConfig cfg = new MaskGitTrainConfig(vq, tokens, runOptions.steps, runOptions.batch, runOptions.lr, runOptions.warmupSteps,
-                runOptions.seed, 0.1, MaskSchedule.parse(schedule), dim, depth, heads, runOptions.checkpointEvery, 0, device.threads, id != null ? id : "maskgit-" + bundle.manifest().id(), device.provider());
+        MaskGitTrainConfig cfg = new MaskGitTrainConfig(
+                vq,
+                tokens,
+                runOptions.steps,
+                runOptions.batch,
+                runOptions.lr,
+                runOptions.warmupSteps,
+                runOptions.seed,
+                0.1,
+                MaskSchedule.parse(schedule),
+                dim,
+                depth,
+                heads,
+                runOptions.checkpointEvery,
+                0,
+                device.threads,
+                id != null ? id : "maskgit-" + bundle.manifest().id(),
+                device.provider());
         new MaskGitTrainer(cfg, run, null).train(new ProgressBar(System.err));
         System.out.println("generator bundle: " + run.resolve(MaskGitTrainer.BUNDLE));
         return 0;

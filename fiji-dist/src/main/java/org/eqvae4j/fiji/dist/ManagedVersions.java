@@ -118,7 +118,8 @@ public final class ManagedVersions {
     public List<Mismatch> mismatches(List<MavenArtifact> artifacts) {
         List<Mismatch> out = new ArrayList<>();
         for (MavenArtifact a : artifacts) {
-            version(a.groupId(), a.artifactId()).filter(v -> !v.equals(a.version()))
+            version(a.groupId(), a.artifactId())
+                    .filter(v -> !v.equals(a.version()))
                     .ifPresent(v -> out.add(new Mismatch(a.groupId(), a.artifactId(), a.version(), v)));
         }
         return out;
@@ -135,7 +136,8 @@ public final class ManagedVersions {
             while (m.find()) {
                 String p = properties.get(m.group(1));
                 if (p == null) {
-                    throw new IOException(pom + ": property ${" + m.group(1) + "} (in '" + value + "') is not defined in the POM");
+                    throw new IOException(
+                            pom + ": property ${" + m.group(1) + "} (in '" + value + "') is not defined in the POM");
                 }
                 m.appendReplacement(sb, Matcher.quoteReplacement(p));
             }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * One resolved dependency, as {@code mvn dependency:list} prints it
  * ({@code groupId:artifactId:type[:classifier]:version:scope}).
  */
-public record MavenArtifact(String groupId, String artifactId, String type, String classifier, String version, String scope) {
+public record MavenArtifact(
+        String groupId, String artifactId, String type, String classifier, String version, String scope) {
 
     /** The file name {@code dependency:copy-dependencies} gives it: artifactId-version[-classifier].type */
     public String fileName() {
@@ -40,7 +41,8 @@ public record MavenArtifact(String groupId, String artifactId, String type, Stri
     /** Reads the output file of {@code mvn dependency:list -DoutputFile=...}. */
     public static List<MavenArtifact> readList(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no dependency list " + file + " (the fiji-plugin build writes it: mvn -pl fiji-plugin -am package)");
+            throw new IOException("no dependency list " + file
+                    + " (the fiji-plugin build writes it: mvn -pl fiji-plugin -am package)");
         }
         List<MavenArtifact> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

@@ -42,19 +42,18 @@ public final class UpdateSiteDb {
     }
 
     /** The current version: checksum and timestamp as the updater computes them ({@link UpdaterChecksums}). */
-    public record Version(String checksum, long timestamp, long filesize, String description, List<Dependency> dependencies) {
+    public record Version(
+            String checksum, long timestamp, long filesize, String description, List<Dependency> dependencies) {
         public Version {
             dependencies = List.copyOf(dependencies);
         }
     }
 
     /** Another file this one needs (the updater installs it along). */
-    public record Dependency(String filename, long timestamp) {
-    }
+    public record Dependency(String filename, long timestamp) {}
 
     /** An earlier version: installed copies with this checksum are "update available", not "locally modified". */
-    public record Previous(String filename, String checksum, long timestamp, long timestampObsolete) {
-    }
+    public record Previous(String filename, String checksum, long timestamp, long timestampObsolete) {}
 
     private static final String DTD = """
             <!DOCTYPE pluginRecords [
@@ -84,8 +83,7 @@ public final class UpdateSiteDb {
             ]>
             """;
 
-    private UpdateSiteDb() {
-    }
+    private UpdateSiteDb() {}
 
     /** Writes {@code db.xml.gz} (gzip of UTF-8 XML with the DTD inline). */
     public static void write(List<SiteFile> files, OutputStream out) throws IOException {
@@ -151,7 +149,8 @@ public final class UpdateSiteDb {
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             Element root = f.newDocumentBuilder().parse(in).getDocumentElement();
             if (!root.getNodeName().equals("pluginRecords")) {
-                throw new IOException(db + " is not an update site index (root <" + root.getNodeName() + ">, not <pluginRecords>)");
+                throw new IOException(
+                        db + " is not an update site index (root <" + root.getNodeName() + ">, not <pluginRecords>)");
             }
             List<SiteFile> out = new ArrayList<>();
             for (Element p : ManagedVersions.children(root)) {
@@ -171,10 +170,17 @@ public final class UpdateSiteDb {
                                 description = d.getTextContent();
                             }
                         }
-                        current = new Version(e.getAttribute("checksum"), longAttr(e, "timestamp"), longAttr(e, "filesize"),
-                                description, deps);
+                        current = new Version(
+                                e.getAttribute("checksum"),
+                                longAttr(e, "timestamp"),
+                                longAttr(e, "filesize"),
+                                description,
+                                deps);
                     } else if (e.getNodeName().equals("previous-version")) {
-                        previous.add(new Previous(e.getAttribute("filename"), e.getAttribute("checksum"), longAttr(e, "timestamp"),
+                        previous.add(new Previous(
+                                e.getAttribute("filename"),
+                                e.getAttribute("checksum"),
+                                longAttr(e, "timestamp"),
                                 longAttr(e, "timestamp-obsolete")));
                     }
                 }

@@ -42,18 +42,17 @@ public final class UpdateSiteWriter {
     public record Entry(String filename, Path source, String description, List<String> dependsOn) {
         public Entry {
             if (filename.startsWith("/") || filename.contains("\\") || filename.contains("..") || filename.isBlank()) {
-                throw new IllegalArgumentException("update site file name must be a relative '/' path inside Fiji.app, got '" + filename + "'");
+                throw new IllegalArgumentException(
+                        "update site file name must be a relative '/' path inside Fiji.app, got '" + filename + "'");
             }
             dependsOn = List.copyOf(dependsOn);
         }
     }
 
     /** What a write did: the index written, and which files were new versions, unchanged or made obsolete. */
-    public record Report(List<SiteFile> files, List<String> written, List<String> unchanged, List<String> obsoleted) {
-    }
+    public record Report(List<SiteFile> files, List<String> written, List<String> unchanged, List<String> obsoleted) {}
 
-    private UpdateSiteWriter() {
-    }
+    private UpdateSiteWriter() {}
 
     public static Report write(List<Entry> entries, Path site, Instant now, ZoneId zone) throws IOException {
         long ts = UpdaterChecksums.timestamp(now, zone);
@@ -68,7 +67,8 @@ public final class UpdateSiteWriter {
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : entries) {
             if (byName.put(key(e.filename()), e) != null) {
-                throw new IllegalArgumentException("two files for " + e.filename() + " (another version of it is also listed)");
+                throw new IllegalArgumentException(
+                        "two files for " + e.filename() + " (another version of it is also listed)");
             }
             if (!Files.isRegularFile(e.source())) {
                 throw new IOException("missing file for " + e.filename() + ": " + e.source());
@@ -86,7 +86,9 @@ public final class UpdateSiteWriter {
             List<Previous> prev = new ArrayList<>(before == null ? List.of() : before.previous());
             Version cur = before == null ? null : before.current();
             long timestamp;
-            if (cur != null && cur.checksum().equals(checksum) && before.filename().equals(e.filename())) {
+            if (cur != null
+                    && cur.checksum().equals(checksum)
+                    && before.filename().equals(e.filename())) {
                 timestamp = cur.timestamp();
                 Path served = site.resolve(e.filename() + "-" + timestamp);
                 if (!Files.exists(served) || Files.size(served) != size) {
@@ -96,8 +98,8 @@ public final class UpdateSiteWriter {
             } else {
                 if (cur != null) {
                     if (cur.timestamp() >= ts) {
-                        throw new IOException("the site's " + before.filename() + " is dated " + cur.timestamp() + ", not before now ("
-                                + ts + "): wait a second and write again, or check the clock");
+                        throw new IOException("the site's " + before.filename() + " is dated " + cur.timestamp()
+                                + ", not before now (" + ts + "): wait a second and write again, or check the clock");
                     }
                     prev.add(new Previous(before.filename(), cur.checksum(), cur.timestamp(), ts));
                 }
@@ -115,11 +117,14 @@ public final class UpdateSiteWriter {
             for (String d : e.dependsOn()) {
                 Version dv = versions.get(d);
                 if (dv == null) {
-                    throw new IllegalArgumentException(e.filename() + " depends on " + d + ", which is not on the site");
+                    throw new IllegalArgumentException(
+                            e.filename() + " depends on " + d + ", which is not on the site");
                 }
                 deps.add(new Dependency(d, dv.timestamp()));
             }
-            out.add(new SiteFile(e.filename(), new Version(v.checksum(), v.timestamp(), v.filesize(), v.description(), deps),
+            out.add(new SiteFile(
+                    e.filename(),
+                    new Version(v.checksum(), v.timestamp(), v.filesize(), v.description(), deps),
                     previous.get(e.filename())));
         }
         for (SiteFile gone : old.values()) {
@@ -128,7 +133,8 @@ public final class UpdateSiteWriter {
                 continue;
             }
             List<Previous> prev = new ArrayList<>(gone.previous());
-            prev.add(new Previous(gone.filename(), gone.current().checksum(), gone.current().timestamp(), ts));
+            prev.add(new Previous(
+                    gone.filename(), gone.current().checksum(), gone.current().timestamp(), ts));
             out.add(new SiteFile(gone.filename(), null, prev));
             obsoleted.add(gone.filename());
         }
@@ -169,20 +175,21 @@ public final class UpdateSiteWriter {
                 continue;
             }
             if (Files.size(served) != f.current().filesize()) {
-                problems.add(f.filename() + ": " + f.servedAs() + " has " + Files.size(served) + " bytes, the index says "
-                        + f.current().filesize());
+                problems.add(f.filename() + ": " + f.servedAs() + " has " + Files.size(served)
+                        + " bytes, the index says " + f.current().filesize());
             }
             String actual = UpdaterChecksums.checksum(f.filename(), served);
             if (!actual.equals(f.current().checksum())) {
-                problems.add(f.filename() + ": checksum " + actual + ", the index says " + f.current().checksum());
+                problems.add(f.filename() + ": checksum " + actual + ", the index says "
+                        + f.current().checksum());
             }
             for (Dependency d : f.current().dependencies()) {
                 SiteFile target = byName.get(d.filename());
                 if (target == null || target.current() == null) {
                     problems.add(f.filename() + ": depends on " + d.filename() + ", which the site does not ship");
                 } else if (target.current().timestamp() != d.timestamp()) {
-                    problems.add(f.filename() + ": depends on " + d.filename() + " of " + d.timestamp() + ", the site has "
-                            + target.current().timestamp());
+                    problems.add(f.filename() + ": depends on " + d.filename() + " of " + d.timestamp()
+                            + ", the site has " + target.current().timestamp());
                 }
             }
         }

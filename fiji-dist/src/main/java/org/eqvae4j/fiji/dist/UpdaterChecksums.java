@@ -40,8 +40,7 @@ public final class UpdaterChecksums {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     static final String MANIFEST = "META-INF/MANIFEST.MF";
 
-    private UpdaterChecksums() {
-    }
+    private UpdaterChecksums() {}
 
     /** The checksum the updater records for a file installed at {@code path} (relative to Fiji.app, '/' separated). */
     public static String checksum(String path, Path file) throws IOException {

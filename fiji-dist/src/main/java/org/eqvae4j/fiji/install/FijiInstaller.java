@@ -37,7 +37,10 @@ public final class FijiInstaller {
     /** name-version.jar: the version starts at the first "-digit". */
     private static final Pattern VERSIONED = Pattern.compile("^(.+?)-(\\d[^/]*)\\.jar$");
 
-    public enum OnConflict { FAIL, KEEP, REPLACE;
+    public enum OnConflict {
+        FAIL,
+        KEEP,
+        REPLACE;
 
         public static OnConflict parse(String s) {
             try {
@@ -48,7 +51,12 @@ public final class FijiInstaller {
         }
     }
 
-    public enum Kind { COPY, SAME, KEEP, REPLACE }
+    public enum Kind {
+        COPY,
+        SAME,
+        KEEP,
+        REPLACE
+    }
 
     /**
      * One file: COPY (new), SAME (already there, identical), KEEP (conflict, Fiji's file kept), REPLACE
@@ -66,8 +74,7 @@ public final class FijiInstaller {
         }
     }
 
-    private FijiInstaller() {
-    }
+    private FijiInstaller() {}
 
     /**
      * Plans and (unless {@code dryRun}) performs the install.
@@ -86,8 +93,9 @@ public final class FijiInstaller {
         }
         List<Path> plugin = jars(dist.resolve("plugins"));
         if (plugin.size() != 1 || !plugin.get(0).getFileName().toString().contains("_")) {
-            throw new IOException("plugin distribution " + dist + " must hold exactly one plugin jar with an underscore in its"
-                    + " name in plugins/, found " + plugin + " (build it with: mvn -pl fiji-plugin -am package -DskipTests)");
+            throw new IOException("plugin distribution " + dist
+                    + " must hold exactly one plugin jar with an underscore in its" + " name in plugins/, found "
+                    + plugin + " (build it with: mvn -pl fiji-plugin -am package -DskipTests)");
         }
         List<Path> deps = jars(dist.resolve("jars"));
         if (deps.stream().noneMatch(p -> p.getFileName().toString().startsWith("onnxruntime-"))) {
@@ -114,7 +122,8 @@ public final class FijiInstaller {
                     + " (move them to " + fiji.resolve(REPLACED) + " and install ours)");
         }
         if (!dryRun) {
-            Path backup = fiji.resolve(REPLACED).resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Path backup = fiji.resolve(REPLACED)
+                    .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             for (Action a : actions) {
                 if (a.kind() == Kind.REPLACE) {
                     Path moved = backup.resolve(fiji.relativize(a.existing()));
@@ -140,7 +149,8 @@ public final class FijiInstaller {
         try {
             Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING);
             if (partial.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--")); // temp files are private
+                Files.setPosixFilePermissions(
+                        partial, PosixFilePermissions.fromString("rw-r--r--")); // temp files are private
             }
             try {
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -153,36 +163,61 @@ public final class FijiInstaller {
     }
 
     /** A jar: same name there, or another version of the same library. */
-    private static void plan(Path jar, Path dir, OnConflict policy, List<Action> actions, List<String> conflicts) throws IOException {
+    private static void plan(Path jar, Path dir, OnConflict policy, List<Action> actions, List<String> conflicts)
+            throws IOException {
         Path target = dir.resolve(jar.getFileName());
         if (Files.exists(target)) {
             planFile(jar, target, policy, actions, conflicts);
             return;
         }
         Optional<String> artifact = artifact(jar.getFileName().toString());
-        Optional<Path> other = artifact.isEmpty() ? Optional.empty()
-                : jars(dir).stream().filter(p -> artifact.equals(artifact(p.getFileName().toString()))).findFirst();
+        Optional<Path> other = artifact.isEmpty()
+                ? Optional.empty()
+                : jars(dir).stream()
+                        .filter(p -> artifact.equals(artifact(p.getFileName().toString())))
+                        .findFirst();
         if (other.isEmpty()) {
             actions.add(new Action(Kind.COPY, jar, target, null));
             return;
         }
-        conflict(jar, target, other.get(), "another version of " + artifact.get() + " is installed: " + other.get().getFileName()
-                + " (ours: " + jar.getFileName() + ")", policy, actions, conflicts);
+        conflict(
+                jar,
+                target,
+                other.get(),
+                "another version of " + artifact.get() + " is installed: "
+                        + other.get().getFileName() + " (ours: " + jar.getFileName() + ")",
+                policy,
+                actions,
+                conflicts);
     }
 
-    private static void planFile(Path source, Path target, OnConflict policy, List<Action> actions, List<String> conflicts)
+    private static void planFile(
+            Path source, Path target, OnConflict policy, List<Action> actions, List<String> conflicts)
             throws IOException {
         if (!Files.exists(target)) {
             actions.add(new Action(Kind.COPY, source, target, null));
         } else if (Files.mismatch(source, target) == -1) {
             actions.add(new Action(Kind.SAME, source, target, target));
         } else {
-            conflict(source, target, target, target + " exists with other content than " + source, policy, actions, conflicts);
+            conflict(
+                    source,
+                    target,
+                    target,
+                    target + " exists with other content than " + source,
+                    policy,
+                    actions,
+                    conflicts);
         }
     }
 
-    private static void conflict(Path source, Path target, Path existing, String why, OnConflict policy, List<Action> actions,
-                                 List<String> conflicts) {
+    private static void conflict(
+            Path source,
+            Path target,
+            Path existing,
+            String why,
+            OnConflict policy,
+            List<Action> actions,
+            List<String> conflicts) {
         switch (policy) {
             case FAIL -> conflicts.add(why);
             case KEEP -> actions.add(new Action(Kind.KEEP, source, target, existing));
@@ -201,7 +236,9 @@ public final class FijiInstaller {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -215,16 +252,22 @@ public final class FijiInstaller {
     public static List<Path> bundles(Path models, List<String> names) throws IOException {
         List<Path> all;
         try (Stream<Path> s = Files.list(models)) {
-            all = s.filter(p -> Files.isRegularFile(p.resolve("model.json"))).sorted().toList();
+            all = s.filter(p -> Files.isRegularFile(p.resolve("model.json")))
+                    .sorted()
+                    .toList();
         }
         if (names == null || names.isEmpty()) {
             return all;
         }
         List<Path> chosen = new ArrayList<>();
         for (String n : names) {
-            chosen.add(all.stream().filter(p -> p.getFileName().toString().equals(n)).findFirst().orElseThrow(() ->
-                    new IOException("no bundle '" + n + "' in " + models + " (there: "
-                            + Arrays.toString(all.stream().map(p -> p.getFileName().toString()).toArray()) + ")")));
+            chosen.add(all.stream()
+                    .filter(p -> p.getFileName().toString().equals(n))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no bundle '" + n + "' in " + models + " (there: "
+                            + Arrays.toString(all.stream()
+                                    .map(p -> p.getFileName().toString())
+                                    .toArray()) + ")")));
         }
         return chosen;
     }

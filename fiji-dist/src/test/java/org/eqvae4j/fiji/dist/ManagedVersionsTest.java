@@ -31,7 +31,8 @@ class ManagedVersionsTest {
     @Test
     void aVersionFromTheParentFailsOnlyWhenAskedFor() throws Exception {
         ManagedVersions m = ManagedVersions.read(tinyBom());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.version("org.jetbrains.kotlin", "kotlin-stdlib"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> m.version("org.jetbrains.kotlin", "kotlin-stdlib"));
         assertTrue(e.getMessage().contains("${kotlin.version}"), e.getMessage());
     }
 
@@ -42,7 +43,8 @@ class ManagedVersionsTest {
                 new MavenArtifact("com.fasterxml.jackson.core", "jackson-core", "jar", "", "2.23.0", "compile"),
                 new MavenArtifact("commons-io", "commons-io", "jar", "", "2.20.0", "compile"),
                 new MavenArtifact("com.microsoft.onnxruntime", "onnxruntime", "jar", "", "1.28.0", "compile"));
-        assertEquals(List.of(new ManagedVersions.Mismatch("com.fasterxml.jackson.core", "jackson-core", "2.23.0", "2.19.2")),
+        assertEquals(
+                List.of(new ManagedVersions.Mismatch("com.fasterxml.jackson.core", "jackson-core", "2.23.0", "2.19.2")),
                 m.mismatches(deps));
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginUpdateSiteTest {
     @TempDir
     Path tmp;
+
     Path dist;
     Path bundle;
 
@@ -46,9 +47,16 @@ class PluginUpdateSiteTest {
     @Test
     void shipsThePluginItsNewJarsAndModelsButNotFijisJars() throws Exception {
         PluginUpdateSite.Contents c = PluginUpdateSite.contents(dist, List.of(bundle));
-        assertEquals(List.of("jars/onnxruntime-1.28.0.jar", "plugins/eqvae4j_fiji-0.1.0.jar", "models/eqvae4j/tiny/encoder.onnx",
-                "models/eqvae4j/tiny/model.json"), c.entries().stream().map(UpdateSiteWriter.Entry::filename).toList());
-        assertEquals(List.of("jackson-core"), c.providedByFiji().stream().map(MavenArtifact::artifactId).toList());
+        assertEquals(
+                List.of(
+                        "jars/onnxruntime-1.28.0.jar",
+                        "plugins/eqvae4j_fiji-0.1.0.jar",
+                        "models/eqvae4j/tiny/encoder.onnx",
+                        "models/eqvae4j/tiny/model.json"),
+                c.entries().stream().map(UpdateSiteWriter.Entry::filename).toList());
+        assertEquals(
+                List.of("jackson-core"),
+                c.providedByFiji().stream().map(MavenArtifact::artifactId).toList());
         assertEquals(List.of("jars/onnxruntime-1.28.0.jar"), c.entries().get(1).dependsOn());
         Path site = tmp.resolve("site");
         PluginUpdateSite.write(c, site, UpdateSiteWriterTest.T1, UpdateSiteWriterTest.UTC);

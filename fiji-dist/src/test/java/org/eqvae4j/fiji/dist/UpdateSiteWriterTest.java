@@ -34,6 +34,7 @@ class UpdateSiteWriterTest {
 
     @TempDir
     Path tmp;
+
     Path site;
     Path src;
 
@@ -49,8 +50,10 @@ class UpdateSiteWriterTest {
     List<UpdateSiteWriter.Entry> release1() {
         return List.of(
                 new UpdateSiteWriter.Entry("jars/lib-2.0.jar", src.resolve("lib-2.0.jar"), "lib", List.of()),
-                new UpdateSiteWriter.Entry("plugins/x_-1.0.jar", src.resolve("x_-1.0.jar"), "the plugin", List.of("jars/lib-2.0.jar")),
-                new UpdateSiteWriter.Entry("models/eqvae4j/m/model.json", src.resolve("model.json"), "a model", List.of()));
+                new UpdateSiteWriter.Entry(
+                        "plugins/x_-1.0.jar", src.resolve("x_-1.0.jar"), "the plugin", List.of("jars/lib-2.0.jar")),
+                new UpdateSiteWriter.Entry(
+                        "models/eqvae4j/m/model.json", src.resolve("model.json"), "a model", List.of()));
     }
 
     static Map<String, SiteFile> byName(List<SiteFile> files) {
@@ -69,10 +72,12 @@ class UpdateSiteWriterTest {
             Path served = site.resolve(e.filename() + "-20261201100000");
             assertTrue(Files.isRegularFile(served), served + " missing");
             assertEquals(Files.size(e.source()), f.current().filesize());
-            assertEquals(UpdaterChecksums.checksum(e.filename(), served), f.current().checksum());
+            assertEquals(
+                    UpdaterChecksums.checksum(e.filename(), served), f.current().checksum());
             assertEquals(e.description(), f.current().description());
         }
-        assertEquals(List.of(new UpdateSiteDb.Dependency("jars/lib-2.0.jar", 20261201100000L)),
+        assertEquals(
+                List.of(new UpdateSiteDb.Dependency("jars/lib-2.0.jar", 20261201100000L)),
                 db.get("plugins/x_-1.0.jar").current().dependencies());
         assertEquals(List.of(), UpdateSiteWriter.verify(site));
         validateAgainstItsDtd(site.resolve("db.xml.gz"));
@@ -101,7 +106,8 @@ class UpdateSiteWriterTest {
         UpdaterChecksumsTest.jar(src.resolve("lib-2.1.jar"), new String[][] {{"L.class", "l2.1"}});
         List<UpdateSiteWriter.Entry> release2 = List.of(
                 new UpdateSiteWriter.Entry("jars/lib-2.1.jar", src.resolve("lib-2.1.jar"), "lib", List.of()),
-                new UpdateSiteWriter.Entry("plugins/x_-1.0.jar", src.resolve("x_-1.0.jar"), "the plugin", List.of("jars/lib-2.1.jar")));
+                new UpdateSiteWriter.Entry(
+                        "plugins/x_-1.0.jar", src.resolve("x_-1.0.jar"), "the plugin", List.of("jars/lib-2.1.jar")));
         UpdateSiteWriter.Report r = UpdateSiteWriter.write(release2, site, T2, UTC);
         assertEquals(List.of("jars/lib-2.1.jar"), r.written());
         assertEquals(List.of("plugins/x_-1.0.jar"), r.unchanged());
@@ -111,10 +117,14 @@ class UpdateSiteWriterTest {
         assertFalse(db.containsKey("jars/lib-2.0.jar"), "another version of a jar is the same entry");
         SiteFile lib = db.get("jars/lib-2.1.jar");
         assertEquals(20261202113005L, lib.current().timestamp());
-        assertEquals(List.of(new UpdateSiteDb.Previous("jars/lib-2.0.jar", oldLib, 20261201100000L, 20261202113005L)), lib.previous());
+        assertEquals(
+                List.of(new UpdateSiteDb.Previous("jars/lib-2.0.jar", oldLib, 20261201100000L, 20261202113005L)),
+                lib.previous());
         SiteFile plugin = db.get("plugins/x_-1.0.jar");
         assertEquals(20261201100000L, plugin.current().timestamp(), "unchanged: no new download");
-        assertEquals(List.of(new UpdateSiteDb.Dependency("jars/lib-2.1.jar", 20261202113005L)), plugin.current().dependencies());
+        assertEquals(
+                List.of(new UpdateSiteDb.Dependency("jars/lib-2.1.jar", 20261202113005L)),
+                plugin.current().dependencies());
         SiteFile model = db.get("models/eqvae4j/m/model.json");
         assertNull(model.current(), "no longer shipped: obsolete");
         assertEquals(20261202113005L, model.previous().get(0).timestampObsolete());
@@ -136,15 +146,17 @@ class UpdateSiteWriterTest {
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("models/eqvae4j/m/model.json: checksum"), problems.get(0));
         Files.delete(site.resolve("jars/lib-2.0.jar-20261201100000"));
-        assertTrue(UpdateSiteWriter.verify(site).stream().anyMatch(p -> p.contains("jars/lib-2.0.jar-20261201100000 is missing")));
+        assertTrue(UpdateSiteWriter.verify(site).stream()
+                .anyMatch(p -> p.contains("jars/lib-2.0.jar-20261201100000 is missing")));
     }
 
     @Test
     void refusesBadInput() {
         assertThrows(IllegalArgumentException.class, () -> new UpdateSiteWriter.Entry("../x.jar", src, "", List.of()));
-        List<UpdateSiteWriter.Entry> missingDep = List.of(
-                new UpdateSiteWriter.Entry("plugins/x_-1.0.jar", src.resolve("x_-1.0.jar"), "", List.of("jars/nothere-1.jar")));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UpdateSiteWriter.write(missingDep, site, T1, UTC));
+        List<UpdateSiteWriter.Entry> missingDep = List.of(new UpdateSiteWriter.Entry(
+                "plugins/x_-1.0.jar", src.resolve("x_-1.0.jar"), "", List.of("jars/nothere-1.jar")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> UpdateSiteWriter.write(missingDep, site, T1, UTC));
         assertTrue(e.getMessage().contains("jars/nothere-1.jar"), e.getMessage());
         List<UpdateSiteWriter.Entry> twoVersions = List.of(
                 new UpdateSiteWriter.Entry("jars/lib-2.0.jar", src.resolve("lib-2.0.jar"), "", List.of()),

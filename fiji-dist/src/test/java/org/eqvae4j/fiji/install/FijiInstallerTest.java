@@ -46,14 +46,16 @@ class FijiInstallerTest {
 
     @Test
     void installsPluginDependenciesAndBundlesThenFindsThemIdentical() throws IOException {
-        List<FijiInstaller.Action> first = FijiInstaller.install(dist, List.of(bundle), fiji, FijiInstaller.OnConflict.FAIL, false);
+        List<FijiInstaller.Action> first =
+                FijiInstaller.install(dist, List.of(bundle), fiji, FijiInstaller.OnConflict.FAIL, false);
         assertTrue(first.stream().allMatch(a -> a.kind() == FijiInstaller.Kind.COPY), first.toString());
         assertEquals("plugin", Files.readString(fiji.resolve("plugins/eqvae4j_fiji-0.1.0.jar")));
         assertEquals("ort", Files.readString(fiji.resolve("jars/onnxruntime-1.28.0.jar")));
         assertEquals("enc", Files.readString(fiji.resolve("models/eqvae4j/tiny/encoder.onnx")));
         assertEquals("ij", Files.readString(fiji.resolve("jars/ij-1.54p.jar")));
 
-        List<FijiInstaller.Action> again = FijiInstaller.install(dist, List.of(bundle), fiji, FijiInstaller.OnConflict.FAIL, false);
+        List<FijiInstaller.Action> again =
+                FijiInstaller.install(dist, List.of(bundle), fiji, FijiInstaller.OnConflict.FAIL, false);
         assertTrue(again.stream().allMatch(a -> a.kind() == FijiInstaller.Kind.SAME), again.toString());
     }
 
@@ -61,10 +63,15 @@ class FijiInstallerTest {
     void conflictsStopTheInstallBeforeAnythingIsCopied() throws IOException {
         write(fiji.resolve("jars/jackson-core-2.12.0.jar"), "fiji's jackson");
         write(fiji.resolve("jars/commons-imaging-1.0.0-alpha6.jar"), "another build");
-        IOException e = assertThrows(IOException.class,
+        IOException e = assertThrows(
+                IOException.class,
                 () -> FijiInstaller.install(dist, List.of(bundle), fiji, FijiInstaller.OnConflict.FAIL, false));
-        assertTrue(e.getMessage().contains("2 conflict(s)") && e.getMessage().contains("jackson-core-2.12.0.jar")
-                && e.getMessage().contains("commons-imaging-1.0.0-alpha6.jar") && e.getMessage().contains("--on-conflict"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("2 conflict(s)")
+                        && e.getMessage().contains("jackson-core-2.12.0.jar")
+                        && e.getMessage().contains("commons-imaging-1.0.0-alpha6.jar")
+                        && e.getMessage().contains("--on-conflict"),
+                e.getMessage());
         assertFalse(Files.exists(fiji.resolve("plugins/eqvae4j_fiji-0.1.0.jar")), "nothing copied");
         assertEquals("another build", Files.readString(fiji.resolve("jars/commons-imaging-1.0.0-alpha6.jar")));
     }
@@ -72,7 +79,8 @@ class FijiInstallerTest {
     @Test
     void keepLeavesFijisJarsAndReplaceMovesThemAside() throws IOException {
         write(fiji.resolve("jars/jackson-core-2.12.0.jar"), "fiji's jackson");
-        List<FijiInstaller.Action> kept = FijiInstaller.install(dist, List.of(), fiji, FijiInstaller.OnConflict.KEEP, false);
+        List<FijiInstaller.Action> kept =
+                FijiInstaller.install(dist, List.of(), fiji, FijiInstaller.OnConflict.KEEP, false);
         assertTrue(kept.stream().anyMatch(a -> a.kind() == FijiInstaller.Kind.KEEP), kept.toString());
         assertFalse(Files.exists(fiji.resolve("jars/jackson-core-2.23.0.jar")));
         assertEquals("fiji's jackson", Files.readString(fiji.resolve("jars/jackson-core-2.12.0.jar")));
@@ -81,7 +89,9 @@ class FijiInstallerTest {
         assertEquals("jackson new", Files.readString(fiji.resolve("jars/jackson-core-2.23.0.jar")));
         assertFalse(Files.exists(fiji.resolve("jars/jackson-core-2.12.0.jar")));
         try (Stream<Path> s = Files.walk(fiji.resolve(FijiInstaller.REPLACED))) {
-            Path moved = s.filter(p -> p.getFileName().toString().equals("jackson-core-2.12.0.jar")).findFirst().orElseThrow();
+            Path moved = s.filter(p -> p.getFileName().toString().equals("jackson-core-2.12.0.jar"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("fiji's jackson", Files.readString(moved));
         }
     }
@@ -90,11 +100,17 @@ class FijiInstallerTest {
     void dryRunCopiesNothingAndBadFoldersAreNamed() throws IOException {
         FijiInstaller.install(dist, List.of(bundle), fiji, FijiInstaller.OnConflict.FAIL, true);
         assertFalse(Files.exists(fiji.resolve("plugins/eqvae4j_fiji-0.1.0.jar")));
-        IOException notFiji = assertThrows(IOException.class,
-                () -> FijiInstaller.install(dist, List.of(), tmp.resolve("models"), FijiInstaller.OnConflict.FAIL, false));
+        IOException notFiji = assertThrows(
+                IOException.class,
+                () -> FijiInstaller.install(
+                        dist, List.of(), tmp.resolve("models"), FijiInstaller.OnConflict.FAIL, false));
         assertTrue(notFiji.getMessage().contains("not a Fiji.app folder"), notFiji.getMessage());
-        IOException noBundle = assertThrows(IOException.class, () -> FijiInstaller.bundles(tmp.resolve("models"), List.of("nope")));
-        assertTrue(noBundle.getMessage().contains("'nope'") && noBundle.getMessage().contains("tiny"), noBundle.getMessage());
+        IOException noBundle =
+                assertThrows(IOException.class, () -> FijiInstaller.bundles(tmp.resolve("models"), List.of("nope")));
+        assertTrue(
+                noBundle.getMessage().contains("'nope'")
+                        && noBundle.getMessage().contains("tiny"),
+                noBundle.getMessage());
     }
 
     @Test

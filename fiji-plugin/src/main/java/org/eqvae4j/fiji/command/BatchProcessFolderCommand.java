@@ -1,15 +1,13 @@
 package org.eqvae4j.fiji.command;
 
-import ij.ImagePlus;
+import java.io.File;
 import org.eqvae4j.fiji.EqvaeOps;
-import org.eqvae4j.fiji.ImagePlusTensors;
 import org.eqvae4j.fiji.OpenModel;
+import org.eqvae4j.runtime.batch.FolderBatch;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import java.io.File;
-import org.eqvae4j.runtime.batch.FolderBatch;
 
 /** roundtrip / encode / decode / transform over a folder tree (see {@link EqvaeOps#batch}). */
 @Plugin(type = Command.class, label = "EQ-VAE Batch Process Folder", headless = true)
@@ -64,18 +62,31 @@ public final class BatchProcessFolderCommand extends EqvaeCommand {
             throw new IllegalArgumentException("choose an input and an output folder");
         }
         EqvaeOps.BatchOp op = EqvaeOps.BatchOp.parse(operation);
-        FolderBatch.Options options = new FolderBatch.Options(threads, files == null || files.isBlank() ? null : files.trim(), redo);
+        FolderBatch.Options options =
+                new FolderBatch.Options(threads, files == null || files.isBlank() ? null : files.trim(), redo);
         EqvaeOps.BatchResult r;
         if (op == EqvaeOps.BatchOp.TRANSFORM) {
-            r = EqvaeOps.batch(input.toPath(), output.toPath(), op, null, intensity, transform, options, ignore, monitor());
+            r = EqvaeOps.batch(
+                    input.toPath(), output.toPath(), op, null, intensity, transform, options, ignore, monitor());
         } else {
             try (OpenModel m = open(model)) {
-                r = EqvaeOps.batch(input.toPath(), output.toPath(), op, m.codec(), intensity, transform, options, ignore, monitor());
+                r = EqvaeOps.batch(
+                        input.toPath(),
+                        output.toPath(),
+                        op,
+                        m.codec(),
+                        intensity,
+                        transform,
+                        options,
+                        ignore,
+                        monitor());
             }
         }
         done = r.done();
         skipped = r.skipped();
         failed = r.failed();
-        r.rows().stream().filter(row -> "failed".equals(row.get("status"))).forEach(row -> log.warn(title() + ": " + row.get("error")));
+        r.rows().stream()
+                .filter(row -> "failed".equals(row.get("status")))
+                .forEach(row -> log.warn(title() + ": " + row.get("error")));
     }
 }

@@ -21,7 +21,9 @@ public final class DecodeCommand extends EqvaeCommand {
     @Parameter(label = "Ignore bundle id")
     boolean ignore;
 
-    @Parameter(label = "Result type", choices = {"same", "32-bit"})
+    @Parameter(
+            label = "Result type",
+            choices = {"same", "32-bit"})
     String result = "same";
 
     @Parameter(type = ItemIO.OUTPUT)
@@ -39,7 +41,8 @@ public final class DecodeCommand extends EqvaeCommand {
     void execute() throws Exception {
         ImagePlusTensors.checked(latent);
         try (OpenModel m = open(model)) {
-            EqvaeOps.Decoded d = EqvaeOps.decode(latent, m.codec(), ignore, ImagePlusTensors.ResultType.parse(result), monitor());
+            EqvaeOps.Decoded d =
+                    EqvaeOps.decode(latent, m.codec(), ignore, ImagePlusTensors.ResultType.parse(result), monitor());
             image = d.image();
             clipped = ((Number) d.metrics().get("clipped")).longValue();
         }

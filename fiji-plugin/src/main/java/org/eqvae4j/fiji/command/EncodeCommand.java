@@ -17,6 +17,7 @@ public final class EncodeCommand extends EqvaeCommand {
 
     @Parameter(label = "Model (shipped name, bundle folder or .zip)")
     String model = "taef2";
+
     @Parameter(label = "Intensity (auto, linear, percentile[:low:high])")
     String intensity = "auto";
 

@@ -31,7 +31,8 @@ public final class InstallModelCommand extends EqvaeCommand {
             throw new IllegalArgumentException("no source given: a bundle folder, a .zip or a bioimage.io package");
         }
         ModelInstaller.Installed r = ModelInstaller.install(source.toPath(), Ij.installFolder(), replace);
-        log.info(title() + ": " + r.id() + (r.alreadyInstalled() ? " is already installed in " : " installed into ") + r.folder());
+        log.info(title() + ": " + r.id() + (r.alreadyInstalled() ? " is already installed in " : " installed into ")
+                + r.folder());
         id = r.id();
     }
 }

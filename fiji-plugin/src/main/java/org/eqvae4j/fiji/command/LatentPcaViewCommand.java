@@ -3,12 +3,12 @@ package org.eqvae4j.fiji.command;
 import ij.ImagePlus;
 import org.eqvae4j.fiji.EqvaeOps;
 import org.eqvae4j.fiji.ImagePlusTensors;
+import org.eqvae4j.fiji.LatentImages;
 import org.eqvae4j.fiji.OpenModel;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.eqvae4j.fiji.LatentImages;
 
 /** Top three principal components of a latent as RGB; other images are encoded first (see {@link EqvaeOps#pcaView}). */
 @Plugin(type = Command.class, label = "EQ-VAE Latent PCA View", headless = true)
@@ -18,6 +18,7 @@ public final class LatentPcaViewCommand extends EqvaeCommand {
 
     @Parameter(label = "Model (shipped name, bundle folder or .zip)")
     String model = "taef2";
+
     @Parameter(label = "Intensity (auto, linear, percentile[:low:high])")
     String intensity = "auto";
 

@@ -1,14 +1,11 @@
 package org.eqvae4j.fiji.command;
 
-import ij.ImagePlus;
 import org.eqvae4j.fiji.EqvaeOps;
-import org.eqvae4j.fiji.ImagePlusTensors;
-import org.eqvae4j.fiji.OpenModel;
+import org.eqvae4j.fiji.Models;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.eqvae4j.fiji.Models;
 
 /** A bundle's description and measured metrics (see {@link EqvaeOps#info}). */
 @Plugin(type = Command.class, label = "EQ-VAE Model Info", headless = true)
@@ -28,7 +25,8 @@ public final class ModelInfoCommand extends EqvaeCommand {
     void execute() throws Exception {
         try (Models.Resolved r = Models.resolve(model, shipped())) {
             StringBuilder sb = new StringBuilder();
-            EqvaeOps.info(r.bundle()).forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+            EqvaeOps.info(r.bundle())
+                    .forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
             info = sb.toString();
         }
     }

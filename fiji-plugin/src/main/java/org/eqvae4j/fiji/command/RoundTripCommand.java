@@ -17,13 +17,16 @@ public final class RoundTripCommand extends EqvaeCommand {
 
     @Parameter(label = "Model (shipped name, bundle folder or .zip)")
     String model = "taef2";
+
     @Parameter(label = "Intensity (auto, linear, percentile[:low:high])")
     String intensity = "auto";
 
     @Parameter(label = "Transform (optional)", required = false)
     String transform = "";
 
-    @Parameter(label = "Result type", choices = {"same", "32-bit"})
+    @Parameter(
+            label = "Result type",
+            choices = {"same", "32-bit"})
     String result = "same";
 
     @Parameter(type = ItemIO.OUTPUT)
@@ -47,8 +50,8 @@ public final class RoundTripCommand extends EqvaeCommand {
     void execute() throws Exception {
         ImagePlusTensors.checked(image);
         try (OpenModel m = open(model)) {
-            EqvaeOps.RoundTripped r = EqvaeOps.roundTrip(image, m.codec(), intensity, transform,
-                    ImagePlusTensors.ResultType.parse(result), monitor());
+            EqvaeOps.RoundTripped r = EqvaeOps.roundTrip(
+                    image, m.codec(), intensity, transform, ImagePlusTensors.ResultType.parse(result), monitor());
             reconstruction = r.reconstruction();
             transformedDecoded = r.transformedDecoded();
             psnr = ((Number) r.metrics().get("psnr_db")).doubleValue();

@@ -36,7 +36,7 @@ public final class SampleCommand extends EqvaeCommand {
     @Override
     void execute() throws Exception {
         try (OpenModel m = open(model);
-             LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), Ij.runtimeOptions())) {
+                LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), Ij.runtimeOptions())) {
             samples = EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor());
         }
     }

@@ -3,7 +3,6 @@ package org.eqvae4j.fiji.command;
 import ij.ImagePlus;
 import org.eqvae4j.fiji.EqvaeOps;
 import org.eqvae4j.fiji.ImagePlusTensors;
-import org.eqvae4j.fiji.OpenModel;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;

@@ -58,16 +58,27 @@ public final class BatchPlugIn extends EqvaePlugIn {
         FolderBatch.Options options = new FolderBatch.Options(threads, glob.isEmpty() ? null : glob, redo);
         EqvaeOps.BatchResult r;
         if (op == EqvaeOps.BatchOp.TRANSFORM) {
-            r = EqvaeOps.batch(Path.of(input), Path.of(output), op, null, intensity, transform, options, ignore, monitor());
+            r = EqvaeOps.batch(
+                    Path.of(input), Path.of(output), op, null, intensity, transform, options, ignore, monitor());
         } else {
             try (OpenModel m = open(model, shipped)) {
-                r = EqvaeOps.batch(Path.of(input), Path.of(output), op, m.codec(), intensity, transform, options, ignore, monitor());
+                r = EqvaeOps.batch(
+                        Path.of(input),
+                        Path.of(output),
+                        op,
+                        m.codec(),
+                        intensity,
+                        transform,
+                        options,
+                        ignore,
+                        monitor());
             }
         }
         Ij.results(r.rows());
         IJ.log(title() + ": " + r.done() + " done, " + r.skipped() + " skipped, " + r.failed() + " failed; summary in "
                 + Path.of(output).resolve(FolderBatch.SUMMARY));
-        r.rows().stream().filter(row -> "failed".equals(row.get("status")))
+        r.rows().stream()
+                .filter(row -> "failed".equals(row.get("status")))
                 .forEach(row -> IJ.log(title() + ": failed: " + row.get("error")));
     }
 }

@@ -39,8 +39,8 @@ public final class DecodePlugIn extends EqvaePlugIn {
             d.image().show();
             results(d.metrics());
             if (((Number) d.metrics().get("clipped")).longValue() > 0) {
-                ij.IJ.log(title() + ": " + d.metrics().get("clipped") + " values did not fit the result type and were clipped;"
-                        + " result=32-bit keeps them");
+                ij.IJ.log(title() + ": " + d.metrics().get("clipped")
+                        + " values did not fit the result type and were clipped;" + " result=32-bit keeps them");
             }
         }
     }

@@ -4,9 +4,9 @@ import ij.ImagePlus;
 import ij.gui.GenericDialog;
 import java.util.List;
 import org.eqvae4j.fiji.EqvaeOps;
+import org.eqvae4j.fiji.Ij;
 import org.eqvae4j.fiji.Models;
 import org.eqvae4j.fiji.OpenModel;
-import org.eqvae4j.fiji.Ij;
 
 /** Plugins > EQ-VAE > EQ-VAE Encode: the current image to a latent hyperstack. */
 public final class EncodePlugIn extends EqvaePlugIn {

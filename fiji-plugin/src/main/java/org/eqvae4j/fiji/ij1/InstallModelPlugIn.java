@@ -31,13 +31,14 @@ public final class InstallModelPlugIn extends EqvaePlugIn {
         String source = gd.getNextString().trim();
         boolean replace = gd.getNextBoolean();
         if (source.isEmpty()) {
-            throw new IllegalArgumentException("no source given: source=PATH to a bundle folder, a .zip or a bioimage.io package");
+            throw new IllegalArgumentException(
+                    "no source given: source=PATH to a bundle folder, a .zip or a bioimage.io package");
         }
         IJ.showStatus(title() + ": installing " + source);
         ModelInstaller.Installed r = ModelInstaller.install(Path.of(source), Ij.installFolder(), replace);
         Ij.rememberModel(r.id());
         IJ.showStatus(title() + ": " + r.id() + (r.alreadyInstalled() ? " was already installed" : " installed"));
-        IJ.log(title() + ": " + r.id() + (r.alreadyInstalled() ? " is already installed in " : " installed into ") + r.folder()
-                + " (from " + r.from() + "); now the default model");
+        IJ.log(title() + ": " + r.id() + (r.alreadyInstalled() ? " is already installed in " : " installed into ")
+                + r.folder() + " (from " + r.from() + "); now the default model");
     }
 }

@@ -24,7 +24,8 @@ public final class ModelInfoPlugIn extends EqvaePlugIn {
     @Override
     void execute() throws Exception {
         List<Models.Shipped> shipped = Ij.shipped();
-        List<String> names = new ArrayList<>(shipped.stream().map(Models.Shipped::name).toList());
+        List<String> names =
+                new ArrayList<>(shipped.stream().map(Models.Shipped::name).toList());
         names.add(OTHER);
         String preferred = Ij.defaultModel(shipped);
         GenericDialog gd = new GenericDialog(title());
@@ -42,7 +43,8 @@ public final class ModelInfoPlugIn extends EqvaePlugIn {
             Map<String, Object> info = EqvaeOps.info(r.bundle());
             Ij.rememberModel(model);
             Ij.infoTable(info);
-            IJ.log(title() + ": " + info.get("id") + " (" + info.get("name") + "), " + info.get("image_channels") + " -> "
+            IJ.log(title() + ": " + info.get("id") + " (" + info.get("name") + "), " + info.get("image_channels")
+                    + " -> "
                     + info.get("latent_channels") + " channels, x" + info.get("downsampling") + ", generator: "
                     + info.get("generator") + "; now the default model");
         }

@@ -46,8 +46,8 @@ public final class RoundTripPlugIn extends EqvaePlugIn {
             }
             results(r.metrics());
             if (((Number) r.metrics().get("clipped")).longValue() > 0) {
-                IJ.log(title() + ": " + r.metrics().get("clipped") + " values did not fit the result type and were clipped;"
-                        + " result=32-bit keeps them");
+                IJ.log(title() + ": " + r.metrics().get("clipped")
+                        + " values did not fit the result type and were clipped;" + " result=32-bit keeps them");
             }
         }
     }

@@ -31,7 +31,8 @@ public final class SamplePlugIn extends EqvaePlugIn {
         int count = (int) gd.getNextNumber();
         int cls = (int) gd.getNextNumber();
         long seed = (long) gd.getNextNumber();
-        try (OpenModel m = open(model, shipped); LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), Ij.runtimeOptions())) {
+        try (OpenModel m = open(model, shipped);
+                LatentSampler sampler = LatentSampler.open(m.bundle(), m.autoencoder(), Ij.runtimeOptions())) {
             EqvaeOps.sample(sampler, m.codec(), count, cls, seed, monitor()).show();
         }
     }

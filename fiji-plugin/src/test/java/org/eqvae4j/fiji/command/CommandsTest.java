@@ -41,9 +41,17 @@ class CommandsTest {
 
     @Test
     void everyCommandIsDiscoveredFromThePluginIndex() {
-        for (Class<?> c : new Class<?>[] {EncodeCommand.class, DecodeCommand.class, TransformLatentCommand.class, RoundTripCommand.class,
-                SampleCommand.class, LatentPcaViewCommand.class, CompareEquivarianceCommand.class, BatchProcessFolderCommand.class,
-                ModelInfoCommand.class}) {
+        for (Class<?> c : new Class<?>[] {
+            EncodeCommand.class,
+            DecodeCommand.class,
+            TransformLatentCommand.class,
+            RoundTripCommand.class,
+            SampleCommand.class,
+            LatentPcaViewCommand.class,
+            CompareEquivarianceCommand.class,
+            BatchProcessFolderCommand.class,
+            ModelInfoCommand.class
+        }) {
             CommandInfo info = commands.getCommand(c.getName());
             assertNotNull(info, c.getSimpleName() + " must be in the plugin index");
             assertTrue(info.getLabel().startsWith("EQ-VAE "), info.getLabel());
@@ -63,25 +71,38 @@ class CommandsTest {
         ImagePlus turned = (ImagePlus) tr.getOutput("transformed");
         assertEquals(1, LatentImages.read(turned).latent().header().transforms().size());
 
-        CommandModule dec = run(DecodeCommand.class, "latent", turned, "model", "taef2", "ignore", false, "result", "same");
+        CommandModule dec =
+                run(DecodeCommand.class, "latent", turned, "model", "taef2", "ignore", false, "result", "same");
         assertFalse(dec.isCanceled(), dec.getCancelReason());
         ImagePlus image = (ImagePlus) dec.getOutput("image");
         assertEquals(64, image.getWidth());
         assertEquals(ImagePlus.COLOR_RGB, image.getType());
 
-        CommandModule rt = run(RoundTripCommand.class, "image", FijiTests.photo(), "model", "taef2", "intensity", "auto",
-                "transform", "", "result", "same");
+        CommandModule rt = run(
+                RoundTripCommand.class,
+                "image",
+                FijiTests.photo(),
+                "model",
+                "taef2",
+                "intensity",
+                "auto",
+                "transform",
+                "",
+                "result",
+                "same");
         double psnr = (Double) rt.getOutput("psnr");
         assertTrue(psnr > 22, "PSNR " + psnr);
     }
 
     @Test
     void failuresCancelTheModuleWithAClearReason() throws Exception {
-        CommandModule noImage = run(EncodeCommand.class, "image", new ImagePlus(), "model", "taef2", "intensity", "auto");
+        CommandModule noImage =
+                run(EncodeCommand.class, "image", new ImagePlus(), "model", "taef2", "intensity", "auto");
         assertTrue(noImage.isCanceled());
         assertTrue(noImage.getCancelReason().contains("no image"), noImage.getCancelReason());
 
-        CommandModule badModel = run(EncodeCommand.class, "image", FijiTests.photo(), "model", "no-such-model", "intensity", "auto");
+        CommandModule badModel =
+                run(EncodeCommand.class, "image", FijiTests.photo(), "model", "no-such-model", "intensity", "auto");
         assertTrue(badModel.getCancelReason().contains("'no-such-model'"), badModel.getCancelReason());
 
         CommandModule sample = run(SampleCommand.class, "model", "taef2", "count", 1, "cls", -1, "seed", 0L);
@@ -93,7 +114,11 @@ class CommandsTest {
     void modelInfoDescribesTheBundle() throws Exception {
         CommandModule info = run(ModelInfoCommand.class, "model", "eq-taef2");
         String text = (String) info.getOutput("info");
-        assertTrue(text.contains("id: eq-taef2") && text.contains("latent_channels: 32") && text.contains("equivariance_error_rotation"), text);
+        assertTrue(
+                text.contains("id: eq-taef2")
+                        && text.contains("latent_channels: 32")
+                        && text.contains("equivariance_error_rotation"),
+                text);
         Map<String, Object> outputs = info.getOutputs();
         assertTrue(outputs.containsKey("info"));
     }

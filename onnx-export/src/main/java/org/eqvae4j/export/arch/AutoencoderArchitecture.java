@@ -3,8 +3,8 @@ package org.eqvae4j.export.arch;
 import java.util.Map;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.GraphBuilder;
-import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.graph.Value;
 import org.eqvae4j.runtime.bundle.LatentKind;
 
 /**
@@ -31,12 +31,10 @@ public interface AutoencoderArchitecture {
      * A quantiser inside a training graph (VQ): {@code vectors} for the decoder (straight-through
      * gradients), {@code indices} [N, h, w], {@code loss} = codebook + beta * commitment, and its terms.
      */
-    record Quantized(Value vectors, Value indices, Value loss, Value codebookLoss, Value commitmentLoss) {
-    }
+    record Quantized(Value vectors, Value indices, Value loss, Value codebookLoss, Value commitmentLoss) {}
 
     /** What the encoder body yields: the latent (the posterior mean for KL) and, for KL, its log-variance. */
-    record Encoded(Value latent, Value logvar) {
-    }
+    record Encoded(Value latent, Value logvar) {}
 
     String name();
 

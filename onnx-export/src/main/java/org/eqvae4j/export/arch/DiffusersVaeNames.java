@@ -34,8 +34,7 @@ import org.eqvae4j.export.graph.Tensor;
  * either shape without copying the map.
  */
 public final class DiffusersVaeNames {
-    private DiffusersVaeNames() {
-    }
+    private DiffusersVaeNames() {}
 
     /** The two generations of attention parameter names in diffusers VAE files. */
     public enum AttentionNames {
@@ -57,22 +56,25 @@ public final class DiffusersVaeNames {
         }
     }
 
-    private static final Pattern DIFFUSERS_KEY = Pattern.compile(
-            "^(encoder|decoder)\\.(down_blocks|up_blocks|mid_block|conv_norm_out)\\..*");
-    private static final Pattern LEVEL = Pattern.compile("^(?:encoder\\.down_blocks|decoder\\.up_blocks)\\.(\\d+)\\..*");
+    private static final Pattern DIFFUSERS_KEY =
+            Pattern.compile("^(encoder|decoder)\\.(down_blocks|up_blocks|mid_block|conv_norm_out)\\..*");
+    private static final Pattern LEVEL =
+            Pattern.compile("^(?:encoder\\.down_blocks|decoder\\.up_blocks)\\.(\\d+)\\..*");
 
-    private static final Pattern LDM_LEVEL = Pattern.compile(
-            "^(encoder\\.down|decoder\\.up)\\.(\\d+)\\.(block|attn)\\.(\\d+)\\.(.+)$");
-    private static final Pattern LDM_RESAMPLE = Pattern.compile(
-            "^(encoder\\.down|decoder\\.up)\\.(\\d+)\\.(downsample|upsample)\\.(.+)$");
-    private static final Pattern LDM_MID = Pattern.compile("^(encoder|decoder)\\.mid\\.(block_1|block_2|attn_1)\\.(.+)$");
+    private static final Pattern LDM_LEVEL =
+            Pattern.compile("^(encoder\\.down|decoder\\.up)\\.(\\d+)\\.(block|attn)\\.(\\d+)\\.(.+)$");
+    private static final Pattern LDM_RESAMPLE =
+            Pattern.compile("^(encoder\\.down|decoder\\.up)\\.(\\d+)\\.(downsample|upsample)\\.(.+)$");
+    private static final Pattern LDM_MID =
+            Pattern.compile("^(encoder|decoder)\\.mid\\.(block_1|block_2|attn_1)\\.(.+)$");
     private static final Pattern LDM_NORM_OUT = Pattern.compile("^(encoder|decoder)\\.norm_out\\.(.+)$");
 
     private static final Pattern D_LEVEL = Pattern.compile(
             "^(encoder\\.down_blocks|decoder\\.up_blocks)\\.(\\d+)\\.(resnets|attentions)\\.(\\d+)\\.(.+)$");
     private static final Pattern D_RESAMPLE = Pattern.compile(
             "^(encoder\\.down_blocks|decoder\\.up_blocks)\\.(\\d+)\\.(downsamplers|upsamplers)\\.0\\.(.+)$");
-    private static final Pattern D_MID = Pattern.compile("^(encoder|decoder)\\.mid_block\\.(resnets|attentions)\\.(\\d+)\\.(.+)$");
+    private static final Pattern D_MID =
+            Pattern.compile("^(encoder|decoder)\\.mid_block\\.(resnets|attentions)\\.(\\d+)\\.(.+)$");
     private static final Pattern D_NORM_OUT = Pattern.compile("^(encoder|decoder)\\.conv_norm_out\\.(.+)$");
     private static final Pattern LDM_ATTN_PROJECTION = Pattern.compile(
             "^(encoder|decoder)\\.(mid\\.attn_1|down\\.\\d+\\.attn\\.\\d+|up\\.\\d+\\.attn\\.\\d+)\\.(q|k|v|proj_out)\\.weight$");
@@ -84,8 +86,11 @@ public final class DiffusersVaeNames {
 
     /** Which attention names a diffusers file uses ({@link AttentionNames#TO_Q} when it has no legacy names). */
     public static AttentionNames attentionNames(Collection<String> keys) {
-        return keys.stream().anyMatch(k -> k.contains(".attentions.") && (k.contains(".query.") || k.contains(".proj_attn.")))
-                ? AttentionNames.LEGACY : AttentionNames.TO_Q;
+        return keys.stream()
+                        .anyMatch(
+                                k -> k.contains(".attentions.") && (k.contains(".query.") || k.contains(".proj_attn.")))
+                ? AttentionNames.LEGACY
+                : AttentionNames.TO_Q;
     }
 
     /** Number of resolution levels in a diffusers file: 1 + the highest down/up block index (0 when none). */
@@ -121,7 +126,8 @@ public final class DiffusersVaeNames {
         if (m.matches()) {
             boolean enc = m.group(1).startsWith("encoder");
             int level = flip(enc, Integer.parseInt(m.group(2)), levels);
-            return enc ? "encoder.down_blocks." + level + ".downsamplers.0." + m.group(4)
+            return enc
+                    ? "encoder.down_blocks." + level + ".downsamplers.0." + m.group(4)
                     : "decoder.up_blocks." + level + ".upsamplers.0." + m.group(4);
         }
         m = LDM_MID.matcher(ldmName);
@@ -160,7 +166,8 @@ public final class DiffusersVaeNames {
         if (m.matches()) {
             boolean enc = m.group(1).startsWith("encoder");
             int level = flip(enc, Integer.parseInt(m.group(2)), levels);
-            return enc ? "encoder.down." + level + ".downsample." + m.group(4)
+            return enc
+                    ? "encoder.down." + level + ".downsample." + m.group(4)
                     : "decoder.up." + level + ".upsample." + m.group(4);
         }
         m = D_MID.matcher(diffusersKey);
@@ -169,7 +176,8 @@ public final class DiffusersVaeNames {
             if (m.group(2).equals("attentions") && m.group(3).equals("0")) {
                 return prefix + "attn_1." + attnLeafToLdm(m.group(4));
             }
-            if (m.group(2).equals("resnets") && (m.group(3).equals("0") || m.group(3).equals("1"))) {
+            if (m.group(2).equals("resnets")
+                    && (m.group(3).equals("0") || m.group(3).equals("1"))) {
                 return prefix + "block_" + (Integer.parseInt(m.group(3)) + 1) + "." + resnetLeafToLdm(m.group(4));
             }
             return diffusersKey;
@@ -197,7 +205,8 @@ public final class DiffusersVaeNames {
                 t = t.reshaped(d[0], d[1], 1, 1);
             }
             if (out.put(name, t) != null) {
-                throw new IllegalArgumentException("diffusers keys map twice onto " + name + " (mixed attention names?)");
+                throw new IllegalArgumentException(
+                        "diffusers keys map twice onto " + name + " (mixed attention names?)");
             }
         }
         return out;
@@ -234,8 +243,16 @@ public final class DiffusersVaeNames {
 
     private static String attnLeafToLdm(String leaf) {
         for (String[] pair : new String[][] {
-                {"group_norm.", "norm."}, {"to_q.", "q."}, {"to_k.", "k."}, {"to_v.", "v."}, {"to_out.0.", "proj_out."},
-                {"query.", "q."}, {"key.", "k."}, {"value.", "v."}, {"proj_attn.", "proj_out."}}) {
+            {"group_norm.", "norm."},
+            {"to_q.", "q."},
+            {"to_k.", "k."},
+            {"to_v.", "v."},
+            {"to_out.0.", "proj_out."},
+            {"query.", "q."},
+            {"key.", "k."},
+            {"value.", "v."},
+            {"proj_attn.", "proj_out."}
+        }) {
             if (leaf.startsWith(pair[0])) {
                 return pair[1] + leaf.substring(pair[0].length());
             }

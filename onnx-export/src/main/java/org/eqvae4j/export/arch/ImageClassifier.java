@@ -37,8 +37,8 @@ public final class ImageClassifier {
     public record Config(int channels, int width, int classes) {
         public Config {
             if (channels < 1 || width < 1 || classes < 2) {
-                throw new IllegalArgumentException("ImageClassifier.Config: channels (" + channels + ") and width (" + width
-                        + ") must be positive and classes (" + classes + ") at least 2");
+                throw new IllegalArgumentException("ImageClassifier.Config: channels (" + channels + ") and width ("
+                        + width + ") must be positive and classes (" + classes + ") at least 2");
             }
         }
 
@@ -52,8 +52,7 @@ public final class ImageClassifier {
         }
     }
 
-    private ImageClassifier() {
-    }
+    private ImageClassifier() {}
 
     /** image [N, C, H, W] in [0, 1] -> logits [N, classes], features [N, 4w]. The caller calls {@link Weights#finish()}. */
     public static Graph build(Config cfg, Weights weights) {

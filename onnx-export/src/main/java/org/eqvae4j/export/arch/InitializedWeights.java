@@ -29,7 +29,7 @@ final class InitializedWeights implements Weights {
         SplittableRandom rnd = new SplittableRandom(seed ^ ((prefix + name).hashCode() * 0x9E3779B97F4A7C15L));
         switch (init) {
             case ONES -> java.util.Arrays.fill(v, 1f);
-            case ZEROS -> { }
+            case ZEROS -> {}
             case FAN_IN_UNIFORM -> {
                 double bound = 1.0 / Math.sqrt(Math.max(1, fanIn));
                 for (int i = 0; i < n; i++) {

@@ -33,12 +33,10 @@ import org.eqvae4j.export.graph.Value;
  * downsampling factor runs, and sizes that are multiples of it come back at the same size.
  */
 public final class KlAutoencoder {
-    private KlAutoencoder() {
-    }
+    private KlAutoencoder() {}
 
     /** The posterior's parameters, each [N, embedDim, h, w]; logvar is already clamped. */
-    public record Posterior(Value mean, Value logvar) {
-    }
+    public record Posterior(Value mean, Value logvar) {}
 
     /**
      * image [N,C,H,W] -> three outputs, in this order:
@@ -64,7 +62,8 @@ public final class KlAutoencoder {
     /** latent [N, embedDim, h, w] (unscaled) -> image [N, outChannels, f h, f w] in the value range (not clamped). */
     public static Graph decoder(KlVaeConfig cfg, Weights weights) {
         GraphBuilder b = new GraphBuilder("decoder");
-        Value z = b.input("latent", DType.FLOAT, Shape.symbolic("batch", cfg.embedDim(), "latent_height", "latent_width"));
+        Value z = b.input(
+                "latent", DType.FLOAT, Shape.symbolic("batch", cfg.embedDim(), "latent_height", "latent_width"));
         b.output(decode(new Layers(b, weights), cfg, z), "image");
         return b.build();
     }

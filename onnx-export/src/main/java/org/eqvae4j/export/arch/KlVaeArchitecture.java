@@ -22,10 +22,15 @@ import org.eqvae4j.runtime.bundle.LatentKind;
  * </ul>
  * Anything else stays in and is reported by {@link Weights#finish()}, under its LDM name.
  */
-public record KlVaeArchitecture(String name, String description, KlVaeConfig config) implements AutoencoderArchitecture {
+public record KlVaeArchitecture(String name, String description, KlVaeConfig config)
+        implements AutoencoderArchitecture {
 
     /** Where a state dict comes from. */
-    public enum Layout { LDM, LDM_FULL, DIFFUSERS }
+    public enum Layout {
+        LDM,
+        LDM_FULL,
+        DIFFUSERS
+    }
 
     /** The key prefix of the VAE in full latent-diffusion checkpoints. */
     public static final String FIRST_STAGE_PREFIX = "first_stage_model.";
@@ -34,8 +39,9 @@ public record KlVaeArchitecture(String name, String description, KlVaeConfig con
 
     public KlVaeArchitecture {
         if (config.inChannels() != config.outChannels()) {
-            throw new IllegalArgumentException("architecture " + name + ": a bundle needs equal image channels in and out, got "
-                    + config.inChannels() + " and " + config.outChannels());
+            throw new IllegalArgumentException(
+                    "architecture " + name + ": a bundle needs equal image channels in and out, got "
+                            + config.inChannels() + " and " + config.outChannels());
         }
     }
 

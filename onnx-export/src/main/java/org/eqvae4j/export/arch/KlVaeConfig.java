@@ -35,9 +35,20 @@ import org.eqvae4j.runtime.tensor.ValueRange;
  * @param shiftFactor    latent shift (0 for SD 1.x/2.x/SDXL)
  * @param valueRange     the image value range (SD works in [-1, 1]); not applied inside the graphs
  */
-public record KlVaeConfig(int inChannels, int outChannels, int ch, List<Integer> chMult, int numResBlocks,
-                          Set<Integer> attnLevels, int zChannels, int embedDim, int normGroups,
-                          boolean useQuantConv, float scalingFactor, float shiftFactor, ValueRange valueRange) {
+public record KlVaeConfig(
+        int inChannels,
+        int outChannels,
+        int ch,
+        List<Integer> chMult,
+        int numResBlocks,
+        Set<Integer> attnLevels,
+        int zChannels,
+        int embedDim,
+        int normGroups,
+        boolean useQuantConv,
+        float scalingFactor,
+        float shiftFactor,
+        ValueRange valueRange) {
 
     /** GroupNorm epsilon of every norm layer. */
     public static final float NORM_EPS = 1e-6f;
@@ -56,16 +67,20 @@ public record KlVaeConfig(int inChannels, int outChannels, int ch, List<Integer>
         require(numResBlocks >= 1, "numResBlocks must be >= 1");
         require(zChannels > 0 && embedDim > 0, "zChannels and embedDim must be positive");
         require(normGroups > 0, "normGroups must be positive");
-        require(useQuantConv || embedDim == zChannels, "without quant convs, embedDim (" + embedDim
-                + ") must equal zChannels (" + zChannels + ")");
+        require(
+                useQuantConv || embedDim == zChannels,
+                "without quant convs, embedDim (" + embedDim + ") must equal zChannels (" + zChannels + ")");
         for (int level : attnLevels) {
-            require(level >= 0 && level < chMult.size(), "attention level " + level + " is not one of the "
-                    + chMult.size() + " levels");
+            require(
+                    level >= 0 && level < chMult.size(),
+                    "attention level " + level + " is not one of the " + chMult.size() + " levels");
         }
         require(ch % normGroups == 0, "ch " + ch + " is not divisible by normGroups " + normGroups);
         for (int m : chMult) {
-            require(ch * m % normGroups == 0, "level width " + ch * m + " (ch " + ch + " x " + m
-                    + ") is not divisible by normGroups " + normGroups);
+            require(
+                    ch * m % normGroups == 0,
+                    "level width " + ch * m + " (ch " + ch + " x " + m + ") is not divisible by normGroups "
+                            + normGroups);
         }
         require(Float.isFinite(scalingFactor) && scalingFactor != 0, "scalingFactor must be finite and non-zero");
         require(Float.isFinite(shiftFactor), "shiftFactor must be finite");
@@ -77,8 +92,8 @@ public record KlVaeConfig(int inChannels, int outChannels, int ch, List<Integer>
      * no level attention, z 4, GroupNorm 32, latent scale 0.18215, images in [-1, 1]. About 83.7 M parameters.
      */
     public static KlVaeConfig sdVae() {
-        return new KlVaeConfig(3, 3, 128, List.of(1, 2, 4, 4), 2, Set.of(), 4, 4, 32, true, 0.18215f, 0f,
-                ValueRange.MINUS_ONE_TO_ONE);
+        return new KlVaeConfig(
+                3, 3, 128, List.of(1, 2, 4, 4), 2, Set.of(), 4, 4, 32, true, 0.18215f, 0f, ValueRange.MINUS_ONE_TO_ONE);
     }
 
     /**
@@ -86,8 +101,8 @@ public record KlVaeConfig(int inChannels, int outChannels, int ch, List<Integer>
      * images in [-1, 1]. The scaling factor is a placeholder (1); measure the latent std after training.
      */
     public static KlVaeConfig small() {
-        return new KlVaeConfig(3, 3, 32, List.of(1, 2, 2), 1, Set.of(), 4, 4, 8, true, 1f, 0f,
-                ValueRange.MINUS_ONE_TO_ONE);
+        return new KlVaeConfig(
+                3, 3, 32, List.of(1, 2, 2), 1, Set.of(), 4, 4, 8, true, 1f, 0f, ValueRange.MINUS_ONE_TO_ONE);
     }
 
     /** Number of resolution levels ({@code len(ch_mult)}). */
@@ -107,14 +122,38 @@ public record KlVaeConfig(int inChannels, int outChannels, int ch, List<Integer>
 
     /** A copy with other GroupNorm groups. */
     public KlVaeConfig withNormGroups(int groups) {
-        return new KlVaeConfig(inChannels, outChannels, ch, chMult, numResBlocks, attnLevels, zChannels, embedDim,
-                groups, useQuantConv, scalingFactor, shiftFactor, valueRange);
+        return new KlVaeConfig(
+                inChannels,
+                outChannels,
+                ch,
+                chMult,
+                numResBlocks,
+                attnLevels,
+                zChannels,
+                embedDim,
+                groups,
+                useQuantConv,
+                scalingFactor,
+                shiftFactor,
+                valueRange);
     }
 
     /** A copy with attention after the ResnetBlocks of these levels. */
     public KlVaeConfig withAttnLevels(Set<Integer> levels) {
-        return new KlVaeConfig(inChannels, outChannels, ch, chMult, numResBlocks, levels, zChannels, embedDim,
-                normGroups, useQuantConv, scalingFactor, shiftFactor, valueRange);
+        return new KlVaeConfig(
+                inChannels,
+                outChannels,
+                ch,
+                chMult,
+                numResBlocks,
+                levels,
+                zChannels,
+                embedDim,
+                normGroups,
+                useQuantConv,
+                scalingFactor,
+                shiftFactor,
+                valueRange);
     }
 
     /**
@@ -131,8 +170,10 @@ public record KlVaeConfig(int inChannels, int outChannels, int ch, List<Integer>
                     level = i;
                 }
             }
-            require(level >= 0, "attention resolution " + r + " is not a level of resolution " + resolution
-                    + " with " + numLevels + " levels");
+            require(
+                    level >= 0,
+                    "attention resolution " + r + " is not a level of resolution " + resolution + " with " + numLevels
+                            + " levels");
             levels.add(level);
         }
         return levels;

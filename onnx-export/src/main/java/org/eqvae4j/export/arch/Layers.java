@@ -63,7 +63,8 @@ public final class Layers {
      * Convolution whose weight is initialised by {@code weightInit} (e.g. {@link Init#NORMAL_002} for GAN
      * discriminators); the bias keeps PyTorch's default fan-in initialisation.
      */
-    public Value conv2d(String name, Value x, long in, long out, int k, int stride, long[] pads, boolean bias, Init weightInit) {
+    public Value conv2d(
+            String name, Value x, long in, long out, int k, int stride, long[] pads, boolean bias, Init weightInit) {
         try (var s = b.scope(name)) {
             long fanIn = in * k * k;
             Value weight = param(name + ".weight", weightInit, fanIn, out, in, k, k);
@@ -104,7 +105,8 @@ public final class Layers {
     /** GroupNorm without the affine part: (x - mean) / sqrt(var + eps) per (sample, group). */
     public Value groupNormalize(Value x, long groups, long channels, float eps) {
         if (channels % groups != 0) {
-            throw new IllegalArgumentException("GroupNorm: " + channels + " channels do not split into " + groups + " groups");
+            throw new IllegalArgumentException(
+                    "GroupNorm: " + channels + " channels do not split into " + groups + " groups");
         }
         Value shape = b.op("Shape", x);
         Value grouped = b.reshape(x, 0, groups, -1);
@@ -131,7 +133,10 @@ public final class Layers {
             Value mean = buffer(name + ".running_mean", Init.ZEROS, channels);
             Value var = buffer(name + ".running_var", Init.ONES, channels);
             w.ignore(name + ".num_batches_tracked");
-            return b.op("BatchNormalization", java.util.List.of(x, gamma, beta, mean, var), java.util.Map.of("epsilon", eps));
+            return b.op(
+                    "BatchNormalization",
+                    java.util.List.of(x, gamma, beta, mean, var),
+                    java.util.Map.of("epsilon", eps));
         }
     }
 

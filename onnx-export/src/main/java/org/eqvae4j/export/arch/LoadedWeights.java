@@ -12,9 +12,12 @@ import org.eqvae4j.export.graph.Tensor;
 final class LoadedWeights implements Weights {
 
     /** Shared by all prefix views of one source. */
-    private record Bookkeeping(Map<String, Tensor> stateDict, String sourceName, Set<String> used,
-                               List<String> missing, List<String> misshaped) {
-    }
+    private record Bookkeeping(
+            Map<String, Tensor> stateDict,
+            String sourceName,
+            Set<String> used,
+            List<String> missing,
+            List<String> misshaped) {}
 
     private final Bookkeeping book;
     private final String prefix;

@@ -44,8 +44,8 @@ public record PatchGanConfig(int inChannels, int ndf, int nLayers, Norm norm) {
             throw new IllegalArgumentException("PatchGanConfig: norm is missing");
         }
         if (inChannels <= 0 || ndf <= 0) {
-            throw new IllegalArgumentException("PatchGanConfig: channels must be positive (inChannels " + inChannels
-                    + ", ndf " + ndf + ")");
+            throw new IllegalArgumentException(
+                    "PatchGanConfig: channels must be positive (inChannels " + inChannels + ", ndf " + ndf + ")");
         }
         if (nLayers < 1 || nLayers > 16) {
             throw new IllegalArgumentException("PatchGanConfig: nLayers must be in 1..16, got " + nLayers);

@@ -26,8 +26,7 @@ import org.eqvae4j.export.graph.Value;
  * biases keep PyTorch's default.
  */
 public final class PatchGanDiscriminator {
-    private PatchGanDiscriminator() {
-    }
+    private PatchGanDiscriminator() {}
 
     /**
      * image [N,C,H,W] (in the autoencoder's value range) -> {@code logits} [N,1,H',W'] with
@@ -58,8 +57,9 @@ public final class PatchGanDiscriminator {
             String bn = "main." + (index + 1);
             switch (cfg.norm()) {
                 case RUNNING_STATISTICS -> x = l.batchNorm(bn, x, out, PatchGanConfig.BN_EPS, Init.NORMAL_ONE_002);
-                case BATCH_STATISTICS -> x = l.batchNormBatchStatistics(bn, x, out, PatchGanConfig.BN_EPS, Init.NORMAL_ONE_002);
-                case NONE -> { }
+                case BATCH_STATISTICS ->
+                    x = l.batchNormBatchStatistics(bn, x, out, PatchGanConfig.BN_EPS, Init.NORMAL_ONE_002);
+                case NONE -> {}
             }
             x = leaky(b, "main." + (index + 2), x);
             index += 3;

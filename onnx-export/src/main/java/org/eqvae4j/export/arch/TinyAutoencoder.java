@@ -17,8 +17,7 @@ import org.eqvae4j.export.graph.Value;
  * </pre>
  */
 public final class TinyAutoencoder {
-    private TinyAutoencoder() {
-    }
+    private TinyAutoencoder() {}
 
     /**
      * image [N,C,H,W] in [0,1] -> latent [N,Z,H/8,W/8]; H and W are symbolic. Parameters are looked up
@@ -34,7 +33,8 @@ public final class TinyAutoencoder {
     /** latent [N,Z,h,w] -> image [N,C,8h,8w] (not clamped; clamp to [0,1] when writing pixels). */
     public static Graph decoder(TinyAutoencoderConfig cfg, Weights weights) {
         GraphBuilder b = new GraphBuilder("decoder");
-        Value z = b.input("latent", DType.FLOAT, Shape.symbolic("batch", cfg.latentChannels(), "latent_height", "latent_width"));
+        Value z = b.input(
+                "latent", DType.FLOAT, Shape.symbolic("batch", cfg.latentChannels(), "latent_height", "latent_width"));
         b.output(decode(new Layers(b, weights), cfg, z), "image");
         return b.build();
     }

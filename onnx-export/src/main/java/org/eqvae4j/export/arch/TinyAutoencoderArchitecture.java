@@ -49,25 +49,34 @@ public record TinyAutoencoderArchitecture(String name, String description, TinyA
 
     @Override
     public Encoded encode(GraphBuilder b, Weights weights, Value image) {
-        return new Encoded(TinyAutoencoder.encode(new Layers(b, weights.withPrefix(ENCODER_PREFIX), ENCODER_PREFIX), config, image), null);
+        return new Encoded(
+                TinyAutoencoder.encode(
+                        new Layers(b, weights.withPrefix(ENCODER_PREFIX), ENCODER_PREFIX), config, image),
+                null);
     }
 
     @Override
     public Value decode(GraphBuilder b, Weights weights, Value latent) {
-        return TinyAutoencoder.decode(new Layers(b, weights.withPrefix(DECODER_PREFIX), DECODER_PREFIX), config, latent);
+        return TinyAutoencoder.decode(
+                new Layers(b, weights.withPrefix(DECODER_PREFIX), DECODER_PREFIX), config, latent);
     }
 
     @Override
     public Map<String, Tensor> stateDict(Graph encoder, Graph decoder) {
         Map<String, Tensor> sd = new java.util.LinkedHashMap<>();
-        encoder.parameterNames().forEach(p -> sd.put(ENCODER_PREFIX + p, encoder.initializers().get(p).renamed(ENCODER_PREFIX + p)));
-        decoder.parameterNames().forEach(p -> sd.put(DECODER_PREFIX + p, decoder.initializers().get(p).renamed(DECODER_PREFIX + p)));
+        encoder.parameterNames()
+                .forEach(p ->
+                        sd.put(ENCODER_PREFIX + p, encoder.initializers().get(p).renamed(ENCODER_PREFIX + p)));
+        decoder.parameterNames()
+                .forEach(p ->
+                        sd.put(DECODER_PREFIX + p, decoder.initializers().get(p).renamed(DECODER_PREFIX + p)));
         return sd;
     }
 
     @Override
     public Graphs build(Weights weights) {
-        return new Graphs(TinyAutoencoder.encoder(config, weights.withPrefix(ENCODER_PREFIX)),
+        return new Graphs(
+                TinyAutoencoder.encoder(config, weights.withPrefix(ENCODER_PREFIX)),
                 TinyAutoencoder.decoder(config, weights.withPrefix(DECODER_PREFIX)));
     }
 }

@@ -14,8 +14,15 @@ package org.eqvae4j.export.arch;
  * @param poolGroups      GroupNorm groups in that branch (4)
  * @param latentClamp     decoder's input soft clamp: tanh(z / c) * c (3)
  */
-public record TinyAutoencoderConfig(int imageChannels, int latentChannels, int width, int blocksPerStage,
-                                    boolean midPool, int poolExpansion, int poolGroups, float latentClamp) {
+public record TinyAutoencoderConfig(
+        int imageChannels,
+        int latentChannels,
+        int width,
+        int blocksPerStage,
+        boolean midPool,
+        int poolExpansion,
+        int poolGroups,
+        float latentClamp) {
 
     /** TAEF2: 32 latent channels, pool branch in the mid blocks (see models/taef2/README.md). */
     public static TinyAutoencoderConfig taef2() {

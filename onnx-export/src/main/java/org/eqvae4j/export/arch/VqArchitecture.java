@@ -15,7 +15,8 @@ public record VqArchitecture(String name, String description, VqConfig config) i
 
     public VqArchitecture {
         if (config.body().inChannels() != config.body().outChannels()) {
-            throw new IllegalArgumentException("architecture " + name + ": a bundle needs equal image channels in and out");
+            throw new IllegalArgumentException(
+                    "architecture " + name + ": a bundle needs equal image channels in and out");
         }
     }
 
@@ -62,8 +63,12 @@ public record VqArchitecture(String name, String description, VqConfig config) i
     @Override
     public Quantized quantize(GraphBuilder b, Weights weights, Value features) {
         VqAutoencoder.Quantized q = VqAutoencoder.quantize(new Layers(b, weights), config, features);
-        return new Quantized(q.vectors(), q.indices(), b.add(q.codebookLoss(), b.mul(q.commitmentLoss(), b.scalar(config.beta()))),
-                q.codebookLoss(), q.commitmentLoss());
+        return new Quantized(
+                q.vectors(),
+                q.indices(),
+                b.add(q.codebookLoss(), b.mul(q.commitmentLoss(), b.scalar(config.beta()))),
+                q.codebookLoss(),
+                q.commitmentLoss());
     }
 
     @Override
@@ -73,7 +78,9 @@ public record VqArchitecture(String name, String description, VqConfig config) i
 
     @Override
     public Graphs build(Weights weights) {
-        return new Graphs(VqAutoencoder.encoder(config, weights), VqAutoencoder.decoder(config, weights),
+        return new Graphs(
+                VqAutoencoder.encoder(config, weights),
+                VqAutoencoder.decoder(config, weights),
                 Map.of(ModelManifest.CODEBOOK, VqAutoencoder.codebook(config, weights)));
     }
 }

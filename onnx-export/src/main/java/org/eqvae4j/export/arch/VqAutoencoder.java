@@ -26,15 +26,13 @@ public final class VqAutoencoder {
     public static final String CODEBOOK = "quantize.embedding.weight";
     private static final float NORM_EPS = 1e-10f;
 
-    private VqAutoencoder() {
-    }
+    private VqAutoencoder() {}
 
     /**
      * The quantiser's results: {@code vectors} with straight-through gradients (what the decoder gets
      * in training), {@code quantized} without, {@code indices} [N, h, w], and the two scalar losses.
      */
-    public record Quantized(Value vectors, Value quantized, Value indices, Value codebookLoss, Value commitmentLoss) {
-    }
+    public record Quantized(Value vectors, Value quantized, Value indices, Value codebookLoss, Value commitmentLoss) {}
 
     /** Pre-quantisation features z [N, D, H/f, W/f]. */
     public static Value features(Layers l, VqConfig cfg, Value image) {
@@ -57,7 +55,7 @@ public final class VqAutoencoder {
         GraphBuilder b = l.builder();
         Value codes = normalizedCodebook(l, cfg);
         try (var s = b.scope("quantize")) {
-            Value zn = normalize(b, b.transpose(z, 0, 2, 3, 1), 3);                 // [N, h, w, D]
+            Value zn = normalize(b, b.transpose(z, 0, 2, 3, 1), 3); // [N, h, w, D]
             // nearest entry of unit vectors = largest dot product; no gradient through the choice
             Value scores = b.matmul(b.stopGradient(zn), b.transpose(b.stopGradient(codes), 1, 0)); // [N, h, w, K]
             Value indices = b.op("ArgMax", java.util.List.of(scores), java.util.Map.of("axis", 3, "keepdims", 0));
@@ -67,7 +65,8 @@ public final class VqAutoencoder {
             Value codebookLoss = b.reduceMean(b.mul(dCode, dCode), false);
             Value dCommit = b.sub(zn, b.stopGradient(q));
             Value commitmentLoss = b.reduceMean(b.mul(dCommit, dCommit), false);
-            return new Quantized(b.transpose(st, 0, 3, 1, 2), b.transpose(q, 0, 3, 1, 2), indices, codebookLoss, commitmentLoss);
+            return new Quantized(
+                    b.transpose(st, 0, 3, 1, 2), b.transpose(q, 0, 3, 1, 2), indices, codebookLoss, commitmentLoss);
         }
     }
 

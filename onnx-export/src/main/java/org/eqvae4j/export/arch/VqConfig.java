@@ -37,8 +37,11 @@ public record VqConfig(KlVaeConfig body, int codebookSize, float beta) {
      * (f = 4, 8x8 tokens), 1 res block, z 8, codebook 256 x 8, beta 0.25, images in [-1, 1].
      */
     public static VqConfig small() {
-        return new VqConfig(new KlVaeConfig(1, 1, 16, List.of(1, 2, 2), 1, Set.of(), 8, 8, 8, true, 1f, 0f,
-                ValueRange.MINUS_ONE_TO_ONE), 256, 0.25f);
+        return new VqConfig(
+                new KlVaeConfig(
+                        1, 1, 16, List.of(1, 2, 2), 1, Set.of(), 8, 8, 8, true, 1f, 0f, ValueRange.MINUS_ONE_TO_ONE),
+                256,
+                0.25f);
     }
 
     public int codebookDim() {

@@ -8,14 +8,16 @@ public final class WeightMismatchException extends IllegalArgumentException {
     private final List<String> unexpected;
     private final List<String> misshaped;
 
-    public WeightMismatchException(String source, List<String> missing, List<String> unexpected, List<String> misshaped) {
+    public WeightMismatchException(
+            String source, List<String> missing, List<String> unexpected, List<String> misshaped) {
         super(message(source, missing, unexpected, misshaped));
         this.missing = List.copyOf(missing);
         this.unexpected = List.copyOf(unexpected);
         this.misshaped = List.copyOf(misshaped);
     }
 
-    private static String message(String source, List<String> missing, List<String> unexpected, List<String> misshaped) {
+    private static String message(
+            String source, List<String> missing, List<String> unexpected, List<String> misshaped) {
         StringBuilder sb = new StringBuilder("weights in " + source + " do not fit the architecture:");
         section(sb, "missing", missing);
         section(sb, "unexpected", unexpected);

@@ -30,8 +30,7 @@ public interface Weights {
      * (BatchNorm's {@code num_batches_tracked}): a loaded state dict may hold it without it being
      * reported as unexpected, and may lack it without it being reported as missing.
      */
-    default void ignore(String name) {
-    }
+    default void ignore(String name) {}
 
     /** Fresh parameters from a seeded generator (reproducible for a given seed and architecture). */
     static Weights initialized(long seed) {

@@ -14,11 +14,13 @@ import org.eqvae4j.export.graph.Value;
 final class ActivationRules {
     private static final String MICROSOFT = "com.microsoft";
 
-    private ActivationRules() {
-    }
+    private ActivationRules() {}
 
     static void register(GradientRules r) {
-        r.put("Softplus", (n, c) -> c.accumulate(n.input(0), c.builder().mul(dy(n, c), c.builder().sigmoid(n.input(0)))));
+        r.put(
+                "Softplus",
+                (n, c) -> c.accumulate(
+                        n.input(0), c.builder().mul(dy(n, c), c.builder().sigmoid(n.input(0)))));
         r.put("Gelu", (n, c) -> gelu(n, c, n.attrString("approximate", "none")));
         r.put(GradientRules.key(MICROSOFT, "Gelu"), (n, c) -> gelu(n, c, "none"));
         r.put("HardSigmoid", ActivationRules::hardSigmoid);
@@ -53,10 +55,14 @@ final class ActivationRules {
             Value t = b.tanh(u);
             Value du = b.mul(b.scalar(k), b.add(b.scalar(1f), b.mul(b.scalar(3 * 0.044715f), x2)));
             Value half = b.scalar(0.5f);
-            d = b.add(b.mul(half, b.add(b.scalar(1f), t)), b.mul(b.mul(half, x), b.mul(b.sub(b.scalar(1f), b.mul(t, t)), du)));
+            d = b.add(
+                    b.mul(half, b.add(b.scalar(1f), t)),
+                    b.mul(b.mul(half, x), b.mul(b.sub(b.scalar(1f), b.mul(t, t)), du)));
         } else if (approximate.equals("none")) {
-            Value cdf = b.mul(b.scalar(0.5f), b.add(b.scalar(1f), b.op("Erf", b.mul(x, b.scalar((float) (1 / Math.sqrt(2)))))));
-            Value pdf = b.mul(b.scalar((float) (1 / Math.sqrt(2 * Math.PI))), b.exp(b.mul(b.mul(x, x), b.scalar(-0.5f))));
+            Value cdf = b.mul(b.scalar(0.5f), b.add(b.scalar(1f), b.op("Erf", b.mul(x, b.scalar((float)
+                    (1 / Math.sqrt(2)))))));
+            Value pdf =
+                    b.mul(b.scalar((float) (1 / Math.sqrt(2 * Math.PI))), b.exp(b.mul(b.mul(x, x), b.scalar(-0.5f))));
             d = b.add(cdf, b.mul(x, pdf));
         } else {
             throw new UnsupportedOpException(n.describe() + ": no gradient for Gelu approximate='" + approximate + "'");
@@ -127,11 +133,15 @@ final class ActivationRules {
             return;
         }
         if (n.outputs().size() < 2 || n.output(1).name().isEmpty()) {
-            throw new UnsupportedOpException(n.describe() + ": training-mode Dropout needs its mask output for the gradient");
+            throw new UnsupportedOpException(
+                    n.describe() + ": training-mode Dropout needs its mask output for the gradient");
         }
         Value ratio = n.input(1) != null ? n.input(1) : b.scalar(0.5f);
         Value scale = b.div(b.scalar(1f), b.sub(b.scalar(1f), ratio));
-        Value mask = b.op("Cast", List.of(n.output(1)), Map.of("to", x.dtype() == null ? 1 : x.dtype().onnxCode()));
+        Value mask = b.op(
+                "Cast",
+                List.of(n.output(1)),
+                Map.of("to", x.dtype() == null ? 1 : x.dtype().onnxCode()));
         c.accumulate(x, b.mul(b.mul(dy(n, c), mask), scale));
     }
 }

@@ -8,7 +8,6 @@ import java.util.Set;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.GraphBuilder;
 import org.eqvae4j.export.graph.Node;
-import org.eqvae4j.export.graph.Shape;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.graph.Value;
 
@@ -44,13 +43,15 @@ public final class Autodiff {
         GraphBuilder b = GraphBuilder.from(forward);
         Value loss = b.value(lossName);
         if (loss == null) {
-            throw new IllegalArgumentException("graph '" + forward.name() + "' has no value '" + lossName + "' to differentiate");
+            throw new IllegalArgumentException(
+                    "graph '" + forward.name() + "' has no value '" + lossName + "' to differentiate");
         }
         List<Value> wrtValues = new ArrayList<>();
         for (String w : wrt) {
             Value v = b.value(w);
             if (v == null) {
-                throw new IllegalArgumentException("cannot differentiate with respect to '" + w + "': graph '" + forward.name() + "' has no such value");
+                throw new IllegalArgumentException("cannot differentiate with respect to '" + w + "': graph '"
+                        + forward.name() + "' has no such value");
             }
             wrtValues.add(v);
         }
@@ -74,13 +75,17 @@ public final class Autodiff {
      * @param wrt  values of {@code b} (parameters, inputs or computed values)
      */
     public List<Value> gradientsIn(GraphBuilder b, Value loss, List<Value> wrt) {
-        if (!GradientContext.differentiable(loss) || loss.shape() == null || !loss.shape().isStatic() || loss.shape().numElements() != 1) {
+        if (!GradientContext.differentiable(loss)
+                || loss.shape() == null
+                || !loss.shape().isStatic()
+                || loss.shape().numElements() != 1) {
             throw new IllegalArgumentException("loss '" + loss.name() + "' must be a single float value, got " + loss);
         }
         Set<String> wrtNames = new LinkedHashSet<>();
         for (Value v : wrt) {
             if (!GradientContext.differentiable(v)) {
-                throw new IllegalArgumentException("cannot differentiate with respect to '" + v.name() + "': it is " + v.dtype() + ", not floating point");
+                throw new IllegalArgumentException("cannot differentiate with respect to '" + v.name() + "': it is "
+                        + v.dtype() + ", not floating point");
             }
             wrtNames.add(v.name());
         }
@@ -102,8 +107,8 @@ public final class Autodiff {
             }
             GradientRule rule = rules.get(n);
             if (rule == null) {
-                throw new UnsupportedOpException("no gradient rule for " + n.describe()
-                        + " (ops with rules: " + String.join(", ", rules.opTypes()) + ")");
+                throw new UnsupportedOpException("no gradient rule for " + n.describe() + " (ops with rules: "
+                        + String.join(", ", rules.opTypes()) + ")");
             }
             try (var s = b.scope("grad/" + n.name())) {
                 rule.backward(n, ctx);
@@ -116,7 +121,10 @@ public final class Autodiff {
             if (g == null) {
                 // the value does not influence the loss: its gradient is exactly zero
                 g = v.shape() != null && v.shape().isStatic()
-                        ? b.constant(Tensor.ofFloats("zero_grad", v.shape().toArray(), new float[Math.toIntExact(v.shape().numElements())]))
+                        ? b.constant(Tensor.ofFloats(
+                                "zero_grad",
+                                v.shape().toArray(),
+                                new float[Math.toIntExact(v.shape().numElements())]))
                         : ctx.zerosLike(v);
             }
             result.add(g);
@@ -126,10 +134,11 @@ public final class Autodiff {
 
     /** Names every op on the differentiated path that has no rule, before any gradient is built. */
     private void requireRules(List<Node> nodes, Set<String> needed, String lossName) {
-        List<String> missing = uncovered(nodes, needed, lossName).stream().map(Node::describe).toList();
+        List<String> missing =
+                uncovered(nodes, needed, lossName).stream().map(Node::describe).toList();
         if (!missing.isEmpty()) {
-            throw new UnsupportedOpException("no gradient rule for " + String.join(", ", missing)
-                    + " (ops with rules: " + String.join(", ", rules.opTypes()) + ")");
+            throw new UnsupportedOpException("no gradient rule for " + String.join(", ", missing) + " (ops with rules: "
+                    + String.join(", ", rules.opTypes()) + ")");
         }
     }
 
@@ -138,7 +147,8 @@ public final class Autodiff {
         for (Node n : nodes) {
             boolean onPath = !GraphBuilder.isStopGradient(n)
                     && n.inputs().stream().anyMatch(v -> v != null && needed.contains(v.name()))
-                    && n.outputs().stream().anyMatch(o -> needed.contains(o.name()) || o.name().equals(lossName));
+                    && n.outputs().stream()
+                            .anyMatch(o -> needed.contains(o.name()) || o.name().equals(lossName));
             if (onPath && rules.get(n) == null) {
                 missing.add(n);
             }
@@ -152,9 +162,12 @@ public final class Autodiff {
      * boolean and shape computations are not on the path (gradients flow along float values only).
      */
     public List<Node> missingRules(Graph forward, String lossName, List<String> wrt) {
-        if (forward.nodes().stream().noneMatch(n -> n.outputs().stream().anyMatch(o -> o.name().equals(lossName)))
+        if (forward.nodes().stream()
+                        .noneMatch(
+                                n -> n.outputs().stream().anyMatch(o -> o.name().equals(lossName)))
                 && forward.inputs().stream().noneMatch(v -> v.name().equals(lossName))) {
-            throw new IllegalArgumentException("graph '" + forward.name() + "' has no value '" + lossName + "' to differentiate");
+            throw new IllegalArgumentException(
+                    "graph '" + forward.name() + "' has no value '" + lossName + "' to differentiate");
         }
         List<Node> nodes = GraphBuilder.from(forward).nodes();
         return uncovered(nodes, onPath(nodes, new LinkedHashSet<>(wrt), lossName), lossName);
@@ -191,5 +204,4 @@ public final class Autodiff {
         fromWrt.retainAll(toLoss);
         return fromWrt;
     }
-
 }

@@ -8,8 +8,7 @@ import org.eqvae4j.export.graph.Value;
 
 /** Unary and broadcasting binary element-wise ops. */
 final class ElementwiseRules {
-    private ElementwiseRules() {
-    }
+    private ElementwiseRules() {}
 
     static void register(GradientRules r) {
         r.put("Identity", (n, c) -> c.accumulate(n.input(0), dy(n, c)));
@@ -45,7 +44,10 @@ final class ElementwiseRules {
             Value y = n.output(0);
             c.accumulate(n.input(0), b.op("Neg", b.mul(dy(n, c), b.mul(y, y))));
         });
-        r.put("Abs", (n, c) -> c.accumulate(n.input(0), c.builder().mul(dy(n, c), c.builder().op("Sign", n.input(0)))));
+        r.put(
+                "Abs",
+                (n, c) -> c.accumulate(
+                        n.input(0), c.builder().mul(dy(n, c), c.builder().op("Sign", n.input(0)))));
         r.put("Erf", (n, c) -> {
             // d/dx erf(x) = 2/sqrt(pi) * exp(-x^2)
             GraphBuilder b = c.builder();
@@ -84,7 +86,13 @@ final class ElementwiseRules {
         r.put("Cast", (n, c) -> {
             Value x = n.input(0);
             if (GradientContext.differentiable(x)) {
-                c.accumulate(x, c.builder().op("Cast", List.of(dy(n, c)), Map.of("to", x.dtype().onnxCode())));
+                c.accumulate(
+                        x,
+                        c.builder()
+                                .op(
+                                        "Cast",
+                                        List.of(dy(n, c)),
+                                        Map.of("to", x.dtype().onnxCode())));
             }
         });
 
@@ -150,5 +158,4 @@ final class ElementwiseRules {
     static Value where(GraphBuilder b, Value cond, Value a, Value other) {
         return b.op("Where", cond, a, other);
     }
-
 }

@@ -116,7 +116,10 @@ public final class GradientContext {
 
     /** Zeros with the shape of {@code like}. */
     public Value zerosLike(Value like) {
-        return b.op("ConstantOfShape", List.of(shapeOf(like)), Map.of("value", Tensor.ofFloats("zero", new long[] {1}, 0f)));
+        return b.op(
+                "ConstantOfShape",
+                List.of(shapeOf(like)),
+                Map.of("value", Tensor.ofFloats("zero", new long[] {1}, 0f)));
     }
 
     /**

@@ -12,8 +12,7 @@ import org.eqvae4j.export.graph.Value;
 
 /** MatMul, Gemm, Einsum, 2-D Conv and ConvTranspose. Gradients use forward ops only (no ConvGrad kernels needed). */
 final class LinearRules {
-    private LinearRules() {
-    }
+    private LinearRules() {}
 
     static void register(GradientRules r) {
         r.put("MatMul", LinearRules::matmul);
@@ -83,7 +82,10 @@ final class LinearRules {
         String all = String.join("", operands);
         StringBuilder out = new StringBuilder(all.contains("...") ? "..." : "");
         String letters = all.replace("...", "");
-        letters.chars().sorted().distinct().filter(ch -> letters.indexOf(ch) == letters.lastIndexOf(ch))
+        letters.chars()
+                .sorted()
+                .distinct()
+                .filter(ch -> letters.indexOf(ch) == letters.lastIndexOf(ch))
                 .forEach(ch -> out.append((char) ch));
         return out.toString();
     }
@@ -101,7 +103,8 @@ final class LinearRules {
         // only the gradients that are needed: ONNX Runtime skips outputs with empty names (e.g. dX of a first
         // layer that sees the image, dW of a discriminator whose weights are detached)
         boolean[] wanted = {c.needs(n.input(0)), c.needs(n.input(1)), n.input(2) != null && c.needs(n.input(2))};
-        List<Value> grads = b.opWithOptionalOutputs(MICROSOFT, "ConvGrad", List.of(c.gradOf(n.output(0)), n.input(0), n.input(1)), attrs, wanted);
+        List<Value> grads = b.opWithOptionalOutputs(
+                MICROSOFT, "ConvGrad", List.of(c.gradOf(n.output(0)), n.input(0), n.input(1)), attrs, wanted);
         for (int i = 0; i < 3; i++) {
             if (wanted[i]) {
                 c.accumulate(n.input(i), withShapeOf(grads.get(i), n.input(i)));
@@ -194,17 +197,24 @@ final class LinearRules {
         static Conv2d of(Node n, Value x, Value w, String what) {
             Shape ws = w.shape();
             if (ws == null || !ws.isStatic() || ws.rank() != 4 || x.shape() == null || x.rank() != 4) {
-                throw new UnsupportedOpException(n.describe() + ": gradient supports 2-D " + what + " with a static weight shape, got weight " + w);
+                throw new UnsupportedOpException(n.describe() + ": gradient supports 2-D " + what
+                        + " with a static weight shape, got weight " + w);
             }
             if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET") || n.attribute("output_shape") != null) {
-                throw new UnsupportedOpException(n.describe() + ": gradient needs explicit pads (auto_pad=NOTSET, no output_shape)");
+                throw new UnsupportedOpException(
+                        n.describe() + ": gradient needs explicit pads (auto_pad=NOTSET, no output_shape)");
             }
             long[] dil = n.attrLongs("dilations", new long[] {1, 1});
             if (dil[0] != 1 || dil[1] != 1) {
-                throw new UnsupportedOpException(n.describe() + ": gradient supports dilation 1 only, got " + Arrays.toString(dil));
+                throw new UnsupportedOpException(
+                        n.describe() + ": gradient supports dilation 1 only, got " + Arrays.toString(dil));
             }
-            return new Conv2d(n.attrLongs("strides", new long[] {1, 1}), n.attrLongs("pads", new long[4]), n.attrLong("group", 1),
-                    ws.size(2), ws.size(3));
+            return new Conv2d(
+                    n.attrLongs("strides", new long[] {1, 1}),
+                    n.attrLongs("pads", new long[4]),
+                    n.attrLong("group", 1),
+                    ws.size(2),
+                    ws.size(3));
         }
 
         /** Kernel shape, strides, pads and group as Conv/ConvTranspose attributes. */
@@ -229,7 +239,11 @@ final class LinearRules {
         long kw = k.kw();
         Shape xs = x.shape();
         Shape gs = g.shape();
-        boolean staticSizes = xs.dim(2).isStatic() && xs.dim(3).isStatic() && gs != null && gs.dim(2).isStatic() && gs.dim(3).isStatic();
+        boolean staticSizes = xs.dim(2).isStatic()
+                && xs.dim(3).isStatic()
+                && gs != null
+                && gs.dim(2).isStatic()
+                && gs.dim(3).isStatic();
         if (staticSizes) {
             long oh = xs.size(2) - (strides[0] * (gs.size(2) - 1) + kh - pads[0] - pads[2]);
             long ow = xs.size(3) - (strides[1] * (gs.size(3) - 1) + kw - pads[1] - pads[3]);
@@ -276,7 +290,8 @@ final class LinearRules {
         return b.concat(0, parts.toArray(Value[]::new));
     }
 
-    private static Value weightGradOneGroup(GraphBuilder b, Value g, Value x, long[] strides, long[] pads, long kh, long kw) {
+    private static Value weightGradOneGroup(
+            GraphBuilder b, Value g, Value x, long[] strides, long[] pads, long kh, long kw) {
         Value xt = b.transpose(x, 1, 0, 2, 3);
         Value gt = b.transpose(g, 1, 0, 2, 3);
         Map<String, Object> attrs = new LinkedHashMap<>();

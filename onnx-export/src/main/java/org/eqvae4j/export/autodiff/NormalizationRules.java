@@ -11,8 +11,7 @@ import org.eqvae4j.export.graph.Value;
  * dx = inv * (g - mean(g) - xhat * mean(g * xhat)) with g the gradient reaching xhat.
  */
 final class NormalizationRules {
-    private NormalizationRules() {
-    }
+    private NormalizationRules() {}
 
     static void register(GradientRules r) {
         r.put("LayerNormalization", NormalizationRules::layerNorm);
@@ -38,7 +37,8 @@ final class NormalizationRules {
 
     private static int rankOf(Node n, Value x) {
         if (x.shape() == null || x.rank() < 3) {
-            throw new UnsupportedOpException(n.describe() + ": gradient needs an input of known rank >= 3 (N, C, spatial...), got " + x);
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient needs an input of known rank >= 3 (N, C, spatial...), got " + x);
         }
         return x.rank();
     }
@@ -83,7 +83,8 @@ final class NormalizationRules {
     }
 
     /** y = xhat * scale + bias with per-channel scale and bias. */
-    private static void affineBackward(Node n, GradientContext c, Standardised s, long[] normalised, long[] reduce, long[] perChannel) {
+    private static void affineBackward(
+            Node n, GradientContext c, Standardised s, long[] normalised, long[] reduce, long[] perChannel) {
         GraphBuilder b = c.builder();
         Value dy = c.gradOf(n.output(0));
         Value scale = n.input(1);
@@ -116,24 +117,31 @@ final class NormalizationRules {
         Standardised s = Standardised.of(b, xg, n.attrFloat("epsilon", 1e-5f), 2);
         Value dyg = b.reshape(dy, 0, groups, -1);
         if (c.needs(x)) {
-            Value g = perChannel ? b.reshape(b.mul(dy, b.reshape(scale, perChannelShape(rank))), 0, groups, -1)
+            Value g = perChannel
+                    ? b.reshape(b.mul(dy, b.reshape(scale, perChannelShape(rank))), 0, groups, -1)
                     : b.mul(dyg, b.reshape(scale, -1, 1));
             c.accumulate(x, b.op("Reshape", s.backward(b, g, 2), c.shapeOf(x)));
         }
         if (c.needs(scale)) {
-            c.accumulate(scale, perChannel
-                    ? b.reduceSum(b.mul(dy, b.op("Reshape", s.xhat(), c.shapeOf(x))), false, allButChannels(rank))
-                    : b.reduceSum(b.mul(dyg, s.xhat()), false, 0, 2));
+            c.accumulate(
+                    scale,
+                    perChannel
+                            ? b.reduceSum(
+                                    b.mul(dy, b.op("Reshape", s.xhat(), c.shapeOf(x))), false, allButChannels(rank))
+                            : b.reduceSum(b.mul(dyg, s.xhat()), false, 0, 2));
         }
         if (bias != null && c.needs(bias)) {
-            c.accumulate(bias, perChannel ? b.reduceSum(dy, false, allButChannels(rank)) : b.reduceSum(dyg, false, 0, 2));
+            c.accumulate(
+                    bias, perChannel ? b.reduceSum(dy, false, allButChannels(rank)) : b.reduceSum(dyg, false, 0, 2));
         }
     }
 
     /** dx = inv * (g - mean(g) - xhat * mean(g * xhat)), g = dy * scale, over the normalised axes. */
     private static void layerNorm(Node n, GradientContext c) {
-        if (n.outputs().size() > 1 && n.outputs().subList(1, n.outputs().size()).stream().anyMatch(o -> c.gradOf(o) != null)) {
-            throw new UnsupportedOpException(n.describe() + ": gradient through the mean/inv-std outputs is not supported");
+        if (n.outputs().size() > 1
+                && n.outputs().subList(1, n.outputs().size()).stream().anyMatch(o -> c.gradOf(o) != null)) {
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient through the mean/inv-std outputs is not supported");
         }
         GraphBuilder b = c.builder();
         Value x = n.input(0);
@@ -157,7 +165,11 @@ final class NormalizationRules {
         Value xhat = b.mul(xc, inv);
         if (c.needs(x)) {
             Value g = b.mul(dy, scale);
-            Value dx = b.mul(inv, b.sub(b.sub(g, b.reduceMean(g, true, axes)), b.mul(xhat, b.reduceMean(b.mul(g, xhat), true, axes))));
+            Value dx = b.mul(
+                    inv,
+                    b.sub(
+                            b.sub(g, b.reduceMean(g, true, axes)),
+                            b.mul(xhat, b.reduceMean(b.mul(g, xhat), true, axes))));
             c.accumulate(x, dx);
         }
         if (c.needs(scale)) {
@@ -181,7 +193,8 @@ final class NormalizationRules {
         Value mean = n.input(3);
         Value var = n.input(4);
         if (c.needs(mean) || c.needs(var)) {
-            throw new UnsupportedOpException(n.describe() + ": running mean/var are statistics, not trainable parameters");
+            throw new UnsupportedOpException(
+                    n.describe() + ": running mean/var are statistics, not trainable parameters");
         }
         if (x.shape() == null || x.rank() < 2) {
             throw new UnsupportedOpException(n.describe() + ": gradient needs the input rank");

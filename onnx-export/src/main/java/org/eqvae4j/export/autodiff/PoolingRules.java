@@ -17,8 +17,7 @@ import org.eqvae4j.export.graph.Value;
  * depthwise ConvTranspose of a ones kernel, divided by the number of elements each window averaged.
  */
 final class PoolingRules {
-    private PoolingRules() {
-    }
+    private PoolingRules() {}
 
     static void register(GradientRules r) {
         r.put("MaxPool", PoolingRules::maxPool);
@@ -40,10 +39,17 @@ final class PoolingRules {
             n.attributes().forEach(attrs::put);
             indices = b.op("", "MaxPool", List.of(x), attrs, 2).get(1);
         }
-        Value flatSize = x.shape() != null && x.shape().isStatic() ? b.longs(x.shape().numElements())
+        Value flatSize = x.shape() != null && x.shape().isStatic()
+                ? b.longs(x.shape().numElements())
                 : b.op("Reshape", b.op("Size", x), b.longs(1));
-        Value zeros = b.op("ConstantOfShape", List.of(flatSize), Map.of("value", Tensor.ofFloats("zero", new long[] {1}, 0f)));
-        Value scattered = b.op("ScatterElements", List.of(zeros, b.op("Reshape", indices, b.longs(-1)), b.op("Reshape", c.gradOf(n.output(0)), b.longs(-1))),
+        Value zeros = b.op(
+                "ConstantOfShape", List.of(flatSize), Map.of("value", Tensor.ofFloats("zero", new long[] {1}, 0f)));
+        Value scattered = b.op(
+                "ScatterElements",
+                List.of(
+                        zeros,
+                        b.op("Reshape", indices, b.longs(-1)),
+                        b.op("Reshape", c.gradOf(n.output(0)), b.longs(-1))),
                 Map.of("axis", 0L, "reduction", "add"));
         c.accumulate(x, b.op("Reshape", scattered, c.shapeOf(x)));
     }
@@ -54,11 +60,13 @@ final class PoolingRules {
         Shape xs = x.shape();
         Shape ys = y.shape() != null ? y.shape() : c.gradOf(y).shape();
         if (xs == null || !xs.isStatic() || ys == null || !ys.isStatic()) {
-            throw new UnsupportedOpException(n.describe() + ": gradient needs static input and output shapes, got " + xs + " -> " + ys);
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient needs static input and output shapes, got " + xs + " -> " + ys);
         }
         String autoPad = n.attrString("auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-            throw new UnsupportedOpException(n.describe() + ": gradient needs explicit pads (auto_pad=NOTSET or VALID), got " + autoPad);
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient needs explicit pads (auto_pad=NOTSET or VALID), got " + autoPad);
         }
         int spatial = xs.rank() - 2;
         long[] kernel = n.attrLongs("kernel_shape", null);
@@ -86,7 +94,8 @@ final class PoolingRules {
             outputPadding[i] = xs.size(2 + i) - (covered - pads[i] - pads[i + spatial]);
         }
         if (ceilOverhang) {
-            throw new UnsupportedOpException(n.describe() + ": gradient does not support windows past the padded input (ceil_mode overhang)");
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient does not support windows past the padded input (ceil_mode overhang)");
         }
         if (includePad || !padded) {
             g = b.div(g, b.scalar(window));
@@ -124,9 +133,11 @@ final class PoolingRules {
         Value spread = b.op("Expand", c.gradOf(n.output(0)), c.shapeOf(x));
         Value count;
         if (x.shape() != null && x.shape().isStatic()) {
-            count = b.scalar(x.shape().numElements() / (x.shape().size(0) * x.shape().size(1)));
+            count = b.scalar(
+                    x.shape().numElements() / (x.shape().size(0) * x.shape().size(1)));
         } else {
-            count = b.div(b.op("Cast", List.of(b.op("Size", x)), Map.of("to", 1)),
+            count = b.div(
+                    b.op("Cast", List.of(b.op("Size", x)), Map.of("to", 1)),
                     b.op("Cast", List.of(b.op("Size", n.output(0))), Map.of("to", 1)));
         }
         c.accumulate(x, b.div(spread, count));

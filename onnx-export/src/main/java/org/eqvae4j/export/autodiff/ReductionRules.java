@@ -9,8 +9,7 @@ import org.eqvae4j.export.graph.Value;
 
 /** ReduceSum / ReduceMean / ReduceMax / ReduceL2: broadcast the output gradient back over the reduced axes. */
 final class ReductionRules {
-    private ReductionRules() {
-    }
+    private ReductionRules() {}
 
     static void register(GradientRules r) {
         r.put("ReduceSum", (n, c) -> c.accumulate(n.input(0), spread(n, c, axes(n, c), c.gradOf(n.output(0)))));
@@ -18,7 +17,8 @@ final class ReductionRules {
             GraphBuilder b = c.builder();
             Value x = n.input(0);
             Value spread = spread(n, c, axes(n, c), c.gradOf(n.output(0)));
-            Value count = b.div(b.op("Cast", List.of(b.op("Size", x)), Map.of("to", 1)),
+            Value count = b.div(
+                    b.op("Cast", List.of(b.op("Size", x)), Map.of("to", 1)),
                     b.op("Cast", List.of(b.op("Size", n.output(0))), Map.of("to", 1)));
             c.accumulate(x, b.div(spread, count));
         });

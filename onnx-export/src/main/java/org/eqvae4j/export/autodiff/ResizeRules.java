@@ -17,8 +17,7 @@ import org.eqvae4j.export.graph.Value;
  * times s^2).
  */
 final class ResizeRules {
-    private ResizeRules() {
-    }
+    private ResizeRules() {}
 
     static void register(GradientRules r) {
         r.put("Resize", ResizeRules::resize);
@@ -26,8 +25,7 @@ final class ResizeRules {
     }
 
     /** How one axis is resampled: the attributes of the node. */
-    record Sampling(String mode, String coordinates, String nearestMode, double cubicA, boolean excludeOutside) {
-    }
+    record Sampling(String mode, String coordinates, String nearestMode, double cubicA, boolean excludeOutside) {}
 
     private static void resize(Node n, GradientContext c) {
         Value x = n.input(0);
@@ -38,14 +36,18 @@ final class ResizeRules {
             throw new UnsupportedOpException(n.describe() + ": no gradient for antialiased Resize");
         }
         if (!n.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")) {
-            throw new UnsupportedOpException(n.describe() + ": gradient supports keep_aspect_ratio_policy=stretch only");
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient supports keep_aspect_ratio_policy=stretch only");
         }
         String coord = n.attrString("coordinate_transformation_mode", "half_pixel");
         if (coord.equals("tf_crop_and_resize")) {
             throw new UnsupportedOpException(n.describe() + ": no gradient for tf_crop_and_resize");
         }
-        Sampling sampling = new Sampling(n.attrString("mode", "nearest"), coord,
-                n.attrString("nearest_mode", "round_prefer_floor"), n.attrFloat("cubic_coeff_a", -0.75f),
+        Sampling sampling = new Sampling(
+                n.attrString("mode", "nearest"),
+                coord,
+                n.attrString("nearest_mode", "round_prefer_floor"),
+                n.attrFloat("cubic_coeff_a", -0.75f),
                 n.attrLong("exclude_outside", 0) != 0);
         backward(n, c, scales(n, c, x), sampling);
     }
@@ -54,7 +56,9 @@ final class ResizeRules {
     private static void upsample(Node n, GradientContext c) {
         Value x = n.input(0);
         Tensor scalesT = n.input(1) == null ? null : c.constant(n.input(1));
-        float[] f = scalesT != null ? scalesT.toFloats() : n.attribute("scales") != null ? n.attribute("scales").asFloats() : null;
+        float[] f = scalesT != null
+                ? scalesT.toFloats()
+                : n.attribute("scales") != null ? n.attribute("scales").asFloats() : null;
         if (f == null || x.shape() == null) {
             throw new UnsupportedOpException(n.describe() + ": gradient needs constant scales and the input rank");
         }
@@ -63,7 +67,11 @@ final class ResizeRules {
             scale[i] = f[i];
         }
         String mode = n.attrString("mode", "nearest");
-        backward(n, c, scale, new Sampling(mode.equals("bilinear") ? "linear" : mode, "asymmetric", "floor", -0.75, false));
+        backward(
+                n,
+                c,
+                scale,
+                new Sampling(mode.equals("bilinear") ? "linear" : mode, "asymmetric", "floor", -0.75, false));
     }
 
     private static void backward(Node n, GradientContext c, double[] scale, Sampling s) {
@@ -71,24 +79,33 @@ final class ResizeRules {
         int rank = x.rank();
         for (int i = 0; i < rank - 2; i++) {
             if (scale[i] != 1) {
-                throw new UnsupportedOpException(n.describe() + ": gradient supports resizing of the last two axes only");
+                throw new UnsupportedOpException(
+                        n.describe() + ": gradient supports resizing of the last two axes only");
             }
         }
-        if (s.mode().equals("nearest") && rank == 4 && integerFloorUpsampling(s, scale[2]) && integerFloorUpsampling(s, scale[3])) {
+        if (s.mode().equals("nearest")
+                && rank == 4
+                && integerFloorUpsampling(s, scale[2])
+                && integerFloorUpsampling(s, scale[3])) {
             GraphBuilder b = c.builder();
             long sh = Math.round(scale[2]);
             long sw = Math.round(scale[3]);
-            Value pooled = b.op("AveragePool", List.of(c.gradOf(n.output(0))),
+            Value pooled = b.op(
+                    "AveragePool",
+                    List.of(c.gradOf(n.output(0))),
                     Map.of("kernel_shape", new long[] {sh, sw}, "strides", new long[] {sh, sw}));
             c.accumulate(x, b.mul(pooled, b.scalar(sh * sw)));
             return;
         }
-        if (!s.mode().equals("nearest") && !s.mode().equals("linear") && !s.mode().equals("cubic")) {
+        if (!s.mode().equals("nearest")
+                && !s.mode().equals("linear")
+                && !s.mode().equals("cubic")) {
             throw new UnsupportedOpException(n.describe() + ": no gradient for Resize mode '" + s.mode() + "'");
         }
         Shape xs = x.shape();
         if (!xs.dim(rank - 2).isStatic() || !xs.dim(rank - 1).isStatic()) {
-            throw new UnsupportedOpException(n.describe() + ": gradient needs a static input height and width, got " + xs);
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient needs a static input height and width, got " + xs);
         }
         int ih = (int) xs.size(rank - 2);
         int iw = (int) xs.size(rank - 1);
@@ -107,9 +124,11 @@ final class ResizeRules {
     }
 
     private static boolean integerFloorUpsampling(Sampling s, double scale) {
-        boolean floorMapping = (s.coordinates().equals("asymmetric") && s.nearestMode().equals("floor"))
+        boolean floorMapping = (s.coordinates().equals("asymmetric")
+                        && s.nearestMode().equals("floor"))
                 || ((s.coordinates().equals("half_pixel") || s.coordinates().equals("pytorch_half_pixel"))
-                    && (s.nearestMode().equals("round_prefer_floor") || s.nearestMode().equals("round_prefer_ceil")));
+                        && (s.nearestMode().equals("round_prefer_floor")
+                                || s.nearestMode().equals("round_prefer_ceil")));
         long k = Math.round(scale);
         return floorMapping && k >= 1 && Math.abs(scale - k) <= 1e-6;
     }
@@ -134,13 +153,15 @@ final class ResizeRules {
             for (int i = 0; i < s.length; i++) {
                 int a = axis(axes, i, rank);
                 if (!x.shape().dim(a).isStatic()) {
-                    throw new UnsupportedOpException(n.describe() + ": gradient with a sizes input needs the static input size of axis " + a);
+                    throw new UnsupportedOpException(
+                            n.describe() + ": gradient with a sizes input needs the static input size of axis " + a);
                 }
                 r[a] = (double) s[i] / x.shape().size(a);
             }
             return r;
         }
-        throw new UnsupportedOpException(n.describe() + ": gradient needs constant scales or sizes (after constant folding)");
+        throw new UnsupportedOpException(
+                n.describe() + ": gradient needs constant scales or sizes (after constant folding)");
     }
 
     private static int axis(long[] axes, int i, int rank) {
@@ -171,7 +192,9 @@ final class ResizeRules {
                     double offset = center * (1 - adjustment);
                     yield offset + (o + 0.5) / scale - 0.5;
                 }
-                default -> throw new UnsupportedOpException(n.describe() + ": no gradient for coordinate_transformation_mode '" + s.coordinates() + "'");
+                default ->
+                    throw new UnsupportedOpException(n.describe() + ": no gradient for coordinate_transformation_mode '"
+                            + s.coordinates() + "'");
             };
             switch (s.mode()) {
                 case "nearest" -> m[o][clamp(nearest(x, s.nearestMode(), scale, n), in)] = 1;

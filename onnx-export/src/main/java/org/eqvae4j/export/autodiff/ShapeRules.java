@@ -10,11 +10,11 @@ import org.eqvae4j.export.graph.Value;
 
 /** Ops that move values around without arithmetic: their gradients move them back. */
 final class ShapeRules {
-    private ShapeRules() {
-    }
+    private ShapeRules() {}
 
     static void register(GradientRules r) {
-        GradientRule reshapeBack = (n, c) -> c.accumulate(n.input(0), c.builder().op("Reshape", c.gradOf(n.output(0)), c.shapeOf(n.input(0))));
+        GradientRule reshapeBack = (n, c) ->
+                c.accumulate(n.input(0), c.builder().op("Reshape", c.gradOf(n.output(0)), c.shapeOf(n.input(0))));
         for (String op : List.of("Reshape", "Flatten", "Squeeze", "Unsqueeze")) {
             r.put(op, reshapeBack);
         }
@@ -36,7 +36,8 @@ final class ShapeRules {
         Value x = n.input(0);
         Tensor repeatsT = c.constant(n.input(1));
         if (repeatsT == null || x.shape() == null || !x.shape().isStatic()) {
-            throw new UnsupportedOpException(n.describe() + ": gradient needs constant repeats and a static input shape, got " + x);
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient needs constant repeats and a static input shape, got " + x);
         }
         long[] repeats = repeatsT.toLongs();
         long[] dims = x.shape().toArray();
@@ -77,7 +78,10 @@ final class ShapeRules {
         Tensor ends = c.constant(n.input(2));
         Tensor axesT = n.input(3) == null ? null : c.constant(n.input(3));
         Tensor stepsT = n.input(4) == null ? null : c.constant(n.input(4));
-        if (starts == null || ends == null || (n.input(3) != null && axesT == null) || (n.input(4) != null && stepsT == null)) {
+        if (starts == null
+                || ends == null
+                || (n.input(3) != null && axesT == null)
+                || (n.input(4) != null && stepsT == null)) {
             throw new UnsupportedOpException(n.describe() + ": gradient needs constant starts, ends, axes and steps");
         }
         if (x.shape() == null) {
@@ -96,7 +100,8 @@ final class ShapeRules {
             int axis = (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
             long dim = x.shape().size(axis);
             if (dim < 0) {
-                throw new UnsupportedOpException(n.describe() + ": gradient needs a static size on sliced axis " + axis);
+                throw new UnsupportedOpException(
+                        n.describe() + ": gradient needs a static size on sliced axis " + axis);
             }
             long start = clamp(s[i] < 0 ? s[i] + dim : s[i], dim);
             long end = clamp(e[i] < 0 ? e[i] + dim : e[i], dim);
@@ -119,7 +124,8 @@ final class ShapeRules {
                 sizes[i] = b.op("Gather", List.of(c.shapeOf(v), b.longs(axis)), Map.of("axis", 0));
             }
         }
-        List<Value> parts = b.op("", "Split", List.of(c.gradOf(n.output(0)), b.concat(0, sizes)), Map.of("axis", axis), sizes.length);
+        List<Value> parts = b.op(
+                "", "Split", List.of(c.gradOf(n.output(0)), b.concat(0, sizes)), Map.of("axis", axis), sizes.length);
         for (int i = 0; i < sizes.length; i++) {
             c.accumulate(n.input(i), parts.get(i));
         }
@@ -145,7 +151,8 @@ final class ShapeRules {
         Value idx = n.input(1);
         long axis = n.attrLong("axis", 0);
         if (axis != 0 && (data.shape() == null || idx.shape() == null)) {
-            throw new UnsupportedOpException(n.describe() + ": gradient of Gather on axis " + axis + " needs the ranks of data and indices");
+            throw new UnsupportedOpException(
+                    n.describe() + ": gradient of Gather on axis " + axis + " needs the ranks of data and indices");
         }
         int rank = data.shape() == null ? 0 : data.rank();
         int a = (int) (axis < 0 ? axis + rank : axis);
@@ -206,7 +213,8 @@ final class ShapeRules {
             ends[i] = pads[i + rank] == 0 ? Long.MAX_VALUE : -pads[i + rank];
         }
         GraphBuilder b = c.builder();
-        c.accumulate(n.input(0), b.op("Slice", c.gradOf(n.output(0)), b.longs(starts), b.longs(ends), b.longs(range(rank))));
+        c.accumulate(
+                n.input(0), b.op("Slice", c.gradOf(n.output(0)), b.longs(starts), b.longs(ends), b.longs(range(rank))));
     }
 
     private static long clamp(long v, long dim) {

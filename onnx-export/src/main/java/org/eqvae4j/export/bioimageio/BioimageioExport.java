@@ -36,8 +36,8 @@ import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.IntensityMapping;
 import org.eqvae4j.runtime.image.IntensityScaling;
-import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.tensor.FloatTensor;
+import org.eqvae4j.runtime.transform.LatentTransform;
 import org.eqvae4j.runtime.visual.ImageGrid;
 import org.eqvae4j.runtime.visual.LatentPca;
 
@@ -64,16 +64,19 @@ import org.eqvae4j.runtime.visual.LatentPca;
 public final class BioimageioExport {
     /** The bioimage.io model description version written (the spec's JSON Schema pins the micro version). */
     public static final String FORMAT_VERSION = "0.5.7";
+
     public static final double LOW_PERCENTILE = 1;
     public static final double HIGH_PERCENTILE = 99.8;
     /** Declared reproducibility tolerance of the test outputs (the spec's defaults). */
     public static final double RELATIVE_TOLERANCE = 1e-3;
+
     public static final double ABSOLUTE_TOLERANCE = 1e-3;
     public static final int MISMATCHED_PER_MILLION = 100;
     static final String BUNDLED_TEST_IMAGE = "test-image.png";
     private static final int COVER_CELL = 256;
-    private static final String EQ_VAE_CITATION = "Kouzelis, Kakogeorgiou, Gidaris, Komodakis: EQ-VAE: Equivariance Regularized "
-            + "Latent Space for Improved Generative Image Modeling. ICML 2025";
+    private static final String EQ_VAE_CITATION =
+            "Kouzelis, Kakogeorgiou, Gidaris, Komodakis: EQ-VAE: Equivariance Regularized "
+                    + "Latent Space for Improved Generative Image Modeling. ICML 2025";
     private static final String EQ_VAE_DOI = "10.48550/arXiv.2502.09509";
 
     /**
@@ -95,8 +98,7 @@ public final class BioimageioExport {
     }
 
     /** One written package: its folder, its zip (null without --zip) and the tensors of its test. */
-    public record Package(String role, Path folder, Path zip, FloatTensor testInput, FloatTensor testOutput) {
-    }
+    public record Package(String role, Path folder, Path zip, FloatTensor testInput, FloatTensor testOutput) {}
 
     private final ModelBundle bundle;
     private final ModelManifest m;
@@ -112,8 +114,9 @@ public final class BioimageioExport {
     public static List<Package> export(Path bundleDir, Path output, Options options) throws IOException {
         ModelBundle bundle = ModelBundle.open(bundleDir);
         if (bundle.manifest().kind() == LatentKind.VQ) {
-            throw new IllegalArgumentException("bundle " + bundleDir + " is a VQ bundle: its encoder has two outputs (latent vectors "
-                    + "and codebook indices); bioimage.io export takes bundles with one latent output (deterministic or KL)");
+            throw new IllegalArgumentException(
+                    "bundle " + bundleDir + " is a VQ bundle: its encoder has two outputs (latent vectors "
+                            + "and codebook indices); bioimage.io export takes bundles with one latent output (deterministic or KL)");
         }
         try {
             return new BioimageioExport(bundle, options).write(output);
@@ -138,7 +141,8 @@ public final class BioimageioExport {
         Path decoderOnnx = copy(bundle.file(ModelManifest.DECODER), decoderDir);
         FloatTensor latent = run(encoderOnnx, modelInput);
         FloatTensor decoded = run(decoderOnnx, latent);
-        FloatTensor image = Preprocessing.clip(unitRange ? decoded : Preprocessing.scaleLinear(decoded, 1 / (hi - lo), -lo / (hi - lo)), 0, 1);
+        FloatTensor image = Preprocessing.clip(
+                unitRange ? decoded : Preprocessing.scaleLinear(decoded, 1 / (hi - lo), -lo / (hi - lo)), 0, 1);
 
         FloatTensor shown = Preprocessing.clip(unit, 0, 1);
         FloatTensor pca = LatentPca.toRgb(latent);
@@ -148,8 +152,15 @@ public final class BioimageioExport {
         return written;
     }
 
-    private Package finish(Path dir, String role, Path onnx, FloatTensor input, FloatTensor output, List<FloatTensor> cover,
-                           int haloLatent) throws IOException {
+    private Package finish(
+            Path dir,
+            String role,
+            Path onnx,
+            FloatTensor input,
+            FloatTensor output,
+            List<FloatTensor> cover,
+            int haloLatent)
+            throws IOException {
         Npy.write(input, dir.resolve("test_input.npy"));
         Npy.write(output, dir.resolve("test_output.npy"));
         ImageFiles.writePng(ImageGrid.of(List.of(cover), COVER_CELL, 0), dir.resolve("cover.png"));
@@ -177,7 +188,8 @@ public final class BioimageioExport {
             Path tmp = Files.createTempFile("eqvae4j-test-image", ".png");
             try (InputStream in = BioimageioExport.class.getResourceAsStream(BUNDLED_TEST_IMAGE)) {
                 if (in == null) {
-                    throw new IOException("resource " + BUNDLED_TEST_IMAGE + " is missing from the eqvae4j-onnx-export jar");
+                    throw new IOException(
+                            "resource " + BUNDLED_TEST_IMAGE + " is missing from the eqvae4j-onnx-export jar");
                 }
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 data = ImageFiles.readImage(tmp, IntensityMapping.LINEAR);
@@ -185,11 +197,14 @@ public final class BioimageioExport {
                 Files.deleteIfExists(tmp);
             }
         }
-        FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(data.pixels().sample(0), m.imageChannels()), f);
+        FloatTensor x = LatentTransform.cropToMultiple(
+                ImageFiles.toChannels(data.pixels().sample(0), m.imageChannels()), f);
         int min = minImageSize(f, haloLatent);
         if (x.height() < min || x.width() < min) {
-            throw new IllegalArgumentException("test image " + name + " is " + data.pixels().height() + " x " + data.pixels().width()
-                    + " px; the packages need at least " + min + " x " + min + " (tile halo " + m.tileHalo() + " px on each side of "
+            throw new IllegalArgumentException("test image " + name + " is "
+                    + data.pixels().height() + " x " + data.pixels().width()
+                    + " px; the packages need at least " + min + " x " + min + " (tile halo " + m.tileHalo()
+                    + " px on each side of "
                     + "at least one latent pixel)");
         }
         IntensityScaling s = data.metadata().scaling();
@@ -201,22 +216,36 @@ public final class BioimageioExport {
         return (2 * haloLatent + 1) * f;
     }
 
-    private Map<String, Object> rdf(String role, Path dir, Path onnx, int haloLatent, boolean hasLicense) throws IOException {
+    private Map<String, Object> rdf(String role, Path dir, Path onnx, int haloLatent, boolean hasLicense)
+            throws IOException {
         boolean encoder = role.equals("encoder");
         int f = m.downsamplingFactor();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("format_version", FORMAT_VERSION);
         r.put("type", "model");
         r.put("name", packageName(m.name(), role));
-        r.put("description", encoder
-                ? "Encoder of the " + m.id() + " autoencoder (eqvae4j): image to " + m.latentChannels() + "-channel latent at 1/" + f + " resolution."
-                : "Decoder of the " + m.id() + " autoencoder (eqvae4j): " + m.latentChannels() + "-channel latent to image at " + f + "x resolution.");
+        r.put(
+                "description",
+                encoder
+                        ? "Encoder of the " + m.id() + " autoencoder (eqvae4j): image to " + m.latentChannels()
+                                + "-channel latent at 1/" + f + " resolution."
+                        : "Decoder of the " + m.id() + " autoencoder (eqvae4j): " + m.latentChannels()
+                                + "-channel latent to image at " + f + "x resolution.");
         r.put("authors", options.authors().stream().map(a -> Map.of("name", a)).toList());
         r.put("cite", citations());
         if (m.license() != null) {
             r.put("license", m.license());
         }
-        r.put("tags", List.of("autoencoder", "latent", encoder ? "encoder" : "decoder", "eq-vae", "eqvae4j", m.architecture(), "onnx"));
+        r.put(
+                "tags",
+                List.of(
+                        "autoencoder",
+                        "latent",
+                        encoder ? "encoder" : "decoder",
+                        "eq-vae",
+                        "eqvae4j",
+                        m.architecture(),
+                        "onnx"));
         r.put("documentation", "README.md");
         r.put("covers", List.of("cover.png"));
         if (hasLicense) {
@@ -227,10 +256,14 @@ public final class BioimageioExport {
         Map<String, Object> latentTensor = latentTensor(encoder, dir, haloLatent);
         r.put("inputs", List.of(encoder ? imageTensor : latentTensor));
         r.put("outputs", List.of(encoder ? latentTensor : imageTensor));
-        Map<String, Object> weights = new LinkedHashMap<>(file(dir, onnx.getFileName().toString()));
+        Map<String, Object> weights =
+                new LinkedHashMap<>(file(dir, onnx.getFileName().toString()));
         weights.put("opset_version", opset(onnx));
         Object provenance = m.provenance().get("weights");
-        weights.put("comment", "the " + role + " graph of eqvae4j bundle " + m.id() + (provenance == null ? "" : "; weights: " + provenance));
+        weights.put(
+                "comment",
+                "the " + role + " graph of eqvae4j bundle " + m.id()
+                        + (provenance == null ? "" : "; weights: " + provenance));
         r.put("weights", Map.of("onnx", weights));
         Map<String, Object> tolerance = new LinkedHashMap<>();
         tolerance.put("relative_tolerance", RELATIVE_TOLERANCE);
@@ -241,7 +274,9 @@ public final class BioimageioExport {
         Map<String, Object> bioimageio = new LinkedHashMap<>();
         bioimageio.put("reproducibility_tolerance", List.of(tolerance));
         bioimageio.put("architecture_type", m.architecture());
-        bioimageio.put("task", encoder ? "image encoding to a latent representation" : "image decoding from a latent representation");
+        bioimageio.put(
+                "task",
+                encoder ? "image encoding to a latent representation" : "image decoding from a latent representation");
         Map<String, Object> eqvae = new LinkedHashMap<>();
         eqvae.put("bundle_id", m.id());
         eqvae.put("role", role);
@@ -264,11 +299,14 @@ public final class BioimageioExport {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("id", "image");
         t.put("description", input ? "image, any intensity range (normalised by preprocessing)" : "image in [0, 1]");
-        List<String> channels = m.imageChannels() == 3 ? List.of("r", "g", "b")
+        List<String> channels = m.imageChannels() == 3
+                ? List.of("r", "g", "b")
                 : m.imageChannels() == 1 ? List.of("gray") : channelNames("c", m.imageChannels());
-        t.put("axes", input
-                ? axes(channels, null, id -> ordered("min", minImageSize(f, haloLatent), "step", f), 0)
-                : axes(channels, null, id -> ordered("tensor_id", "latent", "axis_id", id), m.tileHalo()));
+        t.put(
+                "axes",
+                input
+                        ? axes(channels, null, id -> ordered("min", minImageSize(f, haloLatent), "step", f), 0)
+                        : axes(channels, null, id -> ordered("tensor_id", "latent", "axis_id", id), m.tileHalo()));
         t.put("test_tensor", file(dir, input ? "test_input.npy" : "test_output.npy"));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("type", "float32");
@@ -294,7 +332,8 @@ public final class BioimageioExport {
             t.put("preprocessing", steps);
         } else {
             if (!unitRange) {
-                steps.add(ordered("id", "scale_linear", "kwargs", ordered("gain", 1 / (hi - lo), "offset", -lo / (hi - lo))));
+                steps.add(ordered(
+                        "id", "scale_linear", "kwargs", ordered("gain", 1 / (hi - lo), "offset", -lo / (hi - lo))));
             }
             steps.add(ordered("id", "clip", "kwargs", ordered("min", 0.0, "max", 1.0)));
             steps.add(ordered("id", "ensure_dtype", "kwargs", Map.of("dtype", "float32")));
@@ -309,10 +348,13 @@ public final class BioimageioExport {
         t.put("id", "latent");
         t.put("description", "raw latent at 1/" + f + " of the image size (decoder's input as the encoder gives it)");
         List<String> channels = channelNames("z", m.latentChannels());
-        // one latent pixel stands for f image pixels: size = image size * 1 / f (encoder), image = latent * f / 1 (decoder)
-        t.put("axes", output
-                ? axes(channels, (double) f, id -> ordered("tensor_id", "image", "axis_id", id), haloLatent)
-                : axes(channels, (double) f, id -> ordered("min", 2 * haloLatent + 1, "step", 1), 0));
+        // one latent pixel stands for f image pixels: size = image size * 1 / f (encoder), image = latent * f / 1
+        // (decoder)
+        t.put(
+                "axes",
+                output
+                        ? axes(channels, (double) f, id -> ordered("tensor_id", "image", "axis_id", id), haloLatent)
+                        : axes(channels, (double) f, id -> ordered("min", 2 * haloLatent + 1, "step", 1), 0));
         t.put("test_tensor", file(dir, output ? "test_output.npy" : "test_input.npy"));
         t.put("data", Map.of("type", "float32"));
         return t;
@@ -363,40 +405,77 @@ public final class BioimageioExport {
         int f = m.downsamplingFactor();
         StringBuilder s = new StringBuilder();
         s.append("# ").append(packageName(m.name(), role)).append("\n\n");
-        s.append(encoder
-                ? "The encoder of eqvae4j bundle `" + m.id() + "`: an image [batch, " + m.imageChannels() + ", H, W] becomes a latent [batch, "
-                        + m.latentChannels() + ", H/" + f + ", W/" + f + "]. Its companion package `" + m.id() + "-decoder` maps latents back to images.\n"
-                : "The decoder of eqvae4j bundle `" + m.id() + "`: a latent [batch, " + m.latentChannels() + ", h, w] becomes an image [batch, "
-                        + m.imageChannels() + ", " + f + "h, " + f + "w] in [0, 1]. Its companion package `" + m.id() + "-encoder` makes the latents.\n");
-        s.append("\nThe latents are raw (a generator sees `(raw - ").append(m.latentShift()).append(") * ").append(m.latentScale())
-                .append("`). EQ-VAE (Kouzelis et al., ICML 2025) fine-tunes autoencoders so that scaling or rotating a latent and decoding it ")
+        s.append(
+                encoder
+                        ? "The encoder of eqvae4j bundle `" + m.id() + "`: an image [batch, " + m.imageChannels()
+                                + ", H, W] becomes a latent [batch, " + m.latentChannels() + ", H/" + f + ", W/" + f
+                                + "]. Its companion package `" + m.id() + "-decoder` maps latents back to images.\n"
+                        : "The decoder of eqvae4j bundle `" + m.id() + "`: a latent [batch, " + m.latentChannels()
+                                + ", h, w] becomes an image [batch, " + m.imageChannels() + ", " + f + "h, " + f
+                                + "w] in [0, 1]. Its companion package `" + m.id() + "-encoder` makes the latents.\n");
+        s.append("\nThe latents are raw (a generator sees `(raw - ")
+                .append(m.latentShift())
+                .append(") * ")
+                .append(m.latentScale())
+                .append(
+                        "`). EQ-VAE (Kouzelis et al., ICML 2025) fine-tunes autoencoders so that scaling or rotating a latent and decoding it ")
                 .append("gives the scaled or rotated image.\n\n");
         s.append("## Inputs and outputs\n\n");
         if (encoder) {
-            s.append("- preprocessing: the 1st and 99.8th percentiles of each image (all channels together) become 0 and 1 (`scale_range`)");
-            s.append(m.valueRange()[0] == 0 && m.valueRange()[1] == 1 ? "" : ", then `scale_linear` to the model's range ["
-                    + m.valueRange()[0] + ", " + m.valueRange()[1] + "]");
-            s.append(";\n- image sides: multiples of ").append(f).append(", at least ").append(minImageSize(f, haloLatent)).append(" px.\n");
+            s.append(
+                    "- preprocessing: the 1st and 99.8th percentiles of each image (all channels together) become 0 and 1 (`scale_range`)");
+            s.append(
+                    m.valueRange()[0] == 0 && m.valueRange()[1] == 1
+                            ? ""
+                            : ", then `scale_linear` to the model's range [" + m.valueRange()[0] + ", "
+                                    + m.valueRange()[1] + "]");
+            s.append(";\n- image sides: multiples of ")
+                    .append(f)
+                    .append(", at least ")
+                    .append(minImageSize(f, haloLatent))
+                    .append(" px.\n");
         } else {
-            s.append("- latent sides: at least ").append(2 * haloLatent + 1).append(" px; postprocessing maps the decoder's range [")
-                    .append(m.valueRange()[0]).append(", ").append(m.valueRange()[1]).append("] to [0, 1] and clips.\n");
+            s.append("- latent sides: at least ")
+                    .append(2 * haloLatent + 1)
+                    .append(" px; postprocessing maps the decoder's range [")
+                    .append(m.valueRange()[0])
+                    .append(", ")
+                    .append(m.valueRange()[1])
+                    .append("] to [0, 1] and clips.\n");
         }
-        s.append("\n## Tiling\n\nThe output halo (").append(encoder ? haloLatent + " latent px = " + m.tileHalo() + " image px" : m.tileHalo() + " px")
-                .append(") is the border eqvae4j drops from each tile when it tiles large images (tiles of ").append(m.tileSize())
-                .append(" px). Operations over the whole image (GroupNorm) make tiles differ slightly from whole-image results; eqvae4j's own ")
+        s.append("\n## Tiling\n\nThe output halo (")
+                .append(encoder ? haloLatent + " latent px = " + m.tileHalo() + " image px" : m.tileHalo() + " px")
+                .append(") is the border eqvae4j drops from each tile when it tiles large images (tiles of ")
+                .append(m.tileSize())
+                .append(
+                        " px). Operations over the whole image (GroupNorm) make tiles differ slightly from whole-image results; eqvae4j's own ")
                 .append("runtime tiles with the whole-image stages split out and run once.\n");
-        s.append("\n## Validation\n\n`test_input.npy` ").append(shape(input)).append(" gives `test_output.npy` ").append(shape(output))
-                .append(" through the declared pre/postprocessing and `").append(encoder ? "encoder.onnx" : "decoder.onnx")
-                .append("` (ONNX Runtime) within a relative tolerance of ").append(RELATIVE_TOLERANCE).append(" and an absolute one of ")
-                .append(ABSOLUTE_TOLERANCE).append(". eqvae4j's measures of the whole autoencoder (model.json):\n\n");
+        s.append("\n## Validation\n\n`test_input.npy` ")
+                .append(shape(input))
+                .append(" gives `test_output.npy` ")
+                .append(shape(output))
+                .append(" through the declared pre/postprocessing and `")
+                .append(encoder ? "encoder.onnx" : "decoder.onnx")
+                .append("` (ONNX Runtime) within a relative tolerance of ")
+                .append(RELATIVE_TOLERANCE)
+                .append(" and an absolute one of ")
+                .append(ABSOLUTE_TOLERANCE)
+                .append(". eqvae4j's measures of the whole autoencoder (model.json):\n\n");
         if (m.metrics().isEmpty()) {
             s.append("- none recorded in the bundle\n");
         }
-        m.metrics().forEach((k, v) -> s.append("- ").append(k).append(": ").append(v).append('\n'));
-        s.append("\n## Source\n\nExported by `eqvae export-bioimageio` from bundle `").append(m.id()).append("` (architecture ")
-                .append(m.architecture()).append(").");
+        m.metrics()
+                .forEach((k, v) ->
+                        s.append("- ").append(k).append(": ").append(v).append('\n'));
+        s.append("\n## Source\n\nExported by `eqvae export-bioimageio` from bundle `")
+                .append(m.id())
+                .append("` (architecture ")
+                .append(m.architecture())
+                .append(").");
         m.provenance().forEach((k, v) -> s.append("\n- ").append(k).append(": ").append(v));
-        s.append("\n\nLicense: ").append(m.license() == null ? "see LICENSE" : m.license()).append(".\n");
+        s.append("\n\nLicense: ")
+                .append(m.license() == null ? "see LICENSE" : m.license())
+                .append(".\n");
         return s.toString();
     }
 
@@ -407,7 +486,9 @@ public final class BioimageioExport {
     /** bioimage.io names: letters, digits, underscore, minus, parentheses and spaces, at most 64 characters. */
     static String packageName(String name, String role) {
         String suffix = " " + role;
-        String clean = name.replaceAll("[^A-Za-z0-9_()\\- ]", "-").replaceAll("\\s+", " ").trim();
+        String clean = name.replaceAll("[^A-Za-z0-9_()\\- ]", "-")
+                .replaceAll("\\s+", " ")
+                .trim();
         int room = 64 - suffix.length();
         if (clean.length() > room) {
             clean = clean.substring(0, room).trim();
@@ -447,8 +528,10 @@ public final class BioimageioExport {
     /** The default-domain opset the ONNX file imports. */
     static long opset(Path onnx) throws IOException {
         Onnx.ModelProto model = Onnx.ModelProto.parseFrom(Files.readAllBytes(onnx));
-        return model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
-                .mapToLong(Onnx.OperatorSetIdProto::getVersion).findFirst()
+        return model.getOpsetImportList().stream()
+                .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(Onnx.OperatorSetIdProto::getVersion)
+                .findFirst()
                 .orElseThrow(() -> new IOException(onnx + " imports no default-domain (ai.onnx) opset"));
     }
 
@@ -459,12 +542,15 @@ public final class BioimageioExport {
                 so.setIntraOpNumThreads(options.threads());
             }
             try (OrtSession session = env.createSession(onnx.toString(), so)) {
-                if (session.getInputNames().size() != 1 || session.getOutputNames().size() != 1) {
-                    throw new IOException(onnx + " has inputs " + session.getInputNames() + " and outputs " + session.getOutputNames()
-                            + "; a bioimage.io package here takes a graph with one input and one output");
+                if (session.getInputNames().size() != 1
+                        || session.getOutputNames().size() != 1) {
+                    throw new IOException(
+                            onnx + " has inputs " + session.getInputNames() + " and outputs " + session.getOutputNames()
+                                    + "; a bioimage.io package here takes a graph with one input and one output");
                 }
                 try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
-                     OrtSession.Result r = session.run(Map.of(session.getInputNames().iterator().next(), in))) {
+                        OrtSession.Result r = session.run(
+                                Map.of(session.getInputNames().iterator().next(), in))) {
                     OnnxTensor out = (OnnxTensor) r.get(0);
                     FloatBuffer fb = out.getFloatBuffer();
                     float[] data = new float[fb.remaining()];
@@ -479,7 +565,8 @@ public final class BioimageioExport {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.findAny().isPresent()) {
-                    throw new IOException("package folder " + dir + " exists and is not empty; remove it or choose another --output");
+                    throw new IOException(
+                            "package folder " + dir + " exists and is not empty; remove it or choose another --output");
                 }
             }
         }
@@ -492,8 +579,10 @@ public final class BioimageioExport {
 
     private static ObjectMapper yaml() {
         // strings stay quoted: unquoted, YAML 1.1 readers (PyYAML) take the axis id y for a boolean
-        return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .disable(YAMLGenerator.Feature.SPLIT_LINES).build());
+        return new ObjectMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                .build());
     }
 
     /** {@code <folder>.zip} with the folder's files at the root, as bioimage.io expects ({@code rdf.yaml} first). */
@@ -502,11 +591,13 @@ public final class BioimageioExport {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(Files::isRegularFile)
-                    .sorted((a, b) -> a.getFileName().toString().equals("rdf.yaml") ? -1
+                    .sorted((a, b) -> a.getFileName().toString().equals("rdf.yaml")
+                            ? -1
                             : b.getFileName().toString().equals("rdf.yaml") ? 1 : a.compareTo(b))
                     .toList();
         }
-        try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(os)) {
             for (Path p : files) {
                 z.putNextEntry(new ZipEntry(p.getFileName().toString()));
                 Files.copy(p, z);

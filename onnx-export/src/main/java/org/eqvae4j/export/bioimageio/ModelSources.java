@@ -7,16 +7,18 @@ import java.util.Map;
 final class ModelSources {
     private static final Map<String, String> TAESD = cite(
             "Ollin Boer Bohan: TAESD, tiny autoencoders for Stable Diffusion and FLUX latents (architecture and published weights)",
-            "url", "https://github.com/madebyollin/taesd");
+            "url",
+            "https://github.com/madebyollin/taesd");
     private static final Map<String, String> LDM = cite(
             "Rombach, Blattmann, Lorenz, Esser, Ommer: High-Resolution Image Synthesis with Latent Diffusion Models. CVPR 2022",
-            "doi", "10.1109/CVPR52688.2022.01042");
+            "doi",
+            "10.1109/CVPR52688.2022.01042");
     private static final Map<String, String> VQGAN = cite(
             "Esser, Rombach, Ommer: Taming Transformers for High-Resolution Image Synthesis. CVPR 2021",
-            "doi", "10.1109/CVPR46437.2021.01268");
+            "doi",
+            "10.1109/CVPR46437.2021.01268");
 
-    private ModelSources() {
-    }
+    private ModelSources() {}
 
     /** text first, then url or doi, as rdf.yaml lists them */
     private static Map<String, String> cite(String text, String key, String value) {

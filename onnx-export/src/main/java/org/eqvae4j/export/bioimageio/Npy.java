@@ -27,8 +27,7 @@ public final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /** The bytes numpy's {@code np.save} writes for {@code x.astype('<f4')} of this shape. */
     public static byte[] toBytes(FloatTensor t) {
@@ -39,7 +38,9 @@ public final class Npy {
         String dims = t.shape().length == 1 ? shape.toString().trim() : shape.substring(0, shape.length() - 2);
         // numpy leaves room for the first axis to grow to 21 digits, so a file can be appended to in place
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }"
-                + " ".repeat(GROWTH_AXIS_MAX_DIGITS - String.valueOf(t.shape()[0]).length());
+                + " "
+                        .repeat(GROWTH_AXIS_MAX_DIGITS
+                                - String.valueOf(t.shape()[0]).length());
         int preamble = MAGIC.length + 2 + 2;
         int total = preamble + dict.length() + 1;
         int padded = (total + ALIGN - 1) / ALIGN * ALIGN;
@@ -103,7 +104,8 @@ public final class Npy {
             }
         }
         if (dims.size() != 4) {
-            throw new IllegalArgumentException("shape " + dims + " has rank " + dims.size() + "; a [N, C, H, W] tensor has rank 4");
+            throw new IllegalArgumentException(
+                    "shape " + dims + " has rank " + dims.size() + "; a [N, C, H, W] tensor has rank 4");
         }
         long count = dims.stream().reduce(1L, (x, y) -> x * y);
         int dataStart = start + headerLength;

@@ -12,8 +12,7 @@ public final class Preprocessing {
     /** scale_range's default epsilon: {@code out = (x - lo) / (hi - lo + eps)}. */
     public static final double SCALE_RANGE_EPS = 1e-6;
 
-    private Preprocessing() {
-    }
+    private Preprocessing() {}
 
     /**
      * {@code scale_range} over all axes but batch (channel, y and x jointly, per sample): the

@@ -24,10 +24,13 @@ public record BundleAgreement(double latentDifference, double imageDifference) {
     }
 
     /** Encodes {@code x} with both bundles and decodes the first latent with both. */
-    public static BundleAgreement measure(ModelBundle a, ModelBundle b, FloatTensor x) throws BundleException, OrtException {
-        try (Autoencoder first = Autoencoder.open(a); Autoencoder second = Autoencoder.open(b)) {
+    public static BundleAgreement measure(ModelBundle a, ModelBundle b, FloatTensor x)
+            throws BundleException, OrtException {
+        try (Autoencoder first = Autoencoder.open(a);
+                Autoencoder second = Autoencoder.open(b)) {
             FloatTensor za = first.encode(x);
-            return new BundleAgreement(maxAbsDiff(za, second.encode(x)), maxAbsDiff(first.decode(za), second.decode(za)));
+            return new BundleAgreement(
+                    maxAbsDiff(za, second.encode(x)), maxAbsDiff(first.decode(za), second.decode(za)));
         }
     }
 
@@ -38,12 +41,14 @@ public record BundleAgreement(double latentDifference, double imageDifference) {
      */
     public static BundleAgreement checkReexport(ModelBundle source, ModelBundle reexported, Path photo)
             throws IOException, BundleException, OrtException {
-        FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(ImageFiles.read(photo), source.manifest().imageChannels()), 64);
-        x = LatentTransform.crop(0, 0, Math.min(128, x.height()), Math.min(128, x.width())).apply(x);
+        FloatTensor x = LatentTransform.cropToMultiple(
+                ImageFiles.toChannels(ImageFiles.read(photo), source.manifest().imageChannels()), 64);
+        x = LatentTransform.crop(0, 0, Math.min(128, x.height()), Math.min(128, x.width()))
+                .apply(x);
         BundleAgreement a = measure(source, reexported, x);
         if (!a.agrees()) {
-            throw new IllegalStateException("re-exported bundle " + reexported.root() + " differs from " + source.root() + " (latent by "
-                    + a.latentDifference() + ", image by " + a.imageDifference() + "); do not use it");
+            throw new IllegalStateException("re-exported bundle " + reexported.root() + " differs from " + source.root()
+                    + " (latent by " + a.latentDifference() + ", image by " + a.imageDifference() + "); do not use it");
         }
         return a;
     }

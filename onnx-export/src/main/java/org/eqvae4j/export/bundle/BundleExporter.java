@@ -36,18 +36,25 @@ public final class BundleExporter {
      * @param licenseFile licence text copied into the bundle as LICENSE, or null
      * @param license     SPDX identifier of the weights' licence, or null
      */
-    public record Request(AutoencoderArchitecture architecture, Map<String, Tensor> stateDict, long seed,
-                          String source, String id, String name, String license, Path licenseFile,
-                          int tileSize, int tileHalo) {
-    }
+    public record Request(
+            AutoencoderArchitecture architecture,
+            Map<String, Tensor> stateDict,
+            long seed,
+            String source,
+            String id,
+            String name,
+            String license,
+            Path licenseFile,
+            int tileSize,
+            int tileHalo) {}
 
-    private BundleExporter() {
-    }
+    private BundleExporter() {}
 
     /** Builds the graphs, checking every tensor of the weights against the architecture. */
     public static AutoencoderArchitecture.Graphs buildGraphs(Request r) {
         AutoencoderArchitecture arch = r.architecture();
-        Weights w = r.stateDict() == null ? Weights.initialized(r.seed())
+        Weights w = r.stateDict() == null
+                ? Weights.initialized(r.seed())
                 : Weights.loaded(arch.normalize(r.stateDict()), r.source());
         AutoencoderArchitecture.Graphs graphs = arch.build(w);
         w.finish();
@@ -62,7 +69,8 @@ public final class BundleExporter {
      * As {@link #export(Request, Path, boolean)}, with more models in the bundle by manifest role (e.g.
      * {@link ModelManifest#DISCRIMINATOR}), each written as {@code <role>.onnx}.
      */
-    public static ModelBundle export(Request r, Map<String, Graph> extraModels, Path output, boolean replace) throws IOException {
+    public static ModelBundle export(Request r, Map<String, Graph> extraModels, Path output, boolean replace)
+            throws IOException {
         AutoencoderArchitecture arch = r.architecture();
         AutoencoderArchitecture.Graphs graphs = buildGraphs(r);
         Map<String, String> files = new LinkedHashMap<>();
@@ -96,9 +104,26 @@ public final class BundleExporter {
         provenance.put("weights", r.stateDict() == null ? "initialised, seed " + r.seed() : r.source());
         provenance.put("encoderParameters", graphs.encoder().parameterCount());
         provenance.put("decoderParameters", graphs.decoder().parameterCount());
-        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, r.id(), r.name(), arch.name(), arch.kind(),
-                arch.imageChannels(), arch.latentChannels(), arch.downsamplingFactor(), arch.latentScale(), arch.latentShift(),
-                arch.valueRange(), r.tileSize(), r.tileHalo(), files, r.license(), provenance, Map.of(), null, arch.codebookSize());
+        ModelManifest manifest = new ModelManifest(
+                ModelManifest.FORMAT_VERSION,
+                r.id(),
+                r.name(),
+                arch.name(),
+                arch.kind(),
+                arch.imageChannels(),
+                arch.latentChannels(),
+                arch.downsamplingFactor(),
+                arch.latentScale(),
+                arch.latentShift(),
+                arch.valueRange(),
+                r.tileSize(),
+                r.tileHalo(),
+                files,
+                r.license(),
+                provenance,
+                Map.of(),
+                null,
+                arch.codebookSize());
         if (r.licenseFile() != null) {
             writer.addCopy("LICENSE", r.licenseFile());
         }
@@ -113,19 +138,37 @@ public final class BundleExporter {
      * the same function (callers check: {@code export --from-bundle} compares outputs). {@code output}
      * must be another folder: the source is never written.
      */
-    public static ModelBundle reexport(ModelBundle source, AutoencoderArchitecture arch, Path output, boolean replace) throws IOException {
-        if (output.toAbsolutePath().normalize().equals(source.root().toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("re-export of " + source.root() + " must go to another folder (the source is read, never written)");
+    public static ModelBundle reexport(ModelBundle source, AutoencoderArchitecture arch, Path output, boolean replace)
+            throws IOException {
+        if (output.toAbsolutePath()
+                .normalize()
+                .equals(source.root().toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException(
+                    "re-export of " + source.root() + " must go to another folder (the source is read, never written)");
         }
         ModelManifest m = source.manifest();
         if (!arch.name().equals(m.architecture())) {
-            throw new IllegalArgumentException("model bundle " + source.root() + " is a " + m.architecture() + ", not a " + arch.name());
+            throw new IllegalArgumentException(
+                    "model bundle " + source.root() + " is a " + m.architecture() + ", not a " + arch.name());
         }
-        Map<String, Tensor> weights = arch.stateDict(org.eqvae4j.export.onnx.OnnxReader.read(source.file(ModelManifest.ENCODER)),
+        Map<String, Tensor> weights = arch.stateDict(
+                org.eqvae4j.export.onnx.OnnxReader.read(source.file(ModelManifest.ENCODER)),
                 org.eqvae4j.export.onnx.OnnxReader.read(source.file(ModelManifest.DECODER)));
         Path license = source.root().resolve("LICENSE");
-        ModelBundle out = export(new Request(arch, weights, 0, "model bundle " + source.root().getFileName(), m.id(), m.name(), m.license(),
-                java.nio.file.Files.isRegularFile(license) ? license : null, m.tileSize(), m.tileHalo()), output, replace);
+        ModelBundle out = export(
+                new Request(
+                        arch,
+                        weights,
+                        0,
+                        "model bundle " + source.root().getFileName(),
+                        m.id(),
+                        m.name(),
+                        m.license(),
+                        java.nio.file.Files.isRegularFile(license) ? license : null,
+                        m.tileSize(),
+                        m.tileHalo()),
+                output,
+                replace);
         Map<String, Object> provenance = new LinkedHashMap<>(m.provenance());
         provenance.put("reexportedBy", "eqvae4j export --from-bundle (same weights; tiling parts added)");
         provenance.put("reexportedAt", Instant.now().toString());
@@ -142,25 +185,38 @@ public final class BundleExporter {
      * separate encoder and decoder files whose names get the "encoder." / "decoder." prefixes (the
      * TAESD family publishes such pairs). Duplicate names across files are an error.
      */
-    public static Map<String, Tensor> readWeights(List<Path> combined, Path encoderFile, Path decoderFile) throws IOException {
+    public static Map<String, Tensor> readWeights(List<Path> combined, Path encoderFile, Path decoderFile)
+            throws IOException {
         Map<String, Tensor> all = new LinkedHashMap<>();
         List<String> duplicates = new ArrayList<>();
         for (Path p : combined) {
             merge(all, StateDict.read(p), "", p, duplicates);
         }
         if (encoderFile != null) {
-            merge(all, StateDict.read(encoderFile), TinyAutoencoderArchitecture.ENCODER_PREFIX, encoderFile, duplicates);
+            merge(
+                    all,
+                    StateDict.read(encoderFile),
+                    TinyAutoencoderArchitecture.ENCODER_PREFIX,
+                    encoderFile,
+                    duplicates);
         }
         if (decoderFile != null) {
-            merge(all, StateDict.read(decoderFile), TinyAutoencoderArchitecture.DECODER_PREFIX, decoderFile, duplicates);
+            merge(
+                    all,
+                    StateDict.read(decoderFile),
+                    TinyAutoencoderArchitecture.DECODER_PREFIX,
+                    decoderFile,
+                    duplicates);
         }
         if (!duplicates.isEmpty()) {
-            throw new IllegalArgumentException("the same tensor names appear in more than one weight file: " + duplicates);
+            throw new IllegalArgumentException(
+                    "the same tensor names appear in more than one weight file: " + duplicates);
         }
         return all;
     }
 
-    private static void merge(Map<String, Tensor> into, StateDict sd, String prefix, Path file, List<String> duplicates) {
+    private static void merge(
+            Map<String, Tensor> into, StateDict sd, String prefix, Path file, List<String> duplicates) {
         for (Tensor t : sd.tensors()) {
             String key = prefix + t.name();
             if (into.put(key, t.renamed(key)) != null) {

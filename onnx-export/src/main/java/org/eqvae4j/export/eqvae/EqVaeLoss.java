@@ -14,10 +14,14 @@ package org.eqvae4j.export.eqvae;
  */
 public record EqVaeLoss(float l1, float l2, float kl, float perceptual, float explicitEquivariance) {
     public EqVaeLoss {
-        if (l1 < 0 || l2 < 0 || kl < 0 || perceptual < 0 || explicitEquivariance < 0
+        if (l1 < 0
+                || l2 < 0
+                || kl < 0
+                || perceptual < 0
+                || explicitEquivariance < 0
                 || !Float.isFinite(l1 + l2 + kl + perceptual + explicitEquivariance)) {
-            throw new IllegalArgumentException("loss weights must be finite and >= 0, got l1=" + l1 + " l2=" + l2 + " kl=" + kl
-                    + " perceptual=" + perceptual + " explicit=" + explicitEquivariance);
+            throw new IllegalArgumentException("loss weights must be finite and >= 0, got l1=" + l1 + " l2=" + l2
+                    + " kl=" + kl + " perceptual=" + perceptual + " explicit=" + explicitEquivariance);
         }
         if (l1 + l2 + perceptual + explicitEquivariance == 0) {
             throw new IllegalArgumentException("at least one of l1, l2, perceptual, explicit equivariance must be > 0");

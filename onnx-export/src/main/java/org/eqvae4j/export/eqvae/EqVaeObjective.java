@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.eqvae4j.export.arch.AutoencoderArchitecture;
 import org.eqvae4j.export.arch.PatchGanDiscriminator;
-import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.arch.Weights;
+import org.eqvae4j.export.autodiff.Autodiff;
 import org.eqvae4j.export.graph.DType;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.GraphBuilder;
@@ -74,12 +74,12 @@ public final class EqVaeObjective {
     public static final String DISCRIMINATOR_PREFIX = "discriminator.";
     /** VQ: codebook + beta * commitment loss, its terms, and the chosen codebook indices [N, h, w]. */
     public static final String VQ_LOSS = "vq_loss";
+
     public static final String CODEBOOK_LOSS = "codebook_loss";
     public static final String COMMITMENT_LOSS = "commitment_loss";
     public static final String INDICES = "indices";
 
-    private EqVaeObjective() {
-    }
+    private EqVaeObjective() {}
 
     public static Graph build(AutoencoderArchitecture arch, Weights weights, EqVaeLoss cfg) {
         return build(arch, weights, cfg, null);
@@ -98,8 +98,13 @@ public final class EqVaeObjective {
      * @param discWeights weights of the discriminator by its state-dict names ({@code main.0.weight}, ...):
      *                    fresh ({@link Weights#initialized}) or loaded; the caller calls {@code finish()}
      */
-    public static Graph build(AutoencoderArchitecture arch, Weights weights, EqVaeLoss cfg, Graph featureNet,
-                              AdversarialLoss adversarial, Weights discWeights) {
+    public static Graph build(
+            AutoencoderArchitecture arch,
+            Weights weights,
+            EqVaeLoss cfg,
+            Graph featureNet,
+            AdversarialLoss adversarial,
+            Weights discWeights) {
         if (adversarial != null && discWeights == null) {
             throw new IllegalArgumentException("an adversarial loss needs discriminator weights");
         }
@@ -155,18 +160,29 @@ public final class EqVaeObjective {
         if (cfg.perceptual() > 0) {
             try (var s = b.scope("perceptual_loss")) {
                 perceptual = perceptual(b, featureNet, xHat, target);
-                loss = loss == null ? weighted(b, perceptual, cfg.perceptual()) : b.add(loss, weighted(b, perceptual, cfg.perceptual()));
+                loss = loss == null
+                        ? weighted(b, perceptual, cfg.perceptual())
+                        : b.add(loss, weighted(b, perceptual, cfg.perceptual()));
             }
         }
         Value explicit = null;
         if (cfg.explicitEquivariance() > 0) {
             try (var s = b.scope("explicit_equivariance_loss")) {
-                // compare tau(E(x)) with E(tau(x)) on deterministic latents (posterior means), sharing the encoder's weights
-                Value tauMean = enc.logvar() == null ? zt : b.matmul(b.matmul(left, b.op("Where", transpose, b.transpose(enc.latent(), 0, 1, 3, 2), enc.latent())), right);
+                // compare tau(E(x)) with E(tau(x)) on deterministic latents (posterior means), sharing the encoder's
+                // weights
+                Value tauMean = enc.logvar() == null
+                        ? zt
+                        : b.matmul(
+                                b.matmul(
+                                        left,
+                                        b.op("Where", transpose, b.transpose(enc.latent(), 0, 1, 3, 2), enc.latent())),
+                                right);
                 Value encodedTarget = arch.encode(b, weights, target).latent();
                 Value d = b.sub(tauMean, encodedTarget);
                 explicit = b.reduceMean(b.mul(d, d), false, 0, 1, 2, 3);
-                loss = loss == null ? weighted(b, explicit, cfg.explicitEquivariance()) : b.add(loss, weighted(b, explicit, cfg.explicitEquivariance()));
+                loss = loss == null
+                        ? weighted(b, explicit, cfg.explicitEquivariance())
+                        : b.add(loss, weighted(b, explicit, cfg.explicitEquivariance()));
             }
         }
         Value reconstructionTerms = loss;
@@ -223,12 +239,25 @@ public final class EqVaeObjective {
     }
 
     /** The adversarial part's values; {@code weight} = stopGradient(lambda * discWeight * disc_factor). */
-    private record Adversarial(Value gAdv, Value dLoss, Value lambda, Value weight, Value recNorm, Value ganNorm,
-                               Value logitsReal, Value logitsFake) {
-    }
+    private record Adversarial(
+            Value gAdv,
+            Value dLoss,
+            Value lambda,
+            Value weight,
+            Value recNorm,
+            Value ganNorm,
+            Value logitsReal,
+            Value logitsFake) {}
 
-    private static Adversarial adversarial(GraphBuilder b, AdversarialLoss cfg, Weights discWeights, Value xHat, Value target,
-                                           Value lastLayer, Value reconstructionTerms, Value discFactor) {
+    private static Adversarial adversarial(
+            GraphBuilder b,
+            AdversarialLoss cfg,
+            Weights discWeights,
+            Value xHat,
+            Value target,
+            Value lastLayer,
+            Value reconstructionTerms,
+            Value discFactor) {
         try (var s = b.scope("adversarial")) {
             Graph disc = PatchGanDiscriminator.discriminator(cfg.discriminator(), discWeights);
             String image = disc.inputs().get(0).name();
@@ -236,7 +265,8 @@ public final class EqVaeObjective {
             Map<String, Value> detached = new HashMap<>();
             for (String p : disc.initializers().keySet()) {
                 if (disc.parameterNames().contains(p)) {
-                    Value param = b.parameter(DISCRIMINATOR_PREFIX + p, disc.initializers().get(p));
+                    Value param = b.parameter(
+                            DISCRIMINATOR_PREFIX + p, disc.initializers().get(p));
                     trained.put(p, param);
                     detached.put(p, b.stopGradient(param));
                 }
@@ -270,17 +300,31 @@ public final class EqVaeObjective {
             Value weight;
             try (var w = b.scope("adaptive_weight")) {
                 Autodiff ad = Autodiff.standard();
-                recNorm = norm(b, ad.gradientsIn(b, reconstructionTerms, List.of(lastLayer)).get(0));
+                recNorm = norm(
+                        b,
+                        ad.gradientsIn(b, reconstructionTerms, List.of(lastLayer))
+                                .get(0));
                 ganNorm = norm(b, ad.gradientsIn(b, gAdv, List.of(lastLayer)).get(0));
-                lambda = b.clip(b.div(recNorm, b.add(ganNorm, b.scalar(AdversarialLoss.ADAPTIVE_EPS))), 0f, AdversarialLoss.MAX_ADAPTIVE_WEIGHT);
+                lambda = b.clip(
+                        b.div(recNorm, b.add(ganNorm, b.scalar(AdversarialLoss.ADAPTIVE_EPS))),
+                        0f,
+                        AdversarialLoss.MAX_ADAPTIVE_WEIGHT);
                 weight = b.stopGradient(b.mul(b.mul(lambda, b.scalar(cfg.discWeight())), discFactor));
             }
-            return new Adversarial(gAdv, dLoss, lambda, weight, recNorm, ganNorm,
-                    b.reduceMean(logitsReal, false), b.reduceMean(logitsFakeD, false));
+            return new Adversarial(
+                    gAdv,
+                    dLoss,
+                    lambda,
+                    weight,
+                    recNorm,
+                    ganNorm,
+                    b.reduceMean(logitsReal, false),
+                    b.reduceMean(logitsFakeD, false));
         }
     }
 
-    private static Value inlineDiscriminator(GraphBuilder b, Graph disc, String imageInput, Value image, Map<String, Value> params) {
+    private static Value inlineDiscriminator(
+            GraphBuilder b, Graph disc, String imageInput, Value image, Map<String, Value> params) {
         Map<String, Value> bind = new HashMap<>(params);
         bind.put(imageInput, image);
         return b.inline(disc, bind, DISCRIMINATOR_PREFIX).values().iterator().next();
@@ -311,14 +355,16 @@ public final class EqVaeObjective {
                 return b.value(n.input(1).name());
             }
         }
-        throw new IllegalArgumentException("the adaptive GAN weight needs the decoder's last convolution, but the decoder ("
-                + xHat.name() + ") has no Conv with a parameter weight");
+        throw new IllegalArgumentException(
+                "the adaptive GAN weight needs the decoder's last convolution, but the decoder (" + xHat.name()
+                        + ") has no Conv with a parameter weight");
     }
 
     /** Sum over the network's outputs of mean squared feature differences; the network's weights are constants. */
     private static Value perceptual(GraphBuilder b, Graph net, Value xHat, Value target) {
         if (net.inputs().size() != 1) {
-            throw new IllegalArgumentException("the perceptual feature network must have exactly one input, '" + net.name() + "' has " + net.inputs().size());
+            throw new IllegalArgumentException("the perceptual feature network must have exactly one input, '"
+                    + net.name() + "' has " + net.inputs().size());
         }
         String input = net.inputs().get(0).name();
         java.util.Map<String, Value> a = b.inline(net, java.util.Map.of(input, xHat), "perceptual.");
@@ -344,12 +390,17 @@ public final class EqVaeObjective {
      * As {@link #inputs(FloatTensor, FloatTensor, SeparableForm, FloatTensor)}, plus {@code disc_factor}
      * for graphs with an adversarial term (null for graphs without).
      */
-    public static Tensor[] inputs(FloatTensor image, FloatTensor target, SeparableForm tau, FloatTensor noise, Float discFactor) {
+    public static Tensor[] inputs(
+            FloatTensor image, FloatTensor target, SeparableForm tau, FloatTensor noise, Float discFactor) {
         java.util.List<Tensor> t = new java.util.ArrayList<>();
         t.add(Tensor.ofFloats(IMAGE, image.shape(), image.data()));
         t.add(Tensor.ofFloats(TARGET, target.shape(), target.data()));
-        t.add(Tensor.ofFloats(TAU_LEFT, new long[] {tau.left().length, tau.left()[0].length}, SeparableForm.toFloats(tau.left())));
-        t.add(Tensor.ofFloats(TAU_RIGHT, new long[] {tau.right().length, tau.right()[0].length}, SeparableForm.toFloats(tau.right())));
+        t.add(Tensor.ofFloats(
+                TAU_LEFT, new long[] {tau.left().length, tau.left()[0].length}, SeparableForm.toFloats(tau.left())));
+        t.add(Tensor.ofFloats(
+                TAU_RIGHT,
+                new long[] {tau.right().length, tau.right()[0].length},
+                SeparableForm.toFloats(tau.right())));
         t.add(new Tensor(TAU_TRANSPOSE, DType.BOOL, new long[0], new byte[] {(byte) (tau.transpose() ? 1 : 0)}));
         if (noise != null) {
             t.add(Tensor.ofFloats(NOISE, noise.shape(), noise.data()));

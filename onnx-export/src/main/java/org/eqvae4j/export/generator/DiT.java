@@ -68,12 +68,12 @@ public final class DiT {
         Value h;
         try (var sc = b.scope("x_embedder")) {
             h = l.conv2d("x_embedder.proj", x, c, dim, p, p, 0, true);
-            h = b.transpose(b.reshape(h, 0, dim, tokens), 0, 2, 1);                        // [N, T, D]
+            h = b.transpose(b.reshape(h, 0, dim, tokens), 0, 2, 1); // [N, T, D]
         }
-        Value pos = b.buffer("pos_embed", Tensor.ofFloats("pos_embed", new long[] {1, tokens, dim},
-                positionEmbedding(dim, s / p)));
+        Value pos = b.buffer(
+                "pos_embed", Tensor.ofFloats("pos_embed", new long[] {1, tokens, dim}, positionEmbedding(dim, s / p)));
         h = b.add(h, pos);
-        Value cond = b.add(timestepEmbedding(t), classEmbedding(y));                          // [N, D]
+        Value cond = b.add(timestepEmbedding(t), classEmbedding(y)); // [N, D]
         Value condAct = b.silu(cond);
         for (int i = 0; i < cfg.depth(); i++) {
             try (var sc = b.scope("blocks." + i)) {
@@ -84,12 +84,12 @@ public final class DiT {
         try (var sc = b.scope("final_layer")) {
             List<Value> mod = modulation("final_layer.adaLN_modulation.1", condAct, 2);
             Value normed = modulate(layerNorm(h), mod.get(0), mod.get(1));
-            out = linear("final_layer.linear", normed, dim, (long) p * p * c, Init.ZEROS);   // [N, T, p*p*C]
+            out = linear("final_layer.linear", normed, dim, (long) p * p * c, Init.ZEROS); // [N, T, p*p*C]
         }
         try (var sc = b.scope("unpatchify")) {
             int side = s / p;
             Value u = b.reshape(out, 0, side, side, p, p, c);
-            u = b.transpose(u, 0, 5, 1, 3, 2, 4);                                              // [N, C, side, p, side, p]
+            u = b.transpose(u, 0, 5, 1, 3, 2, 4); // [N, C, side, p, side, p]
             out = b.reshape(u, 0, c, s, s);
         }
         b.output(out, VELOCITY);
@@ -104,7 +104,7 @@ public final class DiT {
                 freqs[i] = (float) (TIME_SCALE * Math.exp(-Math.log(10000) * i / half));
             }
             Value f = b.constant(Tensor.ofFloats("freqs", new long[] {1, half}, freqs));
-            Value args = b.mul(b.reshape(t, -1, 1), f);                                       // [N, half]
+            Value args = b.mul(b.reshape(t, -1, 1), f); // [N, half]
             Value emb = b.concat(1, b.op("Cos", args), b.op("Sin", args));
             Value e = l.linear("t_embedder.mlp.0", emb, cfg.frequencyDim(), cfg.hidden(), true);
             return l.linear("t_embedder.mlp.2", b.silu(e), cfg.hidden(), cfg.hidden(), true);
@@ -113,7 +113,8 @@ public final class DiT {
 
     private Value classEmbedding(Value y) {
         try (var sc = b.scope("y_embedder")) {
-            Value table = l.param("y_embedder.embedding_table.weight", Init.NORMAL_002, 0, cfg.numClasses() + 1, cfg.hidden());
+            Value table = l.param(
+                    "y_embedder.embedding_table.weight", Init.NORMAL_002, 0, cfg.numClasses() + 1, cfg.hidden());
             return b.op("Gather", List.of(table, y), Map.of("axis", 0));
         }
     }
@@ -144,7 +145,7 @@ public final class DiT {
             Value q = heads(parts.get(0), tokens, heads, dh);
             Value k = heads(parts.get(1), tokens, heads, dh);
             Value v = heads(parts.get(2), tokens, heads, dh);
-            Value a = l.attention(q, k, v, (float) (1 / Math.sqrt(dh)));                      // [N, H, T, dh]
+            Value a = l.attention(q, k, v, (float) (1 / Math.sqrt(dh))); // [N, H, T, dh]
             a = b.reshape(b.transpose(a, 0, 2, 1, 3), 0, tokens, dim);
             return l.linear(name + ".proj", a, dim, dim, true);
         }

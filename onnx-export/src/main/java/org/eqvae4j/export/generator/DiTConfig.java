@@ -15,12 +15,21 @@ package org.eqvae4j.export.generator;
  *                       classifier-free guidance
  * @param frequencyDim   width of the sinusoidal timestep features (DiT: 256)
  */
-public record DiTConfig(int latentChannels, int latentSize, int patchSize, int hidden, int depth, int heads,
-                        int mlpRatio, int numClasses, int frequencyDim) {
+public record DiTConfig(
+        int latentChannels,
+        int latentSize,
+        int patchSize,
+        int hidden,
+        int depth,
+        int heads,
+        int mlpRatio,
+        int numClasses,
+        int frequencyDim) {
 
     public DiTConfig {
         require(latentChannels >= 1, "latentChannels must be >= 1, got " + latentChannels);
-        require(patchSize >= 1 && latentSize >= patchSize && latentSize % patchSize == 0,
+        require(
+                patchSize >= 1 && latentSize >= patchSize && latentSize % patchSize == 0,
                 "latentSize " + latentSize + " must be a positive multiple of patchSize " + patchSize);
         require(hidden >= 4 && hidden % 4 == 0, "hidden must be a positive multiple of 4, got " + hidden);
         require(heads >= 1 && hidden % heads == 0, "hidden " + hidden + " must split into " + heads + " heads");

@@ -12,13 +12,16 @@ package org.eqvae4j.export.generator;
  * @param heads        attention heads (dim must divide by it)
  * @param mlpRatio     MLP hidden width / dim
  */
-public record MaskGitConfig(int codebookSize, int height, int width, int classes, int dim, int depth, int heads, int mlpRatio) {
+public record MaskGitConfig(
+        int codebookSize, int height, int width, int classes, int dim, int depth, int heads, int mlpRatio) {
 
     public MaskGitConfig {
         require(codebookSize >= 2, "codebookSize must be >= 2, got " + codebookSize);
         require(height >= 1 && width >= 1, "token grid must be at least 1x1, got " + height + "x" + width);
         require(classes >= 1, "classes must be >= 1, got " + classes);
-        require(dim >= 1 && depth >= 1 && heads >= 1 && mlpRatio >= 1, "dim, depth, heads and mlpRatio must be positive");
+        require(
+                dim >= 1 && depth >= 1 && heads >= 1 && mlpRatio >= 1,
+                "dim, depth, heads and mlpRatio must be positive");
         require(dim % heads == 0, "dim " + dim + " does not split into " + heads + " heads");
     }
 

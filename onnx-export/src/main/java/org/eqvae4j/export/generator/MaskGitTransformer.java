@@ -33,8 +33,7 @@ public final class MaskGitTransformer {
     public static final String LOSS = "loss";
     private static final float LN_EPS = 1e-5f;
 
-    private MaskGitTransformer() {
-    }
+    private MaskGitTransformer() {}
 
     /** tokens [N, h, w], labels [N] -> logits [N, L, K]. */
     public static Value logits(Layers l, MaskGitConfig cfg, Value tokens, Value labels) {
@@ -48,7 +47,7 @@ public final class MaskGitTransformer {
             Value pos = l.param("pos_emb", Init.NORMAL_002, 0, len, d);
             Value cls = l.param("cls_emb.weight", Init.NORMAL_002, 0, cfg.classes() + 1, d);
             x = b.add(b.op("Gather", List.of(tok, flat), Map.of("axis", 0)), pos);
-            Value c = b.op("Gather", List.of(cls, labels), Map.of("axis", 0));            // [N, d]
+            Value c = b.op("Gather", List.of(cls, labels), Map.of("axis", 0)); // [N, d]
             x = b.add(x, b.op("Unsqueeze", c, b.longs(1)));
         }
         for (int i = 0; i < cfg.depth(); i++) {
@@ -71,7 +70,7 @@ public final class MaskGitTransformer {
             Value q = heads(b, parts.get(0), h, dh);
             Value k = heads(b, parts.get(1), h, dh);
             Value v = heads(b, parts.get(2), h, dh);
-            Value a = l.attention(q, k, v, (float) (1.0 / Math.sqrt(dh)));                 // [N, H, L, dh]
+            Value a = l.attention(q, k, v, (float) (1.0 / Math.sqrt(dh))); // [N, H, L, dh]
             attended = b.reshape(b.transpose(a, 0, 2, 1, 3), 0, 0, d);
         }
         x = add(b, name, x, l.linear(name + ".proj", attended, d, d, true));
@@ -79,7 +78,8 @@ public final class MaskGitTransformer {
         m = l.linear(name + ".fc1", m, d, (long) d * cfg.mlpRatio(), true);
         try (var s = b.scope(name + ".gelu")) {
             // exact GELU: 0.5 x (1 + erf(x / sqrt 2))
-            m = b.mul(b.mul(m, b.scalar(0.5f)), b.add(b.scalar(1f), b.op("Erf", b.mul(m, b.scalar((float) (1 / Math.sqrt(2)))))));
+            m = b.mul(b.mul(m, b.scalar(0.5f)), b.add(b.scalar(1f), b.op("Erf", b.mul(m, b.scalar((float)
+                    (1 / Math.sqrt(2)))))));
         }
         m = l.linear(name + ".fc2", m, (long) d * cfg.mlpRatio(), d, true);
         return add(b, name, x, m);
@@ -122,13 +122,18 @@ public final class MaskGitTransformer {
         Value labels = b.input(CLASS_LABEL, DType.INT64, Shape.symbolic("batch"));
         Value targets = b.input(TARGETS, DType.INT64, Shape.symbolic("batch", cfg.height(), cfg.width()));
         Value mask = b.input(MASK, DType.FLOAT, Shape.symbolic("batch", cfg.height(), cfg.width()));
-        Value logits = logits(new Layers(b, weights), cfg, tokens, labels);            // [N, L, K]
+        Value logits = logits(new Layers(b, weights), cfg, tokens, labels); // [N, L, K]
         try (var s = b.scope("loss")) {
             Value logp = b.op("LogSoftmax", List.of(logits), Map.of("axis", -1));
             Value t = b.reshape(targets, -1, cfg.tokens());
-            Value oneHot = b.op("OneHot", List.of(t, b.longs(cfg.codebookSize()),
-                    b.constant(org.eqvae4j.export.graph.Tensor.ofFloats("off_on", new long[] {2}, 0f, 1f))), Map.of("axis", -1));
-            Value nll = b.op("Neg", b.reduceSum(b.mul(oneHot, logp), false, 2));         // [N, L]
+            Value oneHot = b.op(
+                    "OneHot",
+                    List.of(
+                            t,
+                            b.longs(cfg.codebookSize()),
+                            b.constant(org.eqvae4j.export.graph.Tensor.ofFloats("off_on", new long[] {2}, 0f, 1f))),
+                    Map.of("axis", -1));
+            Value nll = b.op("Neg", b.reduceSum(b.mul(oneHot, logp), false, 2)); // [N, L]
             Value m = b.reshape(mask, -1, cfg.tokens());
             Value total = b.reduceSum(b.mul(nll, m), false, 0, 1);
             Value count = b.op("Max", b.reduceSum(m, false, 0, 1), b.scalar(1f));

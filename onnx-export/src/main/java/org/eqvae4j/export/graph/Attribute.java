@@ -8,7 +8,16 @@ import java.util.List;
  */
 public record Attribute(Kind kind, Object value) {
 
-    public enum Kind { FLOAT, INT, STRING, FLOATS, INTS, STRINGS, TENSOR, GRAPH }
+    public enum Kind {
+        FLOAT,
+        INT,
+        STRING,
+        FLOATS,
+        INTS,
+        STRINGS,
+        TENSOR,
+        GRAPH
+    }
 
     public static Attribute of(Object v) {
         if (v instanceof Attribute a) {
@@ -44,7 +53,8 @@ public record Attribute(Kind kind, Object value) {
         } else if (v instanceof Graph) {
             return new Attribute(Kind.GRAPH, v);
         }
-        throw new IllegalArgumentException("unsupported attribute value " + v + " (" + (v == null ? "null" : v.getClass()) + ")");
+        throw new IllegalArgumentException(
+                "unsupported attribute value " + v + " (" + (v == null ? "null" : v.getClass()) + ")");
     }
 
     public float asFloat() {

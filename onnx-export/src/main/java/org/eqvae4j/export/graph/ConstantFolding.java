@@ -22,11 +22,11 @@ public final class ConstantFolding {
     /** Larger results stay computed at run time (a folded ConstantOfShape must not bloat the model). */
     public static final int MAX_ELEMENTS = 4096;
 
-    private ConstantFolding() {
-    }
+    private ConstantFolding() {}
 
     /** Ops with several outputs whose first output's shape {@link ShapeInference} knows. */
-    private static final Set<String> MULTI_OUTPUT_INFERABLE = Set.of("Dropout", "MaxPool", "BatchNormalization", "LayerNormalization");
+    private static final Set<String> MULTI_OUTPUT_INFERABLE =
+            Set.of("Dropout", "MaxPool", "BatchNormalization", "LayerNormalization");
 
     private static long staticDims(Shape s) {
         return s.dims().stream().filter(Shape.Dim::isStatic).count();
@@ -65,7 +65,8 @@ public final class ConstantFolding {
             for (int i = 0; i < n.outputs().size(); i++) {
                 Value o = n.outputs().get(i);
                 Shape shape = o.shape();
-                boolean inferable = n.domain().isEmpty() && (n.outputs().size() == 1 || (i == 0 && MULTI_OUTPUT_INFERABLE.contains(n.opType())));
+                boolean inferable = n.domain().isEmpty()
+                        && (n.outputs().size() == 1 || (i == 0 && MULTI_OUTPUT_INFERABLE.contains(n.opType())));
                 if ((shape == null || !shape.isStatic()) && inferable) {
                     // exporters write value_info with symbolic dimensions where their own inference gave up
                     Shape inferred = ShapeInference.infer(n.opType(), in, n.attributes(), constants);
@@ -73,7 +74,9 @@ public final class ConstantFolding {
                         shape = inferred;
                     }
                 }
-                DType dtype = o.dtype() != null || !n.domain().isEmpty() ? o.dtype() : GraphBuilder.outputDType(n.opType(), in, n.attributes(), i);
+                DType dtype = o.dtype() != null || !n.domain().isEmpty()
+                        ? o.dtype()
+                        : GraphBuilder.outputDType(n.opType(), in, n.attributes(), i);
                 Value typed = new Value(o.name(), dtype, shape);
                 outs.add(typed);
                 known.put(o.name(), typed);

@@ -10,8 +10,7 @@ import java.util.List;
  * in the op's element type. Returns null for an op or a variant it does not evaluate.
  */
 final class ConstantOps {
-    private ConstantOps() {
-    }
+    private ConstantOps() {}
 
     /** A tensor's numbers, element type and dimensions. */
     private record Num(DType dtype, long[] dims, double[] v) {
@@ -44,9 +43,14 @@ final class ConstantOps {
 
     static Tensor apply(Node n, List<Tensor> args) {
         for (Tensor t : args) {
-            if (t != null && (t.numElements() > ConstantFolding.MAX_ELEMENTS
-                    || !(t.dtype().isFloatingPoint() || t.dtype() == DType.INT64 || t.dtype() == DType.INT32
-                    || t.dtype() == DType.BOOL || t.dtype() == DType.INT8 || t.dtype() == DType.UINT8))) {
+            if (t != null
+                    && (t.numElements() > ConstantFolding.MAX_ELEMENTS
+                            || !(t.dtype().isFloatingPoint()
+                                    || t.dtype() == DType.INT64
+                                    || t.dtype() == DType.INT32
+                                    || t.dtype() == DType.BOOL
+                                    || t.dtype() == DType.INT8
+                                    || t.dtype() == DType.UINT8))) {
                 return null;
             }
         }
@@ -56,9 +60,26 @@ final class ConstantOps {
         }
         Num r = switch (n.opType()) {
             case "Identity" -> a.get(0);
-            case "Cast" -> new Num(DType.fromOnnx((int) n.attrLong("to", 1)), a.get(0).dims, castValues(a.get(0).v, DType.fromOnnx((int) n.attrLong("to", 1))));
-            case "Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Max", "Min", "Mod", "Pow" ->
-                    binary(n.opType(), a.get(0), a.get(1));
+            case "Cast" ->
+                new Num(
+                        DType.fromOnnx((int) n.attrLong("to", 1)),
+                        a.get(0).dims,
+                        castValues(a.get(0).v, DType.fromOnnx((int) n.attrLong("to", 1))));
+            case "Add",
+                    "Sub",
+                    "Mul",
+                    "Div",
+                    "Equal",
+                    "Less",
+                    "Greater",
+                    "LessOrEqual",
+                    "GreaterOrEqual",
+                    "And",
+                    "Or",
+                    "Max",
+                    "Min",
+                    "Mod",
+                    "Pow" -> binary(n.opType(), a.get(0), a.get(1));
             case "Neg", "Abs", "Floor", "Ceil", "Not", "Sqrt", "Reciprocal", "Round" -> unary(n.opType(), a.get(0));
             case "Where" -> where(a.get(0), a.get(1), a.get(2));
             case "Unsqueeze" -> unsqueeze(a.get(0), axesOf(n, a, 1));
@@ -386,7 +407,8 @@ final class ConstantOps {
         if (Tensor.numElements(dims) > ConstantFolding.MAX_ELEMENTS) {
             return null;
         }
-        Num fill = n.attribute("value") == null ? new Num(DType.FLOAT, new long[] {1}, new double[] {0})
+        Num fill = n.attribute("value") == null
+                ? new Num(DType.FLOAT, new long[] {1}, new double[] {0})
                 : Num.of(n.attribute("value").asTensor());
         double[] r = new double[Math.toIntExact(Tensor.numElements(dims))];
         Arrays.fill(r, fill.v[0]);
@@ -455,7 +477,8 @@ final class ConstantOps {
     private static Num reduceAll(Node n, List<Num> a) {
         Num x = a.get(0);
         long[] axes = axesOf(n, a, 1);
-        if (x.rank() != 1 || (axes != null && axes.length > 0 && !(axes.length == 1 && (axes[0] == 0 || axes[0] == -1)))) {
+        if (x.rank() != 1
+                || (axes != null && axes.length > 0 && !(axes.length == 1 && (axes[0] == 0 || axes[0] == -1)))) {
             return null;
         }
         double r = n.opType().equals("ReduceProd") ? 1 : 0;

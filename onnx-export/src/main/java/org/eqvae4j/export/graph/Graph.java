@@ -23,15 +23,35 @@ public final class Graph {
     private final java.util.Set<String> parameters;
 
     /** A graph whose floating-point initializers all count as parameters (e.g. one read from a file). */
-    public Graph(String name, List<Value> inputs, List<Value> outputs, Map<String, Tensor> initializers,
-                 List<Node> nodes, Map<String, Long> opsetImports) {
-        this(name, inputs, outputs, initializers, nodes, opsetImports, initializers.values().stream()
-                .filter(t -> t.dtype().isFloatingPoint()).map(Tensor::name).collect(java.util.stream.Collectors.toSet()));
+    public Graph(
+            String name,
+            List<Value> inputs,
+            List<Value> outputs,
+            Map<String, Tensor> initializers,
+            List<Node> nodes,
+            Map<String, Long> opsetImports) {
+        this(
+                name,
+                inputs,
+                outputs,
+                initializers,
+                nodes,
+                opsetImports,
+                initializers.values().stream()
+                        .filter(t -> t.dtype().isFloatingPoint())
+                        .map(Tensor::name)
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     /** @param parameters names of the initializers that are learnable weights (the rest are constants) */
-    public Graph(String name, List<Value> inputs, List<Value> outputs, Map<String, Tensor> initializers,
-                 List<Node> nodes, Map<String, Long> opsetImports, java.util.Set<String> parameters) {
+    public Graph(
+            String name,
+            List<Value> inputs,
+            List<Value> outputs,
+            Map<String, Tensor> initializers,
+            List<Node> nodes,
+            Map<String, Long> opsetImports,
+            java.util.Set<String> parameters) {
         this.name = name;
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
@@ -84,19 +104,27 @@ public final class Graph {
     }
 
     public Value input(String inputName) {
-        return inputs.stream().filter(v -> v.name().equals(inputName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("graph '" + name + "' has no input '" + inputName + "'"));
+        return inputs.stream()
+                .filter(v -> v.name().equals(inputName))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("graph '" + name + "' has no input '" + inputName + "'"));
     }
 
     public Value output(String outputName) {
-        return outputs.stream().filter(v -> v.name().equals(outputName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("graph '" + name + "' has no output '" + outputName + "'"));
+        return outputs.stream()
+                .filter(v -> v.name().equals(outputName))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("graph '" + name + "' has no output '" + outputName + "'"));
     }
 
     /** Number of elements across all parameters. */
     public long parameterCount() {
-        return initializers.values().stream().filter(t -> parameters.contains(t.name()))
-                .mapToLong(Tensor::numElements).sum();
+        return initializers.values().stream()
+                .filter(t -> parameters.contains(t.name()))
+                .mapToLong(Tensor::numElements)
+                .sum();
     }
 
     /** The node producing each value, for walking the graph backwards. */

@@ -80,7 +80,10 @@ public final class GraphBuilder {
                 List<Value> typed = new ArrayList<>();
                 for (int i = 0; i < outs.size(); i++) {
                     Value o = outs.get(i);
-                    typed.add(o.dtype() != null ? o : new Value(o.name(), outputDType(n.opType(), in, n.attributes(), i), o.shape()));
+                    typed.add(
+                            o.dtype() != null
+                                    ? o
+                                    : new Value(o.name(), outputDType(n.opType(), in, n.attributes(), i), o.shape()));
                 }
                 outs = typed;
             }
@@ -160,8 +163,9 @@ public final class GraphBuilder {
         if (parameters.contains(name)) {
             Tensor existing = initializers.get(name);
             if (!java.util.Arrays.equals(existing.dims(), value.dims())) {
-                throw new IllegalArgumentException("parameter '" + name + "' reused with shape " + java.util.Arrays.toString(value.dims())
-                        + ", first declared " + java.util.Arrays.toString(existing.dims()));
+                throw new IllegalArgumentException(
+                        "parameter '" + name + "' reused with shape " + java.util.Arrays.toString(value.dims())
+                                + ", first declared " + java.util.Arrays.toString(existing.dims()));
             }
             return new Value(name, existing.dtype(), Shape.of(existing.dims()));
         }
@@ -191,7 +195,8 @@ public final class GraphBuilder {
         for (Value in : g.inputs()) {
             Value v = inputs.get(in.name());
             if (v == null) {
-                throw new IllegalArgumentException("inlining '" + g.name() + "': no value bound to its input '" + in.name() + "'");
+                throw new IllegalArgumentException(
+                        "inlining '" + g.name() + "': no value bound to its input '" + in.name() + "'");
             }
             bound.put(in.name(), v);
         }
@@ -215,12 +220,14 @@ public final class GraphBuilder {
                 } else {
                     Value b = bound.get(v.name());
                     if (b == null) {
-                        throw new IllegalArgumentException("inlining '" + g.name() + "': node " + n.describe() + " reads '" + v.name() + "' before it is computed");
+                        throw new IllegalArgumentException("inlining '" + g.name() + "': node " + n.describe()
+                                + " reads '" + v.name() + "' before it is computed");
                     }
                     in.add(b);
                 }
             }
-            List<Value> outs = op(n.domain(), n.opType(), in, n.attributes(), n.outputs().size());
+            List<Value> outs =
+                    op(n.domain(), n.opType(), in, n.attributes(), n.outputs().size());
             for (int i = 0; i < outs.size(); i++) {
                 bound.put(n.outputs().get(i).name(), outs.get(i));
             }
@@ -321,7 +328,9 @@ public final class GraphBuilder {
         attrs.forEach((k, v) -> a.put(k, Attribute.of(v)));
         String nodeName = uniqueNodeName(opType);
         Shape shape = outputCount == 1 ? ShapeInference.infer(opType, in, a, initializers) : null;
-        if (opType.equals("Reshape") && in.get(1) != null && shapeOutputs.containsKey(in.get(1).name())) {
+        if (opType.equals("Reshape")
+                && in.get(1) != null
+                && shapeOutputs.containsKey(in.get(1).name())) {
             shape = shapeOutputs.get(in.get(1).name());
         }
         if (outputCount > 1 && SAME_SHAPE_EXTRA_OUTPUTS.contains(opType)) {
@@ -329,9 +338,11 @@ public final class GraphBuilder {
         }
         List<Value> outs = new ArrayList<>();
         for (int i = 0; i < outputCount; i++) {
-            Shape s = outputCount == 1 ? shape
-                    : SAME_SHAPE_EXTRA_OUTPUTS.contains(opType) ? (i == 0 || !opType.equals("BatchNormalization") ? shape : null)
-                    : splitShape(opType, in, a, i);
+            Shape s = outputCount == 1
+                    ? shape
+                    : SAME_SHAPE_EXTRA_OUTPUTS.contains(opType)
+                            ? (i == 0 || !opType.equals("BatchNormalization") ? shape : null)
+                            : splitShape(opType, in, a, i);
             DType dtype = domain.isEmpty() ? outputDType(opType, in, a, i) : outputDType(opType, in, a);
             outs.add(new Value(claim(outputCount == 1 ? nodeName : nodeName + ":" + i), dtype, s));
         }
@@ -348,7 +359,8 @@ public final class GraphBuilder {
      * produce them (e.g. the weight gradient of a ConvGrad whose weight is frozen). Returns the outputs,
      * null where left out.
      */
-    public List<Value> opWithOptionalOutputs(String domain, String opType, List<Value> in, Map<String, ?> attrs, boolean[] wanted) {
+    public List<Value> opWithOptionalOutputs(
+            String domain, String opType, List<Value> in, Map<String, ?> attrs, boolean[] wanted) {
         Map<String, Attribute> a = new LinkedHashMap<>();
         attrs.forEach((k, v) -> a.put(k, Attribute.of(v)));
         String nodeName = uniqueNodeName(opType);
@@ -388,15 +400,29 @@ public final class GraphBuilder {
             case "Cast" -> DType.fromOnnx((int) a.get("to").asLong());
             case "CastLike" -> in.get(1).dtype();
             case "OneHot" -> in.get(2).dtype();
-            case "ConstantOfShape" -> a.containsKey("value") ? a.get("value").asTensor().dtype() : DType.FLOAT;
-            case "Constant" -> a.containsKey("value") ? a.get("value").asTensor().dtype()
-                    : a.containsKey("value_float") || a.containsKey("value_floats") ? DType.FLOAT : DType.INT64;
-            case "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "IsNaN", "IsInf", "Not", "And", "Or", "Xor" -> DType.BOOL;
+            case "ConstantOfShape" ->
+                a.containsKey("value") ? a.get("value").asTensor().dtype() : DType.FLOAT;
+            case "Constant" ->
+                a.containsKey("value")
+                        ? a.get("value").asTensor().dtype()
+                        : a.containsKey("value_float") || a.containsKey("value_floats") ? DType.FLOAT : DType.INT64;
+            case "Equal",
+                    "Greater",
+                    "Less",
+                    "GreaterOrEqual",
+                    "LessOrEqual",
+                    "IsNaN",
+                    "IsInf",
+                    "Not",
+                    "And",
+                    "Or",
+                    "Xor" -> DType.BOOL;
             case "Where" -> in.get(1).dtype();
             // Dropout's mask; MaxPool's indices
             case "Dropout" -> index == 1 ? DType.BOOL : in.get(0).dtype();
             case "MaxPool" -> index == 1 ? DType.INT64 : in.get(0).dtype();
-            default -> in.isEmpty() || in.get(0) == null ? DType.FLOAT : in.get(0).dtype();
+            default ->
+                in.isEmpty() || in.get(0) == null ? DType.FLOAT : in.get(0).dtype();
         };
     }
 

@@ -15,11 +15,22 @@ import java.util.Set;
 /** Static output shapes of ops that move or select values without arithmetic (Reshape, Transpose, Concat, Slice, Gather, ...). */
 final class LayoutShapes {
     static final Set<String> OPS = Set.of(
-            "Transpose", "Reshape", "Concat", "Tile", "Shape", "OneHot", "Expand", "ConstantOfShape",
-            "Unsqueeze", "Squeeze", "Flatten", "Slice", "Pad", "Gather");
+            "Transpose",
+            "Reshape",
+            "Concat",
+            "Tile",
+            "Shape",
+            "OneHot",
+            "Expand",
+            "ConstantOfShape",
+            "Unsqueeze",
+            "Squeeze",
+            "Flatten",
+            "Slice",
+            "Pad",
+            "Gather");
 
-    private LayoutShapes() {
-    }
+    private LayoutShapes() {}
 
     static Shape infer(String op, List<Value> in, Map<String, Attribute> attrs, Map<String, Tensor> constants) {
         Shape x = in.isEmpty() || in.get(0) == null ? null : in.get(0).shape();
@@ -46,7 +57,9 @@ final class LayoutShapes {
                 long known = 1;
                 for (int i = 0; i < t.length; i++) {
                     if (t[i] == 0 && x != null) {
-                        dims[i] = x.dim(i).isStatic() ? (Object) x.size(i) : x.dim(i).symbol();
+                        dims[i] = x.dim(i).isStatic()
+                                ? (Object) x.size(i)
+                                : x.dim(i).symbol();
                     } else if (t[i] == -1) {
                         inferAxis = i;
                         continue;
@@ -60,7 +73,8 @@ final class LayoutShapes {
                     }
                 }
                 if (inferAxis >= 0) {
-                    dims[inferAxis] = x != null && x.isStatic() && known > 0 ? (Object) (x.numElements() / known) : null;
+                    dims[inferAxis] =
+                            x != null && x.isStatic() && known > 0 ? (Object) (x.numElements() / known) : null;
                 }
                 return Shape.symbolic(dims);
             }
@@ -90,7 +104,10 @@ final class LayoutShapes {
                 long[] r = repeats.toLongs();
                 List<Shape.Dim> d = new ArrayList<>();
                 for (int i = 0; i < x.rank(); i++) {
-                    d.add(x.dim(i).isStatic() ? Shape.Dim.of(x.size(i) * r[i]) : r[i] == 1 ? x.dim(i) : Shape.Dim.unknown());
+                    d.add(
+                            x.dim(i).isStatic()
+                                    ? Shape.Dim.of(x.size(i) * r[i])
+                                    : r[i] == 1 ? x.dim(i) : Shape.Dim.unknown());
                 }
                 return new Shape(d);
             }
@@ -116,7 +133,9 @@ final class LayoutShapes {
             }
             case "Unsqueeze" -> {
                 Tensor axesT = constant(in, 1, constants);
-                long[] axes = axesT != null ? axesT.toLongs() : attrs.containsKey("axes") ? attrs.get("axes").asLongs() : null;
+                long[] axes = axesT != null
+                        ? axesT.toLongs()
+                        : attrs.containsKey("axes") ? attrs.get("axes").asLongs() : null;
                 if (x == null || axes == null) {
                     return null;
                 }
@@ -135,7 +154,9 @@ final class LayoutShapes {
                 }
                 List<Shape.Dim> d = new ArrayList<>();
                 for (int i = 0; i < x.rank(); i++) {
-                    boolean squeezed = axesT == null ? x.dim(i).isStatic() && x.size(i) == 1 : contains(axesT.toLongs(), i, x.rank());
+                    boolean squeezed = axesT == null
+                            ? x.dim(i).isStatic() && x.size(i) == 1
+                            : contains(axesT.toLongs(), i, x.rank());
                     if (!squeezed) {
                         d.add(x.dim(i));
                     }
@@ -157,9 +178,15 @@ final class LayoutShapes {
             case "Slice" -> {
                 Tensor starts = constant(in, 1, constants);
                 Tensor ends = constant(in, 2, constants);
-                Tensor axesT = in.size() > 3 && in.get(3) != null ? constants.get(in.get(3).name()) : null;
+                Tensor axesT = in.size() > 3 && in.get(3) != null
+                        ? constants.get(in.get(3).name())
+                        : null;
                 boolean unitSteps = in.size() <= 4 || in.get(4) == null;
-                if (x == null || starts == null || ends == null || (in.size() > 3 && in.get(3) != null && axesT == null) || !unitSteps) {
+                if (x == null
+                        || starts == null
+                        || ends == null
+                        || (in.size() > 3 && in.get(3) != null && axesT == null)
+                        || !unitSteps) {
                     return null;
                 }
                 long[] s = starts.toLongs();

@@ -2,7 +2,6 @@ package org.eqvae4j.export.graph;
 
 import static org.eqvae4j.export.graph.ShapeInference.attrLong;
 import static org.eqvae4j.export.graph.ShapeInference.broadcast;
-import static org.eqvae4j.export.graph.ShapeInference.contains;
 import static org.eqvae4j.export.graph.ShapeInference.ones;
 
 import java.util.ArrayList;
@@ -14,8 +13,7 @@ import java.util.Set;
 final class LinearShapes {
     static final Set<String> OPS = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm", "Einsum");
 
-    private LinearShapes() {
-    }
+    private LinearShapes() {}
 
     static Shape infer(String op, List<Value> in, Map<String, Attribute> attrs, Map<String, Tensor> constants) {
         Shape x = in.isEmpty() || in.get(0) == null ? null : in.get(0).shape();
@@ -31,7 +29,9 @@ final class LinearShapes {
                 if (x == null || b == null || x.rank() < 2 || b.rank() < 2) {
                     return null;
                 }
-                Shape batch = broadcast(new Shape(x.dims().subList(0, x.rank() - 2)), new Shape(b.dims().subList(0, b.rank() - 2)));
+                Shape batch = broadcast(
+                        new Shape(x.dims().subList(0, x.rank() - 2)),
+                        new Shape(b.dims().subList(0, b.rank() - 2)));
                 if (batch == null) {
                     return null;
                 }
@@ -93,7 +93,11 @@ final class LinearShapes {
         } else {
             String all = String.join("", ops).replace("...", "");
             StringBuilder sb = new StringBuilder(String.join("", ops).contains("...") ? "..." : "");
-            all.chars().sorted().distinct().filter(ch -> all.indexOf(ch) == all.lastIndexOf(ch)).forEach(ch -> sb.append((char) ch));
+            all.chars()
+                    .sorted()
+                    .distinct()
+                    .filter(ch -> all.indexOf(ch) == all.lastIndexOf(ch))
+                    .forEach(ch -> sb.append((char) ch));
             out = sb.toString();
         }
         List<Shape.Dim> d = new ArrayList<>();
@@ -137,7 +141,9 @@ final class LinearShapes {
             long eff = dil[i] * (k - 1) + 1;
             long out;
             if (transpose) {
-                long outPad = attrs.containsKey("output_padding") ? attrs.get("output_padding").asLongs()[i] : 0;
+                long outPad = attrs.containsKey("output_padding")
+                        ? attrs.get("output_padding").asLongs()[i]
+                        : 0;
                 out = strides[i] * (in - 1) + outPad + eff - pads[i] - pads[i + spatial];
             } else {
                 out = (in + pads[i] + pads[i + spatial] - eff) / strides[i] + 1;

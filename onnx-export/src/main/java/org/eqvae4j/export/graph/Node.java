@@ -9,8 +9,13 @@ import java.util.Map;
  * One operator application. Inputs may contain {@code null} for an omitted optional input (written as
  * the empty name, as ONNX does).
  */
-public record Node(String name, String opType, String domain, List<Value> inputs, List<Value> outputs,
-                   Map<String, Attribute> attributes) {
+public record Node(
+        String name,
+        String opType,
+        String domain,
+        List<Value> inputs,
+        List<Value> outputs,
+        Map<String, Attribute> attributes) {
 
     public Node {
         inputs = Collections.unmodifiableList(new java.util.ArrayList<>(inputs));

@@ -11,8 +11,7 @@ import java.util.Set;
 final class PoolingShapes {
     static final Set<String> OPS = Set.of("GlobalAveragePool", "GlobalMaxPool", "AveragePool", "MaxPool");
 
-    private PoolingShapes() {
-    }
+    private PoolingShapes() {}
 
     static Shape infer(String op, List<Value> in, Map<String, Attribute> attrs, Map<String, Tensor> constants) {
         Shape x = in.isEmpty() || in.get(0) == null ? null : in.get(0).shape();
@@ -37,7 +36,10 @@ final class PoolingShapes {
                 List<Shape.Dim> d = new ArrayList<>(x.dims().subList(0, 2));
                 for (int i = 0; i < k.length; i++) {
                     long in0 = x.size(2 + i);
-                    d.add(in0 < 0 ? Shape.Dim.unknown() : Shape.Dim.of((in0 + p[i] + p[i + k.length] - k[i]) / st[i] + 1));
+                    d.add(
+                            in0 < 0
+                                    ? Shape.Dim.unknown()
+                                    : Shape.Dim.of((in0 + p[i] + p[i + k.length] - k[i]) / st[i] + 1));
                 }
                 return new Shape(d);
             }

@@ -13,11 +13,9 @@ import java.util.Set;
 /** Static output shapes of Reduce* over axes given as attribute or input, ArgMin and ArgMax. */
 final class ReductionShapes {
     static final Set<String> OPS = Set.of(
-            "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare", "ReduceL2", "ArgMin",
-            "ArgMax");
+            "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceSumSquare", "ReduceL2", "ArgMin", "ArgMax");
 
-    private ReductionShapes() {
-    }
+    private ReductionShapes() {}
 
     static Shape infer(String op, List<Value> in, Map<String, Attribute> attrs, Map<String, Tensor> constants) {
         Shape x = in.isEmpty() || in.get(0) == null ? null : in.get(0).shape();

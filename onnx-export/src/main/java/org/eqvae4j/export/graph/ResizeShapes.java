@@ -11,8 +11,7 @@ import java.util.Set;
 final class ResizeShapes {
     static final Set<String> OPS = Set.of("Resize", "Upsample");
 
-    private ResizeShapes() {
-    }
+    private ResizeShapes() {}
 
     static Shape infer(String op, List<Value> in, Map<String, Attribute> attrs, Map<String, Tensor> constants) {
         Shape x = in.isEmpty() || in.get(0) == null ? null : in.get(0).shape();
@@ -39,7 +38,12 @@ final class ResizeShapes {
                     float[] f = scales.toFloats();
                     List<Shape.Dim> d = new ArrayList<>();
                     for (int i = 0; i < x.rank(); i++) {
-                        d.add(f[i] == 1f ? x.dim(i) : x.dim(i).isStatic() ? Shape.Dim.of((long) Math.floor(x.size(i) * f[i])) : Shape.Dim.unknown());
+                        d.add(
+                                f[i] == 1f
+                                        ? x.dim(i)
+                                        : x.dim(i).isStatic()
+                                                ? Shape.Dim.of((long) Math.floor(x.size(i) * f[i]))
+                                                : Shape.Dim.unknown());
                     }
                     return new Shape(d);
                 }

@@ -12,8 +12,7 @@ import java.util.Map;
  * {@link ResizeShapes}, {@link PoolingShapes}; this class dispatches and holds what they share.
  */
 final class ShapeInference {
-    private ShapeInference() {
-    }
+    private ShapeInference() {}
 
     static Shape infer(String op, List<Value> in, Map<String, Attribute> attrs, Map<String, Tensor> constants) {
         if (ElementwiseShapes.OPS.contains(op)) {
@@ -36,7 +35,6 @@ final class ShapeInference {
         }
         return null;
     }
-
 
     static Shape broadcast(Shape a, Shape b) {
         if (a == null || b == null) {
@@ -63,7 +61,6 @@ final class ShapeInference {
         }
         return new Shape(d);
     }
-
 
     static Tensor constant(List<Value> in, int i, Map<String, Tensor> constants) {
         return i < in.size() && in.get(i) != null ? constants.get(in.get(i).name()) : null;

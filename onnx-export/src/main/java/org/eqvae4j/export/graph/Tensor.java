@@ -79,8 +79,8 @@ public final class Tensor {
 
     public Tensor reshaped(long... newDims) {
         if (numElements(newDims) != numElements()) {
-            throw new IllegalArgumentException("cannot reshape '" + name + "' " + Arrays.toString(dims)
-                    + " to " + Arrays.toString(newDims));
+            throw new IllegalArgumentException(
+                    "cannot reshape '" + name + "' " + Arrays.toString(dims) + " to " + Arrays.toString(newDims));
         }
         return new Tensor(name, dtype, newDims, raw);
     }

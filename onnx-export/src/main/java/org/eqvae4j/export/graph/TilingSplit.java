@@ -25,17 +25,30 @@ import java.util.Set;
  */
 public final class TilingSplit {
     /** @param global run on the whole tensor; @param local run per tile; the cut value joins them */
-    public record Parts(Graph global, Graph local, Value cut) {
-    }
+    public record Parts(Graph global, Graph local, Value cut) {}
 
-    private static final Set<String> GLOBAL_OPS = Set.of("ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd",
-            "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "GlobalAveragePool", "GlobalMaxPool",
-            "GlobalLpPool", "GroupNormalization", "InstanceNormalization", "LayerNormalization", "MeanVarianceNormalization");
-    private static final Set<String> RESAMPLING_OPS = Set.of("Resize", "Upsample", "ConvTranspose", "DepthToSpace",
-            "SpaceToDepth", "MaxPool", "AveragePool", "LpPool");
+    private static final Set<String> GLOBAL_OPS = Set.of(
+            "ReduceMean",
+            "ReduceSum",
+            "ReduceMax",
+            "ReduceMin",
+            "ReduceProd",
+            "ReduceL1",
+            "ReduceL2",
+            "ReduceLogSum",
+            "ReduceLogSumExp",
+            "ReduceSumSquare",
+            "GlobalAveragePool",
+            "GlobalMaxPool",
+            "GlobalLpPool",
+            "GroupNormalization",
+            "InstanceNormalization",
+            "LayerNormalization",
+            "MeanVarianceNormalization");
+    private static final Set<String> RESAMPLING_OPS = Set.of(
+            "Resize", "Upsample", "ConvTranspose", "DepthToSpace", "SpaceToDepth", "MaxPool", "AveragePool", "LpPool");
 
-    private TilingSplit() {
-    }
+    private TilingSplit() {}
 
     /** latent -> global part -> cut -> local part -> image. */
     public static Optional<Parts> decoder(Graph g) {
@@ -44,8 +57,7 @@ public final class TilingSplit {
             return Optional.empty();
         }
         int last = a.globalNodes.get(a.globalNodes.size() - 1);
-        return a.cuts.keySet().stream().filter(i -> i > last).findFirst()
-                .flatMap(i -> a.parts(i, true));
+        return a.cuts.keySet().stream().filter(i -> i > last).findFirst().flatMap(i -> a.parts(i, true));
     }
 
     /** image -> local part -> cut -> global part -> latent. */
@@ -55,7 +67,9 @@ public final class TilingSplit {
             return Optional.empty();
         }
         int first = a.globalNodes.get(0);
-        return a.cuts.keySet().stream().filter(i -> i < first).reduce((x, y) -> y)
+        return a.cuts.keySet().stream()
+                .filter(i -> i < first)
+                .reduce((x, y) -> y)
                 .flatMap(i -> a.parts(i, false));
     }
 
@@ -66,6 +80,7 @@ public final class TilingSplit {
         final Set<String> constants = new HashSet<>();
         /** node index -> the only live value after that node */
         final Map<Integer, Value> cuts = new LinkedHashMap<>();
+
         final List<Integer> globalNodes = new ArrayList<>();
 
         Analysis(Graph g) {

@@ -17,14 +17,14 @@ public final class Losses {
     public static final String LOSS = "loss";
     public static final String TARGET = "target";
 
-    private Losses() {
-    }
+    private Losses() {}
 
     public static Graph attach(Graph model, String outputName, LossKind kind) {
         GraphBuilder b = GraphBuilder.from(model);
         Value y = b.value(model.output(outputName).name());
         if (y.dtype() != DType.FLOAT) {
-            throw new IllegalArgumentException("output '" + outputName + "' is " + y.dtype() + "; a loss needs a float output");
+            throw new IllegalArgumentException(
+                    "output '" + outputName + "' is " + y.dtype() + "; a loss needs a float output");
         }
         Value loss = switch (kind) {
             case MSE, L1 -> {
@@ -35,14 +35,22 @@ public final class Losses {
             }
             case CROSS_ENTROPY -> {
                 if (y.shape() == null || y.rank() != 2) {
-                    throw new IllegalArgumentException("cross-entropy needs logits of shape [N, C], output '" + outputName + "' is " + y);
+                    throw new IllegalArgumentException(
+                            "cross-entropy needs logits of shape [N, C], output '" + outputName + "' is " + y);
                 }
                 long classes = y.shape().size(1);
                 if (classes < 0) {
-                    throw new IllegalArgumentException("cross-entropy needs a static class count, output '" + outputName + "' is " + y);
+                    throw new IllegalArgumentException(
+                            "cross-entropy needs a static class count, output '" + outputName + "' is " + y);
                 }
-                Value labels = b.input(TARGET, DType.INT64, new Shape(List.of(y.shape().dim(0))));
-                Value oneHot = b.op("OneHot", List.of(labels, b.longs(classes), b.constant(Tensor.ofFloats("off_on", new long[] {2}, 0f, 1f))),
+                Value labels =
+                        b.input(TARGET, DType.INT64, new Shape(List.of(y.shape().dim(0))));
+                Value oneHot = b.op(
+                        "OneHot",
+                        List.of(
+                                labels,
+                                b.longs(classes),
+                                b.constant(Tensor.ofFloats("off_on", new long[] {2}, 0f, 1f))),
                         Map.of("axis", -1));
                 Value logp = b.op("LogSoftmax", List.of(y), Map.of("axis", -1));
                 Value picked = b.reduceSum(b.mul(oneHot, logp), false, 1);

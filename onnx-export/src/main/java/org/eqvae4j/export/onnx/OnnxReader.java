@@ -27,8 +27,7 @@ import org.eqvae4j.export.onnx.proto.Onnx;
  * initializers. External data (weights in side files) is resolved relative to the model file.
  */
 public final class OnnxReader {
-    private OnnxReader() {
-    }
+    private OnnxReader() {}
 
     public static Graph read(Path file) throws IOException {
         byte[] bytes;
@@ -45,7 +44,8 @@ public final class OnnxReader {
         try {
             model = Onnx.ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new IOException(sourceName + " is not a valid ONNX model (protobuf parse failed: " + e.getMessage() + ")", e);
+            throw new IOException(
+                    sourceName + " is not a valid ONNX model (protobuf parse failed: " + e.getMessage() + ")", e);
         }
         if (!model.hasGraph()) {
             throw new IOException(sourceName + " is not an ONNX model: it has no graph");
@@ -64,8 +64,12 @@ public final class OnnxReader {
     /** Model-level metadata_props (key/value strings). */
     public static Map<String, String> metadata(Path file) throws IOException {
         Onnx.ModelProto model = Onnx.ModelProto.parseFrom(Files.readAllBytes(file));
-        return model.getMetadataPropsList().stream().collect(Collectors.toMap(
-                Onnx.StringStringEntryProto::getKey, Onnx.StringStringEntryProto::getValue, (a, b) -> b, LinkedHashMap::new));
+        return model.getMetadataPropsList().stream()
+                .collect(Collectors.toMap(
+                        Onnx.StringStringEntryProto::getKey,
+                        Onnx.StringStringEntryProto::getValue,
+                        (a, b) -> b,
+                        LinkedHashMap::new));
     }
 
     static Graph graph(Onnx.GraphProto g, Map<String, Long> opsets, Path externalDataDir) throws IOException {
@@ -111,7 +115,8 @@ public final class OnnxReader {
                 attrs.put(a.getName(), attribute(a, opsets, externalDataDir));
             }
             String name = n.getName().isEmpty() ? n.getOpType() + "_" + index : n.getName();
-            nodes.add(new Node(name, n.getOpType(), n.getDomain().equals("ai.onnx") ? "" : n.getDomain(), in, out, attrs));
+            nodes.add(new Node(
+                    name, n.getOpType(), n.getDomain().equals("ai.onnx") ? "" : n.getDomain(), in, out, attrs));
             index++;
         }
         return new Graph(g.getName(), inputs, outputs, inits, nodes, opsets, guessParameters(inits, nodes));
@@ -128,7 +133,8 @@ public final class OnnxReader {
         for (Node n : nodes) {
             for (int i = 0; i < n.inputs().size(); i++) {
                 Value v = n.inputs().get(i);
-                boolean control = (n.opType().equals("Resize") && i > 0) || (n.opType().equals("BatchNormalization") && i >= 3);
+                boolean control =
+                        (n.opType().equals("Resize") && i > 0) || (n.opType().equals("BatchNormalization") && i >= 3);
                 Tensor t = v == null ? null : inits.get(v.name());
                 if (t != null && !control && t.dtype().isFloatingPoint() && t.rank() > 0) {
                     params.add(t.name());
@@ -140,15 +146,18 @@ public final class OnnxReader {
 
     static Value value(Onnx.ValueInfoProto vi) {
         if (!vi.getType().hasTensorType()) {
-            throw new IllegalArgumentException("value '" + vi.getName() + "' is not a tensor (sequence/map/optional types are not supported)");
+            throw new IllegalArgumentException(
+                    "value '" + vi.getName() + "' is not a tensor (sequence/map/optional types are not supported)");
         }
         Onnx.TypeProto.Tensor tt = vi.getType().getTensorType();
         Shape shape = null;
         if (tt.hasShape()) {
             List<Shape.Dim> dims = new ArrayList<>();
             for (Onnx.TensorShapeProto.Dimension d : tt.getShape().getDimList()) {
-                dims.add(d.hasDimValue() ? Shape.Dim.of(d.getDimValue())
-                        : d.hasDimParam() ? Shape.Dim.symbol(d.getDimParam()) : Shape.Dim.unknown());
+                dims.add(
+                        d.hasDimValue()
+                                ? Shape.Dim.of(d.getDimValue())
+                                : d.hasDimParam() ? Shape.Dim.symbol(d.getDimParam()) : Shape.Dim.unknown());
             }
             shape = new Shape(dims);
         }
@@ -167,12 +176,19 @@ public final class OnnxReader {
                 }
                 yield Attribute.of(f);
             }
-            case INTS -> Attribute.of(a.getIntsList().stream().mapToLong(Long::longValue).toArray());
-            case STRINGS -> new Attribute(Attribute.Kind.STRINGS,
-                    a.getStringsList().stream().map(com.google.protobuf.ByteString::toStringUtf8).toList());
+            case INTS ->
+                Attribute.of(a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+            case STRINGS ->
+                new Attribute(
+                        Attribute.Kind.STRINGS,
+                        a.getStringsList().stream()
+                                .map(com.google.protobuf.ByteString::toStringUtf8)
+                                .toList());
             case TENSOR -> Attribute.of(tensor(a.getT(), dir));
             case GRAPH -> Attribute.of(graph(a.getG(), opsets, dir));
-            default -> throw new IllegalArgumentException("attribute '" + a.getName() + "' has unsupported type " + a.getType());
+            default ->
+                throw new IllegalArgumentException(
+                        "attribute '" + a.getName() + "' has unsupported type " + a.getType());
         };
     }
 
@@ -215,7 +231,8 @@ public final class OnnxReader {
         }
         Path file = dir.resolve(location).normalize();
         if (!file.startsWith(dir.normalize())) {
-            throw new IOException("tensor '" + t.getName() + "': external data path escapes the model folder: " + location);
+            throw new IOException(
+                    "tensor '" + t.getName() + "': external data path escapes the model folder: " + location);
         }
         long offset = Long.parseLong(info.getOrDefault("offset", "0"));
         try (var ch = java.nio.channels.FileChannel.open(file)) {

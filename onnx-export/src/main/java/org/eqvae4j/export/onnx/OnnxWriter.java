@@ -23,8 +23,7 @@ public final class OnnxWriter {
     public static final long IR_VERSION = 8;
     private static final String PRODUCER = "eqvae4j";
 
-    private OnnxWriter() {
-    }
+    private OnnxWriter() {}
 
     public static byte[] toBytes(Graph graph) {
         return toModel(graph, Map.of()).toByteArray();
@@ -45,9 +44,11 @@ public final class OnnxWriter {
                 .setProducerName(PRODUCER)
                 .setProducerVersion(version())
                 .setGraph(toGraphProto(graph));
-        graph.opsetImports().forEach((domain, version) ->
-                m.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
-        metadata.forEach((k, v) -> m.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        graph.opsetImports()
+                .forEach((domain, version) -> m.addOpsetImport(
+                        Onnx.OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
+        metadata.forEach((k, v) -> m.addMetadataProps(
+                Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build();
     }
 
@@ -95,7 +96,8 @@ public final class OnnxWriter {
         switch (a.kind()) {
             case FLOAT -> b.setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(a.asFloat());
             case INT -> b.setType(Onnx.AttributeProto.AttributeType.INT).setI(a.asLong());
-            case STRING -> b.setType(Onnx.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(a.asString()));
+            case STRING ->
+                b.setType(Onnx.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(a.asString()));
             case FLOATS -> {
                 b.setType(Onnx.AttributeProto.AttributeType.FLOATS);
                 for (float f : a.asFloats()) {
@@ -132,7 +134,8 @@ public final class OnnxWriter {
     }
 
     static Onnx.ValueInfoProto valueInfo(Value v) {
-        Onnx.TypeProto.Tensor.Builder tt = Onnx.TypeProto.Tensor.newBuilder().setElemType(v.dtype().onnxCode());
+        Onnx.TypeProto.Tensor.Builder tt =
+                Onnx.TypeProto.Tensor.newBuilder().setElemType(v.dtype().onnxCode());
         if (v.shape() != null) {
             Onnx.TensorShapeProto.Builder s = Onnx.TensorShapeProto.newBuilder();
             for (Shape.Dim d : v.shape().dims()) {
@@ -146,8 +149,10 @@ public final class OnnxWriter {
             }
             tt.setShape(s);
         }
-        return Onnx.ValueInfoProto.newBuilder().setName(v.name())
-                .setType(Onnx.TypeProto.newBuilder().setTensorType(tt)).build();
+        return Onnx.ValueInfoProto.newBuilder()
+                .setName(v.name())
+                .setType(Onnx.TypeProto.newBuilder().setTensorType(tt))
+                .build();
     }
 
     private static String version() {

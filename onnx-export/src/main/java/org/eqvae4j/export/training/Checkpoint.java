@@ -16,8 +16,11 @@ import org.eqvae4j.export.graph.Tensor;
  * @param optimizer  optimizer state; empty means the optimizer starts at step 0 with zero moments
  * @param properties user properties (e.g. the learning rate to restore, the epoch)
  */
-public record Checkpoint(Map<String, Tensor> trainable, Map<String, Tensor> frozen,
-                         Optional<OptimizerState> optimizer, Properties properties) {
+public record Checkpoint(
+        Map<String, Tensor> trainable,
+        Map<String, Tensor> frozen,
+        Optional<OptimizerState> optimizer,
+        Properties properties) {
 
     public Checkpoint {
         trainable = frozenCopy(trainable);

@@ -28,7 +28,8 @@ public final class CheckpointFile {
     /** ONNX Runtime supports exactly one optimizer group, under this name. */
     public static final String OPTIMIZER_GROUP = "group0";
 
-    // Checkpoint { version:int32; module_state:ModuleState; optimizer_groups:[OptimizerGroup]; property_bag:PropertyBag }
+    // Checkpoint { version:int32; module_state:ModuleState; optimizer_groups:[OptimizerGroup]; property_bag:PropertyBag
+    // }
     private static final int CHECKPOINT_VERSION = 0;
     private static final int CHECKPOINT_MODULE_STATE = 1;
     private static final int CHECKPOINT_OPTIMIZER_GROUPS = 2;
@@ -37,7 +38,8 @@ public final class CheckpointFile {
     private static final int MODULE_TRAINABLE = 0;
     private static final int MODULE_FROZEN = 1;
     private static final int MODULE_NOMINAL = 2;
-    // OptimizerGroup { group_name:string; step:int64; initial_learning_rate:float; optimizer_states:[ParameterOptimizerState] }
+    // OptimizerGroup { group_name:string; step:int64; initial_learning_rate:float;
+    // optimizer_states:[ParameterOptimizerState] }
     private static final int GROUP_NAME = 0;
     private static final int GROUP_STEP = 1;
     private static final int GROUP_INITIAL_LR = 2;
@@ -60,8 +62,7 @@ public final class CheckpointFile {
     private static final int TENSOR_EXTERNAL_DATA_OFFSET = 6;
     private static final int TENSOR_FIELDS = 7;
 
-    private CheckpointFile() {
-    }
+    private CheckpointFile() {}
 
     /** Writes atomically: a reader never sees a half-written checkpoint, a failure keeps the old one. */
     public static void write(Checkpoint checkpoint, Path file) throws IOException {
@@ -96,7 +97,10 @@ public final class CheckpointFile {
         b.addOffset(MODULE_FROZEN, frozen, 0);
         int moduleState = b.endTable();
 
-        int groups = checkpoint.optimizer().map(state -> b.createVectorOfTables(new int[] {optimizerGroup(b, state)})).orElse(0);
+        int groups = checkpoint
+                .optimizer()
+                .map(state -> b.createVectorOfTables(new int[] {optimizerGroup(b, state)}))
+                .orElse(0);
         int properties = checkpoint.properties().isEmpty() ? 0 : propertyBag(b, checkpoint.properties());
 
         b.startTable(4);
@@ -137,28 +141,34 @@ public final class CheckpointFile {
     }
 
     private static int propertyBag(FlatBufferBuilder b, Checkpoint.Properties properties) {
-        int[] ints = properties.ints().entrySet().stream().mapToInt(e -> {
-            int name = b.createString(e.getKey());
-            b.startTable(2);
-            b.addOffset(PROPERTY_NAME, name, 0);
-            b.addLong(PROPERTY_VALUE, e.getValue(), 0);
-            return b.endTable();
-        }).toArray();
-        int[] floats = properties.floats().entrySet().stream().mapToInt(e -> {
-            int name = b.createString(e.getKey());
-            b.startTable(2);
-            b.addOffset(PROPERTY_NAME, name, 0);
-            b.addFloat(PROPERTY_VALUE, e.getValue(), 0);
-            return b.endTable();
-        }).toArray();
-        int[] strings = properties.strings().entrySet().stream().mapToInt(e -> {
-            int name = b.createString(e.getKey());
-            int value = b.createString(e.getValue());
-            b.startTable(2);
-            b.addOffset(PROPERTY_NAME, name, 0);
-            b.addOffset(PROPERTY_VALUE, value, 0);
-            return b.endTable();
-        }).toArray();
+        int[] ints = properties.ints().entrySet().stream()
+                .mapToInt(e -> {
+                    int name = b.createString(e.getKey());
+                    b.startTable(2);
+                    b.addOffset(PROPERTY_NAME, name, 0);
+                    b.addLong(PROPERTY_VALUE, e.getValue(), 0);
+                    return b.endTable();
+                })
+                .toArray();
+        int[] floats = properties.floats().entrySet().stream()
+                .mapToInt(e -> {
+                    int name = b.createString(e.getKey());
+                    b.startTable(2);
+                    b.addOffset(PROPERTY_NAME, name, 0);
+                    b.addFloat(PROPERTY_VALUE, e.getValue(), 0);
+                    return b.endTable();
+                })
+                .toArray();
+        int[] strings = properties.strings().entrySet().stream()
+                .mapToInt(e -> {
+                    int name = b.createString(e.getKey());
+                    int value = b.createString(e.getValue());
+                    b.startTable(2);
+                    b.addOffset(PROPERTY_NAME, name, 0);
+                    b.addOffset(PROPERTY_VALUE, value, 0);
+                    return b.endTable();
+                })
+                .toArray();
         int intsVector = b.createVectorOfTables(ints);
         int floatsVector = b.createVectorOfTables(floats);
         int stringsVector = b.createVectorOfTables(strings);
@@ -197,7 +207,8 @@ public final class CheckpointFile {
     /** @param source the file name (or other description) that error messages name */
     public static Checkpoint fromBytes(byte[] bytes, String source) throws IOException {
         if (bytes.length < 8) {
-            throw new IOException(source + " is not an ONNX Runtime training checkpoint: only " + bytes.length + " bytes");
+            throw new IOException(
+                    source + " is not an ONNX Runtime training checkpoint: only " + bytes.length + " bytes");
         }
         String identifier = new String(bytes, 4, 4, StandardCharsets.ISO_8859_1);
         if (!identifier.equals(FILE_IDENTIFIER)) {
@@ -207,7 +218,8 @@ public final class CheckpointFile {
         try {
             return checkpoint(FlatTable.root(ByteBuffer.wrap(bytes)), source);
         } catch (FlatTable.FormatException | IndexOutOfBoundsException | ArithmeticException e) {
-            throw new IOException("training checkpoint " + source + " is corrupt or truncated (" + e.getMessage() + ")", e);
+            throw new IOException(
+                    "training checkpoint " + source + " is corrupt or truncated (" + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) {
             throw new IOException("training checkpoint " + source + " is invalid: " + e.getMessage(), e);
         }
@@ -230,7 +242,10 @@ public final class CheckpointFile {
             trainable = tensors(module.tables(MODULE_TRAINABLE), "trainable parameters", source);
             frozen = tensors(module.tables(MODULE_FROZEN), "frozen parameters", source);
         }
-        return new Checkpoint(trainable, frozen, optimizerState(root.tables(CHECKPOINT_OPTIMIZER_GROUPS), source),
+        return new Checkpoint(
+                trainable,
+                frozen,
+                optimizerState(root.tables(CHECKPOINT_OPTIMIZER_GROUPS), source),
                 properties(root.table(CHECKPOINT_PROPERTY_BAG), source));
     }
 
@@ -247,11 +262,15 @@ public final class CheckpointFile {
         Map<String, List<Tensor>> moments = new LinkedHashMap<>();
         List<FlatTable> states = group.tables(GROUP_STATES);
         for (FlatTable state : states == null ? List.<FlatTable>of() : states) {
-            String param = required(state.string(STATE_PARAM_NAME), "an optimizer state without a parameter name", source);
-            moments.put(param, List.copyOf(tensors(state.tables(STATE_MOMENTUMS), "moments of '" + param + "'", source).values()));
+            String param =
+                    required(state.string(STATE_PARAM_NAME), "an optimizer state without a parameter name", source);
+            moments.put(
+                    param,
+                    List.copyOf(tensors(state.tables(STATE_MOMENTUMS), "moments of '" + param + "'", source)
+                            .values()));
         }
-        return Optional.of(new Checkpoint.OptimizerState(group.getLong(GROUP_STEP, 0),
-                group.getFloat(GROUP_INITIAL_LR, 0f), moments));
+        return Optional.of(new Checkpoint.OptimizerState(
+                group.getLong(GROUP_STEP, 0), group.getFloat(GROUP_INITIAL_LR, 0f), moments));
     }
 
     private static Checkpoint.Properties properties(FlatTable bag, String source) throws IOException {
@@ -269,7 +288,8 @@ public final class CheckpointFile {
         Map<String, String> strings = new LinkedHashMap<>();
         for (FlatTable p : orEmpty(bag.tables(BAG_STRINGS))) {
             String name = propertyName(p, source);
-            strings.put(name, required(p.string(PROPERTY_VALUE), "string property '" + name + "' without a value", source));
+            strings.put(
+                    name, required(p.string(PROPERTY_VALUE), "string property '" + name + "' without a value", source));
         }
         return new Checkpoint.Properties(ints, floats, strings);
     }
@@ -285,7 +305,8 @@ public final class CheckpointFile {
         for (FlatTable t : present) {
             Tensor tensor = tensor(t, source);
             if (tensors.put(tensor.name(), tensor) != null) {
-                throw new IOException("training checkpoint " + source + " lists tensor '" + tensor.name() + "' twice in " + what);
+                throw new IOException(
+                        "training checkpoint " + source + " lists tensor '" + tensor.name() + "' twice in " + what);
             }
         }
         return tensors;
@@ -320,7 +341,8 @@ public final class CheckpointFile {
     }
 
     private static String printable(String s) {
-        return s.chars().mapToObj(c -> c >= 32 && c < 127 ? String.valueOf((char) c) : String.format("\\x%02x", c))
+        return s.chars()
+                .mapToObj(c -> c >= 32 && c < 127 ? String.valueOf((char) c) : String.format("\\x%02x", c))
                 .reduce("", String::concat);
     }
 }

@@ -19,8 +19,7 @@ import org.eqvae4j.export.graph.Value;
  * if the eval graph calls it a constant: left as an initializer it would keep its untrained value.
  */
 final class EvalModel {
-    private EvalModel() {
-    }
+    private EvalModel() {}
 
     static void validate(Graph eval, Graph gradient) {
         String graph = "eval graph '" + eval.name() + "'";
@@ -29,20 +28,23 @@ final class EvalModel {
         }
         for (String p : eval.parameterNames()) {
             if (!gradient.parameterNames().contains(p)) {
-                throw new IllegalArgumentException(graph + ": parameter '" + p + "' is not a parameter of gradient graph '"
-                        + gradient.name() + "', so the checkpoint would have no value for it");
+                throw new IllegalArgumentException(
+                        graph + ": parameter '" + p + "' is not a parameter of gradient graph '" + gradient.name()
+                                + "', so the checkpoint would have no value for it");
             }
         }
         for (String p : parametersOf(eval, gradient.parameterNames())) {
             Tensor mine = eval.initializers().get(p);
             Tensor theirs = gradient.initializers().get(p);
             if (mine.dtype() != theirs.dtype() || !java.util.Arrays.equals(mine.dims(), theirs.dims())) {
-                throw new IllegalArgumentException(graph + ": parameter " + mine + " differs from the gradient graph's " + theirs);
+                throw new IllegalArgumentException(
+                        graph + ": parameter " + mine + " differs from the gradient graph's " + theirs);
             }
         }
         for (Value input : eval.inputs()) {
             if (gradient.parameterNames().contains(input.name())) {
-                throw new IllegalArgumentException(graph + ": input '" + input.name() + "' has the name of a parameter");
+                throw new IllegalArgumentException(
+                        graph + ": input '" + input.name() + "' has the name of a parameter");
             }
         }
     }
@@ -61,6 +63,8 @@ final class EvalModel {
     }
 
     private static List<String> parametersOf(Graph eval, Set<String> gradientParameters) {
-        return eval.initializers().keySet().stream().filter(gradientParameters::contains).toList();
+        return eval.initializers().keySet().stream()
+                .filter(gradientParameters::contains)
+                .toList();
     }
 }

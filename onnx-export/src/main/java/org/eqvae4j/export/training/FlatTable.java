@@ -113,7 +113,8 @@ final class FlatTable extends Table {
         int start = __vector(fieldOffset);
         long end = start + (long) __vector_len(fieldOffset) * elementSize;
         if (start < 0 || __vector_len(fieldOffset) < 0 || end > bb.limit()) {
-            throw new FormatException("a vector at byte " + start + " runs past the end of the data (" + bb.limit() + " bytes)");
+            throw new FormatException(
+                    "a vector at byte " + start + " runs past the end of the data (" + bb.limit() + " bytes)");
         }
         return start;
     }
@@ -123,7 +124,8 @@ final class FlatTable extends Table {
         int length = bb.getInt(position);
         int start = position + 4;
         if (length < 0 || start + (long) length > bb.limit()) {
-            throw new FormatException("a string at byte " + position + " runs past the end of the data (" + bb.limit() + " bytes)");
+            throw new FormatException(
+                    "a string at byte " + position + " runs past the end of the data (" + bb.limit() + " bytes)");
         }
         byte[] utf8 = new byte[length];
         bb.get(start, utf8);
@@ -132,7 +134,8 @@ final class FlatTable extends Table {
 
     private static int checkedPosition(ByteBuffer buffer, int position, int size) {
         if (position < 0 || position + (long) size > buffer.limit()) {
-            throw new FormatException("an offset points to byte " + position + ", outside the data (" + buffer.limit() + " bytes)");
+            throw new FormatException(
+                    "an offset points to byte " + position + ", outside the data (" + buffer.limit() + " bytes)");
         }
         return position;
     }

@@ -22,8 +22,8 @@ import org.eqvae4j.export.loss.Losses;
  * @param trainable regular expressions; a parameter is trainable when it matches one (all when empty)
  * @param frozen    regular expressions that freeze matching parameters (applied after {@code trainable})
  */
-public record ModelTrainingSetup(String output, LossKind loss, List<Pattern> trainable, List<Pattern> frozen,
-                                 OptimizerConfig optimizer) {
+public record ModelTrainingSetup(
+        String output, LossKind loss, List<Pattern> trainable, List<Pattern> frozen, OptimizerConfig optimizer) {
 
     /** Opset the gradient rules need at least (ScatterND/ScatterElements with reduction="add": 16). */
     static final long MIN_OPSET = 17;
@@ -52,7 +52,9 @@ public record ModelTrainingSetup(String output, LossKind loss, List<Pattern> tra
     public List<String> problems(Graph model) {
         List<Node> missing = uncoveredOps(model);
         if (!missing.isEmpty()) {
-            return missing.stream().map(n -> "no gradient rule for " + n.describe()).toList();
+            return missing.stream()
+                    .map(n -> "no gradient rule for " + n.describe())
+                    .toList();
         }
         try {
             build(model);
@@ -72,8 +74,14 @@ public record ModelTrainingSetup(String output, LossKind loss, List<Pattern> tra
         if (folded.opsetImports().getOrDefault("", MIN_OPSET) < MIN_OPSET) {
             Map<String, Long> opsets = new LinkedHashMap<>(folded.opsetImports());
             opsets.put("", MIN_OPSET);
-            folded = new Graph(folded.name(), folded.inputs(), folded.outputs(), folded.initializers(), folded.nodes(),
-                    opsets, folded.parameterNames());
+            folded = new Graph(
+                    folded.name(),
+                    folded.inputs(),
+                    folded.outputs(),
+                    folded.initializers(),
+                    folded.nodes(),
+                    opsets,
+                    folded.parameterNames());
         }
         String out = output != null ? output : folded.outputs().get(0).name();
         return Losses.attach(folded, out, loss);
@@ -82,7 +90,8 @@ public record ModelTrainingSetup(String output, LossKind loss, List<Pattern> tra
     private List<String> trainableParameters(Graph withLoss) {
         List<String> params = new ArrayList<>();
         for (String p : withLoss.parameterNames().stream().sorted().toList()) {
-            boolean in = trainable.isEmpty() || trainable.stream().anyMatch(r -> r.matcher(p).matches());
+            boolean in = trainable.isEmpty()
+                    || trainable.stream().anyMatch(r -> r.matcher(p).matches());
             boolean out2 = frozen.stream().anyMatch(r -> r.matcher(p).matches());
             if (in && !out2) {
                 params.add(p);

@@ -50,8 +50,7 @@ public sealed interface OptimizerConfig permits OptimizerConfig.AdamW, Optimizer
     }
 
     /** Plain SGD (ONNX Runtime's com.microsoft SGDOptimizerV2): p -= lr * g. */
-    record Sgd() implements OptimizerConfig {
-    }
+    record Sgd() implements OptimizerConfig {}
 
     /** AdamW with torch.optim.AdamW's semantics and the given hyper-parameters. */
     static AdamW adamW(float beta1, float beta2, float epsilon, float weightDecay) {

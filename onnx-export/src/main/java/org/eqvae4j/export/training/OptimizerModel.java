@@ -29,17 +29,19 @@ final class OptimizerModel {
     static final String SECOND_ORDER_MOMENTS = "second_order_moments";
     static final String UPDATED_FLAG = "updated_flag";
 
-    private OptimizerModel() {
-    }
+    private OptimizerModel() {}
 
     static Onnx.ModelProto build(OptimizerConfig config) {
         List<String> sequences = new ArrayList<>(List.of(PARAMS, GRADIENTS, FIRST_ORDER_MOMENTS));
-        Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder().setDomain(TrainingModel.MICROSOFT_DOMAIN)
+        Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder()
+                .setDomain(TrainingModel.MICROSOFT_DOMAIN)
                 .addOutput(UPDATED_FLAG);
         if (config instanceof OptimizerConfig.AdamW adam) {
             sequences.add(SECOND_ORDER_MOMENTS);
-            node.setName("AdamWOptimizer").setOpType("AdamWOptimizer")
-                    .addAllInput(List.of(LEARNING_RATE, STEP, PARAMS, GRADIENTS, FIRST_ORDER_MOMENTS, SECOND_ORDER_MOMENTS))
+            node.setName("AdamWOptimizer")
+                    .setOpType("AdamWOptimizer")
+                    .addAllInput(
+                            List.of(LEARNING_RATE, STEP, PARAMS, GRADIENTS, FIRST_ORDER_MOMENTS, SECOND_ORDER_MOMENTS))
                     .addAttribute(floatAttribute("alpha", adam.beta1()))
                     .addAttribute(floatAttribute("beta", adam.beta2()))
                     .addAttribute(floatAttribute("epsilon", adam.epsilon()))
@@ -47,9 +49,12 @@ final class OptimizerModel {
                     .addAttribute(intAttribute("correct_bias", adam.correctBias() ? 1 : 0))
                     .addAttribute(intAttribute("adam_mode", adam.mode().attributeValue()));
         } else {
-            node.setName("SGDOptimizerV2").setOpType("SGDOptimizerV2").addAllInput(List.of(LEARNING_RATE, PARAMS, GRADIENTS));
+            node.setName("SGDOptimizerV2")
+                    .setOpType("SGDOptimizerV2")
+                    .addAllInput(List.of(LEARNING_RATE, PARAMS, GRADIENTS));
         }
-        Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder().setName("optimizer")
+        Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder()
+                .setName("optimizer")
                 .addInput(tensorInfo(LEARNING_RATE, DType.FLOAT))
                 .addInput(tensorInfo(STEP, DType.INT64))
                 .addNode(node)
@@ -60,8 +65,11 @@ final class OptimizerModel {
         return Onnx.ModelProto.newBuilder()
                 .setIrVersion(OnnxWriter.IR_VERSION)
                 .setProducerName("eqvae4j")
-                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(GraphBuilder.OPSET))
-                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(TrainingModel.MICROSOFT_DOMAIN).setVersion(1))
+                .addOpsetImport(
+                        Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(GraphBuilder.OPSET))
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder()
+                        .setDomain(TrainingModel.MICROSOFT_DOMAIN)
+                        .setVersion(1))
                 .setGraph(graph)
                 .build();
     }
@@ -69,23 +77,41 @@ final class OptimizerModel {
     /** A tensor of shape [1]. */
     private static Onnx.ValueInfoProto tensorInfo(String name, DType dtype) {
         Onnx.TensorShapeProto shape = Onnx.TensorShapeProto.newBuilder()
-                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1)).build();
-        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
-                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(dtype.onnxCode()).setShape(shape))).build();
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                .build();
+        return Onnx.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.TypeProto.newBuilder()
+                        .setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+                                .setElemType(dtype.onnxCode())
+                                .setShape(shape)))
+                .build();
     }
 
     private static Onnx.ValueInfoProto floatSequenceInfo(String name) {
         Onnx.TypeProto element = Onnx.TypeProto.newBuilder()
-                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(DType.FLOAT.onnxCode())).build();
-        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
-                .setSequenceType(Onnx.TypeProto.Sequence.newBuilder().setElemType(element))).build();
+                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(DType.FLOAT.onnxCode()))
+                .build();
+        return Onnx.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.TypeProto.newBuilder()
+                        .setSequenceType(Onnx.TypeProto.Sequence.newBuilder().setElemType(element)))
+                .build();
     }
 
     private static Onnx.AttributeProto floatAttribute(String name, float value) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(value).build();
+        return Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.FLOAT)
+                .setF(value)
+                .build();
     }
 
     private static Onnx.AttributeProto intAttribute(String name, long value) {
-        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build();
+        return Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 }

@@ -29,8 +29,8 @@ import org.eqvae4j.runtime.io.AtomicFolders;
  *                            ({@link Graph#parameterNames()}) are frozen
  * @param optimizer           the optimizer and its fixed hyper-parameters
  */
-public record TrainingArtifacts(Graph gradientGraph, Graph evalGraph, List<String> trainableParameters,
-                                OptimizerConfig optimizer) {
+public record TrainingArtifacts(
+        Graph gradientGraph, Graph evalGraph, List<String> trainableParameters, OptimizerConfig optimizer) {
     public static final String TRAINING_MODEL = "training_model.onnx";
     public static final String EVAL_MODEL = "eval_model.onnx";
     public static final String OPTIMIZER_MODEL = "optimizer_model.onnx";
@@ -62,7 +62,9 @@ public record TrainingArtifacts(Graph gradientGraph, Graph evalGraph, List<Strin
     }
 
     public Graph evalModel() {
-        return EvalModel.build(evalGraph, TrainingModel.parameterOrder(gradientGraph, trainableParameters),
+        return EvalModel.build(
+                evalGraph,
+                TrainingModel.parameterOrder(gradientGraph, trainableParameters),
                 gradientGraph.parameterNames());
     }
 

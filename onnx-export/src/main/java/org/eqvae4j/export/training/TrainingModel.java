@@ -34,8 +34,7 @@ final class TrainingModel {
     /** Autodiff names its gradient outputs this way, and ONNX Runtime recognises them by it. */
     static final String GRADIENT_SUFFIX = Autodiff.GRAD_SUFFIX;
 
-    private TrainingModel() {
-    }
+    private TrainingModel() {}
 
     static String bufferName(String parameter) {
         return TrainingArtifacts.gradientName(parameter) + ".accumulation.buffer";
@@ -50,10 +49,13 @@ final class TrainingModel {
         String graph = "gradient graph '" + g.name() + "'";
         if (g.outputs().isEmpty() || g.outputs().get(0).dtype() != DType.FLOAT) {
             throw new IllegalArgumentException(graph + ": the first output must be the float loss"
-                    + (g.outputs().isEmpty() ? " (the graph has no outputs)" : ", but '" + g.outputs().get(0) + "' is"));
+                    + (g.outputs().isEmpty()
+                            ? " (the graph has no outputs)"
+                            : ", but '" + g.outputs().get(0) + "' is"));
         }
         if (trainable.isEmpty()) {
-            throw new IllegalArgumentException(graph + ": no trainable parameters given (ONNX Runtime's optimizer needs at least one)");
+            throw new IllegalArgumentException(
+                    graph + ": no trainable parameters given (ONNX Runtime's optimizer needs at least one)");
         }
         Set<String> seen = new HashSet<>();
         for (String p : trainable) {
@@ -76,14 +78,16 @@ final class TrainingModel {
 
     private static void checkGradientOutput(Graph g, String parameter, Tensor value) {
         String gradName = TrainingArtifacts.gradientName(parameter);
-        Value grad = g.outputs().stream().filter(v -> v.name().equals(gradName)).findFirst()
+        Value grad = g.outputs().stream()
+                .filter(v -> v.name().equals(gradName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("gradient graph '" + g.name() + "' has no output '"
                         + gradName + "' for trainable parameter '" + parameter + "'"));
-        boolean shapeDiffers = grad.shape() != null && grad.shape().isStatic()
-                && !grad.shape().equals(Shape.of(value.dims()));
+        boolean shapeDiffers =
+                grad.shape() != null && grad.shape().isStatic() && !grad.shape().equals(Shape.of(value.dims()));
         if (grad.dtype() != value.dtype() || shapeDiffers) {
-            throw new IllegalArgumentException("gradient graph '" + g.name() + "': output " + grad
-                    + " does not match parameter " + value);
+            throw new IllegalArgumentException(
+                    "gradient graph '" + g.name() + "': output " + grad + " does not match parameter " + value);
         }
     }
 
@@ -118,7 +122,9 @@ final class TrainingModel {
     }
 
     private static boolean isReserved(String name) {
-        return name.equals(LAZY_RESET_GRAD) || name.endsWith(GRADIENT_SUFFIX) || name.contains(GRADIENT_SUFFIX + ".accumulation.");
+        return name.equals(LAZY_RESET_GRAD)
+                || name.endsWith(GRADIENT_SUFFIX)
+                || name.contains(GRADIENT_SUFFIX + ".accumulation.");
     }
 
     /** Trainable parameters in the given order, then the frozen ones in graph order. */
@@ -140,7 +146,8 @@ final class TrainingModel {
         }
         Map<String, Value> buffers = new LinkedHashMap<>();
         for (String p : trainable) {
-            Value buffer = new Value(bufferName(p), DType.FLOAT, Shape.of(g.initializers().get(p).dims()));
+            Value buffer = new Value(
+                    bufferName(p), DType.FLOAT, Shape.of(g.initializers().get(p).dims()));
             buffers.put(p, buffer);
             inputs.add(buffer);
         }
@@ -159,8 +166,13 @@ final class TrainingModel {
         for (String p : trainable) {
             Value grad = g.output(TrainingArtifacts.gradientName(p));
             Value accumulated = new Value(accumulatedName(p), DType.BOOL, Shape.of(1));
-            nodes.add(new Node(accumulatedName(p) + "/InPlaceAccumulatorV2", "InPlaceAccumulatorV2", MICROSOFT_DOMAIN,
-                    List.of(buffers.get(p), grad, reset), List.of(accumulated), Map.of()));
+            nodes.add(new Node(
+                    accumulatedName(p) + "/InPlaceAccumulatorV2",
+                    "InPlaceAccumulatorV2",
+                    MICROSOFT_DOMAIN,
+                    List.of(buffers.get(p), grad, reset),
+                    List.of(accumulated),
+                    Map.of()));
             outputs.add(accumulated);
         }
         Map<String, Long> opsets = new LinkedHashMap<>(g.opsetImports());
@@ -180,7 +192,8 @@ final class TrainingModel {
     }
 
     private static String preview(List<String> names) {
-        return names.size() <= 8 ? String.join(", ", names)
+        return names.size() <= 8
+                ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 8)) + ", ... (" + names.size() + " in all)";
     }
 }

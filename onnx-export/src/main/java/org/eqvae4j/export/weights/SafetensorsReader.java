@@ -41,12 +41,17 @@ public final class SafetensorsReader {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new WeightFileException(file, "truncated: " + size + " bytes, too short for a safetensors header");
+                throw new WeightFileException(
+                        file, "truncated: " + size + " bytes, too short for a safetensors header");
             }
-            long headerLength = ByteBuffer.wrap(readAt(file, ch, 0, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long headerLength = ByteBuffer.wrap(readAt(file, ch, 0, 8))
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getLong();
             if (headerLength < 2 || headerLength > size - 8) {
-                throw new WeightFileException(file, "truncated or corrupt: header length " + Long.toUnsignedString(headerLength)
-                        + " but the file has only " + (size - 8) + " bytes after the length field");
+                throw new WeightFileException(
+                        file,
+                        "truncated or corrupt: header length " + Long.toUnsignedString(headerLength)
+                                + " but the file has only " + (size - 8) + " bytes after the length field");
             }
             if (headerLength > MAX_HEADER_BYTES) {
                 throw new WeightFileException(file, "corrupt: header length " + headerLength + " exceeds 100 MB");
@@ -113,14 +118,15 @@ public final class SafetensorsReader {
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isTextual()) {
-                throw new WeightFileException(file, "corrupt JSON header: metadata value '" + e.getKey() + "' is not a string");
+                throw new WeightFileException(
+                        file, "corrupt JSON header: metadata value '" + e.getKey() + "' is not a string");
             }
             into.put(e.getKey(), e.getValue().textValue());
         }
     }
 
-    private static Tensor readTensor(Path file, FileChannel ch, String name, JsonNode entry, long dataStart, long dataSize)
-            throws IOException {
+    private static Tensor readTensor(
+            Path file, FileChannel ch, String name, JsonNode entry, long dataStart, long dataSize) throws IOException {
         String where = "tensor '" + name + "'";
         JsonNode dtypeNode = entry.path("dtype");
         if (!dtypeNode.isTextual()) {
@@ -128,29 +134,38 @@ public final class SafetensorsReader {
         }
         DType dtype = dtypeOf(dtypeNode.textValue());
         if (dtype == null) {
-            throw new WeightFileException(file, where + " has unsupported dtype " + dtypeNode.textValue()
-                    + " (supported: F32, F16, BF16, F64, I64, I32, I8, U8, BOOL)");
+            throw new WeightFileException(
+                    file,
+                    where + " has unsupported dtype " + dtypeNode.textValue()
+                            + " (supported: F32, F16, BF16, F64, I64, I32, I8, U8, BOOL)");
         }
         long[] shape = longs(file, entry.path("shape"), where + " shape");
         long[] offsets = longs(file, entry.path("data_offsets"), where + " data_offsets");
         if (offsets.length != 2 || offsets[0] > offsets[1]) {
-            throw new WeightFileException(file, "corrupt JSON header: " + where + " data_offsets "
-                    + Arrays.toString(offsets) + " is not [begin, end]");
+            throw new WeightFileException(
+                    file,
+                    "corrupt JSON header: " + where + " data_offsets " + Arrays.toString(offsets)
+                            + " is not [begin, end]");
         }
         if (offsets[1] > dataSize) {
-            throw new WeightFileException(file, "truncated: " + where + " data_offsets " + Arrays.toString(offsets)
-                    + " reach beyond the " + dataSize + " data bytes in the file");
+            throw new WeightFileException(
+                    file,
+                    "truncated: " + where + " data_offsets " + Arrays.toString(offsets) + " reach beyond the "
+                            + dataSize + " data bytes in the file");
         }
         long expected;
         try {
             expected = Math.multiplyExact(Tensor.numElements(shape), dtype.byteSize());
         } catch (ArithmeticException e) {
-            throw new WeightFileException(file, "corrupt JSON header: " + where + " shape " + Arrays.toString(shape) + " overflows");
+            throw new WeightFileException(
+                    file, "corrupt JSON header: " + where + " shape " + Arrays.toString(shape) + " overflows");
         }
         long length = offsets[1] - offsets[0];
         if (length != expected) {
-            throw new WeightFileException(file, where + " has " + length + " bytes of data but " + dtypeNode.textValue()
-                    + " " + Arrays.toString(shape) + " needs " + expected);
+            throw new WeightFileException(
+                    file,
+                    where + " has " + length + " bytes of data but " + dtypeNode.textValue() + " "
+                            + Arrays.toString(shape) + " needs " + expected);
         }
         if (length > Integer.MAX_VALUE - 8) {
             throw new WeightFileException(file, where + " is " + length + " bytes, more than one Java array holds");
@@ -166,7 +181,8 @@ public final class SafetensorsReader {
         for (int i = 0; i < out.length; i++) {
             JsonNode n = node.get(i);
             if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-                throw new WeightFileException(file, "corrupt JSON header: " + what + " holds " + n + ", not a non-negative integer");
+                throw new WeightFileException(
+                        file, "corrupt JSON header: " + what + " holds " + n + ", not a non-negative integer");
             }
             out[i] = n.longValue();
         }

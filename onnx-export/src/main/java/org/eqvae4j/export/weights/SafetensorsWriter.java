@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.eqvae4j.export.graph.Tensor;
@@ -26,7 +25,10 @@ public final class SafetensorsWriter {
         byte[] header = header(weights);
         AtomicFiles.write(file, raw -> {
             OutputStream out = new BufferedOutputStream(raw, 1 << 20);
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            out.write(ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(header.length)
+                    .array());
             out.write(header);
             for (Tensor t : weights.tensors()) {
                 out.write(t.rawData());

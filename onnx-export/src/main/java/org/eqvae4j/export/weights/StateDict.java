@@ -61,11 +61,15 @@ public final class StateDict {
             return SafetensorsReader.read(file);
         }
         if ((head[0] & 0xff) == 0x80) {
-            throw new WeightFileException(file, "a bare pickle (the legacy torch.save format before PyTorch 1.6?);"
-                    + " only zip checkpoints are supported: re-save it with a current torch.save");
+            throw new WeightFileException(
+                    file,
+                    "a bare pickle (the legacy torch.save format before PyTorch 1.6?);"
+                            + " only zip checkpoints are supported: re-save it with a current torch.save");
         }
-        throw new WeightFileException(file, "neither safetensors nor a PyTorch zip checkpoint (starts with 0x"
-                + HexFormat.of().formatHex(head) + ")");
+        throw new WeightFileException(
+                file,
+                "neither safetensors nor a PyTorch zip checkpoint (starts with 0x"
+                        + HexFormat.of().formatHex(head) + ")");
     }
 
     /** @throws IllegalArgumentException if there is no such tensor */

@@ -38,13 +38,15 @@ public final class TorchCheckpointReader {
             for (Map.Entry<?, ?> e : dict.entrySet()) {
                 String name = String.valueOf(e.getKey());
                 if (!(e.getKey() instanceof String) || !(e.getValue() instanceof TensorView view)) {
-                    throw new WeightFileException(file, "state dict entry '" + name + "' is "
-                            + describe(e.getValue()) + ", not a tensor");
+                    throw new WeightFileException(
+                            file, "state dict entry '" + name + "' is " + describe(e.getValue()) + ", not a tensor");
                 }
                 DType dtype = view.storage().type().dtype();
                 if (dtype == null) {
-                    throw new WeightFileException(file, "tensor '" + name + "' has unsupported dtype "
-                            + view.storage().type().pythonName());
+                    throw new WeightFileException(
+                            file,
+                            "tensor '" + name + "' has unsupported dtype "
+                                    + view.storage().type().pythonName());
                 }
                 byte[] storage = storages.get(view.storage().key());
                 if (storage == null) {
@@ -106,14 +108,17 @@ public final class TorchCheckpointReader {
      * (raise with -D{@value #MAX_PICKLE_PROPERTY}=BYTES).
      */
     static final long DEFAULT_MAX_PICKLE_BYTES = 64L << 20;
+
     static final String MAX_PICKLE_PROPERTY = "eqvae.maxPickleBytes";
 
     private static Object unpickle(ZipFile zip, String archive, Path file) throws IOException {
         long max = Long.getLong(MAX_PICKLE_PROPERTY, DEFAULT_MAX_PICKLE_BYTES);
         ZipEntry entry = zip.getEntry(archive + "data.pkl");
         if (entry.getSize() > max) {
-            throw new WeightFileException(file, archive + "data.pkl declares " + entry.getSize() + " bytes, more than the "
-                    + max + " a state dict's pickle may have (-D" + MAX_PICKLE_PROPERTY + "=BYTES raises it)");
+            throw new WeightFileException(
+                    file,
+                    archive + "data.pkl declares " + entry.getSize() + " bytes, more than the " + max
+                            + " a state dict's pickle may have (-D" + MAX_PICKLE_PROPERTY + "=BYTES raises it)");
         }
         byte[] pickle;
         try (InputStream in = zip.getInputStream(entry)) {
@@ -121,8 +126,11 @@ public final class TorchCheckpointReader {
             pickle = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
         }
         if (pickle.length > max) {
-            throw new WeightFileException(file, archive + "data.pkl inflates to more than " + max
-                    + " bytes, more than a state dict's pickle may have (-D" + MAX_PICKLE_PROPERTY + "=BYTES raises it)");
+            throw new WeightFileException(
+                    file,
+                    archive + "data.pkl inflates to more than " + max
+                            + " bytes, more than a state dict's pickle may have (-D" + MAX_PICKLE_PROPERTY
+                            + "=BYTES raises it)");
         }
         return parsePickle(pickle, archive + "data.pkl", file);
     }
@@ -166,26 +174,33 @@ public final class TorchCheckpointReader {
         }
         int bytes = (int) ref.numel() * dtype.byteSize();
         if (entry.getSize() >= 0 && entry.getSize() < bytes) {
-            throw new WeightFileException(file, "truncated storage record " + record + ": " + entry.getSize() + " bytes, but tensor '"
-                    + tensor + "' declares " + ref.numel() + " elements (" + bytes + " bytes)");
+            throw new WeightFileException(
+                    file,
+                    "truncated storage record " + record + ": " + entry.getSize() + " bytes, but tensor '" + tensor
+                            + "' declares " + ref.numel() + " elements (" + bytes + " bytes)");
         }
-        long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        long free = Runtime.getRuntime().maxMemory()
+                - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
         if (bytes > free) {
-            throw new WeightFileException(file, "storage record " + record + " of tensor '" + tensor + "' needs " + (bytes >> 20)
-                    + " MB, more than this JVM has free (" + (free >> 20) + " MB); raise the heap, e.g. EQVAE_JAVA_OPTS=-Xmx8g");
+            throw new WeightFileException(
+                    file,
+                    "storage record " + record + " of tensor '" + tensor + "' needs " + (bytes >> 20)
+                            + " MB, more than this JVM has free (" + (free >> 20)
+                            + " MB); raise the heap, e.g. EQVAE_JAVA_OPTS=-Xmx8g");
         }
         try (InputStream in = zip.getInputStream(entry)) {
             byte[] data = in.readNBytes(bytes);
             if (data.length != bytes) {
-                throw new WeightFileException(file, "truncated storage record " + record + ": " + data.length
-                        + " bytes, expected " + bytes);
+                throw new WeightFileException(
+                        file, "truncated storage record " + record + ": " + data.length + " bytes, expected " + bytes);
             }
             return data;
         }
     }
 
     /** Copies the view's elements into contiguous row-major little-endian order. */
-    private static byte[] gather(byte[] storage, TensorView view, DType dtype, boolean bigEndian, String tensor, Path file)
+    private static byte[] gather(
+            byte[] storage, TensorView view, DType dtype, boolean bigEndian, String tensor, Path file)
             throws WeightFileException {
         int elem = dtype.byteSize();
         long[] size = view.size();
@@ -194,7 +209,8 @@ public final class TorchCheckpointReader {
         try {
             count = Tensor.numElements(size);
         } catch (ArithmeticException e) {
-            throw new WeightFileException(file, "tensor '" + tensor + "' shape " + Arrays.toString(size) + " overflows");
+            throw new WeightFileException(
+                    file, "tensor '" + tensor + "' shape " + Arrays.toString(size) + " overflows");
         }
         if (count == 0) {
             return new byte[0];
@@ -213,9 +229,12 @@ public final class TorchCheckpointReader {
         }
         // bounds against the bytes actually read, whatever numel the pickle claimed
         if (view.offset() < 0 || last >= storage.length / elem) {
-            throw new WeightFileException(file, "tensor '" + tensor + "' " + Arrays.toString(size) + " at offset "
-                    + view.offset() + " with stride " + Arrays.toString(stride) + " reaches beyond its storage of "
-                    + storage.length / elem + " elements");
+            throw new WeightFileException(
+                    file,
+                    "tensor '" + tensor + "' " + Arrays.toString(size) + " at offset "
+                            + view.offset() + " with stride " + Arrays.toString(stride)
+                            + " reaches beyond its storage of "
+                            + storage.length / elem + " elements");
         }
         if (count > (Integer.MAX_VALUE - 8) / elem) {
             // only possible with zero strides (an expanded view), which can exceed its storage

@@ -32,15 +32,29 @@ final class TorchUnpickler extends Unpickler {
     record TensorView(StorageRef storage, long offset, long[] size, long[] stride) {}
 
     private static final Map<String, DType> TORCH_TYPES = Map.ofEntries(
-            Map.entry("HalfStorage", DType.FLOAT16), Map.entry("float16", DType.FLOAT16), Map.entry("half", DType.FLOAT16),
-            Map.entry("FloatStorage", DType.FLOAT), Map.entry("float32", DType.FLOAT), Map.entry("float", DType.FLOAT),
-            Map.entry("BFloat16Storage", DType.BFLOAT16), Map.entry("bfloat16", DType.BFLOAT16),
-            Map.entry("DoubleStorage", DType.DOUBLE), Map.entry("float64", DType.DOUBLE), Map.entry("double", DType.DOUBLE),
-            Map.entry("LongStorage", DType.INT64), Map.entry("int64", DType.INT64), Map.entry("long", DType.INT64),
-            Map.entry("IntStorage", DType.INT32), Map.entry("int32", DType.INT32), Map.entry("int", DType.INT32),
-            Map.entry("ByteStorage", DType.UINT8), Map.entry("uint8", DType.UINT8),
-            Map.entry("CharStorage", DType.INT8), Map.entry("int8", DType.INT8),
-            Map.entry("BoolStorage", DType.BOOL), Map.entry("bool", DType.BOOL),
+            Map.entry("HalfStorage", DType.FLOAT16),
+            Map.entry("float16", DType.FLOAT16),
+            Map.entry("half", DType.FLOAT16),
+            Map.entry("FloatStorage", DType.FLOAT),
+            Map.entry("float32", DType.FLOAT),
+            Map.entry("float", DType.FLOAT),
+            Map.entry("BFloat16Storage", DType.BFLOAT16),
+            Map.entry("bfloat16", DType.BFLOAT16),
+            Map.entry("DoubleStorage", DType.DOUBLE),
+            Map.entry("float64", DType.DOUBLE),
+            Map.entry("double", DType.DOUBLE),
+            Map.entry("LongStorage", DType.INT64),
+            Map.entry("int64", DType.INT64),
+            Map.entry("long", DType.INT64),
+            Map.entry("IntStorage", DType.INT32),
+            Map.entry("int32", DType.INT32),
+            Map.entry("int", DType.INT32),
+            Map.entry("ByteStorage", DType.UINT8),
+            Map.entry("uint8", DType.UINT8),
+            Map.entry("CharStorage", DType.INT8),
+            Map.entry("int8", DType.INT8),
+            Map.entry("BoolStorage", DType.BOOL),
+            Map.entry("bool", DType.BOOL),
             // an untyped storage is raw bytes; torch reads it as uint8
             Map.entry("UntypedStorage", DType.UINT8));
 
@@ -78,7 +92,8 @@ final class TorchUnpickler extends Unpickler {
                 stack.pop();
                 Object target = stack.peek();
                 if (!(target instanceof Map)) {
-                    throw new PickleException("BUILD (__setstate__) on " + (target == null ? "None" : target.getClass().getName()));
+                    throw new PickleException("BUILD (__setstate__) on "
+                            + (target == null ? "None" : target.getClass().getName()));
                 }
             }
             default -> {
@@ -123,8 +138,12 @@ final class TorchUnpickler extends Unpickler {
 
     @Override
     protected Object persistentLoad(Object pid) {
-        if (pid instanceof Object[] t && t.length == 5 && "storage".equals(t[0])
-                && t[1] instanceof StorageType type && t[2] instanceof String key && t[4] instanceof Number numel
+        if (pid instanceof Object[] t
+                && t.length == 5
+                && "storage".equals(t[0])
+                && t[1] instanceof StorageType type
+                && t[2] instanceof String key
+                && t[4] instanceof Number numel
                 && numel.longValue() >= 0) {
             return new StorageRef(key, type, numel.longValue());
         }
@@ -150,9 +169,11 @@ final class TorchUnpickler extends Unpickler {
                 return new StorageType(global, dtype);
             }
         }
-        throw new WeightFileException(file, "refusing pickle global " + global
-                + ": only torch tensor/storage rebuilding and collections.OrderedDict are allowed"
-                + " (as torch.load(weights_only=True) does)");
+        throw new WeightFileException(
+                file,
+                "refusing pickle global " + global
+                        + ": only torch tensor/storage rebuilding and collections.OrderedDict are allowed"
+                        + " (as torch.load(weights_only=True) does)");
     }
 
     private static Object orderedDict(Object[] args) {

@@ -31,8 +31,8 @@ class KlAutoencoderTest {
 
     /** SD-VAE's structure (4 levels, 2 res blocks, channel changes at levels 1 and 2) at ch 8. */
     static KlVaeConfig tinySdLayout() {
-        return new KlVaeConfig(3, 3, 8, List.of(1, 2, 4, 4), 2, Set.of(), 4, 4, 4, true, 0.18215f, 0f,
-                ValueRange.MINUS_ONE_TO_ONE);
+        return new KlVaeConfig(
+                3, 3, 8, List.of(1, 2, 4, 4), 2, Set.of(), 4, 4, 4, true, 0.18215f, 0f, ValueRange.MINUS_ONE_TO_ONE);
     }
 
     static Tensor random(String name, long seed, long... dims) {
@@ -50,7 +50,9 @@ class KlAutoencoderTest {
         assertEquals(4, cfg.downsamplingFactor());
         Graph enc = KlAutoencoder.encoder(cfg, Weights.initialized(7));
         Graph dec = KlAutoencoder.decoder(cfg, Weights.initialized(7));
-        assertEquals(List.of("latent", "mean", "logvar"), enc.outputs().stream().map(v -> v.name()).toList());
+        assertEquals(
+                List.of("latent", "mean", "logvar"),
+                enc.outputs().stream().map(v -> v.name()).toList());
         assertEquals("image", dec.outputs().get(0).name());
 
         int[][] sizes = {{2, 32, 32}, {1, 16, 24}};
@@ -68,7 +70,8 @@ class KlAutoencoderTest {
                 assertTrue(Float.isFinite(v) && v >= -30f && v <= 20f, "logvar " + v);
             }
             Map<String, Tensor> d = OrtRunner.run(dec, e.get("mean").renamed("latent"));
-            assertArrayEquals(new long[] {n, cfg.outChannels(), h, w}, d.get("image").dims());
+            assertArrayEquals(
+                    new long[] {n, cfg.outChannels(), h, w}, d.get("image").dims());
             for (float v : d.get("image").toFloats()) {
                 assertTrue(Float.isFinite(v));
             }
@@ -135,7 +138,8 @@ class KlAutoencoderTest {
 
     @Test
     void configRejectsGroupsThatDoNotDivideTheWidths() {
-        var e = assertThrows(IllegalArgumentException.class, () -> KlVaeConfig.small().withNormGroups(12));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> KlVaeConfig.small().withNormGroups(12));
         assertTrue(e.getMessage().contains("normGroups 12"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KlVaeConfig.small().withAttnLevels(Set.of(3)));
         assertEquals(Set.of(3), KlVaeConfig.levelsOf(256, 4, 32));

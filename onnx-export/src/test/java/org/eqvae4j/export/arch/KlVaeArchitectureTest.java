@@ -47,7 +47,9 @@ class KlVaeArchitectureTest {
         int f = cfg.downsamplingFactor();
         Map<String, Tensor> e = OrtRunner.run(g[0], KlAutoencoderTest.random("image", 1, 1, 3, 2 * f, 3 * f));
         Map<String, Tensor> d = OrtRunner.run(g[1], KlAutoencoderTest.random("latent", 2, 1, cfg.embedDim(), 2, 3));
-        return new float[][] {e.get("mean").toFloats(), e.get("logvar").toFloats(), d.get("image").toFloats()};
+        return new float[][] {
+            e.get("mean").toFloats(), e.get("logvar").toFloats(), d.get("image").toFloats()
+        };
     }
 
     @ParameterizedTest
@@ -59,7 +61,9 @@ class KlVaeArchitectureTest {
         ldm.put("loss.discriminator.main.0.weight", Tensor.ofFloats("d", new long[] {1}, 1f));
         Map<String, Tensor> full = KlVaeKeys.stateDict(cfg, Layout.LDM_FULL, 5);
         full.put("model.diffusion_model.input_blocks.0.0.weight", Tensor.ofFloats("u", new long[] {2}, 1f, 2f));
-        full.put("cond_stage_model.transformer.text_model.embeddings.position_ids", Tensor.ofLongs("p", new long[] {2}, 0, 1));
+        full.put(
+                "cond_stage_model.transformer.text_model.embeddings.position_ids",
+                Tensor.ofLongs("p", new long[] {2}, 0, 1));
         Map<String, Tensor> diffusers = KlVaeKeys.stateDict(cfg, Layout.DIFFUSERS, 5);
         Map<String, Tensor> legacy = KlVaeKeys.stateDict(cfg, Layout.DIFFUSERS_LEGACY, 5);
 
@@ -73,13 +77,18 @@ class KlVaeArchitectureTest {
 
         Graph[] reference = graphs(cfg, ldm);
         // the values really come from the file
-        assertArrayEquals(ldm.get("decoder.up.0.block.0.conv1.weight").toFloats(),
-                reference[1].initializers().get("decoder.up.0.block.0.conv1.weight").toFloats());
+        assertArrayEquals(
+                ldm.get("decoder.up.0.block.0.conv1.weight").toFloats(),
+                reference[1]
+                        .initializers()
+                        .get("decoder.up.0.block.0.conv1.weight")
+                        .toFloats());
         float[][] expected = outputs(reference, cfg);
         for (Map<String, Tensor> sd : List.of(full, diffusers, legacy)) {
             Graph[] g = graphs(cfg, sd);
             for (int part = 0; part < 2; part++) {
-                for (Map.Entry<String, Tensor> e : reference[part].initializers().entrySet()) {
+                for (Map.Entry<String, Tensor> e :
+                        reference[part].initializers().entrySet()) {
                     Tensor t = g[part].initializers().get(e.getKey());
                     assertArrayEquals(e.getValue().dims(), t.dims(), e.getKey());
                     assertArrayEquals(e.getValue().toFloats(), t.toFloats(), e.getKey());
@@ -118,7 +127,9 @@ class KlVaeArchitectureTest {
         Map<String, Tensor> sd = KlVaeKeys.stateDict(cfg, Layout.DIFFUSERS, 1);
         sd.remove("decoder.mid_block.attentions.0.to_v.weight");
         sd.put("decoder.up_blocks.0.resnets.0.extra.bias", Tensor.ofFloats("x", new long[] {1}, 0f));
-        sd.put("decoder.up_blocks.2.resnets.1.conv1.weight", Tensor.ofFloats("x", new long[] {32, 32, 3}, new float[32 * 32 * 3]));
+        sd.put(
+                "decoder.up_blocks.2.resnets.1.conv1.weight",
+                Tensor.ofFloats("x", new long[] {32, 32, 3}, new float[32 * 32 * 3]));
         sd.put("stray", Tensor.scalar("stray", 1f));
         Weights w = Weights.loaded(arch(cfg).normalize(sd), "diffusion_pytorch_model.safetensors");
         arch(cfg).build(w);
@@ -135,13 +146,19 @@ class KlVaeArchitectureTest {
         KlVaeConfig cfg = KlVaeConfig.sdVae().withAttnLevels(java.util.Set.of(2));
         int levels = cfg.numLevels();
         for (KlVaeKeys.Param p : KlVaeKeys.of(cfg)) {
-            assertEquals(p.diffusers(), DiffusersVaeNames.toDiffusers(p.ldm(), levels, DiffusersVaeNames.AttentionNames.TO_Q));
-            assertEquals(p.diffusersLegacy(), DiffusersVaeNames.toDiffusers(p.ldm(), levels, DiffusersVaeNames.AttentionNames.LEGACY));
+            assertEquals(
+                    p.diffusers(),
+                    DiffusersVaeNames.toDiffusers(p.ldm(), levels, DiffusersVaeNames.AttentionNames.TO_Q));
+            assertEquals(
+                    p.diffusersLegacy(),
+                    DiffusersVaeNames.toDiffusers(p.ldm(), levels, DiffusersVaeNames.AttentionNames.LEGACY));
             assertEquals(p.ldm(), DiffusersVaeNames.toLdm(p.diffusers(), levels));
             assertEquals(p.ldm(), DiffusersVaeNames.toLdm(p.diffusersLegacy(), levels));
         }
-        assertEquals("decoder.up_blocks.0.upsamplers.0.conv.weight",
-                DiffusersVaeNames.toDiffusers("decoder.up.3.upsample.conv.weight", 4, DiffusersVaeNames.AttentionNames.TO_Q));
+        assertEquals(
+                "decoder.up_blocks.0.upsamplers.0.conv.weight",
+                DiffusersVaeNames.toDiffusers(
+                        "decoder.up.3.upsample.conv.weight", 4, DiffusersVaeNames.AttentionNames.TO_Q));
         assertEquals("something.else", DiffusersVaeNames.toLdm("something.else", 4));
     }
 
@@ -158,9 +175,13 @@ class KlVaeArchitectureTest {
             assertArrayEquals(e.getValue().dims(), t.dims(), e.getKey());
             assertArrayEquals(e.getValue().toFloats(), t.toFloats(), e.getKey());
         }
-        assertArrayEquals(new long[] {64, 64, 1, 1}, renamed.get("encoder.mid.attn_1.q.weight").dims());
+        assertArrayEquals(
+                new long[] {64, 64, 1, 1},
+                renamed.get("encoder.mid.attn_1.q.weight").dims());
         Map<String, Tensor> mixed = new LinkedHashMap<>(diffusers);
-        mixed.put("encoder.mid_block.attentions.0.query.weight", diffusers.get("encoder.mid_block.attentions.0.to_q.weight"));
+        mixed.put(
+                "encoder.mid_block.attentions.0.query.weight",
+                diffusers.get("encoder.mid_block.attentions.0.to_q.weight"));
         assertThrows(IllegalArgumentException.class, () -> DiffusersVaeNames.toLdm(mixed));
     }
 
@@ -168,13 +189,17 @@ class KlVaeArchitectureTest {
     void smallKlVaeExportsABundleTheRuntimeRuns(@TempDir Path dir) throws Exception {
         AutoencoderArchitecture a = Architectures.standard().get("kl-vae-small");
         Map<String, Tensor> weights = KlVaeKeys.stateDict(KlVaeConfig.small(), Layout.DIFFUSERS, 3);
-        ModelBundle b = BundleExporter.export(new BundleExporter.Request(a, weights, 0, "synthetic diffusers weights",
-                "kl-small", "small KL-VAE", null, null, 64, 8), dir.resolve("kl"), false);
+        ModelBundle b = BundleExporter.export(
+                new BundleExporter.Request(
+                        a, weights, 0, "synthetic diffusers weights", "kl-small", "small KL-VAE", null, null, 64, 8),
+                dir.resolve("kl"),
+                false);
         assertEquals(LatentKind.KL, b.manifest().kind());
         assertEquals(4, b.manifest().latentChannels());
         assertEquals(4, b.manifest().downsamplingFactor());
         assertArrayEquals(new double[] {-1, 1}, b.manifest().valueRange());
-        assertEquals(KlVaeKeys.parameterCount(KlVaeConfig.small()),
+        assertEquals(
+                KlVaeKeys.parameterCount(KlVaeConfig.small()),
                 ((Number) b.manifest().provenance().get("encoderParameters")).longValue()
                         + ((Number) b.manifest().provenance().get("decoderParameters")).longValue());
         assertEquals(0.18215, Architectures.standard().get("sd-vae").latentScale(), 1e-7);

@@ -13,13 +13,11 @@ import org.eqvae4j.export.graph.Tensor;
  * LDM name, the diffusers name (both attention namings) and the shapes in either file.
  */
 final class KlVaeKeys {
-    record Param(String ldm, String diffusers, String diffusersLegacy, long[] ldmShape, long[] diffusersShape) {
-    }
+    record Param(String ldm, String diffusers, String diffusersLegacy, long[] ldmShape, long[] diffusersShape) {}
 
     private final List<Param> params = new ArrayList<>();
 
-    private KlVaeKeys() {
-    }
+    private KlVaeKeys() {}
 
     static List<Param> of(KlVaeConfig cfg) {
         KlVaeKeys k = new KlVaeKeys();
@@ -41,7 +39,12 @@ final class KlVaeKeys {
                 }
             }
             if (i < levels - 1) {
-                conv("encoder.down." + i + ".downsample.conv", "encoder.down_blocks." + i + ".downsamplers.0.conv", c, c, 3);
+                conv(
+                        "encoder.down." + i + ".downsample.conv",
+                        "encoder.down_blocks." + i + ".downsamplers.0.conv",
+                        c,
+                        c,
+                        3);
             }
         }
         mid("encoder", c);
@@ -90,18 +93,32 @@ final class KlVaeKeys {
     }
 
     private void attn(String ldm, String diff, long c) {
-        add(ldm + ".norm.weight", diff + ".group_norm.weight", diff + ".group_norm.weight", new long[] {c}, new long[] {c});
+        add(ldm + ".norm.weight", diff + ".group_norm.weight", diff + ".group_norm.weight", new long[] {c}, new long[] {
+            c
+        });
         add(ldm + ".norm.bias", diff + ".group_norm.bias", diff + ".group_norm.bias", new long[] {c}, new long[] {c});
-        String[][] proj = {{"q", "to_q", "query"}, {"k", "to_k", "key"}, {"v", "to_v", "value"}, {"proj_out", "to_out.0", "proj_attn"}};
+        String[][] proj = {
+            {"q", "to_q", "query"}, {"k", "to_k", "key"}, {"v", "to_v", "value"}, {"proj_out", "to_out.0", "proj_attn"}
+        };
         for (String[] p : proj) {
-            add(ldm + "." + p[0] + ".weight", diff + "." + p[1] + ".weight", diff + "." + p[2] + ".weight",
-                    new long[] {c, c, 1, 1}, new long[] {c, c});
-            add(ldm + "." + p[0] + ".bias", diff + "." + p[1] + ".bias", diff + "." + p[2] + ".bias", new long[] {c}, new long[] {c});
+            add(
+                    ldm + "." + p[0] + ".weight",
+                    diff + "." + p[1] + ".weight",
+                    diff + "." + p[2] + ".weight",
+                    new long[] {c, c, 1, 1},
+                    new long[] {c, c});
+            add(
+                    ldm + "." + p[0] + ".bias",
+                    diff + "." + p[1] + ".bias",
+                    diff + "." + p[2] + ".bias",
+                    new long[] {c},
+                    new long[] {c});
         }
     }
 
     private void conv(String ldm, String diff, long in, long out, int k) {
-        add(ldm + ".weight", diff + ".weight", diff + ".weight", new long[] {out, in, k, k}, new long[] {out, in, k, k});
+        add(ldm + ".weight", diff + ".weight", diff + ".weight", new long[] {out, in, k, k}, new long[] {out, in, k, k
+        });
         add(ldm + ".bias", diff + ".bias", diff + ".bias", new long[] {out}, new long[] {out});
     }
 
@@ -115,7 +132,12 @@ final class KlVaeKeys {
     }
 
     /** The checkpoint layouts a test can build. */
-    enum Layout { LDM, LDM_FULL, DIFFUSERS, DIFFUSERS_LEGACY }
+    enum Layout {
+        LDM,
+        LDM_FULL,
+        DIFFUSERS,
+        DIFFUSERS_LEGACY
+    }
 
     /**
      * A state dict with random values: conv/linear weights U(-1,1)/sqrt(fan_in), norm scales 1 +/- 0.2,
@@ -131,7 +153,8 @@ final class KlVaeKeys {
                 case DIFFUSERS -> p.diffusers();
                 case DIFFUSERS_LEGACY -> p.diffusersLegacy();
             };
-            long[] shape = layout == Layout.DIFFUSERS || layout == Layout.DIFFUSERS_LEGACY ? p.diffusersShape() : p.ldmShape();
+            long[] shape =
+                    layout == Layout.DIFFUSERS || layout == Layout.DIFFUSERS_LEGACY ? p.diffusersShape() : p.ldmShape();
             sd.put(key, Tensor.ofFloats(key, shape, v));
         }
         return sd;

@@ -93,7 +93,9 @@ class PatchGanDiscriminatorTest {
         Graph loaded = PatchGanDiscriminator.discriminator(cfg, w.withPrefix("loss.discriminator."));
         w.finish();
         Tensor x = KlAutoencoderTest.random("image", 8, 1, 3, 32, 40);
-        assertArrayEquals(OrtRunner.run(fresh, x).get("logits").toFloats(), OrtRunner.run(loaded, x).get("logits").toFloats());
+        assertArrayEquals(
+                OrtRunner.run(fresh, x).get("logits").toFloats(),
+                OrtRunner.run(loaded, x).get("logits").toFloats());
 
         sd.remove("loss.discriminator.main.3.running_var");
         Weights broken = Weights.loaded(sd, "ckpt");
@@ -114,7 +116,8 @@ class PatchGanDiscriminatorTest {
         assertEquals(1.0, mean(bnScale), 5e-3);
         assertEquals(0.02, std(bnScale), 5e-3);
         assertEquals(0.0, std(bnShift) + Math.abs(mean(bnShift)), 0.0);
-        assertEquals(List.of(1f), List.of(g.initializers().get("main.6.running_var").toFloats()[0]));
+        assertEquals(
+                List.of(1f), List.of(g.initializers().get("main.6.running_var").toFloats()[0]));
     }
 
     private static double mean(float[] v) {
@@ -137,7 +140,9 @@ class PatchGanDiscriminatorTest {
     @Test
     void trainModeBatchNormUsesTheBatchsOwnStatistics() throws Exception {
         org.eqvae4j.export.graph.GraphBuilder b = new org.eqvae4j.export.graph.GraphBuilder("bn");
-        org.eqvae4j.export.graph.Value x = b.input("x", org.eqvae4j.export.graph.DType.FLOAT,
+        org.eqvae4j.export.graph.Value x = b.input(
+                "x",
+                org.eqvae4j.export.graph.DType.FLOAT,
                 org.eqvae4j.export.graph.Shape.symbolic("batch", 2, "height", "width"));
         Weights w = Weights.initialized(4);
         b.output(new Layers(b, w).batchNormBatchStatistics("bn", x, 2, 1e-5f, Init.NORMAL_ONE_002), "y");
@@ -165,7 +170,11 @@ class PatchGanDiscriminatorTest {
             for (int s = 0; s < 3; s++) {
                 for (int i = 0; i < 20; i++) {
                     int k = (s * 2 + c) * 20 + i;
-                    assertEquals((xv[k] - mean) / Math.sqrt(var + 1e-5) * gamma[c], y[k], 1e-5, "sample " + s + " channel " + c);
+                    assertEquals(
+                            (xv[k] - mean) / Math.sqrt(var + 1e-5) * gamma[c],
+                            y[k],
+                            1e-5,
+                            "sample " + s + " channel " + c);
                 }
             }
         }
@@ -176,6 +185,7 @@ class PatchGanDiscriminatorTest {
         Graph train = PatchGanDiscriminator.discriminator(cfg, loaded);
         loaded.finish();
         assertTrue(train.initializers().keySet().stream().noneMatch(k -> k.contains("running")));
-        assertEquals(PatchGanConfig.Norm.NONE, cfg.withNorm(PatchGanConfig.Norm.NONE).norm());
+        assertEquals(
+                PatchGanConfig.Norm.NONE, cfg.withNorm(PatchGanConfig.Norm.NONE).norm());
     }
 }

@@ -8,8 +8,7 @@ import org.eqvae4j.export.graph.Tensor;
  * definitions), to check the ONNX graphs numerically.
  */
 final class Ref {
-    private Ref() {
-    }
+    private Ref() {}
 
     /** An NCHW tensor in doubles. */
     static final class T {
@@ -247,7 +246,12 @@ final class Ref {
         T h = conv3(sd, "encoder.conv_in", x, cfg.ch());
         for (int i = 0; i < levels; i++) {
             for (int j = 0; j < cfg.numResBlocks(); j++) {
-                h = resnet(sd, cfg, "encoder.down." + i + ".block." + j, h, cfg.ch() * cfg.chMult().get(i));
+                h = resnet(
+                        sd,
+                        cfg,
+                        "encoder.down." + i + ".block." + j,
+                        h,
+                        cfg.ch() * cfg.chMult().get(i));
                 if (cfg.attnLevels().contains(i)) {
                     h = attn(sd, "encoder.down." + i + ".attn." + j, h, g);
                 }
@@ -282,7 +286,12 @@ final class Ref {
         h = resnet(sd, cfg, "decoder.mid.block_2", h, h.c);
         for (int i = levels - 1; i >= 0; i--) {
             for (int j = 0; j <= cfg.numResBlocks(); j++) {
-                h = resnet(sd, cfg, "decoder.up." + i + ".block." + j, h, cfg.ch() * cfg.chMult().get(i));
+                h = resnet(
+                        sd,
+                        cfg,
+                        "decoder.up." + i + ".block." + j,
+                        h,
+                        cfg.ch() * cfg.chMult().get(i));
                 if (cfg.attnLevels().contains(i)) {
                     h = attn(sd, "decoder.up." + i + ".attn." + j, h, g);
                 }

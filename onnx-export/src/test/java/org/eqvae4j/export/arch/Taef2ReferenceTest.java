@@ -28,10 +28,19 @@ class Taef2ReferenceTest {
     @BeforeAll
     static void build() throws Exception {
         ref = StateDict.read(ProjectFiles.taef2Reference());
-        Map<String, Tensor> weights = BundleExporter.readWeights(List.of(),
-                ProjectFiles.taef2EncoderWeights(), ProjectFiles.taef2DecoderWeights());
-        graphs = BundleExporter.buildGraphs(new BundleExporter.Request(Architectures.standard().get("taef2"),
-                weights, 0, "taef2 safetensors", "taef2", "TAEF2", "MIT", null, 256, 32));
+        Map<String, Tensor> weights = BundleExporter.readWeights(
+                List.of(), ProjectFiles.taef2EncoderWeights(), ProjectFiles.taef2DecoderWeights());
+        graphs = BundleExporter.buildGraphs(new BundleExporter.Request(
+                Architectures.standard().get("taef2"),
+                weights,
+                0,
+                "taef2 safetensors",
+                "taef2",
+                "TAEF2",
+                "MIT",
+                null,
+                256,
+                32));
     }
 
     private static Tensor encode(Tensor image) throws Exception {

@@ -41,8 +41,10 @@ class VqAutoencoderTest {
 
     @Test
     void bundleEncodesToNearestEntriesAndDecodesIndices(@TempDir Path tmp) throws Exception {
-        ModelBundle bundle = BundleExporter.export(new BundleExporter.Request(ARCH, null, 5, null, "vq-test", "vq test", "MIT", null, 32, 0),
-                tmp.resolve("vq"), false);
+        ModelBundle bundle = BundleExporter.export(
+                new BundleExporter.Request(ARCH, null, 5, null, "vq-test", "vq test", "MIT", null, 32, 0),
+                tmp.resolve("vq"),
+                false);
         ModelManifest m = bundle.manifest();
         assertEquals(LatentKind.VQ, m.kind());
         assertEquals(256, m.codebookSize());
@@ -90,7 +92,8 @@ class VqAutoencoderTest {
             }
         }
         // the codebook graph maps indices back to exactly the encoder's quantised vectors, which are unit vectors
-        float[] fromIndices = OrtRunner.run(cb, indices.renamed("indices")).get("latent").toFloats();
+        float[] fromIndices =
+                OrtRunner.run(cb, indices.renamed("indices")).get("latent").toFloats();
         assertArrayEquals(latent.toFloats(), fromIndices, 1e-6f);
         for (int p = 0; p < hw; p++) {
             double norm = 0;
@@ -121,16 +124,22 @@ class VqAutoencoderTest {
         Tensor img = image(2, 32);
         FloatTensor x = FloatTensor.of(img.dims(), img.toFloats());
         LatentTransform tau = LatentTransform.scaleThenRotate(0.5, 1);
-        Map<String, Tensor> out = OrtRunner.run(portable, EqVaeObjective.inputs(x, tau.imageCounterpart(4).apply(x), SeparableForm.of(tau, 8, 8), null));
+        Map<String, Tensor> out = OrtRunner.run(
+                portable,
+                EqVaeObjective.inputs(x, tau.imageCounterpart(4).apply(x), SeparableForm.of(tau, 8, 8), null));
         float loss = out.get(EqVaeObjective.LOSS).toFloats()[0];
         float rec = out.get(EqVaeObjective.REC_LOSS).toFloats()[0];
         float codebook = out.get(EqVaeObjective.CODEBOOK_LOSS).toFloats()[0];
         float commitment = out.get(EqVaeObjective.COMMITMENT_LOSS).toFloats()[0];
         assertEquals(rec + codebook + 0.25f * commitment, loss, 1e-5);
         assertEquals(codebook, commitment, 1e-6f, "the two terms have equal values and differ in their gradients only");
-        assertArrayEquals(new long[] {2, 4, 4}, out.get(EqVaeObjective.INDICES).dims(), "tau (scale 0.5) acts before quantisation");
+        assertArrayEquals(
+                new long[] {2, 4, 4},
+                out.get(EqVaeObjective.INDICES).dims(),
+                "tau (scale 0.5) acts before quantisation");
         // the encoder gets gradients through the straight-through estimator, the codebook through its losses
-        for (String p : List.of(VqAutoencoder.CODEBOOK, "encoder.conv_in.weight", "quant_conv.weight", "decoder.conv_out.weight")) {
+        for (String p : List.of(
+                VqAutoencoder.CODEBOOK, "encoder.conv_in.weight", "quant_conv.weight", "decoder.conv_out.weight")) {
             float[] grad = out.get(p + Autodiff.GRAD_SUFFIX).toFloats();
             double sum = 0;
             for (float v : grad) {

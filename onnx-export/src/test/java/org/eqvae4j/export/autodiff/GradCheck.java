@@ -97,7 +97,7 @@ final class GradCheck {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         double worst = 0;
         try (OrtSession fwd = env.createSession(OnnxWriter.toBytes(forward), new OrtSession.SessionOptions());
-             OrtSession grad = env.createSession(OnnxWriter.toBytes(withGrads), new OrtSession.SessionOptions())) {
+                OrtSession grad = env.createSession(OnnxWriter.toBytes(withGrads), new OrtSession.SessionOptions())) {
             Map<String, float[]> analytic = run(grad, values, out -> out.endsWith(Autodiff.GRAD_SUFFIX));
             for (String name : wrt) {
                 float[] g = analytic.get(name + Autodiff.GRAD_SUFFIX);
@@ -136,12 +136,15 @@ final class GradCheck {
         return b.build();
     }
 
-    private Map<String, float[]> run(OrtSession s, Map<String, float[]> in, Function<String, Boolean> keep) throws Exception {
+    private Map<String, float[]> run(OrtSession s, Map<String, float[]> in, Function<String, Boolean> keep)
+            throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
             for (var e : in.entrySet()) {
-                feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey())));
+                feed.put(
+                        e.getKey(),
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey())));
             }
             Map<String, float[]> out = new LinkedHashMap<>();
             try (OrtSession.Result r = s.run(feed)) {

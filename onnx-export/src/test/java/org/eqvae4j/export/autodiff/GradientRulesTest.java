@@ -91,7 +91,11 @@ class GradientRulesTest {
             Value a = g.input("a", -1, 1, ta ? 4 : 3, ta ? 3 : 4);
             Value bb = g.input("b", -1, 1, tb ? 5 : 4, tb ? 4 : 5);
             Value c = g.input("c", -1, 1, 5);
-            g.check(g.builder().op("Gemm", List.of(a, bb, c), Map.of("transA", ta ? 1 : 0, "transB", tb ? 1 : 0, "alpha", 0.7f, "beta", 1.3f)));
+            g.check(g.builder()
+                    .op(
+                            "Gemm",
+                            List.of(a, bb, c),
+                            Map.of("transA", ta ? 1 : 0, "transB", tb ? 1 : 0, "alpha", 0.7f, "beta", 1.3f)));
         }
     }
 
@@ -112,8 +116,15 @@ class GradientRulesTest {
         Value w = grouped.input("w", -1, 1, 6, 2, 3, 3);
         grouped.check(grouped.builder().conv(x, w, null, new long[] {1, 1}, new long[] {1, 1, 1, 1}, 2));
         GradCheck pointwise = check("Conv");
-        pointwise.check(pointwise.builder().conv(pointwise.input("x", -1, 1, 2, 3, 4, 4), pointwise.input("w", -1, 1, 5, 3, 1, 1),
-                null, new long[] {1, 1}, new long[] {0, 0, 0, 0}, 1));
+        pointwise.check(pointwise
+                .builder()
+                .conv(
+                        pointwise.input("x", -1, 1, 2, 3, 4, 4),
+                        pointwise.input("w", -1, 1, 5, 3, 1, 1),
+                        null,
+                        new long[] {1, 1},
+                        new long[] {0, 0, 0, 0},
+                        1));
     }
 
     @Test
@@ -134,21 +145,33 @@ class GradientRulesTest {
         GradCheck t = check("Transpose");
         t.check(t.builder().transpose(t.input("x", -1, 1, 2, 3, 4), 2, 0, 1));
         GradCheck u = check("Unsqueeze");
-        u.check(u.builder().op("Unsqueeze", u.input("x", -1, 1, 2, 3), u.builder().longs(1)));
+        u.check(u.builder()
+                .op("Unsqueeze", u.input("x", -1, 1, 2, 3), u.builder().longs(1)));
         GradCheck f = check("Flatten");
         f.check(f.builder().op("Flatten", List.of(f.input("x", -1, 1, 2, 3, 4)), Map.of("axis", 1)));
         GradCheck sq = check("Squeeze");
-        sq.check(sq.builder().op("Squeeze", sq.input("x", -1, 1, 2, 1, 3), sq.builder().longs(1)));
+        sq.check(sq.builder()
+                .op("Squeeze", sq.input("x", -1, 1, 2, 1, 3), sq.builder().longs(1)));
         GradCheck e = check("Expand");
         e.check(e.builder().op("Expand", e.input("x", -1, 1, 3, 1), e.builder().longs(2, 3, 4)));
         GradCheck s = check("Slice");
         GraphBuilder sb = s.builder();
         s.check(sb.op("Slice", s.input("x", -1, 1, 3, 5, 6), sb.longs(1, -4), sb.longs(3, -1), sb.longs(1, 2)));
         GradCheck c = check("Concat");
-        c.check(c.builder().concat(1, c.input("a", -1, 1, 2, 1, 3), c.input("b", -1, 1, 2, 2, 3), c.input("c", -1, 1, 2, 3, 3)));
+        c.check(c.builder()
+                .concat(1, c.input("a", -1, 1, 2, 1, 3), c.input("b", -1, 1, 2, 2, 3), c.input("c", -1, 1, 2, 3, 3)));
         GradCheck sp = check("Split");
         List<Value> parts = sp.builder().split(sp.input("x", -1, 1, 2, 5), 1, 2, 3);
-        sp.check(sp.builder().mul(parts.get(0), sp.builder().op("Slice", parts.get(1), sp.builder().longs(0), sp.builder().longs(2), sp.builder().longs(1))));
+        sp.check(sp.builder()
+                .mul(
+                        parts.get(0),
+                        sp.builder()
+                                .op(
+                                        "Slice",
+                                        parts.get(1),
+                                        sp.builder().longs(0),
+                                        sp.builder().longs(2),
+                                        sp.builder().longs(1))));
         GradCheck ga = check("Gather");
         GraphBuilder gb = ga.builder();
         Value idx = gb.constant(Tensor.ofLongs("idx", new long[] {2, 3}, 0, 2, 2, 4, 1, 0));
@@ -156,10 +179,18 @@ class GradientRulesTest {
         GradCheck ga1 = check("Gather");
         GraphBuilder gb1 = ga1.builder();
         // torch's qkv[:, 0]: a scalar index on axis 1
-        ga1.check(gb1.op("Gather", List.of(ga1.input("qkv", -1, 1, 2, 3, 4, 5), gb1.constant(Tensor.ofLongs("i", new long[0], 1))), Map.of("axis", 1)));
+        ga1.check(gb1.op(
+                "Gather",
+                List.of(ga1.input("qkv", -1, 1, 2, 3, 4, 5), gb1.constant(Tensor.ofLongs("i", new long[0], 1))),
+                Map.of("axis", 1)));
         GradCheck ga2 = check("Gather");
         GraphBuilder gb2 = ga2.builder();
-        ga2.check(gb2.op("Gather", List.of(ga2.input("x", -1, 1, 2, 5, 3), gb2.constant(Tensor.ofLongs("i", new long[] {2, 2}, 4, 0, 4, -1))), Map.of("axis", -2)));
+        ga2.check(gb2.op(
+                "Gather",
+                List.of(
+                        ga2.input("x", -1, 1, 2, 5, 3),
+                        gb2.constant(Tensor.ofLongs("i", new long[] {2, 2}, 4, 0, 4, -1))),
+                Map.of("axis", -2)));
         GradCheck p = check("Pad");
         GraphBuilder pb = p.builder();
         p.check(pb.op("Pad", p.input("x", -1, 1, 1, 2, 3, 3), pb.longs(0, 0, 1, 2, 0, 0, 2, 0)));
@@ -180,13 +211,23 @@ class GradientRulesTest {
     @Test
     void normalizations() throws Exception {
         GradCheck l = check("LayerNormalization");
-        l.check(l.builder().op("LayerNormalization", List.of(l.input("x", -1, 1, 2, 3, 6), l.input("g", 0.5, 1.5, 6), l.input("b", -1, 1, 6)),
-                Map.of("axis", -1, "epsilon", 1e-5f)));
+        l.check(l.builder()
+                .op(
+                        "LayerNormalization",
+                        List.of(l.input("x", -1, 1, 2, 3, 6), l.input("g", 0.5, 1.5, 6), l.input("b", -1, 1, 6)),
+                        Map.of("axis", -1, "epsilon", 1e-5f)));
         GradCheck bn = check("BatchNormalization");
         GraphBuilder b = bn.builder();
         Value mean = b.constant(Tensor.ofFloats("m", new long[] {3}, 0.1f, -0.2f, 0.3f));
         Value var = b.constant(Tensor.ofFloats("v", new long[] {3}, 0.5f, 1.5f, 2f));
-        bn.check(b.op("BatchNormalization", List.of(bn.input("x", -1, 1, 2, 3, 4, 4), bn.input("g", 0.5, 1.5, 3), bn.input("b", -1, 1, 3), mean, var),
+        bn.check(b.op(
+                "BatchNormalization",
+                List.of(
+                        bn.input("x", -1, 1, 2, 3, 4, 4),
+                        bn.input("g", 0.5, 1.5, 3),
+                        bn.input("b", -1, 1, 3),
+                        mean,
+                        var),
                 Map.of("epsilon", 1e-5f)));
         GradCheck gn = new GradCheck(11);
         Layers layers = new Layers(gn.builder(), Weights.initialized(1));
@@ -206,7 +247,9 @@ class GradientRulesTest {
         GradCheck sized = check("Resize");
         GraphBuilder b = sized.builder();
         Value x = sized.input("x", -1, 1, 1, 2, 7, 5);
-        sized.check(b.op("Resize", Arrays.asList(x, null, null, b.longs(1, 2, 3, 4)),
+        sized.check(b.op(
+                "Resize",
+                Arrays.asList(x, null, null, b.longs(1, 2, 3, 4)),
                 Map.of("mode", "linear", "coordinate_transformation_mode", "half_pixel")));
     }
 
@@ -220,7 +263,6 @@ class GradientRulesTest {
         Value scores = b.softmax(b.mul(b.matmul(q, b.transpose(k, 0, 2, 1)), b.scalar(0.5f)), -1);
         g.check(b.matmul(scores, v));
     }
-
 
     // ------------------------------------------------ ops of torch.onnx exports (issue 14)
 
@@ -249,14 +291,23 @@ class GradientRulesTest {
     @Test
     void instanceAndGroupNormalization() throws Exception {
         GradCheck in = check("InstanceNormalization");
-        in.check(in.builder().op("InstanceNormalization", List.of(in.input("x", -1, 1, 2, 3, 4, 5), in.input("g", 0.5, 1.5, 3), in.input("b", -1, 1, 3)),
-                Map.of("epsilon", 1e-5f)));
+        in.check(in.builder()
+                .op(
+                        "InstanceNormalization",
+                        List.of(in.input("x", -1, 1, 2, 3, 4, 5), in.input("g", 0.5, 1.5, 3), in.input("b", -1, 1, 3)),
+                        Map.of("epsilon", 1e-5f)));
         for (long opset : new long[] {18, 21}) {
             GradCheck gn = check("GroupNormalization");
             gn.builder().useOpset("", opset);
             long affine = opset == 18 ? 2 : 4;
-            gn.check(gn.builder().op("GroupNormalization", List.of(gn.input("x", -1, 1, 2, 4, 3, 3), gn.input("g", 0.5, 1.5, affine),
-                    gn.input("b", -1, 1, affine)), Map.of("num_groups", 2L, "epsilon", 1e-5f)));
+            gn.check(gn.builder()
+                    .op(
+                            "GroupNormalization",
+                            List.of(
+                                    gn.input("x", -1, 1, 2, 4, 3, 3),
+                                    gn.input("g", 0.5, 1.5, affine),
+                                    gn.input("b", -1, 1, affine)),
+                            Map.of("num_groups", 2L, "epsilon", 1e-5f)));
         }
     }
 
@@ -267,8 +318,18 @@ class GradientRulesTest {
         Value mean = b.constant(Tensor.ofFloats("m", new long[] {3}, 0.1f, -0.2f, 0.3f));
         Value var = b.constant(Tensor.ofFloats("v", new long[] {3}, 0.5f, 1.5f, 2f));
         // ONNX Runtime wants the running statistics as outputs in training mode (torch.onnx writes them)
-        bn.check(b.op("", "BatchNormalization", List.of(bn.input("x", -1, 1, 4, 3, 2, 3), bn.input("g", 0.5, 1.5, 3), bn.input("b", -1, 1, 3), mean, var),
-                Map.of("epsilon", 1e-5f, "momentum", 0.9f, "training_mode", 1L), 3).get(0));
+        bn.check(b.op(
+                        "",
+                        "BatchNormalization",
+                        List.of(
+                                bn.input("x", -1, 1, 4, 3, 2, 3),
+                                bn.input("g", 0.5, 1.5, 3),
+                                bn.input("b", -1, 1, 3),
+                                mean,
+                                var),
+                        Map.of("epsilon", 1e-5f, "momentum", 0.9f, "training_mode", 1L),
+                        3)
+                .get(0));
     }
 
     @Test
@@ -282,7 +343,15 @@ class GradientRulesTest {
             Value x = g.input("x", -1, 1, 2, 4, 3, 4);
             Value w = g.input("w", -1, 1, 4, 6 / groups[i], 3, 3);
             Value bias = g.input("bias", -1, 1, 6);
-            Map<String, Object> a = attrs("kernel_shape", new long[] {3, 3}, "strides", new long[] {strides[i], strides[i]}, "pads", pads[i], "group", groups[i]);
+            Map<String, Object> a = attrs(
+                    "kernel_shape",
+                    new long[] {3, 3},
+                    "strides",
+                    new long[] {strides[i], strides[i]},
+                    "pads",
+                    pads[i],
+                    "group",
+                    groups[i]);
             if (outputPadding[i] != null) {
                 a.put("output_padding", outputPadding[i]);
             }
@@ -293,18 +362,47 @@ class GradientRulesTest {
     @Test
     void pooling() throws Exception {
         GradCheck m = check("MaxPool");
-        m.eps(1e-3).check(m.builder().op("MaxPool", List.of(m.input("x", distinct(1, 2 * 3 * 6 * 6), 2, 3, 6, 6)),
-                attrs("kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})));
+        m.eps(1e-3)
+                .check(m.builder()
+                        .op(
+                                "MaxPool",
+                                List.of(m.input("x", distinct(1, 2 * 3 * 6 * 6), 2, 3, 6, 6)),
+                                attrs("kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})));
         GradCheck m3 = check("MaxPool");
-        m3.eps(1e-3).check(m3.builder().op("MaxPool", List.of(m3.input("x", distinct(2, 2 * 2 * 7 * 6), 2, 2, 7, 6)),
-                attrs("kernel_shape", new long[] {3, 3}, "strides", new long[] {2, 2}, "pads", new long[] {1, 1, 1, 1})));
+        m3.eps(1e-3)
+                .check(m3.builder()
+                        .op(
+                                "MaxPool",
+                                List.of(m3.input("x", distinct(2, 2 * 2 * 7 * 6), 2, 2, 7, 6)),
+                                attrs(
+                                        "kernel_shape",
+                                        new long[] {3, 3},
+                                        "strides",
+                                        new long[] {2, 2},
+                                        "pads",
+                                        new long[] {1, 1, 1, 1})));
         for (long include : new long[] {0, 1}) {
             GradCheck a = check("AveragePool");
-            a.check(a.builder().op("AveragePool", List.of(a.input("x", -1, 1, 2, 3, 7, 6)), attrs("kernel_shape", new long[] {3, 3},
-                    "strides", new long[] {2, 2}, "pads", new long[] {1, 1, 1, 1}, "count_include_pad", include)));
+            a.check(a.builder()
+                    .op(
+                            "AveragePool",
+                            List.of(a.input("x", -1, 1, 2, 3, 7, 6)),
+                            attrs(
+                                    "kernel_shape",
+                                    new long[] {3, 3},
+                                    "strides",
+                                    new long[] {2, 2},
+                                    "pads",
+                                    new long[] {1, 1, 1, 1},
+                                    "count_include_pad",
+                                    include)));
         }
         GradCheck a2 = check("AveragePool");
-        a2.check(a2.builder().op("AveragePool", List.of(a2.input("x", -1, 1, 2, 3, 4, 6)), attrs("kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})));
+        a2.check(a2.builder()
+                .op(
+                        "AveragePool",
+                        List.of(a2.input("x", -1, 1, 2, 3, 4, 6)),
+                        attrs("kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2})));
         GradCheck gap = check("GlobalAveragePool");
         gap.check(gap.builder().op("GlobalAveragePool", gap.input("x", -1, 1, 2, 3, 4, 5)));
     }
@@ -313,14 +411,34 @@ class GradientRulesTest {
     void resizeModesWithScalesOrSizes() throws Exception {
         List<Map<String, Object>> variants = List.of(
                 attrs("mode", "nearest", "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor"),
-                attrs("mode", "nearest", "coordinate_transformation_mode", "half_pixel", "nearest_mode", "round_prefer_floor"),
-                attrs("mode", "nearest", "coordinate_transformation_mode", "align_corners", "nearest_mode", "round_prefer_ceil"),
+                attrs(
+                        "mode",
+                        "nearest",
+                        "coordinate_transformation_mode",
+                        "half_pixel",
+                        "nearest_mode",
+                        "round_prefer_floor"),
+                attrs(
+                        "mode",
+                        "nearest",
+                        "coordinate_transformation_mode",
+                        "align_corners",
+                        "nearest_mode",
+                        "round_prefer_ceil"),
                 attrs("mode", "linear", "coordinate_transformation_mode", "pytorch_half_pixel"),
                 attrs("mode", "linear", "coordinate_transformation_mode", "align_corners"),
                 attrs("mode", "linear", "coordinate_transformation_mode", "asymmetric"),
                 attrs("mode", "cubic", "coordinate_transformation_mode", "pytorch_half_pixel", "cubic_coeff_a", -0.75f),
                 attrs("mode", "cubic", "coordinate_transformation_mode", "align_corners", "cubic_coeff_a", -0.75f),
-                attrs("mode", "cubic", "coordinate_transformation_mode", "half_pixel", "cubic_coeff_a", -0.5f, "exclude_outside", 1L));
+                attrs(
+                        "mode",
+                        "cubic",
+                        "coordinate_transformation_mode",
+                        "half_pixel",
+                        "cubic_coeff_a",
+                        -0.5f,
+                        "exclude_outside",
+                        1L));
         for (Map<String, Object> a : variants) {
             for (float scale : new float[] {2f, 1.5f, 0.5f}) {
                 GradCheck g = check("Resize");
@@ -358,10 +476,14 @@ class GradientRulesTest {
         }
         GradCheck ms = check("com.microsoft:Gelu");
         ms.builder().useOpset("com.microsoft", 1);
-        ms.check(ms.builder().op("com.microsoft", "Gelu", List.of(ms.input("x", -3, 3, 2, 3, 4)), Map.of(), 1).get(0));
+        ms.check(ms.builder()
+                .op("com.microsoft", "Gelu", List.of(ms.input("x", -3, 3, 2, 3, 4)), Map.of(), 1)
+                .get(0));
         GradCheck hs = check("HardSigmoid");
         float[] v = {-4f, -2.4f, -1f, -0.3f, 0.2f, 1.1f, 2.2f, 3.5f};
-        hs.eps(1e-3).check(hs.builder().op("HardSigmoid", List.of(hs.input("x", v, 2, 4)), Map.of("alpha", 0.2f, "beta", 0.5f)));
+        hs.eps(1e-3)
+                .check(hs.builder()
+                        .op("HardSigmoid", List.of(hs.input("x", v, 2, 4)), Map.of("alpha", 0.2f, "beta", 0.5f)));
         GradCheck hw = check("HardSwish");
         float[] w = {-4f, -2.4f, -1f, -0.3f, 0.2f, 1.1f, 2.6f, 3.5f};
         hw.eps(1e-3).check(hw.builder().op("HardSwish", hw.input("x", w, 2, 4)));
@@ -374,8 +496,13 @@ class GradientRulesTest {
     void variadicElementwise() throws Exception {
         for (String op : List.of("Max", "Min", "Sum", "Mean")) {
             GradCheck g = check(op);
-            g.eps(1e-3).check(g.builder().op(op, g.input("a", distinct(op.hashCode(), 24), 2, 3, 4), g.input("b", distinct(op.hashCode() + 1, 4), 4),
-                    g.input("c", distinct(op.hashCode() + 2, 3), 3, 1)));
+            g.eps(1e-3)
+                    .check(g.builder()
+                            .op(
+                                    op,
+                                    g.input("a", distinct(op.hashCode(), 24), 2, 3, 4),
+                                    g.input("b", distinct(op.hashCode() + 1, 4), 4),
+                                    g.input("c", distinct(op.hashCode() + 2, 3), 3, 1)));
         }
     }
 
@@ -432,9 +559,15 @@ class GradientRulesTest {
                 size.put(names[k].charAt(i), shapes[k][i]);
             }
         }
-        String out = io.length > 1 ? io[1].replace("...", "*")
-                : (ops[0] + ops[1]).chars().sorted().distinct().filter(ch -> (ops[0] + ops[1]).indexOf(ch) == (ops[0] + ops[1]).lastIndexOf(ch))
-                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String out = io.length > 1
+                ? io[1].replace("...", "*")
+                : (ops[0] + ops[1])
+                        .chars()
+                        .sorted()
+                        .distinct()
+                        .filter(ch -> (ops[0] + ops[1]).indexOf(ch) == (ops[0] + ops[1]).lastIndexOf(ch))
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                        .toString();
         return out.chars().mapToLong(ch -> size.get((char) ch)).toArray();
     }
 
@@ -449,7 +582,8 @@ class GradientRulesTest {
         GraphBuilder z = zero.builder();
         Value on = z.constant(new Tensor("training_mode", DType.BOOL, new long[0], new byte[] {1}));
         // training mode with ratio 0 keeps every element: the mask path of the rule, checkable by finite differences
-        zero.check(z.op("", "Dropout", List.of(zero.input("x", -1, 1, 2, 3, 4), z.scalar(0f), on), Map.of(), 2).get(0));
+        zero.check(z.op("", "Dropout", List.of(zero.input("x", -1, 1, 2, 3, 4), z.scalar(0f), on), Map.of(), 2)
+                .get(0));
     }
 
     /** A random mask cannot be finite-differenced: check dx = R * mask / (1 - ratio) against the same run's mask. */
@@ -463,18 +597,22 @@ class GradientRulesTest {
         for (int i = 0; i < r.length; i++) {
             r[i] = (i % 7) - 3f;
         }
-        b.output(b.reduceSum(b.mul(out.get(0), b.constant(Tensor.ofFloats("R", new long[] {4, 50}, r))), false), "loss");
+        b.output(
+                b.reduceSum(b.mul(out.get(0), b.constant(Tensor.ofFloats("R", new long[] {4, 50}, r))), false), "loss");
         b.output(b.op("Cast", List.of(out.get(1)), Map.of("to", DType.FLOAT.onnxCode())), "mask");
         org.eqvae4j.export.graph.Graph g = Autodiff.standard().gradients(b.build(), "loss", List.of("x"));
         float[] ones = new float[200];
         Arrays.fill(ones, 1f);
-        Map<String, Tensor> res = org.eqvae4j.export.testing.OrtRunner.run(g, Tensor.ofFloats("x", new long[] {4, 50}, ones));
+        Map<String, Tensor> res =
+                org.eqvae4j.export.testing.OrtRunner.run(g, Tensor.ofFloats("x", new long[] {4, 50}, ones));
         float[] mask = res.get("mask").toFloats();
         float[] grad = res.get("x_grad").toFloats();
         int kept = 0;
         for (int i = 0; i < r.length; i++) {
             kept += (int) mask[i];
-            assertTrue(Math.abs(grad[i] - r[i] * mask[i] / 0.6f) < 1e-5, "element " + i + ": " + grad[i] + " vs mask " + mask[i]);
+            assertTrue(
+                    Math.abs(grad[i] - r[i] * mask[i] / 0.6f) < 1e-5,
+                    "element " + i + ": " + grad[i] + " vs mask " + mask[i]);
         }
         assertTrue(kept > 60 && kept < 180, "about 60 % kept: " + kept);
     }
@@ -509,7 +647,9 @@ class GradientRulesTest {
         tileAndEinsum();
         dropoutWithARatioInput();
         CHECKED.add("Cast");
-        List<String> unchecked = GradientRules.standard().opTypes().stream().filter(op -> !CHECKED.contains(op)).toList();
+        List<String> unchecked = GradientRules.standard().opTypes().stream()
+                .filter(op -> !CHECKED.contains(op))
+                .toList();
         assertTrue(unchecked.isEmpty(), "rules without a finite-difference test: " + unchecked);
     }
 
@@ -522,8 +662,8 @@ class GradientRulesTest {
             y = b.op("Cos", x);
         }
         b.output(b.reduceSum(y, false), "loss");
-        UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
-                () -> Autodiff.standard().gradients(b.build(), "loss", List.of("x")));
+        UnsupportedOpException e = assertThrows(
+                UnsupportedOpException.class, () -> Autodiff.standard().gradients(b.build(), "loss", List.of("x")));
         assertTrue(e.getMessage().contains("Cos 'block7/Cos'"), e.getMessage());
     }
 
@@ -532,8 +672,8 @@ class GradientRulesTest {
         GraphBuilder b = new GraphBuilder("g");
         Value x = b.input("x", DType.FLOAT, Shape.of(2, 3));
         b.output(b.relu(x), "y");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Autodiff.standard().gradients(b.build(), "y", List.of("x")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Autodiff.standard().gradients(b.build(), "y", List.of("x")));
         assertTrue(e.getMessage().contains("single float"), e.getMessage());
     }
 }

@@ -52,9 +52,10 @@ class StopGradientTest {
         java.nio.file.Path file = dir.resolve("detach.onnx");
         OnnxWriter.write(detachedSquare(), file);
         Graph read = OnnxReader.read(file);
-        assertEquals(1, read.nodes().stream().filter(GraphBuilder::isStopGradient).count());
-        Map<String, Tensor> out = OrtRunner.run(Autodiff.standard().gradients(read, "loss", List.of("x")),
-                Tensor.ofFloats("x", new long[] {4}, X));
+        assertEquals(
+                1, read.nodes().stream().filter(GraphBuilder::isStopGradient).count());
+        Map<String, Tensor> out = OrtRunner.run(
+                Autodiff.standard().gradients(read, "loss", List.of("x")), Tensor.ofFloats("x", new long[] {4}, X));
         assertEquals(X[1] + 1, out.get("x_grad").toFloats()[1], 1e-6f);
     }
 
@@ -89,7 +90,8 @@ class StopGradientTest {
         b.output(norm, "norm");
         Graph withGrads = Autodiff.standard().gradients(b.build(), "loss", List.of("w"));
         float[] wv = {0.3f, -0.2f, 0.7f, 1.1f};
-        Map<String, Tensor> out = OrtRunner.run(withGrads, Tensor.ofFloats("x", new long[] {4}, X), Tensor.ofFloats("w", new long[] {4}, wv));
+        Map<String, Tensor> out = OrtRunner.run(
+                withGrads, Tensor.ofFloats("x", new long[] {4}, X), Tensor.ofFloats("w", new long[] {4}, wv));
         double sum = 0;
         double xn = 0;
         for (int i = 0; i < 4; i++) {

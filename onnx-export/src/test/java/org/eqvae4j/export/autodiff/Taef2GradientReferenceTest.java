@@ -49,7 +49,8 @@ class Taef2GradientReferenceTest {
             for (int i = 0; i < 4; i++) {
                 reverse[i * 4 + (3 - i)] = 1;
             }
-            z = b.matmul(b.transpose(half, 0, 1, 3, 2), b.constant(Tensor.ofFloats("reverse", new long[] {4, 4}, reverse)));
+            z = b.matmul(
+                    b.transpose(half, 0, 1, 3, 2), b.constant(Tensor.ofFloats("reverse", new long[] {4, 4}, reverse)));
             target = b.input("eq_target", DType.FLOAT, Shape.of(2, 3, 32, 32));
         }
         Value recon = TinyAutoencoder.decode(new Layers(b, w.withPrefix("decoder."), "decoder."), cfg, z);
@@ -60,7 +61,8 @@ class Taef2GradientReferenceTest {
 
     @Test
     void recAndEqGradientsMatchTheCommittedReferenceSlice() throws Exception {
-        StateDict grads = StateDict.read(ProjectFiles.root().resolve("test-images/reference/taef2_reference_grads.safetensors"));
+        StateDict grads =
+                StateDict.read(ProjectFiles.root().resolve("test-images/reference/taef2_reference_grads.safetensors"));
         int checked = compare(grads);
         assertEquals(34, checked);
     }
@@ -77,13 +79,16 @@ class Taef2GradientReferenceTest {
     /** Compares every grad_rec.* / grad_eq.* tensor present in {@code reference}; returns how many. */
     private static int compare(StateDict reference) throws Exception {
         StateDict ref = StateDict.read(ProjectFiles.taef2Reference());
-        Map<String, Tensor> weights = BundleExporter.readWeights(List.of(), ProjectFiles.taef2EncoderWeights(), ProjectFiles.taef2DecoderWeights());
+        Map<String, Tensor> weights = BundleExporter.readWeights(
+                List.of(), ProjectFiles.taef2EncoderWeights(), ProjectFiles.taef2DecoderWeights());
         int checked = 0;
         List<String> report = new ArrayList<>();
         for (String which : List.of("rec", "eq")) {
             Graph forward = lossGraph(weights, which);
-            List<String> wanted = reference.names().stream().filter(n -> n.startsWith("grad_" + which + "."))
-                    .map(n -> n.substring(("grad_" + which + ".").length())).toList();
+            List<String> wanted = reference.names().stream()
+                    .filter(n -> n.startsWith("grad_" + which + "."))
+                    .map(n -> n.substring(("grad_" + which + ".").length()))
+                    .toList();
             Graph g = Autodiff.standard().gradients(forward, "loss", wanted);
             Map<String, Tensor> out = which.equals("rec")
                     ? OrtRunner.run(g, ref.get("input"))

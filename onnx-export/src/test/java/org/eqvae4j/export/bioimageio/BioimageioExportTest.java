@@ -45,14 +45,17 @@ class BioimageioExportTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static Schema modelSchema;
     private static Schema publishedSchema;
+
     @TempDir
     static Path out;
+
     private static List<BioimageioExport.Package> packages;
 
     @BeforeAll
     static void exportTaef2() throws Exception {
         ObjectNode schema;
-        try (InputStream in = new GZIPInputStream(BioimageioExportTest.class.getResourceAsStream("/bioimageio/bioimageio_schema.json.gz"))) {
+        try (InputStream in = new GZIPInputStream(
+                BioimageioExportTest.class.getResourceAsStream("/bioimageio/bioimageio_schema.json.gz"))) {
             schema = (ObjectNode) JSON.readTree(in);
         }
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
@@ -61,36 +64,53 @@ class BioimageioExportTest {
         ObjectNode model = schema.deepCopy();
         model.remove(List.of("oneOf", "discriminator"));
         model.put("$ref", "#/$defs/bioimageio__spec__model__v0_5__ModelDescr");
-        modelSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(JSON.writeValueAsString(model), InputFormat.JSON);
-        packages = BioimageioExport.export(ProjectFiles.taef2Bundle(), out,
-                new BioimageioExport.Options(null, List.of("eqvae4j test"), true, 2));
+        modelSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(JSON.writeValueAsString(model), InputFormat.JSON);
+        packages = BioimageioExport.export(
+                ProjectFiles.taef2Bundle(), out, new BioimageioExport.Options(null, List.of("eqvae4j test"), true, 2));
     }
 
     @Test
     void bothPackagesAreValidUnderThePublishedSchema() throws Exception {
-        assertEquals(List.of("encoder", "decoder"), packages.stream().map(BioimageioExport.Package::role).toList());
+        assertEquals(
+                List.of("encoder", "decoder"),
+                packages.stream().map(BioimageioExport.Package::role).toList());
         for (BioimageioExport.Package p : packages) {
             String rdf = Files.readString(p.folder().resolve("rdf.yaml"));
             String json = JSON.writeValueAsString(YAML.readTree(rdf));
             List<Error> errors = modelSchema.validate(json, InputFormat.JSON);
             assertTrue(errors.isEmpty(), p.role() + ": " + errors);
-            assertTrue(publishedSchema.validate(json, InputFormat.JSON).isEmpty(), p.role() + " under the schema's root");
+            assertTrue(
+                    publishedSchema.validate(json, InputFormat.JSON).isEmpty(), p.role() + " under the schema's root");
             assertTrue(rdf.contains("format_version: \"0.5.7\""), rdf);
         }
     }
 
     @Test
     void theSchemaCatchesWhatTheSpecForbids() throws Exception {
-        ObjectNode rdf = (ObjectNode) YAML.readTree(packages.get(0).folder().resolve("rdf.yaml").toFile());
+        ObjectNode rdf = (ObjectNode)
+                YAML.readTree(packages.get(0).folder().resolve("rdf.yaml").toFile());
         ObjectNode noWeights = rdf.deepCopy();
         noWeights.remove("weights");
-        assertFalse(modelSchema.validate(JSON.writeValueAsString(noWeights), InputFormat.JSON).isEmpty(), "weights are required");
+        assertFalse(
+                modelSchema
+                        .validate(JSON.writeValueAsString(noWeights), InputFormat.JSON)
+                        .isEmpty(),
+                "weights are required");
         ObjectNode badAxis = rdf.deepCopy();
         ((ObjectNode) badAxis.get("inputs").get(0).get("axes").get(2)).put("size", 0);
-        assertFalse(modelSchema.validate(JSON.writeValueAsString(badAxis), InputFormat.JSON).isEmpty(), "axis size 0");
+        assertFalse(
+                modelSchema
+                        .validate(JSON.writeValueAsString(badAxis), InputFormat.JSON)
+                        .isEmpty(),
+                "axis size 0");
         ObjectNode badName = rdf.deepCopy();
         badName.put("name", "abc");
-        assertFalse(modelSchema.validate(JSON.writeValueAsString(badName), InputFormat.JSON).isEmpty(), "names have 5+ characters");
+        assertFalse(
+                modelSchema
+                        .validate(JSON.writeValueAsString(badName), InputFormat.JSON)
+                        .isEmpty(),
+                "names have 5+ characters");
     }
 
     @Test
@@ -99,13 +119,25 @@ class BioimageioExportTest {
             JsonNode rdf = YAML.readTree(p.folder().resolve("rdf.yaml").toFile());
             JsonNode input = rdf.get("inputs").get(0);
             JsonNode output = rdf.get("outputs").get(0);
-            FloatTensor x = Npy.read(p.folder().resolve(input.get("test_tensor").get("source").asText()));
-            FloatTensor expected = Npy.read(p.folder().resolve(output.get("test_tensor").get("source").asText()));
+            FloatTensor x = Npy.read(
+                    p.folder().resolve(input.get("test_tensor").get("source").asText()));
+            FloatTensor expected = Npy.read(
+                    p.folder().resolve(output.get("test_tensor").get("source").asText()));
             assertArrayEquals(p.testInput().data(), x.data(), p.role());
-            FloatTensor y = apply(output.path("postprocessing"), run(p.folder().resolve(rdf.get("weights").get("onnx").get("source").asText()),
-                    apply(input.path("preprocessing"), x)));
+            FloatTensor y = apply(
+                    output.path("postprocessing"),
+                    run(
+                            p.folder()
+                                    .resolve(rdf.get("weights")
+                                            .get("onnx")
+                                            .get("source")
+                                            .asText()),
+                            apply(input.path("preprocessing"), x)));
             assertArrayEquals(expected.shape(), y.shape(), p.role());
-            JsonNode tol = rdf.get("config").get("bioimageio").get("reproducibility_tolerance").get(0);
+            JsonNode tol = rdf.get("config")
+                    .get("bioimageio")
+                    .get("reproducibility_tolerance")
+                    .get(0);
             double rtol = tol.get("relative_tolerance").asDouble();
             double atol = tol.get("absolute_tolerance").asDouble();
             long mismatched = 0;
@@ -114,7 +146,8 @@ class BioimageioExportTest {
                     mismatched++;
                 }
             }
-            assertTrue(mismatched <= tol.get("mismatched_elements_per_million").asLong() * y.data().length / 1_000_000,
+            assertTrue(
+                    mismatched <= tol.get("mismatched_elements_per_million").asLong() * y.data().length / 1_000_000,
                     p.role() + ": " + mismatched + " of " + y.data().length + " values outside the tolerance");
         }
     }
@@ -125,7 +158,8 @@ class BioimageioExportTest {
         BioimageioExport.Package dec = packages.get(1);
         assertArrayEquals(new long[] {1, 3, 96, 96}, enc.testInput().shape(), "bundled 96 px test image");
         assertArrayEquals(new long[] {1, 32, 12, 12}, enc.testOutput().shape(), "latent = image / 8");
-        assertArrayEquals(enc.testOutput().data(), dec.testInput().data(), "the decoder's test input is the encoder's output");
+        assertArrayEquals(
+                enc.testOutput().data(), dec.testInput().data(), "the decoder's test input is the encoder's output");
         assertArrayEquals(new long[] {1, 3, 96, 96}, dec.testOutput().shape(), "image = latent * 8");
         float max = 0;
         for (float v : enc.testInput().data()) {
@@ -141,29 +175,50 @@ class BioimageioExportTest {
             for (int a = 2; a < 4; a++) {
                 JsonNode inAxis = in.get("axes").get(a);
                 JsonNode outAxis = outAxes.get(a);
-                assertEquals(in.get("id").asText(), outAxis.get("size").get("tensor_id").asText());
-                assertEquals(inAxis.get("id").asText(), outAxis.get("size").get("axis_id").asText());
-                long size = (long) Math.floor(x.shape()[a] * inAxis.path("scale").asDouble(1) / outAxis.path("scale").asDouble(1));
+                assertEquals(
+                        in.get("id").asText(),
+                        outAxis.get("size").get("tensor_id").asText());
+                assertEquals(
+                        inAxis.get("id").asText(),
+                        outAxis.get("size").get("axis_id").asText());
+                long size = (long) Math.floor(x.shape()[a]
+                        * inAxis.path("scale").asDouble(1)
+                        / outAxis.path("scale").asDouble(1));
                 assertEquals(size, y.shape()[a], p.role() + " axis " + outAxis.get("id"));
                 long min = inAxis.get("size").get("min").asLong();
-                assertTrue(x.shape()[a] >= min && (x.shape()[a] - min) % inAxis.get("size").get("step").asLong() == 0);
-                long minOut = (long) Math.floor(min * inAxis.path("scale").asDouble(1) / outAxis.path("scale").asDouble(1));
+                assertTrue(x.shape()[a] >= min
+                        && (x.shape()[a] - min) % inAxis.get("size").get("step").asLong() == 0);
+                long minOut = (long) Math.floor(min
+                        * inAxis.path("scale").asDouble(1)
+                        / outAxis.path("scale").asDouble(1));
                 assertTrue(minOut - 2 * outAxis.get("halo").asLong() >= 1, "the smallest input outlives the halo crop");
             }
-            assertEquals(p.role().equals("encoder") ? 4 : 32, outAxes.get(2).get("halo").asInt(), "tile halo 32 px = 4 latent px");
-            for (JsonNode file : List.of(in.get("test_tensor"), rdf.get("outputs").get(0).get("test_tensor"), rdf.get("weights").get("onnx"),
+            assertEquals(
+                    p.role().equals("encoder") ? 4 : 32,
+                    outAxes.get(2).get("halo").asInt(),
+                    "tile halo 32 px = 4 latent px");
+            for (JsonNode file : List.of(
+                    in.get("test_tensor"),
+                    rdf.get("outputs").get(0).get("test_tensor"),
+                    rdf.get("weights").get("onnx"),
                     rdf.get("attachments").get(0))) {
-                assertEquals(BioimageioExport.sha256(p.folder().resolve(file.get("source").asText())), file.get("sha256").asText());
+                assertEquals(
+                        BioimageioExport.sha256(
+                                p.folder().resolve(file.get("source").asText())),
+                        file.get("sha256").asText());
             }
-            assertEquals(BioimageioExport.sha256(ProjectFiles.taef2Bundle().resolve(p.role() + ".onnx")),
-                    rdf.get("weights").get("onnx").get("sha256").asText(), "weights are the bundle's graph, unchanged");
+            assertEquals(
+                    BioimageioExport.sha256(ProjectFiles.taef2Bundle().resolve(p.role() + ".onnx")),
+                    rdf.get("weights").get("onnx").get("sha256").asText(),
+                    "weights are the bundle's graph, unchanged");
             assertTrue(rdf.get("weights").get("onnx").get("opset_version").asInt() >= 7);
             assertTrue(rdf.get("cite").toString().contains("10.48550/arXiv.2502.09509"));
             assertTrue(rdf.get("cite").toString().contains("madebyollin/taesd"), "model source of taef2");
             assertEquals("MIT", rdf.get("license").asText());
             String readme = Files.readString(p.folder().resolve("README.md"));
             assertTrue(readme.contains("## Validation") && readme.contains("psnr"), readme);
-            java.awt.image.BufferedImage cover = javax.imageio.ImageIO.read(p.folder().resolve("cover.png").toFile());
+            java.awt.image.BufferedImage cover =
+                    javax.imageio.ImageIO.read(p.folder().resolve("cover.png").toFile());
             assertEquals(2 * cover.getHeight(), cover.getWidth(), "cover aspect 2:1");
             try (ZipFile zip = new ZipFile(p.zip().toFile())) {
                 assertEquals("rdf.yaml", zip.entries().nextElement().getName());
@@ -181,18 +236,27 @@ class BioimageioExportTest {
     @Test
     void badInputsAreRefusedNamingWhatIsWrong(@TempDir Path dir) throws Exception {
         BioimageioExport.Options o = new BioimageioExport.Options(null, List.of("x"), false, 1);
-        IllegalArgumentException vq = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException vq = assertThrows(
+                IllegalArgumentException.class,
                 () -> BioimageioExport.export(ProjectFiles.root().resolve("models/vq-small-fmnist"), dir, o));
         assertTrue(vq.getMessage().contains("VQ"), vq.getMessage());
         Path small = dir.resolve("small.png");
         FloatTensor grey = FloatTensor.zeros(1, 1, 64, 64);
         org.eqvae4j.runtime.image.ImageFiles.writePng(grey, small);
-        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class, () -> BioimageioExport.export(ProjectFiles.taef2Bundle(),
-                dir.resolve("a"), new BioimageioExport.Options(small, List.of("x"), false, 1)));
-        assertTrue(tooSmall.getMessage().contains("at least 72 x 72") && tooSmall.getMessage().contains("small.png"), tooSmall.getMessage());
+        IllegalArgumentException tooSmall = assertThrows(
+                IllegalArgumentException.class,
+                () -> BioimageioExport.export(
+                        ProjectFiles.taef2Bundle(),
+                        dir.resolve("a"),
+                        new BioimageioExport.Options(small, List.of("x"), false, 1)));
+        assertTrue(
+                tooSmall.getMessage().contains("at least 72 x 72")
+                        && tooSmall.getMessage().contains("small.png"),
+                tooSmall.getMessage());
         Files.createDirectories(dir.resolve("b/taef2-encoder"));
         Files.writeString(dir.resolve("b/taef2-encoder/keep.txt"), "x");
-        IOException exists = assertThrows(IOException.class, () -> BioimageioExport.export(ProjectFiles.taef2Bundle(), dir.resolve("b"), o));
+        IOException exists = assertThrows(
+                IOException.class, () -> BioimageioExport.export(ProjectFiles.taef2Bundle(), dir.resolve("b"), o));
         assertTrue(exists.getMessage().contains("not empty"), exists.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new BioimageioExport.Options(null, List.of(), false, 1));
     }
@@ -230,7 +294,9 @@ class BioimageioExportTest {
         assertEquals(9.982, Preprocessing.percentile(sorted, 99.8), 1e-12);
         assertEquals(5.5, Preprocessing.percentile(sorted, 50), 1e-12);
         assertEquals(4.375, Preprocessing.percentile(sorted, 37.5), 1e-12);
-        assertEquals("TAEF2 tiny autoencoder (FLUX-2 latents) encoder", BioimageioExport.packageName("TAEF2 tiny autoencoder (FLUX.2 latents)", "encoder"));
+        assertEquals(
+                "TAEF2 tiny autoencoder (FLUX-2 latents) encoder",
+                BioimageioExport.packageName("TAEF2 tiny autoencoder (FLUX.2 latents)", "encoder"));
         assertTrue(BioimageioExport.packageName("x".repeat(100), "decoder").length() <= 64);
         assertEquals(72, BioimageioExport.minImageSize(8, 4));
     }
@@ -241,7 +307,10 @@ class BioimageioExportTest {
             JsonNode k = step.path("kwargs");
             switch (step.get("id").asText()) {
                 case "scale_range" -> {
-                    assertEquals(List.of("channel", "y", "x"), JSON.convertValue(k.get("axes"), List.class), "per-sample, all channels jointly");
+                    assertEquals(
+                            List.of("channel", "y", "x"),
+                            JSON.convertValue(k.get("axes"), List.class),
+                            "per-sample, all channels jointly");
                     float[] v = x.data().clone();
                     Arrays.sort(v);
                     double lo = numpyPercentile(v, k.get("min_percentile").asDouble());
@@ -275,8 +344,8 @@ class BioimageioExportTest {
     private static FloatTensor run(Path onnx, FloatTensor x) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
-             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
-             OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), in))) {
+                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
+                OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), in))) {
             OnnxTensor o = (OnnxTensor) r.get(0);
             FloatBuffer fb = o.getFloatBuffer();
             float[] d = new float[fb.remaining()];

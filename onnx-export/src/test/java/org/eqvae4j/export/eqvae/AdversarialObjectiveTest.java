@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * layer, and each player's parameters get exactly the gradient of that player's own loss.
  */
 class AdversarialObjectiveTest {
-    private static final AutoencoderArchitecture TINY = new TinyAutoencoderArchitecture("tiny", "test",
-            new TinyAutoencoderConfig(3, 4, 8, 1, false, 4, 4, 3f));
+    private static final AutoencoderArchitecture TINY =
+            new TinyAutoencoderArchitecture("tiny", "test", new TinyAutoencoderConfig(3, 4, 8, 1, false, 4, 4, 3f));
     private static final PatchGanConfig DISC = new PatchGanConfig(3, 4, 1, PatchGanConfig.Norm.BATCH_STATISTICS);
     private static final int SIDE = 16;
     private static final String D_PARAM = EqVaeObjective.DISCRIMINATOR_PREFIX + "main.0.weight";
@@ -42,7 +42,8 @@ class AdversarialObjectiveTest {
         Weights w = Weights.initialized(11);
         Weights d = Weights.initialized(12);
         // smooth pixel loss (L2) so that finite differences are not disturbed by |.|'s kink
-        Graph g = EqVaeObjective.build(TINY, w, new EqVaeLoss(0f, 1f, 0f), null, new AdversarialLoss(DISC, discWeight), d);
+        Graph g = EqVaeObjective.build(
+                TINY, w, new EqVaeLoss(0f, 1f, 0f), null, new AdversarialLoss(DISC, discWeight), d);
         w.finish();
         d.finish();
         return g;
@@ -57,8 +58,12 @@ class AdversarialObjectiveTest {
             x[i] = (float) r.nextDouble();
             t[i] = (float) r.nextDouble();
         }
-        return EqVaeObjective.inputs(new FloatTensor(2, 3, SIDE, SIDE, x), new FloatTensor(2, 3, SIDE, SIDE, t),
-                SeparableForm.of(LatentTransform.rotate90(0), SIDE / 8, SIDE / 8), null, discFactor);
+        return EqVaeObjective.inputs(
+                new FloatTensor(2, 3, SIDE, SIDE, x),
+                new FloatTensor(2, 3, SIDE, SIDE, t),
+                SeparableForm.of(LatentTransform.rotate90(0), SIDE / 8, SIDE / 8),
+                null,
+                discFactor);
     }
 
     /** The decoder's last conv weight: the last Conv whose weight is a decoder parameter. */
@@ -87,13 +92,14 @@ class AdversarialObjectiveTest {
 
     private static Tensor[] with(Tensor[] base, Map<String, float[]> params, Graph g) {
         List<Tensor> all = new ArrayList<>(List.of(base));
-        params.forEach((name, v) -> all.add(Tensor.ofFloats(name, g.initializers().get(name).dims(), v)));
+        params.forEach((name, v) ->
+                all.add(Tensor.ofFloats(name, g.initializers().get(name).dims(), v)));
         return all.toArray(Tensor[]::new);
     }
 
     /** Central differences of some outputs with respect to every element of one parameter. */
-    private static Map<String, double[]> numericGradients(Graph g, String param, List<String> outputs, float discFactor,
-                                                          double eps) throws Exception {
+    private static Map<String, double[]> numericGradients(
+            Graph g, String param, List<String> outputs, float discFactor, double eps) throws Exception {
         Set<String> asInputs = Set.of(param);
         Graph open = withParametersAsInputs(g, asInputs);
         float[] v = g.initializers().get(param).toFloats().clone();
@@ -109,7 +115,8 @@ class AdversarialObjectiveTest {
                 Map<String, Tensor> minus = e.run(with(feed(discFactor), Map.of(param, v), g));
                 v[i] = orig;
                 for (String o : outputs) {
-                    grads.get(o)[i] = (plus.get(o).toFloats()[0] - (double) minus.get(o).toFloats()[0]) / (2 * eps);
+                    grads.get(o)[i] =
+                            (plus.get(o).toFloats()[0] - (double) minus.get(o).toFloats()[0]) / (2 * eps);
                 }
             }
         }
@@ -137,7 +144,8 @@ class AdversarialObjectiveTest {
         Graph g = objective(0.5f);
         String last = lastDecoderWeight(g);
         Map<String, Tensor> out = OrtRunner.run(g, feed(1f));
-        Map<String, double[]> numeric = numericGradients(g, last, List.of(EqVaeObjective.REC_LOSS, EqVaeObjective.G_ADV), 1f, 1e-3);
+        Map<String, double[]> numeric =
+                numericGradients(g, last, List.of(EqVaeObjective.REC_LOSS, EqVaeObjective.G_ADV), 1f, 1e-3);
         double rec = norm(numeric.get(EqVaeObjective.REC_LOSS));
         double gan = norm(numeric.get(EqVaeObjective.G_ADV));
         assertTrue(gan > 1e-6 && rec > 1e-6, "both terms reach the last layer: " + rec + ", " + gan);
@@ -147,9 +155,14 @@ class AdversarialObjectiveTest {
         assertEquals(lambda, out.get(EqVaeObjective.ADAPTIVE_WEIGHT).toFloats()[0], 2e-2 * lambda, "lambda");
         // the reported terms add up to the total
         float gen = out.get(EqVaeObjective.REC_LOSS).toFloats()[0]
-                + 0.5f * out.get(EqVaeObjective.ADAPTIVE_WEIGHT).toFloats()[0] * out.get(EqVaeObjective.G_ADV).toFloats()[0];
+                + 0.5f
+                        * out.get(EqVaeObjective.ADAPTIVE_WEIGHT).toFloats()[0]
+                        * out.get(EqVaeObjective.G_ADV).toFloats()[0];
         assertEquals(gen, out.get(EqVaeObjective.GENERATOR_LOSS).toFloats()[0], 1e-5);
-        assertEquals(gen + out.get(EqVaeObjective.D_LOSS).toFloats()[0], out.get(EqVaeObjective.LOSS).toFloats()[0], 1e-5);
+        assertEquals(
+                gen + out.get(EqVaeObjective.D_LOSS).toFloats()[0],
+                out.get(EqVaeObjective.LOSS).toFloats()[0],
+                1e-5);
     }
 
     @Test
@@ -161,7 +174,8 @@ class AdversarialObjectiveTest {
         double w = 0.5 * out.get(EqVaeObjective.ADAPTIVE_WEIGHT).toFloats()[0];
 
         // generator: d(rec + w * g_adv)/dW with w held constant; the discriminator's loss does not reach the decoder
-        Map<String, double[]> dec = numericGradients(g, last, List.of(EqVaeObjective.REC_LOSS, EqVaeObjective.G_ADV), 1f, 1e-3);
+        Map<String, double[]> dec =
+                numericGradients(g, last, List.of(EqVaeObjective.REC_LOSS, EqVaeObjective.G_ADV), 1f, 1e-3);
         double[] expected = new double[dec.get(EqVaeObjective.REC_LOSS).length];
         for (int i = 0; i < expected.length; i++) {
             expected[i] = dec.get(EqVaeObjective.REC_LOSS)[i] + w * dec.get(EqVaeObjective.G_ADV)[i];
@@ -172,7 +186,8 @@ class AdversarialObjectiveTest {
         // discriminator: d(d_loss)/dD; the generator's adversarial term does not reach the discriminator
         // (hinge and LeakyReLU kinks make the differences noisier here, hence the looser bound; a leak of the
         // generator's term would be of the order of the gradient itself, checked by the second assertion)
-        Map<String, double[]> disc = numericGradients(g, D_PARAM, List.of(EqVaeObjective.D_LOSS, EqVaeObjective.G_ADV), 1f, 1e-3);
+        Map<String, double[]> disc =
+                numericGradients(g, D_PARAM, List.of(EqVaeObjective.D_LOSS, EqVaeObjective.G_ADV), 1f, 1e-3);
         float[] dGrad = out.get(D_PARAM + Autodiff.GRAD_SUFFIX).toFloats();
         double e2 = relativeError(disc.get(EqVaeObjective.D_LOSS), dGrad);
         assertTrue(e2 < 3e-2, "discriminator gradient vs numeric: relative error " + e2);
@@ -194,18 +209,25 @@ class AdversarialObjectiveTest {
             assertEquals(0f, v, "no discriminator gradient at disc_factor 0");
         }
         Graph recOnly = Autodiff.standard().gradients(g, EqVaeObjective.REC_LOSS, List.of(last));
-        float[] expected = OrtRunner.run(recOnly, feed(0f)).get(last + Autodiff.GRAD_SUFFIX).toFloats();
+        float[] expected = OrtRunner.run(recOnly, feed(0f))
+                .get(last + Autodiff.GRAD_SUFFIX)
+                .toFloats();
         float[] actual = off.get(last + Autodiff.GRAD_SUFFIX).toFloats();
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-7f + 1e-5f * Math.abs(expected[i]));
         }
-        assertEquals(off.get(EqVaeObjective.REC_LOSS).toFloats()[0], off.get(EqVaeObjective.LOSS).toFloats()[0], 1e-7f);
+        assertEquals(
+                off.get(EqVaeObjective.REC_LOSS).toFloats()[0],
+                off.get(EqVaeObjective.LOSS).toFloats()[0],
+                1e-7f);
     }
 
     @Test
     void adversarialTermNeedsDiscriminatorWeights() {
-        assertThrows(IllegalArgumentException.class, () -> EqVaeObjective.build(TINY, Weights.initialized(1),
-                EqVaeLoss.reference(), null, AdversarialLoss.reference(), null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EqVaeObjective.build(
+                        TINY, Weights.initialized(1), EqVaeLoss.reference(), null, AdversarialLoss.reference(), null));
         assertThrows(IllegalArgumentException.class, () -> new AdversarialLoss(DISC, -1f));
     }
 
@@ -214,8 +236,10 @@ class AdversarialObjectiveTest {
         private final ai.onnxruntime.OrtSession session;
 
         Evaluator(Graph g) throws Exception {
-            session = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(org.eqvae4j.export.onnx.OnnxWriter.toBytes(g),
-                    new ai.onnxruntime.OrtSession.SessionOptions());
+            session = ai.onnxruntime.OrtEnvironment.getEnvironment()
+                    .createSession(
+                            org.eqvae4j.export.onnx.OnnxWriter.toBytes(g),
+                            new ai.onnxruntime.OrtSession.SessionOptions());
         }
 
         Map<String, Tensor> run(Tensor[] inputs) throws Exception {

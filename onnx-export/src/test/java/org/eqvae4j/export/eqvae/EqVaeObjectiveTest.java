@@ -34,22 +34,31 @@ class EqVaeObjectiveTest {
     @Test
     void reproducesTaef2ReferenceLossesAndGradients() throws Exception {
         StateDict ref = StateDict.read(ProjectFiles.taef2Reference());
-        StateDict refGrads = StateDict.read(ProjectFiles.root().resolve("test-images/reference/taef2_reference_grads.safetensors"));
+        StateDict refGrads =
+                StateDict.read(ProjectFiles.root().resolve("test-images/reference/taef2_reference_grads.safetensors"));
         AutoencoderArchitecture arch = Architectures.standard().get("taef2");
-        Map<String, Tensor> weights = BundleExporter.readWeights(List.of(), ProjectFiles.taef2EncoderWeights(), ProjectFiles.taef2DecoderWeights());
+        Map<String, Tensor> weights = BundleExporter.readWeights(
+                List.of(), ProjectFiles.taef2EncoderWeights(), ProjectFiles.taef2DecoderWeights());
         Weights w = Weights.loaded(weights, "taef2");
         Graph objective = EqVaeObjective.build(arch, w, new EqVaeLoss(1f, 0f, 0f));
         w.finish();
 
         for (String branch : List.of("eq", "rec")) {
-            List<String> params = refGrads.names().stream().filter(n -> n.startsWith("grad_" + branch + "."))
-                    .map(n -> n.substring(("grad_" + branch + ".").length())).toList();
+            List<String> params = refGrads.names().stream()
+                    .filter(n -> n.startsWith("grad_" + branch + "."))
+                    .map(n -> n.substring(("grad_" + branch + ".").length()))
+                    .toList();
             Graph g = Autodiff.standard().gradients(objective, EqVaeObjective.LOSS, params);
-            LatentTransform t = branch.equals("eq") ? LatentTransform.scaleThenRotate(0.5, 1) : LatentTransform.rotate90(0);
+            LatentTransform t =
+                    branch.equals("eq") ? LatentTransform.scaleThenRotate(0.5, 1) : LatentTransform.rotate90(0);
             Tensor target = branch.equals("eq") ? ref.get("eq_target") : ref.get("input");
-            Map<String, Tensor> out = OrtRunner.run(g, EqVaeObjective.inputs(nchw(ref.get("input")), nchw(target),
-                    SeparableForm.of(t, 8, 8), null));
-            assertEquals(ref.get("loss_" + branch).toFloats()[0], out.get(EqVaeObjective.LOSS).toFloats()[0], 1e-5, "loss_" + branch);
+            Map<String, Tensor> out = OrtRunner.run(
+                    g, EqVaeObjective.inputs(nchw(ref.get("input")), nchw(target), SeparableForm.of(t, 8, 8), null));
+            assertEquals(
+                    ref.get("loss_" + branch).toFloats()[0],
+                    out.get(EqVaeObjective.LOSS).toFloats()[0],
+                    1e-5,
+                    "loss_" + branch);
             for (String p : params) {
                 float[] a = out.get(p + Autodiff.GRAD_SUFFIX).toFloats();
                 float[] e = refGrads.get("grad_" + branch + "." + p).toFloats();
@@ -59,7 +68,9 @@ class EqVaeObjectiveTest {
                     diff += (a[i] - e[i]) * (double) (a[i] - e[i]);
                     norm += e[i] * (double) e[i];
                 }
-                assertTrue(Math.sqrt(diff / norm) <= 1e-3, branch + " " + p + ": relative error " + Math.sqrt(diff / norm));
+                assertTrue(
+                        Math.sqrt(diff / norm) <= 1e-3,
+                        branch + " " + p + ": relative error " + Math.sqrt(diff / norm));
             }
         }
     }
@@ -75,8 +86,13 @@ class EqVaeObjectiveTest {
         for (int i = 0; i < img.length; i++) {
             img[i] = (float) ((i * 7919) % 255) / 255f;
         }
-        Map<String, Tensor> out = OrtRunner.run(g, EqVaeObjective.inputs(new FloatTensor(2, 3, 16, 16, img), FloatTensor.zeros(2, 3, 8, 8),
-                SeparableForm.of(LatentTransform.scaleThenRotate(0.5, 1), 16 / f, 16 / f), FloatTensor.zeros(2, arch.latentChannels(), 16 / f, 16 / f)));
+        Map<String, Tensor> out = OrtRunner.run(
+                g,
+                EqVaeObjective.inputs(
+                        new FloatTensor(2, 3, 16, 16, img),
+                        FloatTensor.zeros(2, 3, 8, 8),
+                        SeparableForm.of(LatentTransform.scaleThenRotate(0.5, 1), 16 / f, 16 / f),
+                        FloatTensor.zeros(2, arch.latentChannels(), 16 / f, 16 / f)));
         float loss = out.get(EqVaeObjective.LOSS).toFloats()[0];
         float rec = out.get(EqVaeObjective.REC_LOSS).toFloats()[0];
         float kl = out.get(EqVaeObjective.KL_LOSS).toFloats()[0];

@@ -42,16 +42,18 @@ class DiTTest {
             }
 
             @Override
-            public void finish() {
-            }
+            public void finish() {}
         };
     }
 
     private static Map<String, Tensor> run(Graph g, float[] x, float[] t, long[] y) throws Exception {
         int n = t.length;
         DiTConfig c = TINY;
-        return OrtRunner.run(g, Tensor.ofFloats(DiT.X_T, new long[] {n, c.latentChannels(), c.latentSize(), c.latentSize()}, x),
-                Tensor.ofFloats(DiT.T, new long[] {n}, t), Tensor.ofLongs(DiT.CLASS, new long[] {n}, y));
+        return OrtRunner.run(
+                g,
+                Tensor.ofFloats(DiT.X_T, new long[] {n, c.latentChannels(), c.latentSize(), c.latentSize()}, x),
+                Tensor.ofFloats(DiT.T, new long[] {n}, t),
+                Tensor.ofLongs(DiT.CLASS, new long[] {n}, y));
     }
 
     private static float[] random(int n, long seed) {
@@ -66,8 +68,11 @@ class DiTTest {
     @Test
     void freshModelPredictsZeroVelocityOfTheLatentShape() throws Exception {
         Graph g = DiT.build(TINY, Weights.initialized(1));
-        Tensor v = run(g, random(3 * 32, 2), new float[] {0.1f, 0.5f, 0.9f}, new long[] {0, 2, 3}).get(DiT.VELOCITY);
-        assertEquals(List.of(3L, 2L, 4L, 4L), java.util.Arrays.stream(v.dims()).boxed().toList());
+        Tensor v = run(g, random(3 * 32, 2), new float[] {0.1f, 0.5f, 0.9f}, new long[] {0, 2, 3})
+                .get(DiT.VELOCITY);
+        assertEquals(
+                List.of(3L, 2L, 4L, 4L),
+                java.util.Arrays.stream(v.dims()).boxed().toList());
         for (float f : v.toFloats()) {
             assertEquals(0f, f, "adaLN-Zero: modulation and final layer start at zero");
         }
@@ -78,14 +83,21 @@ class DiTTest {
         Graph g = DiT.build(TINY, allRandom(3, null));
         float[] x = random(2 * 32, 4);
         Tensor both = run(g, x, new float[] {0.3f, 0.7f}, new long[] {1, 3}).get(DiT.VELOCITY);
-        Tensor second = run(g, java.util.Arrays.copyOfRange(x, 32, 64), new float[] {0.7f}, new long[] {3}).get(DiT.VELOCITY);
+        Tensor second = run(g, java.util.Arrays.copyOfRange(x, 32, 64), new float[] {0.7f}, new long[] {3})
+                .get(DiT.VELOCITY);
         float[] b = both.toFloats();
-        assertTrue(OrtRunner.maxAbsDiff(java.util.Arrays.copyOfRange(b, 32, 64), second.toFloats()) < 1e-5,
+        assertTrue(
+                OrtRunner.maxAbsDiff(java.util.Arrays.copyOfRange(b, 32, 64), second.toFloats()) < 1e-5,
                 "a sample does not see the others in its batch");
-        Tensor otherClass = run(g, java.util.Arrays.copyOfRange(x, 32, 64), new float[] {0.7f}, new long[] {0}).get(DiT.VELOCITY);
-        Tensor otherTime = run(g, java.util.Arrays.copyOfRange(x, 32, 64), new float[] {0.2f}, new long[] {3}).get(DiT.VELOCITY);
-        assertTrue(OrtRunner.maxAbsDiff(otherClass.toFloats(), second.toFloats()) > 1e-3, "the class conditions the output");
-        assertTrue(OrtRunner.maxAbsDiff(otherTime.toFloats(), second.toFloats()) > 1e-3, "the time conditions the output");
+        Tensor otherClass = run(g, java.util.Arrays.copyOfRange(x, 32, 64), new float[] {0.7f}, new long[] {0})
+                .get(DiT.VELOCITY);
+        Tensor otherTime = run(g, java.util.Arrays.copyOfRange(x, 32, 64), new float[] {0.2f}, new long[] {3})
+                .get(DiT.VELOCITY);
+        assertTrue(
+                OrtRunner.maxAbsDiff(otherClass.toFloats(), second.toFloats()) > 1e-3,
+                "the class conditions the output");
+        assertTrue(
+                OrtRunner.maxAbsDiff(otherTime.toFloats(), second.toFloats()) > 1e-3, "the time conditions the output");
     }
 
     @Test
@@ -102,7 +114,8 @@ class DiTTest {
 
     @Test
     void badConfigsAreRefusedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DiTConfig(4, 6, 4, 64, 2, 4, 4, 10, 256));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new DiTConfig(4, 6, 4, 64, 2, 4, 4, 10, 256));
         assertTrue(e.getMessage().contains("patchSize"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DiTConfig(4, 8, 2, 64, 2, 5, 4, 10, 256));
         assertTrue(e.getMessage().contains("heads"), e.getMessage());
@@ -141,8 +154,9 @@ class DiTTest {
         assertTrue(checked >= 2 * 20, "checked " + checked);
     }
 
-    private static double lossWith(Map<String, Tensor> params, String name, int index, double delta, float[] r,
-                                   float[] x, float[] t, long[] y) throws Exception {
+    private static double lossWith(
+            Map<String, Tensor> params, String name, int index, double delta, float[] r, float[] x, float[] t, long[] y)
+            throws Exception {
         Map<String, Tensor> changed = new LinkedHashMap<>(params);
         float[] v = params.get(name).toFloats().clone();
         v[index] += (float) delta;

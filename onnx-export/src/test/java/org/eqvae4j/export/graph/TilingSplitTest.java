@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class TilingSplitTest {
     private static AutoencoderArchitecture.Graphs graphs(String arch) {
-        return BundleExporter.buildGraphs(new BundleExporter.Request(Architectures.standard().get(arch), null, 7, null,
-                arch, arch, null, null, 256, 32));
+        return BundleExporter.buildGraphs(new BundleExporter.Request(
+                Architectures.standard().get(arch), null, 7, null, arch, arch, null, null, 256, 32));
     }
 
     private static Tensor random(String name, long... dims) {
@@ -31,11 +31,22 @@ class TilingSplitTest {
         TilingSplit.Parts dec = TilingSplit.decoder(g.decoder()).orElseThrow();
         TilingSplit.Parts enc = TilingSplit.encoder(g.encoder()).orElseThrow();
         // the whole-image parts hold every reduction and no resampling; the local parts hold no reduction
-        assertTrue(dec.global().opTypes().contains("ReduceMean") && !dec.global().opTypes().contains("Resize"), dec.global().opTypes().toString());
-        assertTrue(!dec.local().opTypes().contains("ReduceMean") && dec.local().opTypes().contains("Resize"), dec.local().opTypes().toString());
-        assertTrue(enc.global().opTypes().contains("ReduceMean") && !enc.local().opTypes().contains("ReduceMean"));
-        assertEquals(g.decoder().parameterCount(), dec.global().parameterCount() + dec.local().parameterCount());
-        assertEquals(g.encoder().parameterCount(), enc.global().parameterCount() + enc.local().parameterCount());
+        assertTrue(
+                dec.global().opTypes().contains("ReduceMean")
+                        && !dec.global().opTypes().contains("Resize"),
+                dec.global().opTypes().toString());
+        assertTrue(
+                !dec.local().opTypes().contains("ReduceMean")
+                        && dec.local().opTypes().contains("Resize"),
+                dec.local().opTypes().toString());
+        assertTrue(enc.global().opTypes().contains("ReduceMean")
+                && !enc.local().opTypes().contains("ReduceMean"));
+        assertEquals(
+                g.decoder().parameterCount(),
+                dec.global().parameterCount() + dec.local().parameterCount());
+        assertEquals(
+                g.encoder().parameterCount(),
+                enc.global().parameterCount() + enc.local().parameterCount());
 
         Tensor image = random("image", 1, 3, 32, 48);
         float[] latent = OrtRunner.run(g.encoder(), image).get("latent").toFloats();
@@ -47,7 +58,9 @@ class TilingSplitTest {
         float[] decoded = OrtRunner.run(g.decoder(), z).get("image").toFloats();
         Tensor dz = OrtRunner.run(dec.global(), z).get(dec.cut().name());
         assertEquals(4, dz.dims()[2], "the whole-image part stays at latent resolution");
-        assertTrue(OrtRunner.maxAbsDiff(decoded, OrtRunner.run(dec.local(), dz).get("image").toFloats()) < 1e-5);
+        assertTrue(OrtRunner.maxAbsDiff(
+                        decoded, OrtRunner.run(dec.local(), dz).get("image").toFloats())
+                < 1e-5);
     }
 
     @Test

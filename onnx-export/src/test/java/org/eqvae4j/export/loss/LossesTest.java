@@ -49,8 +49,8 @@ class LossesTest {
     private static float loss(Graph g, OnnxTensor target) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(OnnxWriter.toBytes(g), new OrtSession.SessionOptions());
-             OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(X), new long[] {2, 3});
-             OrtSession.Result r = s.run(Map.of("x", x, "target", target))) {
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(X), new long[] {2, 3});
+                OrtSession.Result r = s.run(Map.of("x", x, "target", target))) {
             return ((OnnxTensor) r.get("loss").orElseThrow()).getFloatBuffer().get(0);
         }
     }
@@ -92,8 +92,8 @@ class LossesTest {
             // d CE / d logits = (softmax - onehot) / N, so dW = x^T (softmax - onehot) / N
             Graph withGrad = Autodiff.standard().gradients(g, Losses.LOSS, List.of("w"));
             try (OrtSession s = env.createSession(OnnxWriter.toBytes(withGrad), new OrtSession.SessionOptions());
-                 OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(X), new long[] {2, 3});
-                 OrtSession.Result r = s.run(Map.of("x", x, "target", target))) {
+                    OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(X), new long[] {2, 3});
+                    OrtSession.Result r = s.run(Map.of("x", x, "target", target))) {
                 FloatBuffer dw = ((OnnxTensor) r.get("w_grad").orElseThrow()).getFloatBuffer();
                 for (int k = 0; k < 3; k++) {
                     for (int j = 0; j < 3; j++) {
@@ -115,8 +115,11 @@ class LossesTest {
 
     @Test
     void badRequestsAreNamed() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LossKind.parse("hinge")).getMessage().contains("'hinge'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LossKind.parse("hinge"))
+                .getMessage()
+                .contains("'hinge'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Losses.attach(model(), "nope", LossKind.MSE))
-                .getMessage().contains("'nope'"));
+                .getMessage()
+                .contains("'nope'"));
     }
 }

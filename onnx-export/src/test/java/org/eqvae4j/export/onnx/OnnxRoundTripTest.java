@@ -49,9 +49,14 @@ class OnnxRoundTripTest {
         assertEquals(List.of("x"), g.inputs().stream().map(Value::name).toList());
         assertEquals("y", g.outputs().get(0).name());
         assertEquals(3 * 2 * 9 + 3, g.parameterCount(), "the scalar constant is not a parameter");
-        Node conv = g.nodes().stream().filter(n -> n.opType().equals("Conv")).findFirst().orElseThrow();
+        Node conv = g.nodes().stream()
+                .filter(n -> n.opType().equals("Conv"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("block/Conv", conv.name());
-        assertEquals(Shape.symbolic("n", 3, null, null).rank(), conv.output(0).shape().rank());
+        assertEquals(
+                Shape.symbolic("n", 3, null, null).rank(),
+                conv.output(0).shape().rank());
         assertEquals(3, conv.output(0).shape().size(1));
         assertEquals("n", conv.output(0).shape().dim(0).symbol());
     }
@@ -70,10 +75,13 @@ class OnnxRoundTripTest {
             assertEquals(a.name(), c.name());
             assertEquals(a.opType(), c.opType());
             assertEquals(a.attributes().keySet(), c.attributes().keySet());
-            assertEquals(a.inputs().stream().map(v -> v == null ? "" : v.name()).toList(),
+            assertEquals(
+                    a.inputs().stream().map(v -> v == null ? "" : v.name()).toList(),
                     c.inputs().stream().map(v -> v == null ? "" : v.name()).toList());
         }
-        assertArrayEquals(g.initializers().get("conv.weight").toFloats(), back.initializers().get("conv.weight").toFloats());
+        assertArrayEquals(
+                g.initializers().get("conv.weight").toFloats(),
+                back.initializers().get("conv.weight").toFloats());
         assertEquals("test", OnnxReader.metadata(file).get("purpose"));
         assertEquals(Shape.symbolic("n", 2, "h", "w"), back.inputs().get(0).shape());
 
@@ -116,7 +124,8 @@ class OnnxRoundTripTest {
         Tensor in = Tensor.ofFloats("image", new long[] {1, 3, 16, 16}, x);
         Path again = dir.resolve("again.onnx");
         OnnxWriter.write(enc, again);
-        assertArrayEquals(OrtRunner.run(enc, in).get("latent").toFloats(),
+        assertArrayEquals(
+                OrtRunner.run(enc, in).get("latent").toFloats(),
                 OrtRunner.run(OnnxReader.read(again), in).get("latent").toFloats());
     }
 
@@ -141,7 +150,8 @@ class OnnxRoundTripTest {
     void duplicateValueNamesAreRejected() {
         GraphBuilder b = new GraphBuilder("dup");
         b.input("x", DType.FLOAT, Shape.of(1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.input("x", DType.FLOAT, Shape.of(1)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> b.input("x", DType.FLOAT, Shape.of(1)));
         assertTrue(e.getMessage().contains("'x'"));
     }
 }

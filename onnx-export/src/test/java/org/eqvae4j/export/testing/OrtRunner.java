@@ -13,13 +13,12 @@ import org.eqvae4j.export.onnx.OnnxWriter;
 
 /** Runs a built graph in ONNX Runtime (CPU) for tests: float tensors in, float tensors out by name. */
 public final class OrtRunner {
-    private OrtRunner() {
-    }
+    private OrtRunner() {}
 
     public static Map<String, Tensor> run(Graph graph, Tensor... inputs) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(OnnxWriter.toBytes(graph), opts)) {
+                OrtSession session = env.createSession(OnnxWriter.toBytes(graph), opts)) {
             return run(session, inputs);
         }
     }
@@ -31,12 +30,21 @@ public final class OrtRunner {
             Map<String, OnnxTensor> feed = new LinkedHashMap<>();
             try {
                 for (Tensor t : inputs) {
-                    feed.put(t.name(), switch (t.dtype()) {
-                        case BOOL -> OnnxTensor.createTensor(env, java.nio.ByteBuffer.allocateDirect(t.rawData().length).put(t.rawData()).flip(),
-                                t.dims(), ai.onnxruntime.OnnxJavaType.BOOL);
-                        case INT64 -> OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.toLongs()), t.dims());
-                        default -> OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloats()), t.dims());
-                    });
+                    feed.put(
+                            t.name(),
+                            switch (t.dtype()) {
+                                case BOOL ->
+                                    OnnxTensor.createTensor(
+                                            env,
+                                            java.nio.ByteBuffer.allocateDirect(t.rawData().length)
+                                                    .put(t.rawData())
+                                                    .flip(),
+                                            t.dims(),
+                                            ai.onnxruntime.OnnxJavaType.BOOL);
+                                case INT64 ->
+                                    OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.toLongs()), t.dims());
+                                default -> OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloats()), t.dims());
+                            });
                 }
                 Map<String, Tensor> out = new LinkedHashMap<>();
                 try (OrtSession.Result r = session.run(feed)) {
@@ -46,13 +54,17 @@ public final class OrtRunner {
                             java.nio.LongBuffer lb = ot.getLongBuffer();
                             long[] longs = new long[lb.remaining()];
                             lb.get(longs);
-                            out.put(e.getKey(), Tensor.ofLongs(e.getKey(), ot.getInfo().getShape(), longs));
+                            out.put(
+                                    e.getKey(),
+                                    Tensor.ofLongs(e.getKey(), ot.getInfo().getShape(), longs));
                             continue;
                         }
                         FloatBuffer fb = ot.getFloatBuffer();
                         float[] data = new float[fb.remaining()];
                         fb.get(data);
-                        out.put(e.getKey(), Tensor.ofFloats(e.getKey(), ot.getInfo().getShape(), data));
+                        out.put(
+                                e.getKey(),
+                                Tensor.ofFloats(e.getKey(), ot.getInfo().getShape(), data));
                     }
                 }
                 return out;

@@ -5,8 +5,7 @@ import org.eqvae4j.testsupport.RepositoryRoot;
 
 /** Paths of project files the tests use (tests run with the module folder as working directory). */
 public final class ProjectFiles {
-    private ProjectFiles() {
-    }
+    private ProjectFiles() {}
 
     public static Path root() {
         return RepositoryRoot.get();

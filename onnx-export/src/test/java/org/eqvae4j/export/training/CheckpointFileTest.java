@@ -25,22 +25,28 @@ class CheckpointFileTest {
 
     static Checkpoint fullCheckpoint() {
         Map<String, Tensor> trainable = new LinkedHashMap<>();
-        trainable.put("conv.weight", Tensor.ofFloats("conv.weight", new long[] {2, 1, 1, 2}, 1f, -2f, 3.5f, Float.MIN_VALUE));
+        trainable.put(
+                "conv.weight", Tensor.ofFloats("conv.weight", new long[] {2, 1, 1, 2}, 1f, -2f, 3.5f, Float.MIN_VALUE));
         trainable.put("conv.bias", Tensor.ofFloats("conv.bias", new long[] {2}, 0.25f, -0f));
         Map<String, Tensor> frozen = new LinkedHashMap<>();
         frozen.put("scale", Tensor.ofFloats("scale", new long[0], 0.18215f));
         frozen.put("counts", Tensor.ofLongs("counts", new long[] {3}, 1, Long.MAX_VALUE, -7));
         frozen.put("empty", Tensor.ofFloats("empty", new long[] {0, 4}));
         Map<String, List<Tensor>> moments = new LinkedHashMap<>();
-        moments.put("conv.weight", List.of(
-                Tensor.ofFloats("momentum0", new long[] {2, 1, 1, 2}, 0.1f, 0.2f, 0.3f, 0.4f),
-                Tensor.ofFloats("momentum1", new long[] {2, 1, 1, 2}, 1e-3f, 2e-3f, 3e-3f, 4e-3f)));
-        moments.put("conv.bias", List.of(
-                Tensor.ofFloats("momentum0", new long[] {2}, -1f, 1f),
-                Tensor.ofFloats("momentum1", new long[] {2}, 5f, 6f)));
+        moments.put(
+                "conv.weight",
+                List.of(
+                        Tensor.ofFloats("momentum0", new long[] {2, 1, 1, 2}, 0.1f, 0.2f, 0.3f, 0.4f),
+                        Tensor.ofFloats("momentum1", new long[] {2, 1, 1, 2}, 1e-3f, 2e-3f, 3e-3f, 4e-3f)));
+        moments.put(
+                "conv.bias",
+                List.of(
+                        Tensor.ofFloats("momentum0", new long[] {2}, -1f, 1f),
+                        Tensor.ofFloats("momentum1", new long[] {2}, 5f, 6f)));
         Checkpoint.OptimizerState optimizer = new Checkpoint.OptimizerState(42, 4.5e-6f, moments);
         Checkpoint.Properties properties = new Checkpoint.Properties(
-                Map.of("epoch", 3L, "big", Long.MIN_VALUE), Map.of("learning_rate", 1.5e-4f),
+                Map.of("epoch", 3L, "big", Long.MIN_VALUE),
+                Map.of("learning_rate", 1.5e-4f),
                 Map.of("note", "Äquivarianz ✓", "empty", ""));
         return new Checkpoint(trainable, frozen, Optional.of(optimizer), properties);
     }
@@ -65,7 +71,8 @@ class CheckpointFileTest {
             Checkpoint.OptimizerState a = actual.optimizer().orElseThrow();
             assertEquals(e.step(), a.step());
             assertEquals(Float.floatToIntBits(e.initialLearningRate()), Float.floatToIntBits(a.initialLearningRate()));
-            assertEquals(List.copyOf(e.moments().keySet()), List.copyOf(a.moments().keySet()));
+            assertEquals(
+                    List.copyOf(e.moments().keySet()), List.copyOf(a.moments().keySet()));
             e.moments().forEach((name, tensors) -> {
                 assertEquals(tensors.size(), a.moments().get(name).size());
                 for (int i = 0; i < tensors.size(); i++) {
@@ -103,7 +110,9 @@ class CheckpointFileTest {
         Path png = dir.resolve("image.png");
         Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0});
         IOException e = assertThrows(IOException.class, () -> CheckpointFile.read(png));
-        assertTrue(e.getMessage().contains(png.toString()) && e.getMessage().contains("not an ONNX Runtime training checkpoint"),
+        assertTrue(
+                e.getMessage().contains(png.toString())
+                        && e.getMessage().contains("not an ONNX Runtime training checkpoint"),
                 e.getMessage());
 
         Path tiny = dir.resolve("tiny");

@@ -103,21 +103,28 @@ class TrainingArtifactsTest {
     void adamWOptimizerModel() {
         Onnx.ModelProto m = artifacts().optimizerModel();
         assertEquals(8, m.getIrVersion());
-        assertEquals(List.of("learning_rate", "step", "params", "gradients", "first_order_moments", "second_order_moments"),
-                m.getGraph().getInputList().stream().map(Onnx.ValueInfoProto::getName).toList());
-        assertEquals(DType.INT64.onnxCode(), m.getGraph().getInput(1).getType().getTensorType().getElemType());
+        assertEquals(
+                List.of("learning_rate", "step", "params", "gradients", "first_order_moments", "second_order_moments"),
+                m.getGraph().getInputList().stream()
+                        .map(Onnx.ValueInfoProto::getName)
+                        .toList());
+        assertEquals(
+                DType.INT64.onnxCode(),
+                m.getGraph().getInput(1).getType().getTensorType().getElemType());
         assertTrue(m.getGraph().getInput(2).getType().hasSequenceType());
         Onnx.NodeProto node = m.getGraph().getNode(0);
         assertEquals("AdamWOptimizer", node.getOpType());
         assertEquals("com.microsoft", node.getDomain());
-        Map<String, Onnx.AttributeProto> attrs = node.getAttributeList().stream()
-                .collect(Collectors.toMap(Onnx.AttributeProto::getName, a -> a));
+        Map<String, Onnx.AttributeProto> attrs =
+                node.getAttributeList().stream().collect(Collectors.toMap(Onnx.AttributeProto::getName, a -> a));
         assertEquals(0.5f, attrs.get("alpha").getF());
         assertEquals(0.9f, attrs.get("beta").getF());
         assertEquals(0f, attrs.get("weight_decay").getF());
         assertEquals(1, attrs.get("correct_bias").getI());
         assertEquals(0, attrs.get("adam_mode").getI());
-        assertEquals(DType.BOOL.onnxCode(), m.getGraph().getOutput(0).getType().getTensorType().getElemType(),
+        assertEquals(
+                DType.BOOL.onnxCode(),
+                m.getGraph().getOutput(0).getType().getTensorType().getElemType(),
                 "ONNX Runtime 1.28 wants the updated flag as bool");
     }
 
@@ -125,10 +132,15 @@ class TrainingArtifactsTest {
     void sgdOptimizerModel() {
         Onnx.ModelProto m = new TrainingArtifacts(gradientGraph(true), evalGraph(), List.of("w"), OptimizerConfig.sgd())
                 .optimizerModel();
-        assertEquals(List.of("learning_rate", "step", "params", "gradients", "first_order_moments"),
-                m.getGraph().getInputList().stream().map(Onnx.ValueInfoProto::getName).toList());
+        assertEquals(
+                List.of("learning_rate", "step", "params", "gradients", "first_order_moments"),
+                m.getGraph().getInputList().stream()
+                        .map(Onnx.ValueInfoProto::getName)
+                        .toList());
         assertEquals("SGDOptimizerV2", m.getGraph().getNode(0).getOpType());
-        assertEquals(List.of("learning_rate", "params", "gradients"), m.getGraph().getNode(0).getInputList());
+        assertEquals(
+                List.of("learning_rate", "params", "gradients"),
+                m.getGraph().getNode(0).getInputList());
     }
 
     @Test
@@ -147,7 +159,8 @@ class TrainingArtifactsTest {
         Graph eval = evalGraph();
         OptimizerConfig adam = OptimizerConfig.adamW();
         assertMessage("'x' is not a parameter", () -> new TrainingArtifacts(grad, eval, List.of("x"), adam));
-        assertMessage("no output 'w_grad'", () -> new TrainingArtifacts(gradientGraph(false), eval, List.of("w"), adam));
+        assertMessage(
+                "no output 'w_grad'", () -> new TrainingArtifacts(gradientGraph(false), eval, List.of("w"), adam));
         assertMessage("no output 'f_grad'", () -> new TrainingArtifacts(grad, eval, List.of("w", "f"), adam));
         assertMessage("listed twice", () -> new TrainingArtifacts(grad, eval, List.of("w", "w"), adam));
         assertMessage("no trainable parameters", () -> new TrainingArtifacts(grad, eval, List.of(), adam));
@@ -155,14 +168,17 @@ class TrainingArtifactsTest {
         GraphBuilder b = new GraphBuilder("ints");
         Value x = b.input("x", DType.INT64, Shape.of(3));
         Value k = b.parameter("k", Tensor.ofLongs("k", new long[] {3}, 1, 2, 3));
-        b.output(b.op("Cast", List.of(b.reduceSum(b.mul(x, k), false, 0)), Map.of("to", DType.FLOAT.onnxCode())), "loss");
+        b.output(
+                b.op("Cast", List.of(b.reduceSum(b.mul(x, k), false, 0)), Map.of("to", DType.FLOAT.onnxCode())),
+                "loss");
         b.output(b.op("Cast", List.of(x), Map.of("to", DType.INT64.onnxCode())), "k_grad");
         assertMessage("'k' is INT64", () -> new TrainingArtifacts(b.build(), eval, List.of("k"), adam));
 
         GraphBuilder e = new GraphBuilder("eval");
         Value ex = e.input("x", DType.FLOAT, Shape.symbolic("n", 3));
         e.output(e.mul(ex, e.parameter("w", Tensor.ofFloats("w", new long[] {1}, 1f))), "y");
-        assertMessage("differs from the gradient graph's", () -> new TrainingArtifacts(grad, e.build(), List.of("w"), adam));
+        assertMessage(
+                "differs from the gradient graph's", () -> new TrainingArtifacts(grad, e.build(), List.of("w"), adam));
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable code) {
@@ -175,7 +191,8 @@ class TrainingArtifactsTest {
         Path folder = dir.resolve("artifacts");
         artifacts().writeTo(folder);
         try (var files = Files.list(folder)) {
-            assertEquals(Set.of("training_model.onnx", "eval_model.onnx", "optimizer_model.onnx", "checkpoint"),
+            assertEquals(
+                    Set.of("training_model.onnx", "eval_model.onnx", "optimizer_model.onnx", "checkpoint"),
                     files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
         try (var files = Files.list(dir)) {
@@ -183,10 +200,16 @@ class TrainingArtifactsTest {
         }
         Graph read = OnnxReader.read(folder.resolve("training_model.onnx"));
         assertEquals(List.of("x", "w", "f", "w_grad.accumulation.buffer", "lazy_reset_grad"), names(read.inputs()));
-        assertEquals(List.of("w"), List.copyOf(CheckpointFile.read(folder.resolve("checkpoint")).trainable().keySet()));
+        assertEquals(
+                List.of("w"),
+                List.copyOf(CheckpointFile.read(folder.resolve("checkpoint"))
+                        .trainable()
+                        .keySet()));
 
         IOException e = assertThrows(IOException.class, () -> artifacts().writeTo(folder));
-        assertTrue(e.getMessage().contains(folder.toString()) && e.getMessage().contains("not an empty folder"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(folder.toString()) && e.getMessage().contains("not an empty folder"),
+                e.getMessage());
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
         artifacts().writeTo(empty);

@@ -26,7 +26,8 @@ class HostilePickleTest {
     /** A torch.save-style zip holding these records under "archive/". */
     Path checkpoint(String name, Map<String, byte[]> records) throws IOException {
         Path file = dir.resolve(name);
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (var e : records.entrySet()) {
                 zip.putNextEntry(new ZipEntry("archive/" + e.getKey()));
                 zip.write(e.getValue());
@@ -69,7 +70,8 @@ class HostilePickleTest {
             System.setProperty(TorchCheckpointReader.MAX_PICKLE_PROPERTY, Integer.toString(1 << 20));
             Path f = checkpoint("bomb.pth", Map.of("data.pkl", new byte[3 << 20]));
             assertTrue(Files.size(f) < 20_000, "bomb of " + Files.size(f) + " bytes");
-            assertFails(f, "data.pkl", "3145728 bytes, more than the 1048576", TorchCheckpointReader.MAX_PICKLE_PROPERTY);
+            assertFails(
+                    f, "data.pkl", "3145728 bytes, more than the 1048576", TorchCheckpointReader.MAX_PICKLE_PROPERTY);
         } finally {
             if (old == null) {
                 System.clearProperty(TorchCheckpointReader.MAX_PICKLE_PROPERTY);
@@ -93,7 +95,10 @@ class HostilePickleTest {
                 records.put(e.getName(), zip.getInputStream(e).readAllBytes());
             }
         }
-        String pkl = records.keySet().stream().filter(n -> n.endsWith("data.pkl")).findFirst().orElseThrow();
+        String pkl = records.keySet().stream()
+                .filter(n -> n.endsWith("data.pkl"))
+                .findFirst()
+                .orElseThrow();
         byte[] original = records.get(pkl);
         Random random = new Random(18);
         Path file = dir.resolve("fuzz.pth");
@@ -104,7 +109,8 @@ class HostilePickleTest {
                 TorchCheckpointReader.parsePickle(p, pkl, file);
                 if (i % 10 == 0) { // the whole reader on every tenth: zip, object tree, storages
                     records.put(pkl, p);
-                    try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    try (OutputStream out = Files.newOutputStream(file);
+                            ZipOutputStream zip = new ZipOutputStream(out)) {
                         for (var r : records.entrySet()) {
                             zip.putNextEntry(new ZipEntry(r.getKey()));
                             zip.write(r.getValue());
@@ -119,7 +125,9 @@ class HostilePickleTest {
                 throw new AssertionError("case " + i + " escaped as " + t, t);
             }
         }
-        assertTrue(refused > 1000, "only " + refused + " of 3000 mutations were refused: the fuzz did not reach the parser");
+        assertTrue(
+                refused > 1000,
+                "only " + refused + " of 3000 mutations were refused: the fuzz did not reach the parser");
     }
 
     private static byte[] mutate(byte[] original, Random random) {

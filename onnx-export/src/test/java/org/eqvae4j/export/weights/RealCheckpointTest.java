@@ -41,7 +41,8 @@ class RealCheckpointTest {
             assertArrayEquals(expected.rawData(), actual.rawData(), expected.name());
         }
         assertEquals(fromSafetensors.parameterCount(), fromPth.parameterCount());
-        System.out.printf("%s: %d tensors, %d parameters (.pth and .safetensors identical)%n",
+        System.out.printf(
+                "%s: %d tensors, %d parameters (.pth and .safetensors identical)%n",
                 stem, fromPth.size(), fromPth.parameterCount());
     }
 }

@@ -25,15 +25,17 @@ class SafetensorsTest {
 
     /** F16 0.5, -2, 65504 (max), smallest subnormal; BF16 1, -3.5. */
     private static final byte[] HALF = {0x00, 0x38, 0x00, (byte) 0xc0, (byte) 0xff, 0x7b, 0x01, 0x00};
+
     private static final byte[] BFLOAT = {(byte) 0x80, 0x3f, 0x60, (byte) 0xc0};
 
     private static StateDict sample() {
-        return StateDict.of(List.of(
-                Tensor.ofFloats("enc.weight", new long[] {2, 3}, 1f, -2.5f, 3.25e-8f, Float.MAX_VALUE, -0f, 7f),
-                new Tensor("enc.half", DType.FLOAT16, new long[] {4}, HALF),
-                new Tensor("enc.bf16", DType.BFLOAT16, new long[] {1, 2}, BFLOAT),
-                Tensor.ofLongs("steps", new long[0], Long.MIN_VALUE),
-                Tensor.ofFloats("empty", new long[] {0, 5})),
+        return StateDict.of(
+                List.of(
+                        Tensor.ofFloats("enc.weight", new long[] {2, 3}, 1f, -2.5f, 3.25e-8f, Float.MAX_VALUE, -0f, 7f),
+                        new Tensor("enc.half", DType.FLOAT16, new long[] {4}, HALF),
+                        new Tensor("enc.bf16", DType.BFLOAT16, new long[] {1, 2}, BFLOAT),
+                        Tensor.ofLongs("steps", new long[0], Long.MIN_VALUE),
+                        Tensor.ofFloats("empty", new long[] {0, 5})),
                 Map.of("format", "pt", "architecture", "test"));
     }
 
@@ -51,7 +53,8 @@ class SafetensorsTest {
             assertArrayEquals(expected.dims(), actual.dims());
             assertArrayEquals(expected.rawData(), actual.rawData(), expected.name());
         }
-        assertArrayEquals(new float[] {0.5f, -2f, 65504f, 0x1p-24f}, read.get("enc.half").toFloats());
+        assertArrayEquals(
+                new float[] {0.5f, -2f, 65504f, 0x1p-24f}, read.get("enc.half").toFloats());
         assertArrayEquals(new float[] {1f, -3.5f}, read.get("enc.bf16").toFloats());
         assertArrayEquals(new long[] {Long.MIN_VALUE}, read.get("steps").toLongs());
         assertEquals(6 + 4 + 2 + 1, read.parameterCount());
@@ -61,7 +64,9 @@ class SafetensorsTest {
     void headerIsAlignedAndStateDictReadDetectsTheFormat() throws IOException {
         Path file = dir.resolve("weights.bin"); // the extension says nothing
         SafetensorsWriter.write(file, sample());
-        long headerLength = ByteBuffer.wrap(Files.readAllBytes(file), 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long headerLength = ByteBuffer.wrap(Files.readAllBytes(file), 0, 8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         assertEquals(0, headerLength % 8);
         assertEquals(sample().names(), StateDict.read(file).names());
     }
@@ -84,7 +89,8 @@ class SafetensorsTest {
 
     @Test
     void garbage() throws IOException {
-        assertFails(Files.writeString(dir.resolve("garbage.safetensors"), "these are not the weights you seek"),
+        assertFails(
+                Files.writeString(dir.resolve("garbage.safetensors"), "these are not the weights you seek"),
                 "neither safetensors nor a PyTorch zip checkpoint");
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
@@ -28,8 +27,8 @@ class TorchCheckpointReaderTest {
     @TempDir
     Path dir;
 
-    private static final List<String> NAMES = List.of("conv.weight", "linear.weight", "transposed",
-            "shared.head", "shared.tail", "bn.num_batches_tracked");
+    private static final List<String> NAMES = List.of(
+            "conv.weight", "linear.weight", "transposed", "shared.head", "shared.tail", "bn.num_batches_tracked");
 
     @Test
     void readsTensorsViewsAndSharedStorages() throws Exception {
@@ -63,15 +62,21 @@ class TorchCheckpointReaderTest {
         assertEquals(Map.of(), sd.metadata());
         assertEquals(DType.FLOAT16, sd.get("conv.weight").dtype());
         assertArrayEquals(new long[] {2, 3}, sd.get("conv.weight").dims());
-        assertArrayEquals(new float[] {0.5f, -1.25f, 2f, 3.5f, -0.125f, 1024f}, sd.get("conv.weight").toFloats());
+        assertArrayEquals(
+                new float[] {0.5f, -1.25f, 2f, 3.5f, -0.125f, 1024f},
+                sd.get("conv.weight").toFloats());
         assertEquals(DType.FLOAT, sd.get("linear.weight").dtype());
-        assertArrayEquals(new float[] {1.5f, -2.5f, 3.25f, 4e-3f}, sd.get("linear.weight").toFloats());
+        assertArrayEquals(
+                new float[] {1.5f, -2.5f, 3.25f, 4e-3f}, sd.get("linear.weight").toFloats());
         // transpose of [[0,1,2],[3,4,5]] (stride (1, 3)) copied into row-major order
         assertArrayEquals(new long[] {3, 2}, sd.get("transposed").dims());
         assertArrayEquals(new float[] {0, 3, 1, 4, 2, 5}, sd.get("transposed").toFloats());
-        assertArrayEquals(new float[] {0f, 0.5f, 1f, 1.5f}, sd.get("shared.head").toFloats());
+        assertArrayEquals(
+                new float[] {0f, 0.5f, 1f, 1.5f}, sd.get("shared.head").toFloats());
         assertArrayEquals(new long[] {2, 3}, sd.get("shared.tail").dims());
-        assertArrayEquals(new float[] {2f, 2.5f, 3f, 3.5f, 4f, 4.5f}, sd.get("shared.tail").toFloats());
+        assertArrayEquals(
+                new float[] {2f, 2.5f, 3f, 3.5f, 4f, 4.5f},
+                sd.get("shared.tail").toFloats());
         assertEquals(DType.INT64, sd.get("bn.num_batches_tracked").dtype());
         assertEquals(0, sd.get("bn.num_batches_tracked").rank());
         assertArrayEquals(new long[] {7}, sd.get("bn.num_batches_tracked").toLongs());
@@ -80,27 +85,35 @@ class TorchCheckpointReaderTest {
 
     @Test
     void unknownGlobalIsRefusedByName() throws Exception {
-        Path file = rewrite("evil.pth", (name, data) -> name.endsWith("data.pkl")
-                ? replace(data, "collections\nOrderedDict\n", "os\nsystem\n") : data);
+        Path file = rewrite(
+                "evil.pth",
+                (name, data) ->
+                        name.endsWith("data.pkl") ? replace(data, "collections\nOrderedDict\n", "os\nsystem\n") : data);
         assertFails(file, "refusing pickle global os.system");
     }
 
     @Test
     void unsupportedStorageTypeNamesTheTensor() throws Exception {
-        Path file = rewrite("short.pth", (name, data) -> name.endsWith("data.pkl")
-                ? replace(data, "torch\nHalfStorage\n", "torch\nShortStorage\n") : data);
+        Path file = rewrite(
+                "short.pth",
+                (name, data) -> name.endsWith("data.pkl")
+                        ? replace(data, "torch\nHalfStorage\n", "torch\nShortStorage\n")
+                        : data);
         assertFails(file, "tensor 'conv.weight'", "unsupported dtype torch.ShortStorage");
     }
 
     @Test
     void missingStorageRecord() throws Exception {
-        assertFails(rewrite("nostorage.pth", (name, data) -> name.equals("tiny/data/2") ? null : data),
-                "missing storage record tiny/data/2", "tensor 'transposed'");
+        assertFails(
+                rewrite("nostorage.pth", (name, data) -> name.equals("tiny/data/2") ? null : data),
+                "missing storage record tiny/data/2",
+                "tensor 'transposed'");
     }
 
     @Test
     void truncatedStorageRecord() throws Exception {
-        assertFails(rewrite("short-record.pth", (name, data) -> name.equals("tiny/data/1") ? Arrays.copyOf(data, 5) : data),
+        assertFails(
+                rewrite("short-record.pth", (name, data) -> name.equals("tiny/data/1") ? Arrays.copyOf(data, 5) : data),
                 "truncated storage record tiny/data/1");
     }
 
@@ -111,24 +124,30 @@ class TorchCheckpointReaderTest {
 
     @Test
     void corruptPickle() throws Exception {
-        assertFails(rewrite("badpickle.pth", (name, data) -> name.endsWith("data.pkl") ? Arrays.copyOf(data, 200) : data),
+        assertFails(
+                rewrite("badpickle.pth", (name, data) -> name.endsWith("data.pkl") ? Arrays.copyOf(data, 200) : data),
                 "corrupt tiny/data.pkl");
     }
 
     @Test
     void truncatedOrFakeZip() throws Exception {
         byte[] bytes = Files.readAllBytes(fixture("tiny.pth"));
-        assertFails(Files.write(dir.resolve("half.pth"), Arrays.copyOf(bytes, bytes.length / 2)), "not a valid zip archive");
+        assertFails(
+                Files.write(dir.resolve("half.pth"), Arrays.copyOf(bytes, bytes.length / 2)),
+                "not a valid zip archive");
         assertFails(Files.writeString(dir.resolve("fake.pth"), "PK but not really a zip"), "not a valid zip archive");
     }
 
     @Test
     void legacyPickleFormatIsExplained() throws Exception {
-        assertFails(Files.write(dir.resolve("legacy.pth"), new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10}), "legacy torch.save");
+        assertFails(
+                Files.write(dir.resolve("legacy.pth"), new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10}),
+                "legacy torch.save");
     }
 
     static Path fixture(String name) throws URISyntaxException {
-        return Path.of(TorchCheckpointReaderTest.class.getResource("/weights/" + name).toURI());
+        return Path.of(
+                TorchCheckpointReaderTest.class.getResource("/weights/" + name).toURI());
     }
 
     /** A copy of tiny.pth with each record's bytes mapped (null drops the record). */

@@ -4,9 +4,9 @@ import ai.onnxruntime.OrtException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.eqvae4j.runtime.io.InputGuard;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.ImageMetadata;
+import org.eqvae4j.runtime.io.InputGuard;
 import org.eqvae4j.runtime.latent.Latent;
 import org.eqvae4j.runtime.latent.LatentFile;
 import org.eqvae4j.runtime.latent.LatentHeader;
@@ -20,8 +20,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  * {@code ignoreBundleId}; one with another channel count always.
  */
 public final class DecodeOperation implements BatchOperation<DecodeOperation.Result> {
-    public record Result(int pages, int height, int width) {
-    }
+    public record Result(int pages, int height, int width) {}
 
     private final LatentCodec codec;
     private final boolean ignoreBundleId;
@@ -57,7 +56,9 @@ public final class DecodeOperation implements BatchOperation<DecodeOperation.Res
     }
 
     private ImageMetadata like(LatentHeader h) {
-        return h.source() != null ? h.source() : ImageMetadata.plain8Bit(codec.manifest().imageChannels());
+        return h.source() != null
+                ? h.source()
+                : ImageMetadata.plain8Bit(codec.manifest().imageChannels());
     }
 
     @Override
@@ -84,7 +85,8 @@ public final class DecodeOperation implements BatchOperation<DecodeOperation.Res
 
     @Override
     public List<String> values(Result r) {
-        return r == null ? List.of("", "", "")
+        return r == null
+                ? List.of("", "", "")
                 : List.of(Integer.toString(r.pages()), Integer.toString(r.height()), Integer.toString(r.width()));
     }
 }

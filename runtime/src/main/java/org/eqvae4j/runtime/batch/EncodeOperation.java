@@ -3,10 +3,10 @@ package org.eqvae4j.runtime.batch;
 import ai.onnxruntime.OrtException;
 import java.nio.file.Path;
 import java.util.List;
-import org.eqvae4j.runtime.io.InputGuard;
 import org.eqvae4j.runtime.image.ImageData;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.image.IntensityMapping;
+import org.eqvae4j.runtime.io.InputGuard;
 import org.eqvae4j.runtime.latent.Latent;
 import org.eqvae4j.runtime.latent.LatentFile;
 import org.eqvae4j.runtime.latent.LatentHeader;
@@ -21,8 +21,7 @@ import org.eqvae4j.runtime.transform.LatentTransform;
  */
 public final class EncodeOperation implements BatchOperation<EncodeOperation.Result> {
     /** @param latentShape [N, C, h, w] as written */
-    public record Result(int pages, int height, int width, String latentShape) {
-    }
+    public record Result(int pages, int height, int width, String latentShape) {}
 
     private final LatentCodec codec;
     private final IntensityMapping mapping;
@@ -35,7 +34,8 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
     /** Encodes one file into {@code output}. */
     public Result encodeFile(Path input, Path output) throws Exception {
         InputGuard.requireNotInput(output, "output", input, "the input");
-        Latent latent = encode(ImageFiles.readImage(input, mapping), input.getFileName().toString());
+        Latent latent =
+                encode(ImageFiles.readImage(input, mapping), input.getFileName().toString());
         LatentFile.write(output, latent);
         return result(latent);
     }
@@ -46,7 +46,8 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
      */
     public Latent encode(ImageData img, String sourceName) throws OrtException {
         int f = codec.manifest().downsamplingFactor();
-        FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(img.pixels(), codec.manifest().imageChannels()), f);
+        FloatTensor x = LatentTransform.cropToMultiple(
+                ImageFiles.toChannels(img.pixels(), codec.manifest().imageChannels()), f);
         FloatTensor z = codec.encode(x);
         return new Latent(z, LatentHeader.of(codec.manifest(), z.shape(), sourceName, img.metadata()));
     }
@@ -55,7 +56,11 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
     public Result result(Latent latent) {
         FloatTensor z = latent.values();
         int f = codec.manifest().downsamplingFactor();
-        return new Result(z.batch(), z.height() * f, z.width() * f, z.batch() + "x" + z.channels() + "x" + z.height() + "x" + z.width());
+        return new Result(
+                z.batch(),
+                z.height() * f,
+                z.width() * f,
+                z.batch() + "x" + z.channels() + "x" + z.height() + "x" + z.width());
     }
 
     /** The intensity mapping images are read with. */
@@ -85,7 +90,12 @@ public final class EncodeOperation implements BatchOperation<EncodeOperation.Res
 
     @Override
     public List<String> values(Result r) {
-        return r == null ? List.of("", "", "", "")
-                : List.of(Integer.toString(r.pages()), Integer.toString(r.height()), Integer.toString(r.width()), r.latentShape());
+        return r == null
+                ? List.of("", "", "", "")
+                : List.of(
+                        Integer.toString(r.pages()),
+                        Integer.toString(r.height()),
+                        Integer.toString(r.width()),
+                        r.latentShape());
     }
 }

@@ -51,8 +51,8 @@ public final class FolderBatch {
 
         public Options {
             if (threads < 1 || threads > RuntimeOptions.maxThreads()) {
-                throw new IllegalArgumentException("files at once (--workers) must be 1 to " + RuntimeOptions.maxThreads()
-                        + " (4 per core), got " + threads);
+                throw new IllegalArgumentException("files at once (--workers) must be 1 to "
+                        + RuntimeOptions.maxThreads() + " (4 per core), got " + threads);
             }
             if (shard == null) {
                 throw new IllegalArgumentException("shard is missing (Shard.ALL for the whole batch)");
@@ -64,7 +64,11 @@ public final class FolderBatch {
         }
     }
 
-    public enum Status { DONE, SKIPPED, FAILED }
+    public enum Status {
+        DONE,
+        SKIPPED,
+        FAILED
+    }
 
     /** One input: its result (null unless DONE) or the error. */
     public record Item<R>(Path input, Status status, R result, String error) {
@@ -73,11 +77,11 @@ public final class FolderBatch {
         }
     }
 
-    private FolderBatch() {
-    }
+    private FolderBatch() {}
 
-    public static <R> List<Item<R>> run(Path input, Path output, BatchOperation<R> op, Options options,
-                                        ProgressListener progress) throws IOException {
+    public static <R> List<Item<R>> run(
+            Path input, Path output, BatchOperation<R> op, Options options, ProgressListener progress)
+            throws IOException {
         Path in = input.toAbsolutePath().normalize();
         Path out = output.toAbsolutePath().normalize();
         InputGuard.requireOutsideFolder(out, in);
@@ -85,8 +89,8 @@ public final class FolderBatch {
         Path root = Files.isDirectory(in) ? in : in.getParent();
         List<Path> files = list(in, root, op, options.glob());
         if (files.isEmpty()) {
-            throw new IOException("no " + op.inputs().description() + (options.glob() == null ? "" : " matching " + options.glob())
-                    + " found in " + input);
+            throw new IOException("no " + op.inputs().description()
+                    + (options.glob() == null ? "" : " matching " + options.glob()) + " found in " + input);
         }
         Map<Path, Integer> stems = new HashMap<>();
         for (Path f : files) {
@@ -94,14 +98,23 @@ public final class FolderBatch {
         }
         if (!options.shard().isAll()) { // after the names: they depend on the whole tree, not on the shard
             List<Path> all = files;
-            files = java.util.stream.IntStream.range(0, all.size()).filter(options.shard()::takes).mapToObj(all::get).toList();
+            files = java.util.stream.IntStream.range(0, all.size())
+                    .filter(options.shard()::takes)
+                    .mapToObj(all::get)
+                    .toList();
         }
         Files.createDirectories(out);
         Progress p = new Progress(progress, files.size());
         List<Item<R>> items = new ArrayList<>();
         if (options.threads() == 1) {
             for (Path f : files) {
-                items.add(one(op, f, base(f, root, out, stems), options.redo(), p, root.relativize(f).toString()));
+                items.add(one(
+                        op,
+                        f,
+                        base(f, root, out, stems),
+                        options.redo(),
+                        p,
+                        root.relativize(f).toString()));
             }
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(options.threads());
@@ -109,7 +122,8 @@ public final class FolderBatch {
                 List<Future<Item<R>>> futures = new ArrayList<>();
                 for (Path f : files) {
                     Path base = base(f, root, out, stems);
-                    futures.add(pool.submit(() -> one(op, f, base, options.redo(), p, root.relativize(f).toString())));
+                    futures.add(pool.submit(() -> one(
+                            op, f, base, options.redo(), p, root.relativize(f).toString())));
                 }
                 for (Future<Item<R>> fu : futures) {
                     items.add(fu.get());
@@ -139,11 +153,15 @@ public final class FolderBatch {
         try {
             m = glob == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + glob);
         } catch (java.util.regex.PatternSyntaxException e) {
-            throw new IllegalArgumentException("--glob '" + glob + "' is not a valid pattern: " + e.getDescription()
-                    + " (at character " + (e.getIndex() + 1) + ")", e);
+            throw new IllegalArgumentException(
+                    "--glob '" + glob + "' is not a valid pattern: " + e.getDescription() + " (at character "
+                            + (e.getIndex() + 1) + ")",
+                    e);
         }
-        return ImageFolder.files(in, f -> op.inputs().accepts(f)
-                && (m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName())));
+        return ImageFolder.files(
+                in,
+                f -> op.inputs().accepts(f)
+                        && (m == null || m.matches(glob.contains("/") ? root.relativize(f) : f.getFileName())));
     }
 
     /** The input's place in the mirrored tree, named by its stem (or full name where stems collide). */
@@ -178,14 +196,17 @@ public final class FolderBatch {
     private static boolean done(Path input, List<Path> outputs) throws IOException {
         var inputTime = Files.getLastModifiedTime(input);
         for (Path o : outputs) {
-            if (!Files.isRegularFile(o) || Files.size(o) == 0 || Files.getLastModifiedTime(o).compareTo(inputTime) < 0) {
+            if (!Files.isRegularFile(o)
+                    || Files.size(o) == 0
+                    || Files.getLastModifiedTime(o).compareTo(inputTime) < 0) {
                 return false;
             }
         }
         return !outputs.isEmpty();
     }
 
-    private static <R> void writeSummary(List<Item<R>> items, Path root, BatchOperation<R> op, Path csv) throws IOException {
+    private static <R> void writeSummary(List<Item<R>> items, Path root, BatchOperation<R> op, Path csv)
+            throws IOException {
         AtomicFiles.write(csv, out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             w.write("file,status," + String.join(",", op.columns()) + ",error\n");
@@ -202,7 +223,9 @@ public final class FolderBatch {
     }
 
     private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s;
+        return s.contains(",") || s.contains("\"") || s.contains("\n")
+                ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\""
+                : s;
     }
 
     /** Serialises listener calls from worker threads; reports how many files finished when one starts. */

@@ -25,20 +25,22 @@ public final class RoundTripBatch {
         }
     }
 
-    private RoundTripBatch() {
-    }
+    private RoundTripBatch() {}
 
-    public static List<Item> run(LatentCodec model, Path input, Path output, LatentTransform tau,
-                                 ProgressListener progress) throws IOException {
+    public static List<Item> run(
+            LatentCodec model, Path input, Path output, LatentTransform tau, ProgressListener progress)
+            throws IOException {
         LatentCodec codec = model instanceof TiledAutoencoder ? model : new TiledAutoencoder(model);
         RoundTripOperation op = new RoundTripOperation(codec, tau, IntensityMapping.LINEAR);
         return FolderBatch.run(input, output, op, new FolderBatch.Options(1, null, true), progress).stream()
-                .map(RoundTripBatch::item).toList();
+                .map(RoundTripBatch::item)
+                .toList();
     }
 
     private static Item item(FolderBatch.Item<RoundTripOperation.Metrics> it) {
         RoundTripOperation.Metrics m = it.result();
-        return m == null ? new Item(it.input(), 0, 0, Double.NaN, Double.NaN, it.error())
+        return m == null
+                ? new Item(it.input(), 0, 0, Double.NaN, Double.NaN, it.error())
                 : new Item(it.input(), m.height(), m.width(), m.psnr(), m.transformedPsnr(), null);
     }
 }

@@ -21,8 +21,7 @@ import org.eqvae4j.runtime.transform.LatentTransform;
  */
 public final class RoundTripOperation implements BatchOperation<RoundTripOperation.Metrics> {
     /** Size after the crop to a multiple of f; PSNR in dB (NaN without a transform). */
-    public record Metrics(int height, int width, double psnr, double transformedPsnr) {
-    }
+    public record Metrics(int height, int width, double psnr, double transformedPsnr) {}
 
     private final LatentCodec codec;
     private final LatentTransform tau;
@@ -53,16 +52,20 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
     }
 
     /** What is kept of a page's round trip: its results, not its input (memory: see roundTrip). */
-    private record Page(int height, int width, FloatTensor reconstruction, double psnr, FloatTensor transformedTarget,
-                        FloatTensor transformedDecoded, double transformedPsnr) {
-    }
+    private record Page(
+            int height,
+            int width,
+            FloatTensor reconstruction,
+            double psnr,
+            FloatTensor transformedTarget,
+            FloatTensor transformedDecoded,
+            double transformedPsnr) {}
 
     /**
      * What {@link #process} writes, in the order of {@link #outputs}: the images (reconstruction, then with a
      * transform tau(x) and D(tau(E(x)))), how each is written, and the metrics.
      */
-    public record Output(List<FloatTensor> images, List<ImageMetadata> likes, Metrics metrics) {
-    }
+    public record Output(List<FloatTensor> images, List<ImageMetadata> likes, Metrics metrics) {}
 
     @Override
     public Metrics process(Path input, Path base) throws Exception {
@@ -94,11 +97,18 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
             }
             if (tau != null) { // the comparison needs the input beside the results
                 RoundTrip.Result r = RoundTrip.run(codec, page, tau);
-                pages.add(new Page(r.input().height(), r.input().width(), r.reconstruction(), r.psnr(), r.transformedTarget(),
-                        r.transformedDecoded(), r.transformedPsnr()));
+                pages.add(new Page(
+                        r.input().height(),
+                        r.input().width(),
+                        r.reconstruction(),
+                        r.psnr(),
+                        r.transformedTarget(),
+                        r.transformedDecoded(),
+                        r.transformedPsnr()));
                 continue;
             }
-            FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(page, codec.manifest().imageChannels()),
+            FloatTensor x = LatentTransform.cropToMultiple(
+                    ImageFiles.toChannels(page, codec.manifest().imageChannels()),
                     codec.manifest().downsamplingFactor());
             page = null;
             byte[] reference = ImageMetrics.quantised(x); // what PSNR compares, a quarter of the input's size
@@ -119,9 +129,17 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
             likes.add(noScale);
         }
         Page first = pages.get(0);
-        return new Output(images, likes, new Metrics(first.height(), first.width(),
-                pages.stream().mapToDouble(Page::psnr).average().orElseThrow(),
-                pages.stream().mapToDouble(Page::transformedPsnr).average().orElseThrow()));
+        return new Output(
+                images,
+                likes,
+                new Metrics(
+                        first.height(),
+                        first.width(),
+                        pages.stream().mapToDouble(Page::psnr).average().orElseThrow(),
+                        pages.stream()
+                                .mapToDouble(Page::transformedPsnr)
+                                .average()
+                                .orElseThrow()));
     }
 
     /** The intensity mapping images are read with. */
@@ -130,7 +148,9 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
     }
 
     private static FloatTensor stack(List<Page> pages, java.util.function.Function<Page, FloatTensor> part) {
-        return pages.size() == 1 ? part.apply(pages.get(0)) : FloatTensor.stack(pages.stream().map(part).toList());
+        return pages.size() == 1
+                ? part.apply(pages.get(0))
+                : FloatTensor.stack(pages.stream().map(part).toList());
     }
 
     @Override
@@ -143,7 +163,10 @@ public final class RoundTripOperation implements BatchOperation<RoundTripOperati
         if (m == null) {
             return List.of("", "", "", "");
         }
-        return List.of(Integer.toString(m.height()), Integer.toString(m.width()), String.format(Locale.ROOT, "%.3f", m.psnr()),
+        return List.of(
+                Integer.toString(m.height()),
+                Integer.toString(m.width()),
+                String.format(Locale.ROOT, "%.3f", m.psnr()),
                 String.format(Locale.ROOT, "%.3f", m.transformedPsnr()));
     }
 }

@@ -17,8 +17,10 @@ import java.util.Locale;
 public record RoundTripSummary(int processed, int failed, double meanPsnr, double meanTransformed) {
 
     /** Prints the table of {@code items} to {@code out} and returns the counts and means. */
-    public static RoundTripSummary print(List<RoundTripBatch.Item> items, boolean transformed, Path output, PrintStream out) {
-        out.printf("%-40s %10s %10s %s%n", "file", "size", "PSNR dB", transformed ? "PSNR dB D(tau E(x)) vs tau(x)" : "");
+    public static RoundTripSummary print(
+            List<RoundTripBatch.Item> items, boolean transformed, Path output, PrintStream out) {
+        out.printf(
+                "%-40s %10s %10s %s%n", "file", "size", "PSNR dB", transformed ? "PSNR dB D(tau E(x)) vs tau(x)" : "");
         double sum = 0;
         double sumT = 0;
         int ok = 0;
@@ -31,15 +33,26 @@ public record RoundTripSummary(int processed, int failed, double meanPsnr, doubl
             ok++;
             sum += it.psnr();
             sumT += it.transformedPsnr();
-            out.printf(Locale.ROOT, "%-40s %10s %10.2f %s%n", name, it.height() + "x" + it.width(), it.psnr(),
+            out.printf(
+                    Locale.ROOT,
+                    "%-40s %10s %10.2f %s%n",
+                    name,
+                    it.height() + "x" + it.width(),
+                    it.psnr(),
                     transformed ? String.format(Locale.ROOT, "%10.2f", it.transformedPsnr()) : "");
         }
         if (ok > 0) {
-            out.printf(Locale.ROOT, "%-40s %10s %10.2f %s%n", "mean of " + ok, "", sum / ok,
+            out.printf(
+                    Locale.ROOT,
+                    "%-40s %10s %10.2f %s%n",
+                    "mean of " + ok,
+                    "",
+                    sum / ok,
                     transformed ? String.format(Locale.ROOT, "%10.2f", sumT / ok) : "");
         }
         int failed = items.size() - ok;
         out.printf("%d processed, %d failed; results in %s%n", ok, failed, output);
-        return new RoundTripSummary(ok, failed, ok > 0 ? sum / ok : Double.NaN, ok > 0 && transformed ? sumT / ok : Double.NaN);
+        return new RoundTripSummary(
+                ok, failed, ok > 0 ? sum / ok : Double.NaN, ok > 0 && transformed ? sumT / ok : Double.NaN);
     }
 }

@@ -13,8 +13,7 @@ import org.eqvae4j.runtime.transform.TransformSpec;
  * transform spec and the pixel size the decoded image will have. No model is needed.
  */
 public final class TransformOperation implements BatchOperation<TransformOperation.Result> {
-    public record Result(String shape) {
-    }
+    public record Result(String shape) {}
 
     private final String spec;
     private final LatentTransform tau;

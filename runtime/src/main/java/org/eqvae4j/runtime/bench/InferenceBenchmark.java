@@ -14,8 +14,7 @@ import org.eqvae4j.runtime.tiling.TiledAutoencoder;
  * (bench/torch_taef2_infer.py) computes with the same formula, so the two decode the same image.
  */
 public final class InferenceBenchmark {
-    private InferenceBenchmark() {
-    }
+    private InferenceBenchmark() {}
 
     /** One measured configuration: a square image of {@code size} pixels, tiled or whole. */
     public record Case(int size, boolean tiled) {
@@ -40,8 +39,17 @@ public final class InferenceBenchmark {
      * @param tiles        tiles per image (1 when whole)
      * @param outputMean   mean of the last decoded image, to check a peer decoded the same thing
      */
-    public record Result(Case benchCase, int repetitions, double msPerImage, double minMs, double maxMs, double encodeMs,
-                         double decodeMs, long peakRssBytes, int tiles, double outputMean) {
+    public record Result(
+            Case benchCase,
+            int repetitions,
+            double msPerImage,
+            double minMs,
+            double maxMs,
+            double encodeMs,
+            double decodeMs,
+            long peakRssBytes,
+            int tiles,
+            double outputMean) {
         public double imagesPerSecond() {
             return 1000 / msPerImage;
         }
@@ -56,8 +64,8 @@ public final class InferenceBenchmark {
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < size; y++) {
                 for (int x = 0; x < size; x++) {
-                    d[(c * size + y) * size + x] = (float) (0.5 + 0.4 * Math.sin(0.031 * (c + 1) * x + 0.017 * y)
-                            * Math.cos(0.023 * y - 0.011 * c * x));
+                    d[(c * size + y) * size + x] = (float) (0.5
+                            + 0.4 * Math.sin(0.031 * (c + 1) * x + 0.017 * y) * Math.cos(0.023 * y - 0.011 * c * x));
                 }
             }
         }
@@ -66,10 +74,11 @@ public final class InferenceBenchmark {
 
     public static Result run(Autoencoder model, Case c, int warmup, int repetitions) throws OrtException {
         if (warmup < 0 || repetitions < 1) {
-            throw new IllegalArgumentException("need warm-up >= 0 and repetitions >= 1, got " + warmup + " and " + repetitions);
+            throw new IllegalArgumentException(
+                    "need warm-up >= 0 and repetitions >= 1, got " + warmup + " and " + repetitions);
         }
-        TiledAutoencoder codec = new TiledAutoencoder(model, model.manifest().tileSize(), model.manifest().tileHalo(),
-                c.tiled() ? 0 : Long.MAX_VALUE);
+        TiledAutoencoder codec = new TiledAutoencoder(
+                model, model.manifest().tileSize(), model.manifest().tileHalo(), c.tiled() ? 0 : Long.MAX_VALUE);
         FloatTensor x = pattern(c.size());
         PeakMemory.reset();
         double[] total = new double[repetitions];
@@ -94,8 +103,17 @@ public final class InferenceBenchmark {
             mean += v;
         }
         mean /= y.data().length;
-        return new Result(c, repetitions, median(total), Arrays.stream(total).min().orElseThrow(),
-                Arrays.stream(total).max().orElseThrow(), median(enc), median(dec), peak, codec.tileCount(c.size(), c.size()), mean);
+        return new Result(
+                c,
+                repetitions,
+                median(total),
+                Arrays.stream(total).min().orElseThrow(),
+                Arrays.stream(total).max().orElseThrow(),
+                median(enc),
+                median(dec),
+                peak,
+                codec.tileCount(c.size(), c.size()),
+                mean);
     }
 
     static double median(double[] v) {

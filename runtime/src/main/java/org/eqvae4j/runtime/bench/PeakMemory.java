@@ -16,8 +16,7 @@ public final class PeakMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final Pattern HWM = Pattern.compile("VmHWM:\\s+(\\d+) kB");
 
-    private PeakMemory() {
-    }
+    private PeakMemory() {}
 
     /** Peak RSS in bytes since the process started or the last successful {@link #reset()}; -1 when unknown. */
     public static long peakBytes() {

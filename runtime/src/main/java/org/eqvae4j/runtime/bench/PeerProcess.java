@@ -57,7 +57,8 @@ public final class PeerProcess {
          * {@link #usable} with each line's {@code fields} as numbers: the form for callers outside the runtime, which
          * must not see Jackson's types (the runtime jar carries Jackson relocated).
          */
-        public List<Map<String, Double>> usableNumbers(String peer, List<String> fields, String advice, PrintStream log) {
+        public List<Map<String, Double>> usableNumbers(
+                String peer, List<String> fields, String advice, PrintStream log) {
             List<Map<String, Double>> out = new ArrayList<>();
             for (JsonNode n : usable(peer, fields, advice, log)) {
                 Map<String, Double> row = new LinkedHashMap<>();
@@ -68,8 +69,7 @@ public final class PeerProcess {
         }
     }
 
-    private PeerProcess() {
-    }
+    private PeerProcess() {}
 
     /**
      * @param command       the program and its arguments
@@ -80,36 +80,40 @@ public final class PeerProcess {
         Process p;
         try {
             p = new ProcessBuilder(command)
-                    .redirectError(inheritStderr ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(inheritStderr ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             return new Result(List.of(), "cannot start " + command.get(0) + ": " + e.getMessage());
         }
         List<JsonNode> lines = new ArrayList<>();
         String[] readFailure = new String[1];
         // stdout is read on its own thread: a peer that hangs without closing it must not block the time limit
-        Thread reader = new Thread(() -> {
-            ObjectMapper json = new ObjectMapper();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    try {
-                        JsonNode n = json.readTree(line);
-                        synchronized (lines) {
-                            lines.add(n);
+        Thread reader = new Thread(
+                () -> {
+                    ObjectMapper json = new ObjectMapper();
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            if (line.isBlank()) {
+                                continue;
+                            }
+                            try {
+                                JsonNode n = json.readTree(line);
+                                synchronized (lines) {
+                                    lines.add(n);
+                                }
+                            } catch (IOException e) {
+                                readFailure[0] = "printed a line that is not JSON: '" + abbreviate(line) + "'";
+                            }
                         }
-                    } catch (IOException e) {
-                        readFailure[0] = "printed a line that is not JSON: '" + abbreviate(line) + "'";
+                    } catch (IOException | UncheckedIOException e) {
+                        if (readFailure[0] == null) {
+                            readFailure[0] = "stdout could not be read: " + e.getMessage();
+                        }
                     }
-                }
-            } catch (IOException | UncheckedIOException e) {
-                if (readFailure[0] == null) {
-                    readFailure[0] = "stdout could not be read: " + e.getMessage();
-                }
-            }
-        }, "peer-stdout");
+                },
+                "peer-stdout");
         reader.setDaemon(true);
         reader.start();
         try {

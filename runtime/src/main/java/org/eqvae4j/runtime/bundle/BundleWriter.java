@@ -49,20 +49,29 @@ public final class BundleWriter {
         }
         Path abs = target.toAbsolutePath().normalize();
         if (Files.exists(abs) && !replace) {
-            throw new FileAlreadyExistsException(abs.toString(), null, "bundle folder already exists (use --force to replace it)");
+            throw new FileAlreadyExistsException(
+                    abs.toString(), null, "bundle folder already exists (use --force to replace it)");
         }
         if (Files.exists(abs) && !replaceable(abs)) {
             // replacing deletes the old folder: only ever do that to a bundle (or an empty folder)
-            throw new FileAlreadyExistsException(abs.toString(), null, "exists and is not a model bundle (no "
-                    + ModelManifest.FILE_NAME + "); refusing to replace it");
+            throw new FileAlreadyExistsException(
+                    abs.toString(),
+                    null,
+                    "exists and is not a model bundle (no " + ModelManifest.FILE_NAME + "); refusing to replace it");
         }
         AtomicFolders.write(abs, staging -> {
             for (Map.Entry<String, FileContent> e : files.entrySet()) {
                 e.getValue().writeTo(staging.resolve(e.getKey()));
             }
-            Files.writeString(staging.resolve(ModelManifest.FILE_NAME), ModelBundle.toJson(manifest) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    staging.resolve(ModelManifest.FILE_NAME),
+                    ModelBundle.toJson(manifest) + "\n",
+                    StandardCharsets.UTF_8);
             if (!files.containsKey(DjlServingProperties.FILE_NAME)) {
-                Files.writeString(staging.resolve(DjlServingProperties.FILE_NAME), DjlServingProperties.of(manifest), StandardCharsets.UTF_8);
+                Files.writeString(
+                        staging.resolve(DjlServingProperties.FILE_NAME),
+                        DjlServingProperties.of(manifest),
+                        StandardCharsets.UTF_8);
             }
             ModelBundle.open(staging); // validate what was written before it becomes visible
         });

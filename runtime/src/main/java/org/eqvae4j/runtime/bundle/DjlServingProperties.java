@@ -10,14 +10,14 @@ package org.eqvae4j.runtime.bundle;
 public final class DjlServingProperties {
     public static final String FILE_NAME = "serving.properties";
 
-    private DjlServingProperties() {
-    }
+    private DjlServingProperties() {}
 
     public static String of(ModelManifest m) {
         String encoder = m.files().get(ModelManifest.ENCODER);
         String name = encoder.endsWith(".onnx") ? encoder.substring(0, encoder.length() - ".onnx".length()) : encoder;
         return "# DJL (ai.djl): Criteria.builder().optModelPath(this folder) loads " + encoder + " on ONNX Runtime;\n"
-                + "# optModelName(\"" + m.files().get(ModelManifest.DECODER).replaceFirst("\\.onnx$", "") + "\") loads the decoder. "
+                + "# optModelName(\"" + m.files().get(ModelManifest.DECODER).replaceFirst("\\.onnx$", "")
+                + "\") loads the decoder. "
                 + "Image <-> latent: org.eqvae4j.djl.EqvaeTranslatorFactory (eqvae4j-djl).\n"
                 + "engine=OnnxRuntime\n"
                 + "option.modelName=" + name + "\n";

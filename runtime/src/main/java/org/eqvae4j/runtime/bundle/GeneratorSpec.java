@@ -29,9 +29,17 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record GeneratorSpec(String architecture, int numClasses, String[] classNames, int[] latentSize,
-                            double[] latentMean, double[] latentStd, String sampler, int steps, double cfgScale,
-                            Map<String, Object> training) {
+public record GeneratorSpec(
+        String architecture,
+        int numClasses,
+        String[] classNames,
+        int[] latentSize,
+        double[] latentMean,
+        double[] latentStd,
+        String sampler,
+        int steps,
+        double cfgScale,
+        Map<String, Object> training) {
 
     public static final String EULER = "euler";
     public static final String HEUN = "heun";
@@ -41,21 +49,32 @@ public record GeneratorSpec(String architecture, int numClasses, String[] classN
         latentSize = latentSize == null ? null : latentSize.clone();
         latentMean = latentMean == null ? null : latentMean.clone();
         latentStd = latentStd == null ? null : latentStd.clone();
-        training = training == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(training));
+        training = training == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(training));
     }
 
     /** Throws IllegalArgumentException naming the field ("generator.x") that is wrong for a bundle with {@code latentChannels}. */
     public GeneratorSpec validate(int latentChannels) {
         require(architecture != null && !architecture.isBlank(), "architecture is missing");
         require(numClasses >= 1, "numClasses must be >= 1, got " + numClasses);
-        require(classNames == null || classNames.length == numClasses,
-                "classNames must name all " + numClasses + " classes, got " + (classNames == null ? 0 : classNames.length));
-        require(latentSize != null && latentSize.length == 2 && latentSize[0] >= 1 && latentSize[1] >= 1,
+        require(
+                classNames == null || classNames.length == numClasses,
+                "classNames must name all " + numClasses + " classes, got "
+                        + (classNames == null ? 0 : classNames.length));
+        require(
+                latentSize != null && latentSize.length == 2 && latentSize[0] >= 1 && latentSize[1] >= 1,
                 "latentSize must be [h, w] with positive sizes, got " + Arrays.toString(latentSize));
-        require(latentMean != null && latentMean.length == latentChannels && Arrays.stream(latentMean).allMatch(Double::isFinite),
+        require(
+                latentMean != null
+                        && latentMean.length == latentChannels
+                        && Arrays.stream(latentMean).allMatch(Double::isFinite),
                 "latentMean must hold " + latentChannels + " finite values (one per latent channel), got "
                         + (latentMean == null ? "none" : latentMean.length));
-        require(latentStd != null && latentStd.length == latentChannels && Arrays.stream(latentStd).allMatch(s -> Double.isFinite(s) && s > 0),
+        require(
+                latentStd != null
+                        && latentStd.length == latentChannels
+                        && Arrays.stream(latentStd).allMatch(s -> Double.isFinite(s) && s > 0),
                 "latentStd must hold " + latentChannels + " positive finite values (one per latent channel)");
         require(EULER.equals(sampler) || HEUN.equals(sampler), "sampler must be \"euler\" or \"heun\", got " + sampler);
         require(steps >= 1, "steps must be >= 1, got " + steps);
@@ -90,23 +109,39 @@ public record GeneratorSpec(String architecture, int numClasses, String[] classN
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GeneratorSpec g && Objects.equals(architecture, g.architecture) && numClasses == g.numClasses
-                && Arrays.equals(classNames, g.classNames) && Arrays.equals(latentSize, g.latentSize)
-                && Arrays.equals(latentMean, g.latentMean) && Arrays.equals(latentStd, g.latentStd)
-                && Objects.equals(sampler, g.sampler) && steps == g.steps && Double.compare(cfgScale, g.cfgScale) == 0
+        return o instanceof GeneratorSpec g
+                && Objects.equals(architecture, g.architecture)
+                && numClasses == g.numClasses
+                && Arrays.equals(classNames, g.classNames)
+                && Arrays.equals(latentSize, g.latentSize)
+                && Arrays.equals(latentMean, g.latentMean)
+                && Arrays.equals(latentStd, g.latentStd)
+                && Objects.equals(sampler, g.sampler)
+                && steps == g.steps
+                && Double.compare(cfgScale, g.cfgScale) == 0
                 && training.equals(g.training);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(architecture, numClasses, Arrays.hashCode(classNames), Arrays.hashCode(latentSize),
-                Arrays.hashCode(latentMean), Arrays.hashCode(latentStd), sampler, steps, cfgScale, training);
+        return Objects.hash(
+                architecture,
+                numClasses,
+                Arrays.hashCode(classNames),
+                Arrays.hashCode(latentSize),
+                Arrays.hashCode(latentMean),
+                Arrays.hashCode(latentStd),
+                sampler,
+                steps,
+                cfgScale,
+                training);
     }
 
     @Override
     public String toString() {
         return "GeneratorSpec[architecture=" + architecture + ", numClasses=" + numClasses + ", latentSize="
-                + Arrays.toString(latentSize) + ", sampler=" + sampler + ", steps=" + steps + ", cfgScale=" + cfgScale + "]";
+                + Arrays.toString(latentSize) + ", sampler=" + sampler + ", steps=" + steps + ", cfgScale=" + cfgScale
+                + "]";
     }
 
     private static void require(boolean ok, String message) {

@@ -67,14 +67,22 @@ public final class ModelBundle {
             throw e;
         } catch (IllegalArgumentException e) {
             // validate() speaks of "model.json: ..."; here the full path says which one
-            throw new BundleException(where + ": " + String.valueOf(e.getMessage()).replaceFirst("^model\\.json: ", ""), e);
+            throw new BundleException(
+                    where + ": " + String.valueOf(e.getMessage()).replaceFirst("^model\\.json: ", ""), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             var at = e.getLocation();
-            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-                    ? " in field " + m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                            .collect(java.util.stream.Collectors.joining(".")) : "";
-            throw new BundleException(where + " is not a valid manifest: " + e.getOriginalMessage().replace('\n', ' ') + field
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
+            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+                            && !m.getPath().isEmpty()
+                    ? " in field "
+                            + m.getPath().stream()
+                                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                                    .collect(java.util.stream.Collectors.joining("."))
+                    : "";
+            throw new BundleException(
+                    where + " is not a valid manifest: "
+                            + e.getOriginalMessage().replace('\n', ' ') + field
+                            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"),
+                    e);
         } catch (RuntimeException e) {
             // a field of the wrong shape that validation did not foresee: still this file's fault, named
             throw new BundleException(where + " is not a valid manifest: " + e, e);
@@ -106,7 +114,8 @@ public final class ModelBundle {
     public Path file(String role) {
         String name = manifest.files().get(role);
         if (name == null) {
-            throw new IllegalArgumentException("model bundle " + root + " has no " + role + " (files: " + manifest.files().keySet() + ")");
+            throw new IllegalArgumentException("model bundle " + root + " has no " + role + " (files: "
+                    + manifest.files().keySet() + ")");
         }
         return root.resolve(name);
     }
@@ -114,7 +123,8 @@ public final class ModelBundle {
     /** Records measured metrics in model.json (atomically) and returns the re-opened bundle. */
     public ModelBundle withMetrics(java.util.Map<String, Object> metrics) throws IOException {
         String json = toJson(manifest.withMetrics(metrics)) + "\n";
-        org.eqvae4j.runtime.io.AtomicFiles.write(root.resolve(ModelManifest.FILE_NAME),
+        org.eqvae4j.runtime.io.AtomicFiles.write(
+                root.resolve(ModelManifest.FILE_NAME),
                 out -> out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return open(root);
     }
@@ -126,7 +136,8 @@ public final class ModelBundle {
                     + manifest.files() + ", got " + m.files());
         }
         String json = toJson(m) + "\n";
-        org.eqvae4j.runtime.io.AtomicFiles.write(root.resolve(ModelManifest.FILE_NAME),
+        org.eqvae4j.runtime.io.AtomicFiles.write(
+                root.resolve(ModelManifest.FILE_NAME),
                 out -> out.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return open(root);
     }

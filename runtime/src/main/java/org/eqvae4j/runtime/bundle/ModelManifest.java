@@ -43,12 +43,26 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ModelManifest(int formatVersion, String id, String name, String architecture, LatentKind kind,
-                            int imageChannels, int latentChannels, int downsamplingFactor,
-                            double latentScale, double latentShift, double[] valueRange,
-                            int tileSize, int tileHalo, Map<String, String> files, String license,
-                            Map<String, Object> provenance, Map<String, Object> metrics, GeneratorSpec generator,
-                            Integer codebookSize) {
+public record ModelManifest(
+        int formatVersion,
+        String id,
+        String name,
+        String architecture,
+        LatentKind kind,
+        int imageChannels,
+        int latentChannels,
+        int downsamplingFactor,
+        double latentScale,
+        double latentShift,
+        double[] valueRange,
+        int tileSize,
+        int tileHalo,
+        Map<String, String> files,
+        String license,
+        Map<String, Object> provenance,
+        Map<String, Object> metrics,
+        GeneratorSpec generator,
+        Integer codebookSize) {
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE_NAME = "model.json";
@@ -57,6 +71,7 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public static final String GENERATOR = "generator";
     /** Optional: the PatchGAN discriminator trained with the autoencoder (image -> patch logits). */
     public static final String DISCRIMINATOR = "discriminator";
+
     public static final String ENCODER_LOCAL = "encoderLocal";
     public static final String ENCODER_GLOBAL = "encoderGlobal";
     public static final String DECODER_GLOBAL = "decoderGlobal";
@@ -65,13 +80,44 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     public static final String CODEBOOK = "codebook";
 
     /** A manifest without a generator section or codebook (an autoencoder of any kind but VQ). */
-    public ModelManifest(int formatVersion, String id, String name, String architecture, LatentKind kind,
-                         int imageChannels, int latentChannels, int downsamplingFactor,
-                         double latentScale, double latentShift, double[] valueRange,
-                         int tileSize, int tileHalo, Map<String, String> files, String license,
-                         Map<String, Object> provenance, Map<String, Object> metrics) {
-        this(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor, latentScale,
-                latentShift, valueRange, tileSize, tileHalo, files, license, provenance, metrics, null, null);
+    public ModelManifest(
+            int formatVersion,
+            String id,
+            String name,
+            String architecture,
+            LatentKind kind,
+            int imageChannels,
+            int latentChannels,
+            int downsamplingFactor,
+            double latentScale,
+            double latentShift,
+            double[] valueRange,
+            int tileSize,
+            int tileHalo,
+            Map<String, String> files,
+            String license,
+            Map<String, Object> provenance,
+            Map<String, Object> metrics) {
+        this(
+                formatVersion,
+                id,
+                name,
+                architecture,
+                kind,
+                imageChannels,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                valueRange,
+                tileSize,
+                tileHalo,
+                files,
+                license,
+                provenance,
+                metrics,
+                null,
+                null);
     }
 
     @com.fasterxml.jackson.annotation.JsonCreator
@@ -79,49 +125,71 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
         // sorted: model.json comes out the same on every run (Map.of / Map.copyOf order is randomised per JVM);
         // a copy that keeps null values so validate() can name them
         files = files == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(files));
-        provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        provenance =
+                provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         valueRange = valueRange == null ? null : valueRange.clone();
     }
 
     /** Throws IllegalArgumentException naming the first field that is wrong. */
     public ModelManifest validate() {
-        require(formatVersion == FORMAT_VERSION, "formatVersion is " + formatVersion + ", this version reads " + FORMAT_VERSION);
+        require(
+                formatVersion == FORMAT_VERSION,
+                "formatVersion is " + formatVersion + ", this version reads " + FORMAT_VERSION);
         require(id != null && id.matches("[A-Za-z0-9._-]+"), "id must be a non-empty [A-Za-z0-9._-] string, got " + id);
         require(kind != null, "kind is missing (deterministic, kl or vq)");
         require(imageChannels == 1 || imageChannels == 3, "imageChannels must be 1 or 3, got " + imageChannels);
         require(latentChannels >= 1, "latentChannels must be >= 1, got " + latentChannels);
-        require(downsamplingFactor >= 1 && Integer.bitCount(downsamplingFactor) == 1,
+        require(
+                downsamplingFactor >= 1 && Integer.bitCount(downsamplingFactor) == 1,
                 "downsamplingFactor must be a power of two, got " + downsamplingFactor);
         require(Double.isFinite(latentScale) && latentScale > 0, "latentScale must be positive, got " + latentScale);
         require(Double.isFinite(latentShift), "latentShift must be finite, got " + latentShift);
-        require(valueRange != null && valueRange.length == 2 && valueRange[0] < valueRange[1],
+        require(
+                valueRange != null && valueRange.length == 2 && valueRange[0] < valueRange[1],
                 "valueRange must be [low, high] with low < high");
-        require(tileSize > 0 && tileSize % downsamplingFactor == 0,
-                "tileSize must be a positive multiple of downsamplingFactor " + downsamplingFactor + ", got " + tileSize);
-        require(tileHalo >= 0 && tileHalo % downsamplingFactor == 0 && 2 * tileHalo < tileSize,
+        require(
+                tileSize > 0 && tileSize % downsamplingFactor == 0,
+                "tileSize must be a positive multiple of downsamplingFactor " + downsamplingFactor + ", got "
+                        + tileSize);
+        require(
+                tileHalo >= 0 && tileHalo % downsamplingFactor == 0 && 2 * tileHalo < tileSize,
                 "tileHalo must be a multiple of " + downsamplingFactor + " below half the tile size, got " + tileHalo);
-        require(files.containsKey(ENCODER) && files.containsKey(DECODER), "files must name an encoder and a decoder, got " + files.keySet());
-        require(files.containsKey(ENCODER_LOCAL) == files.containsKey(ENCODER_GLOBAL),
-                "files must name both " + ENCODER_LOCAL + " and " + ENCODER_GLOBAL + " or neither, got " + files.keySet());
-        require(files.containsKey(DECODER_GLOBAL) == files.containsKey(DECODER_LOCAL),
-                "files must name both " + DECODER_GLOBAL + " and " + DECODER_LOCAL + " or neither, got " + files.keySet());
+        require(
+                files.containsKey(ENCODER) && files.containsKey(DECODER),
+                "files must name an encoder and a decoder, got " + files.keySet());
+        require(
+                files.containsKey(ENCODER_LOCAL) == files.containsKey(ENCODER_GLOBAL),
+                "files must name both " + ENCODER_LOCAL + " and " + ENCODER_GLOBAL + " or neither, got "
+                        + files.keySet());
+        require(
+                files.containsKey(DECODER_GLOBAL) == files.containsKey(DECODER_LOCAL),
+                "files must name both " + DECODER_GLOBAL + " and " + DECODER_LOCAL + " or neither, got "
+                        + files.keySet());
         if (kind == LatentKind.VQ) {
-            require(codebookSize != null && codebookSize >= 2, "a VQ bundle needs codebookSize >= 2, got " + codebookSize);
-            require(files.containsKey(CODEBOOK), "a VQ bundle's files must name a " + CODEBOOK + " (indices -> vectors), got " + files.keySet());
+            require(
+                    codebookSize != null && codebookSize >= 2,
+                    "a VQ bundle needs codebookSize >= 2, got " + codebookSize);
+            require(
+                    files.containsKey(CODEBOOK),
+                    "a VQ bundle's files must name a " + CODEBOOK + " (indices -> vectors), got " + files.keySet());
         } else {
             require(codebookSize == null, "codebookSize is for VQ bundles only, this one is " + kind);
         }
         for (Map.Entry<String, String> e : files.entrySet()) {
             String f = e.getValue();
-            require(f != null && !f.isBlank() && !f.contains("/") && !f.contains("\\") && !f.startsWith("."),
+            require(
+                    f != null && !f.isBlank() && !f.contains("/") && !f.contains("\\") && !f.startsWith("."),
                     "files." + e.getKey() + " must be a plain file name inside the bundle, got " + f);
         }
-        require(generator == null || files.containsKey(GENERATOR),
+        require(
+                generator == null || files.containsKey(GENERATOR),
                 "has a generator section but files names no " + GENERATOR + " file");
         // a MaskGIT generator (VQ bundles) describes itself in its ONNX metadata; a continuous one needs the section
-        require(generator != null || !files.containsKey(GENERATOR) || kind == LatentKind.VQ,
-                "files names a " + GENERATOR + " file but there is no generator section (numClasses, latentSize, latentMean, latentStd, sampler defaults)");
+        require(
+                generator != null || !files.containsKey(GENERATOR) || kind == LatentKind.VQ,
+                "files names a " + GENERATOR
+                        + " file but there is no generator section (numClasses, latentSize, latentMean, latentStd, sampler defaults)");
         if (generator != null) {
             generator.validate(latentChannels);
         }
@@ -137,27 +205,57 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     /** Value equality, including the contents of {@code valueRange} (a record compares arrays by identity). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelManifest m && formatVersion == m.formatVersion && Objects.equals(id, m.id)
-                && Objects.equals(name, m.name) && Objects.equals(architecture, m.architecture) && kind == m.kind
-                && imageChannels == m.imageChannels && latentChannels == m.latentChannels
-                && downsamplingFactor == m.downsamplingFactor && Double.compare(latentScale, m.latentScale) == 0
-                && Double.compare(latentShift, m.latentShift) == 0 && Arrays.equals(valueRange, m.valueRange)
-                && tileSize == m.tileSize && tileHalo == m.tileHalo && files.equals(m.files)
-                && Objects.equals(license, m.license) && provenance.equals(m.provenance) && metrics.equals(m.metrics)
-                && Objects.equals(generator, m.generator) && Objects.equals(codebookSize, m.codebookSize);
+        return o instanceof ModelManifest m
+                && formatVersion == m.formatVersion
+                && Objects.equals(id, m.id)
+                && Objects.equals(name, m.name)
+                && Objects.equals(architecture, m.architecture)
+                && kind == m.kind
+                && imageChannels == m.imageChannels
+                && latentChannels == m.latentChannels
+                && downsamplingFactor == m.downsamplingFactor
+                && Double.compare(latentScale, m.latentScale) == 0
+                && Double.compare(latentShift, m.latentShift) == 0
+                && Arrays.equals(valueRange, m.valueRange)
+                && tileSize == m.tileSize
+                && tileHalo == m.tileHalo
+                && files.equals(m.files)
+                && Objects.equals(license, m.license)
+                && provenance.equals(m.provenance)
+                && metrics.equals(m.metrics)
+                && Objects.equals(generator, m.generator)
+                && Objects.equals(codebookSize, m.codebookSize);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(formatVersion, id, name, architecture, kind, imageChannels, latentChannels, downsamplingFactor,
-                latentScale, latentShift, Arrays.hashCode(valueRange), tileSize, tileHalo, files, license, provenance, metrics, generator,
+        return Objects.hash(
+                formatVersion,
+                id,
+                name,
+                architecture,
+                kind,
+                imageChannels,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                Arrays.hashCode(valueRange),
+                tileSize,
+                tileHalo,
+                files,
+                license,
+                provenance,
+                metrics,
+                generator,
                 codebookSize);
     }
 
     @Override
     public String toString() {
         return "ModelManifest[formatVersion=" + formatVersion + ", id=" + id + ", name=" + name + ", architecture="
-                + architecture + ", kind=" + kind + ", imageChannels=" + imageChannels + ", latentChannels=" + latentChannels
+                + architecture + ", kind=" + kind + ", imageChannels=" + imageChannels + ", latentChannels="
+                + latentChannels
                 + ", downsamplingFactor=" + downsamplingFactor + ", latentScale=" + latentScale + ", latentShift="
                 + latentShift + ", valueRange=" + Arrays.toString(valueRange) + ", tileSize=" + tileSize + ", tileHalo="
                 + tileHalo + ", files=" + files + ", license=" + license + ", provenance=" + provenance + ", metrics="
@@ -172,9 +270,26 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
     }
 
     public ModelManifest withMetrics(Map<String, Object> newMetrics) {
-        return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
-                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                provenance, newMetrics, generator, codebookSize);
+        return new ModelManifest(
+                formatVersion,
+                id,
+                name,
+                architecture,
+                kind,
+                imageChannels,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                valueRange,
+                tileSize,
+                tileHalo,
+                files,
+                license,
+                provenance,
+                newMetrics,
+                generator,
+                codebookSize);
     }
 
     /** This manifest with a generator file and its section (both or neither: null removes them). */
@@ -184,21 +299,72 @@ public record ModelManifest(int formatVersion, String id, String name, String ar
         if (generatorFile != null) {
             f.put(GENERATOR, generatorFile);
         }
-        return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
-                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, f, license,
-                provenance, metrics, spec, codebookSize);
+        return new ModelManifest(
+                formatVersion,
+                id,
+                name,
+                architecture,
+                kind,
+                imageChannels,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                valueRange,
+                tileSize,
+                tileHalo,
+                f,
+                license,
+                provenance,
+                metrics,
+                spec,
+                codebookSize);
     }
 
     /** This manifest under another id and name (a derived bundle). */
     public ModelManifest withIdentity(String newId, String newName, Map<String, Object> newProvenance) {
-        return new ModelManifest(formatVersion, newId, newName, architecture, kind, imageChannels, latentChannels,
-                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                newProvenance, metrics, generator, codebookSize);
+        return new ModelManifest(
+                formatVersion,
+                newId,
+                newName,
+                architecture,
+                kind,
+                imageChannels,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                valueRange,
+                tileSize,
+                tileHalo,
+                files,
+                license,
+                newProvenance,
+                metrics,
+                generator,
+                codebookSize);
     }
 
     public ModelManifest withProvenance(Map<String, Object> newProvenance) {
-        return new ModelManifest(formatVersion, id, name, architecture, kind, imageChannels, latentChannels,
-                downsamplingFactor, latentScale, latentShift, valueRange, tileSize, tileHalo, files, license,
-                newProvenance, metrics, generator, codebookSize);
+        return new ModelManifest(
+                formatVersion,
+                id,
+                name,
+                architecture,
+                kind,
+                imageChannels,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                valueRange,
+                tileSize,
+                tileHalo,
+                files,
+                license,
+                newProvenance,
+                metrics,
+                generator,
+                codebookSize);
     }
 }

@@ -88,9 +88,11 @@ public final class FlowMatchingSampler implements AutoCloseable {
     public static FlowMatchingSampler open(ModelBundle bundle, RuntimeOptions options) throws BundleException {
         ModelManifest m = bundle.manifest();
         if (!bundle.has(ModelManifest.GENERATOR) || m.generator() == null) {
-            throw new BundleException("model bundle " + bundle.root() + " (" + m.id() + ") has no generator:"
-                    + " model.json names only " + m.files().keySet() + "; sampling needs a bundle with a trained"
-                    + " latent generator (file role \"generator\" and a \"generator\" section, as eqvae train-generator writes)");
+            throw new BundleException(
+                    "model bundle " + bundle.root() + " (" + m.id() + ") has no generator:"
+                            + " model.json names only " + m.files().keySet()
+                            + "; sampling needs a bundle with a trained"
+                            + " latent generator (file role \"generator\" and a \"generator\" section, as eqvae train-generator writes)");
         }
         OrtSession s = new SessionFactory(options).create(bundle, ModelManifest.GENERATOR);
         try {
@@ -106,10 +108,12 @@ public final class FlowMatchingSampler implements AutoCloseable {
      * The bundle's generator section driving another weights file of the same architecture, e.g. a training
      * snapshot of the generator the bundle ships.
      */
-    public static FlowMatchingSampler open(ModelBundle bundle, java.nio.file.Path generatorFile, RuntimeOptions options) throws BundleException {
+    public static FlowMatchingSampler open(ModelBundle bundle, java.nio.file.Path generatorFile, RuntimeOptions options)
+            throws BundleException {
         ModelManifest m = bundle.manifest();
         if (m.generator() == null) {
-            throw new BundleException("model bundle " + bundle.root() + " (" + m.id() + ") has no generator section to drive " + generatorFile);
+            throw new BundleException("model bundle " + bundle.root() + " (" + m.id()
+                    + ") has no generator section to drive " + generatorFile);
         }
         OrtSession s = OrtSessions.create(generatorFile, options, "generator file " + generatorFile);
         try {
@@ -122,7 +126,11 @@ public final class FlowMatchingSampler implements AutoCloseable {
     }
 
     private static void checkContract(ModelBundle bundle, OrtSession s, ModelManifest m) throws BundleException {
-        checkContract(bundle.root() + ": generator file " + bundle.file(ModelManifest.GENERATOR).getFileName(), s, m);
+        checkContract(
+                bundle.root() + ": generator file "
+                        + bundle.file(ModelManifest.GENERATOR).getFileName(),
+                s,
+                m);
     }
 
     private static void checkContract(String file, OrtSession s, ModelManifest m) throws BundleException {
@@ -130,12 +138,14 @@ public final class FlowMatchingSampler implements AutoCloseable {
             Map<String, NodeInfo> in = s.getInputInfo();
             if (!in.keySet().equals(Set.of(X_T, T, CLASS)) || !s.getOutputInfo().containsKey(VELOCITY)) {
                 throw new BundleException("model bundle " + file + " does not follow the generator contract: inputs "
-                        + in.keySet() + " (expected x_t, t, class), outputs " + s.getOutputInfo().keySet() + " (expected velocity)");
+                        + in.keySet() + " (expected x_t, t, class), outputs "
+                        + s.getOutputInfo().keySet() + " (expected velocity)");
             }
             long[] shape = ((TensorInfo) in.get(X_T).getInfo()).getShape();
             if (shape.length != 4 || shape[1] > 0 && shape[1] != m.latentChannels()) {
-                throw new BundleException("model bundle " + file + " takes x_t of shape " + java.util.Arrays.toString(shape)
-                        + ", but model.json says " + m.latentChannels() + " latent channels");
+                throw new BundleException(
+                        "model bundle " + file + " takes x_t of shape " + java.util.Arrays.toString(shape)
+                                + ", but model.json says " + m.latentChannels() + " latent channels");
             }
         } catch (OrtException e) {
             throw new BundleException("model bundle " + file + ": cannot inspect it: " + e.getMessage(), e);
@@ -219,7 +229,8 @@ public final class FlowMatchingSampler implements AutoCloseable {
             for (int ch = 0; ch < g.channels(); ch++) {
                 int base = (n * g.channels() + ch) * plane;
                 for (int i = 0; i < plane; i++) {
-                    out[base + i] = (float) ((out[base + i] * std[ch] + mean[ch]) / manifest.latentScale() + manifest.latentShift());
+                    out[base + i] = (float)
+                            ((out[base + i] * std[ch] + mean[ch]) / manifest.latentScale() + manifest.latentShift());
                 }
             }
         }
@@ -232,7 +243,8 @@ public final class FlowMatchingSampler implements AutoCloseable {
         }
     }
 
-    private float[] guidedVelocity(float[] x, int[] classes, double cfgScale, double t, int c, int h, int w) throws OrtException {
+    private float[] guidedVelocity(float[] x, int[] classes, double cfgScale, double t, int c, int h, int w)
+            throws OrtException {
         int n = classes.length;
         float[] tt = new float[n];
         java.util.Arrays.fill(tt, (float) t);
@@ -271,9 +283,9 @@ public final class FlowMatchingSampler implements AutoCloseable {
         }
         var env = OrtSessions.env();
         try (OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
-             OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
-             OnnxTensor ct = OnnxTensor.createTensor(env, LongBuffer.wrap(classes), new long[] {classes.length});
-             OrtSession.Result res = generator.run(Map.of(X_T, xt, T, tt, CLASS, ct), Set.of(VELOCITY))) {
+                OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
+                OnnxTensor ct = OnnxTensor.createTensor(env, LongBuffer.wrap(classes), new long[] {classes.length});
+                OrtSession.Result res = generator.run(Map.of(X_T, xt, T, tt, CLASS, ct), Set.of(VELOCITY))) {
             OnnxTensor out = (OnnxTensor) res.get(VELOCITY).orElseThrow();
             FloatBuffer fb = out.getFloatBuffer();
             float[] data = new float[fb.remaining()];

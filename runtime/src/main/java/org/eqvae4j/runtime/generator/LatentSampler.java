@@ -47,7 +47,8 @@ public interface LatentSampler extends AutoCloseable {
     }
 
     /** The bundle's sampler with its default settings; see {@link #open(ModelBundle, Autoencoder, RuntimeOptions, Overrides)}. */
-    static LatentSampler open(ModelBundle bundle, Autoencoder autoencoder, RuntimeOptions options) throws BundleException {
+    static LatentSampler open(ModelBundle bundle, Autoencoder autoencoder, RuntimeOptions options)
+            throws BundleException {
         return open(bundle, autoencoder, options, Overrides.NONE);
     }
 
@@ -127,8 +128,8 @@ public interface LatentSampler extends AutoCloseable {
             throw new IllegalArgumentException("sample count must be >= 1, got " + count);
         }
         if (cls < -1 || cls > numClasses) {
-            throw new IllegalArgumentException("class " + cls + " is out of range: this generator has classes 0.." + (numClasses - 1)
-                    + ", " + numClasses + " for unconditional samples, -1 for every class in turn");
+            throw new IllegalArgumentException("class " + cls + " is out of range: this generator has classes 0.."
+                    + (numClasses - 1) + ", " + numClasses + " for unconditional samples, -1 for every class in turn");
         }
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
@@ -141,7 +142,8 @@ public interface LatentSampler extends AutoCloseable {
         return new LatentSampler() {
             @Override
             public String describe() {
-                return "flow matching, " + settings.solver().id() + " " + settings.steps() + " steps, cfg " + settings.cfgScale();
+                return "flow matching, " + settings.solver().id() + " " + settings.steps() + " steps, cfg "
+                        + settings.cfgScale();
             }
 
             @Override
@@ -161,12 +163,14 @@ public interface LatentSampler extends AutoCloseable {
         };
     }
 
-    private static LatentSampler maskGit(MaskGitSampler sampler, MaskGitSampler.Settings settings, Autoencoder autoencoder) {
+    private static LatentSampler maskGit(
+            MaskGitSampler sampler, MaskGitSampler.Settings settings, Autoencoder autoencoder) {
         return new LatentSampler() {
             @Override
             public String describe() {
-                return "MaskGIT, " + settings.steps() + " steps, " + settings.schedule().name().toLowerCase(Locale.ROOT)
-                        + " schedule, temperature " + settings.temperature() + ", cfg " + settings.cfgScale();
+                return "MaskGIT, " + settings.steps() + " steps, "
+                        + settings.schedule().name().toLowerCase(Locale.ROOT) + " schedule, temperature "
+                        + settings.temperature() + ", cfg " + settings.cfgScale();
             }
 
             @Override

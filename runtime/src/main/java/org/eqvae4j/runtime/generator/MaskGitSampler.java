@@ -55,7 +55,8 @@ public final class MaskGitSampler implements AutoCloseable {
      * @param cfgScale          classifier-free guidance scale s (1: none)
      * @param schedule          masking schedule (the one the generator was trained with by default)
      */
-    public record Settings(int steps, double temperature, double choiceTemperature, double cfgScale, MaskSchedule schedule) {
+    public record Settings(
+            int steps, double temperature, double choiceTemperature, double cfgScale, MaskSchedule schedule) {
         public Settings {
             if (steps < 1) {
                 throw new IllegalArgumentException("decoding steps must be >= 1, got " + steps);
@@ -95,7 +96,8 @@ public final class MaskGitSampler implements AutoCloseable {
     private final int codebookSize;
     private final MaskSchedule schedule;
 
-    private MaskGitSampler(ModelManifest manifest, OrtSession generator, int classes, int height, int width, MaskSchedule schedule) {
+    private MaskGitSampler(
+            ModelManifest manifest, OrtSession generator, int classes, int height, int width, MaskSchedule schedule) {
         this.manifest = manifest;
         this.generator = generator;
         this.classes = classes;
@@ -113,31 +115,41 @@ public final class MaskGitSampler implements AutoCloseable {
     public static MaskGitSampler open(ModelBundle bundle, RuntimeOptions options) throws BundleException {
         ModelManifest m = bundle.manifest();
         if (!handles(bundle)) {
-            throw new BundleException("model bundle " + bundle.root() + " (" + m.id() + ") has no token generator: it is "
-                    + m.kind() + " with files " + m.files().keySet() + "; MaskGIT sampling needs a VQ bundle with a \"generator\" file");
+            throw new BundleException("model bundle " + bundle.root() + " (" + m.id()
+                    + ") has no token generator: it is " + m.kind() + " with files "
+                    + m.files().keySet() + "; MaskGIT sampling needs a VQ bundle with a \"generator\" file");
         }
         OrtSession s = new SessionFactory(options).create(bundle, ModelManifest.GENERATOR);
         try {
             String file = bundle.file(ModelManifest.GENERATOR).getFileName().toString();
             Map<String, String> meta = s.getMetadata().getCustomMetadata();
             if (!KIND.equals(meta.get(KIND_KEY))) {
-                throw new BundleException("model bundle " + bundle.root() + ": generator " + file + " is not a MaskGIT token generator"
-                        + " (metadata " + KIND_KEY + " = " + meta.get(KIND_KEY) + ")");
+                throw new BundleException(
+                        "model bundle " + bundle.root() + ": generator " + file + " is not a MaskGIT token generator"
+                                + " (metadata " + KIND_KEY + " = " + meta.get(KIND_KEY) + ")");
             }
             int classes = Integer.parseInt(meta.getOrDefault(CLASSES_KEY, "-1"));
             if (classes < 1) {
-                throw new BundleException("model bundle " + bundle.root() + ": generator " + file + " does not say its number of classes (" + CLASSES_KEY + ")");
+                throw new BundleException("model bundle " + bundle.root() + ": generator " + file
+                        + " does not say its number of classes (" + CLASSES_KEY + ")");
             }
             long[] in = shape(s.getInputInfo().get(TOKENS));
             long[] out = shape(s.getOutputInfo().get(LOGITS));
-            if (in == null || in.length != 3 || in[1] < 1 || in[2] < 1 || !s.getInputInfo().containsKey(CLASS_LABEL)
-                    || out == null || out.length != 4) {
-                throw new BundleException("model bundle " + bundle.root() + ": generator " + file + " does not take tokens [N, h, w] and "
-                        + CLASS_LABEL + " [N] to logits [N, h, w, K] (inputs " + s.getInputNames() + ", outputs " + s.getOutputNames() + ")");
+            if (in == null
+                    || in.length != 3
+                    || in[1] < 1
+                    || in[2] < 1
+                    || !s.getInputInfo().containsKey(CLASS_LABEL)
+                    || out == null
+                    || out.length != 4) {
+                throw new BundleException("model bundle " + bundle.root() + ": generator " + file
+                        + " does not take tokens [N, h, w] and " + CLASS_LABEL + " [N] to logits [N, h, w, K] (inputs "
+                        + s.getInputNames() + ", outputs " + s.getOutputNames() + ")");
             }
             if (out[3] != m.codebookSize()) {
-                throw new BundleException("model bundle " + bundle.root() + ": generator " + file + " predicts " + out[3]
-                        + " codes, but model.json's codebookSize is " + m.codebookSize() + " (a generator of another VQ model?)");
+                throw new BundleException("model bundle " + bundle.root() + ": generator " + file + " predicts "
+                        + out[3] + " codes, but model.json's codebookSize is " + m.codebookSize()
+                        + " (a generator of another VQ model?)");
             }
             MaskSchedule schedule = MaskSchedule.parse(meta.getOrDefault(SCHEDULE_KEY, "arccos"));
             return new MaskGitSampler(m, s, classes, (int) in[1], (int) in[2], schedule);
@@ -146,7 +158,8 @@ public final class MaskGitSampler implements AutoCloseable {
             if (e instanceof BundleException be) {
                 throw be;
             }
-            throw new BundleException("model bundle " + bundle.root() + ": cannot inspect its generator: " + e.getMessage(), e);
+            throw new BundleException(
+                    "model bundle " + bundle.root() + ": cannot inspect its generator: " + e.getMessage(), e);
         }
     }
 
@@ -187,8 +200,9 @@ public final class MaskGitSampler implements AutoCloseable {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] > classes) {
-                throw new IllegalArgumentException("class " + labels[i] + " of sample " + i + " is out of range: this generator has classes 0.."
-                        + (classes - 1) + " and " + classes + " for unconditional samples");
+                throw new IllegalArgumentException(
+                        "class " + labels[i] + " of sample " + i + " is out of range: this generator has classes 0.."
+                                + (classes - 1) + " and " + classes + " for unconditional samples");
             }
         }
         int n = labels.length;
@@ -245,7 +259,8 @@ public final class MaskGitSampler implements AutoCloseable {
                     tokens[s * l + i] = pick;
                     conf[i] = (p[pick] - max - Math.log(sum)) + anneal * gumbel(rnd[s]);
                 }
-                int keepMasked = Math.min(settings.schedule().maskedAfterStep(t, settings.steps(), l), Math.max(0, masked - 1));
+                int keepMasked =
+                        Math.min(settings.schedule().maskedAfterStep(t, settings.steps(), l), Math.max(0, masked - 1));
                 if (keepMasked > 0) {
                     Integer[] order = new Integer[l];
                     for (int i = 0; i < l; i++) {
@@ -275,9 +290,10 @@ public final class MaskGitSampler implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             c[i] = labels[i];
         }
-        try (OnnxTensor tt = OnnxTensor.createTensor(OrtSessions.env(), LongBuffer.wrap(t), new long[] {n, height, width});
-             OnnxTensor ct = OnnxTensor.createTensor(OrtSessions.env(), LongBuffer.wrap(c), new long[] {n});
-             OrtSession.Result r = generator.run(Map.of(TOKENS, tt, CLASS_LABEL, ct))) {
+        try (OnnxTensor tt =
+                        OnnxTensor.createTensor(OrtSessions.env(), LongBuffer.wrap(t), new long[] {n, height, width});
+                OnnxTensor ct = OnnxTensor.createTensor(OrtSessions.env(), LongBuffer.wrap(c), new long[] {n});
+                OrtSession.Result r = generator.run(Map.of(TOKENS, tt, CLASS_LABEL, ct))) {
             FloatBuffer fb = ((OnnxTensor) r.get(LOGITS).orElseThrow()).getFloatBuffer();
             float[] out = new float[fb.remaining()];
             fb.get(out);

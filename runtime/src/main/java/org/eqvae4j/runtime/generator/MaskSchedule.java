@@ -43,7 +43,8 @@ public enum MaskSchedule {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown masking schedule '" + s + "' (expected arccos, cosine or linear)");
+            throw new IllegalArgumentException(
+                    "unknown masking schedule '" + s + "' (expected arccos, cosine or linear)");
         }
     }
 }

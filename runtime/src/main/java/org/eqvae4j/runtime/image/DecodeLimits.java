@@ -23,6 +23,7 @@ public record DecodeLimits(long maxPixels, int maxPages, long maxMetadataBytes, 
 
     /** 2^26 pixels: an 8192x8192 image; its float tensor alone is 768 MB in RGB. */
     public static final long DEFAULT_MAX_PIXELS = 1L << 26;
+
     public static final int DEFAULT_MAX_PAGES = 10_000;
     public static final long DEFAULT_MAX_METADATA_BYTES = 16L << 20;
     public static final double DEFAULT_MAX_SECONDS = 300;
@@ -36,7 +37,8 @@ public record DecodeLimits(long maxPixels, int maxPages, long maxMetadataBytes, 
 
     /** The defaults, each overridden by its system property. */
     public static DecodeLimits fromSystemProperties() {
-        return new DecodeLimits(longProperty(PIXELS_PROPERTY, DEFAULT_MAX_PIXELS),
+        return new DecodeLimits(
+                longProperty(PIXELS_PROPERTY, DEFAULT_MAX_PIXELS),
                 (int) Math.min(Integer.MAX_VALUE, longProperty(PAGES_PROPERTY, DEFAULT_MAX_PAGES)),
                 longProperty(METADATA_PROPERTY, DEFAULT_MAX_METADATA_BYTES),
                 Double.parseDouble(property(SECONDS_PROPERTY, Double.toString(DEFAULT_MAX_SECONDS))));
@@ -49,14 +51,17 @@ public record DecodeLimits(long maxPixels, int maxPages, long maxMetadataBytes, 
 
     void checkPixels(Path file, long width, long height, long pages) throws IOException {
         if (width < 1 || height < 1) {
-            throw new IOException("image " + file + " declares " + width + "x" + height + " pixels: not a valid image size");
+            throw new IOException(
+                    "image " + file + " declares " + width + "x" + height + " pixels: not a valid image size");
         }
         if (pages > maxPages) {
-            throw new IOException("image " + file + " has more than " + maxPages + " pages, the limit (" + hint(PAGES_PROPERTY) + ")");
+            throw new IOException("image " + file + " has more than " + maxPages + " pages, the limit ("
+                    + hint(PAGES_PROPERTY) + ")");
         }
         if (width > maxPixels || height > maxPixels || width * height > maxPixels / Math.max(1, pages)) {
-            throw new IOException("image " + file + " declares " + width + "x" + height + (pages > 1 ? " x " + pages + " pages" : "")
-                    + ", more than the limit of " + maxPixels + " pixels (" + hint(PIXELS_PROPERTY) + ")");
+            throw new IOException(
+                    "image " + file + " declares " + width + "x" + height + (pages > 1 ? " x " + pages + " pages" : "")
+                            + ", more than the limit of " + maxPixels + " pixels (" + hint(PIXELS_PROPERTY) + ")");
         }
     }
 

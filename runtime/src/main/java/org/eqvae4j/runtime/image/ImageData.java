@@ -7,5 +7,4 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  *
  * @param pixels [pages, channels, height, width], mapped to [0, 1] by {@code metadata.scaling()}
  */
-public record ImageData(FloatTensor pixels, ImageMetadata metadata) {
-}
+public record ImageData(FloatTensor pixels, ImageMetadata metadata) {}

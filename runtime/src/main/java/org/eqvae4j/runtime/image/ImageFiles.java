@@ -15,12 +15,12 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  * (ImageIO) and PNM, PCX, PSD (Apache Commons Imaging), see {@link ImageReading}.
  */
 public final class ImageFiles {
-    private ImageFiles() {
-    }
+    private ImageFiles() {}
 
     /** The first page, linear scaling: [1, C, H, W]. */
     public static FloatTensor read(Path file) throws IOException {
-        return ImageReading.read(file, IntensityMapping.LINEAR, true, DecodeLimits.fromSystemProperties(), true).pixels();
+        return ImageReading.read(file, IntensityMapping.LINEAR, true, DecodeLimits.fromSystemProperties(), true)
+                .pixels();
     }
 
     /** Every page ([pages, C, H, W]), mapped to [0, 1] as {@code mapping} says, with the file's metadata. */
@@ -47,7 +47,8 @@ public final class ImageFiles {
     }
 
     /** {@link #readImage(byte[], String, IntensityMapping)} within the given budgets, leaving NaN checks to the caller. */
-    public static ImageData readImage(byte[] bytes, String name, IntensityMapping mapping, DecodeLimits limits) throws IOException {
+    public static ImageData readImage(byte[] bytes, String name, IntensityMapping mapping, DecodeLimits limits)
+            throws IOException {
         return ImageReading.read(bytes, name, mapping, false, limits, false);
     }
 
@@ -100,7 +101,9 @@ public final class ImageFiles {
             } else if (x.channels() == 3 && channels == 1) {
                 for (int i = 0; i < plane; i++) {
                     int b = n * 3 * plane;
-                    out[n * plane + i] = 0.299f * x.data()[b + i] + 0.587f * x.data()[b + plane + i] + 0.114f * x.data()[b + 2 * plane + i];
+                    out[n * plane + i] = 0.299f * x.data()[b + i]
+                            + 0.587f * x.data()[b + plane + i]
+                            + 0.114f * x.data()[b + 2 * plane + i];
                 }
             } else {
                 throw new IllegalArgumentException("cannot convert " + x.channels() + " channels to " + channels);
@@ -112,7 +115,8 @@ public final class ImageFiles {
     /** Writes sample 0 as an 8-bit PNG (values clamped to [0, 1], rounded), atomically. */
     public static void writePng(FloatTensor x, Path file) throws IOException {
         if (x.channels() != 1 && x.channels() != 3) {
-            throw new IllegalArgumentException("cannot write a " + x.channels() + "-channel tensor as PNG " + file + " (1 or 3 channels)");
+            throw new IllegalArgumentException(
+                    "cannot write a " + x.channels() + "-channel tensor as PNG " + file + " (1 or 3 channels)");
         }
         ImageWriting.write(x.batch() == 1 ? x : x.sample(0), ImageMetadata.plain8Bit(x.channels()), file, "png");
     }

@@ -1,11 +1,11 @@
 package org.eqvae4j.runtime.image;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -17,10 +17,10 @@ import java.util.function.Predicate;
 
 /** Lists the image files of a folder tree (or a single file), in a stable order. */
 public final class ImageFolder {
-    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif", "pgm", "ppm", "pbm", "pnm");
+    public static final Set<String> EXTENSIONS =
+            Set.of("png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif", "pgm", "ppm", "pbm", "pnm");
 
-    private ImageFolder() {
-    }
+    private ImageFolder() {}
 
     public static boolean isImageName(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -45,23 +45,24 @@ public final class ImageFolder {
      */
     public static List<Path> files(Path folder, Predicate<Path> accept) throws IOException {
         List<Path> found = new ArrayList<>();
-        Files.walkFileTree(folder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && accept.test(f)) {
-                    found.add(f);
-                }
-                return FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                folder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile() && accept.test(f)) {
+                            found.add(f);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                if (e instanceof FileSystemLoopException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-        });
+                    @Override
+                    public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                        if (e instanceof FileSystemLoopException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
         found.sort(null);
         return found;
     }

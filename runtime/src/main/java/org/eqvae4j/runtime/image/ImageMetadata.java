@@ -14,8 +14,14 @@ package org.eqvae4j.runtime.image;
  * @param scaling       how raw samples were mapped to [0, 1]
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-public record ImageMetadata(String format, int channels, int bitsPerSample, boolean floatingPoint, int pages,
-                            PixelSize pixelSize, IntensityScaling scaling) {
+public record ImageMetadata(
+        String format,
+        int channels,
+        int bitsPerSample,
+        boolean floatingPoint,
+        int pages,
+        PixelSize pixelSize,
+        IntensityScaling scaling) {
 
     /** An 8-bit image without metadata: what {@link ImageFiles#writePng} writes. */
     public static ImageMetadata plain8Bit(int channels) {

@@ -32,14 +32,26 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  */
 final class ImageReading {
     /** Formats only Commons Imaging decodes here (8-bit results). */
-    private static final java.util.Set<ImageFormats> COMMONS_ONLY = java.util.Set.of(ImageFormats.PNM, ImageFormats.PGM,
-            ImageFormats.PPM, ImageFormats.PBM, ImageFormats.PAM, ImageFormats.PCX, ImageFormats.DCX, ImageFormats.PSD,
-            ImageFormats.ICO, ImageFormats.XBM, ImageFormats.XPM, ImageFormats.WBMP, ImageFormats.RGBE);
-    private ImageReading() {
-    }
+    private static final java.util.Set<ImageFormats> COMMONS_ONLY = java.util.Set.of(
+            ImageFormats.PNM,
+            ImageFormats.PGM,
+            ImageFormats.PPM,
+            ImageFormats.PBM,
+            ImageFormats.PAM,
+            ImageFormats.PCX,
+            ImageFormats.DCX,
+            ImageFormats.PSD,
+            ImageFormats.ICO,
+            ImageFormats.XBM,
+            ImageFormats.XPM,
+            ImageFormats.WBMP,
+            ImageFormats.RGBE);
+
+    private ImageReading() {}
 
     /** @param requireFinite refuse float images holding NaN or infinities (latent files check them themselves) */
-    static ImageData read(Path file, IntensityMapping mapping, boolean firstPageOnly, DecodeLimits limits, boolean requireFinite)
+    static ImageData read(
+            Path file, IntensityMapping mapping, boolean firstPageOnly, DecodeLimits limits, boolean requireFinite)
             throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("image " + file + " does not exist or is not a file");
@@ -62,7 +74,8 @@ final class ImageReading {
             throw new IOException("image " + file + " is corrupt or truncated: " + e.getMessage(), e);
         }
         if (d == null) {
-            throw new IOException("image " + file + " is not in a readable format (PNG, JPEG, TIFF, WebP, BMP, GIF, PNM)");
+            throw new IOException(
+                    "image " + file + " is not in a readable format (PNG, JPEG, TIFF, WebP, BMP, GIF, PNM)");
         }
         return toImageData(file, d, mapping, requireFinite);
     }
@@ -75,8 +88,14 @@ final class ImageReading {
      *
      * @param name names the image in messages, e.g. the path it came from
      */
-    static ImageData read(byte[] bytes, String name, IntensityMapping mapping, boolean firstPageOnly, DecodeLimits limits,
-                          boolean requireFinite) throws IOException {
+    static ImageData read(
+            byte[] bytes,
+            String name,
+            IntensityMapping mapping,
+            boolean firstPageOnly,
+            DecodeLimits limits,
+            boolean requireFinite)
+            throws IOException {
         if (bytes.length == 0) {
             throw new IOException("image " + name + " is empty (0 bytes)");
         }
@@ -101,8 +120,7 @@ final class ImageReading {
      *
      * @param grey the file is grey though the decoder made RGB of it (Commons Imaging decodes to ARGB)
      */
-    private record Decoded(String format, List<BufferedImage> pages, PixelSize pixelSize, boolean grey) {
-    }
+    private record Decoded(String format, List<BufferedImage> pages, PixelSize pixelSize, boolean grey) {}
 
     private static Decoded decodeWithImageIo(Path file, boolean firstPageOnly, DecodeLimits limits) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
@@ -126,7 +144,9 @@ final class ImageReading {
                 }
             }
             // TwelveMonkeys clamps float samples to [0, 1] in read(); its rasters keep them
-            boolean floatRaster = chain != null && chain.sampleFormat() == 3 && r.getClass().getName().startsWith(TWELVEMONKEYS);
+            boolean floatRaster = chain != null
+                    && chain.sampleFormat() == 3
+                    && r.getClass().getName().startsWith(TWELVEMONKEYS);
             try {
                 r.setInput(in, false, false);
                 if (format.equals("webp")) {
@@ -174,7 +194,8 @@ final class ImageReading {
      */
     private static ImageReader tiffReader(List<ImageReader> candidates, TiffFiles.PageChain chain) {
         boolean twelveMonkeys = chain.predictor() != 1 && chain.bitsPerSample() > 8
-                || chain.photometric() == TiffFiles.PageChain.CMYK || chain.lab();
+                || chain.photometric() == TiffFiles.PageChain.CMYK
+                || chain.lab();
         for (ImageReader r : candidates) {
             if (r.getClass().getName().startsWith(TWELVEMONKEYS) == twelveMonkeys) {
                 return r;
@@ -187,7 +208,8 @@ final class ImageReading {
     private static BufferedImage floatImage(ImageReader r, int page) throws IOException {
         Raster raster = r.readRaster(page, null);
         java.awt.image.ColorModel cm = r.getImageTypes(page).next().getColorModel();
-        return new BufferedImage(cm, Raster.createWritableRaster(raster.getSampleModel(), raster.getDataBuffer(), null), false, null);
+        return new BufferedImage(
+                cm, Raster.createWritableRaster(raster.getSampleModel(), raster.getDataBuffer(), null), false, null);
     }
 
     /**
@@ -195,7 +217,8 @@ final class ImageReading {
      * ImageIO's reader, so it is refused by its frame header, with what to do instead.
      */
     private static void refuseCmykJpeg(Path file) throws IOException {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+        try (java.io.DataInputStream in =
+                new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readUnsignedShort() != 0xFFD8) {
                 return;
             }
@@ -216,8 +239,9 @@ final class ImageReading {
                     in.skipNBytes(5); // precision, height, width
                     int components = in.readUnsignedByte();
                     if (components == 4) {
-                        throw new IOException("JPEG " + file + " is CMYK/YCCK (4 colour components), which is not decoded here: its"
-                                + " colours would come out wrong; convert it to RGB first (e.g. convert in.jpg -colorspace sRGB out.png)");
+                        throw new IOException(
+                                "JPEG " + file + " is CMYK/YCCK (4 colour components), which is not decoded here: its"
+                                        + " colours would come out wrong; convert it to RGB first (e.g. convert in.jpg -colorspace sRGB out.png)");
                     }
                     return;
                 }
@@ -242,7 +266,8 @@ final class ImageReading {
                 throw new IOException("image " + file + " is truncated: shorter than a WebP header");
             }
         }
-        long declared = 8 + ((head[4] & 0xffL) | (head[5] & 0xffL) << 8 | (head[6] & 0xffL) << 16 | (head[7] & 0xffL) << 24);
+        long declared =
+                8 + ((head[4] & 0xffL) | (head[5] & 0xffL) << 8 | (head[6] & 0xffL) << 16 | (head[7] & 0xffL) << 24);
         long actual = Files.size(file);
         if (actual < declared) {
             throw new IOException("image " + file + " is truncated: its WebP (RIFF) header declares " + declared
@@ -256,8 +281,8 @@ final class ImageReading {
         limits.checkPixels(file, w, h, pages);
         for (int i = 1; i < pages; i++) {
             if (r.getWidth(i) != w || r.getHeight(i) != h) {
-                throw new IOException("image " + file + ": page " + (i + 1) + " is " + r.getWidth(i) + "x" + r.getHeight(i)
-                        + " but page 1 is " + w + "x" + h + "; a stack needs pages of one size");
+                throw new IOException("image " + file + ": page " + (i + 1) + " is " + r.getWidth(i) + "x"
+                        + r.getHeight(i) + " but page 1 is " + w + "x" + h + "; a stack needs pages of one size");
             }
         }
     }
@@ -294,32 +319,25 @@ final class ImageReading {
         }
 
         @Override
-        public void sequenceStarted(ImageReader source, int minIndex) {
-        }
+        public void sequenceStarted(ImageReader source, int minIndex) {}
 
         @Override
-        public void sequenceComplete(ImageReader source) {
-        }
+        public void sequenceComplete(ImageReader source) {}
 
         @Override
-        public void imageStarted(ImageReader source, int imageIndex) {
-        }
+        public void imageStarted(ImageReader source, int imageIndex) {}
 
         @Override
-        public void imageComplete(ImageReader source) {
-        }
+        public void imageComplete(ImageReader source) {}
 
         @Override
-        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
-        }
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
 
         @Override
-        public void thumbnailProgress(ImageReader source, float percentageDone) {
-        }
+        public void thumbnailProgress(ImageReader source, float percentageDone) {}
 
         @Override
-        public void thumbnailComplete(ImageReader source) {
-        }
+        public void thumbnailComplete(ImageReader source) {}
 
         @Override
         public void readAborted(ImageReader source) {
@@ -334,8 +352,13 @@ final class ImageReading {
         }
         var info = Imaging.getImageInfo(file.toFile());
         limits.checkPixels(file, info.getWidth(), info.getHeight(), 1);
-        boolean grey = info.getColorType() == ImageInfo.ColorType.GRAYSCALE || info.getColorType() == ImageInfo.ColorType.BW;
-        return new Decoded(format.getName().toLowerCase(Locale.ROOT), List.of(Imaging.getBufferedImage(file.toFile())), null, grey);
+        boolean grey =
+                info.getColorType() == ImageInfo.ColorType.GRAYSCALE || info.getColorType() == ImageInfo.ColorType.BW;
+        return new Decoded(
+                format.getName().toLowerCase(Locale.ROOT),
+                List.of(Imaging.getBufferedImage(file.toFile())),
+                null,
+                grey);
     }
 
     private static String format(String imageIoName) {
@@ -347,34 +370,40 @@ final class ImageReading {
         };
     }
 
-    private static ImageData toImageData(Path file, Decoded d, IntensityMapping mapping, boolean requireFinite) throws IOException {
+    private static ImageData toImageData(Path file, Decoded d, IntensityMapping mapping, boolean requireFinite)
+            throws IOException {
         BufferedImage first = d.pages().get(0);
         List<FloatTensor> tensors = new ArrayList<>();
         for (BufferedImage decoded : d.pages()) {
             BufferedImage page = toRgbOrGrey(decoded, file);
             FloatTensor t = toTensor(page, file);
             if (requireFinite && isFloat(page) && !t.allFinite()) {
-                throw new IOException("image " + file + " has NaN or infinite pixel values (page " + (tensors.size() + 1)
-                        + "); replace them (e.g. with 0) before using it");
+                throw new IOException("image " + file + " has NaN or infinite pixel values (page "
+                        + (tensors.size() + 1) + "); replace them (e.g. with 0) before using it");
             }
             if (d.grey() && t.channels() == 3) {
-                t = new FloatTensor(1, 1, t.height(), t.width(), java.util.Arrays.copyOf(t.data(), t.height() * t.width()));
+                t = new FloatTensor(
+                        1, 1, t.height(), t.width(), java.util.Arrays.copyOf(t.data(), t.height() * t.width()));
             }
             if (!tensors.isEmpty() && t.channels() != tensors.get(0).channels()) {
-                throw new IOException("image " + file + ": pages differ in colour (grey and RGB); a stack needs one kind");
+                throw new IOException(
+                        "image " + file + ": pages differ in colour (grey and RGB); a stack needs one kind");
             }
             tensors.add(t);
         }
         FloatTensor unit = tensors.size() == 1 ? tensors.get(0) : FloatTensor.stack(tensors);
         boolean floating = isFloat(first);
-        int bits = floating ? 32 : first.getColorModel() instanceof IndexColorModel ? 8
-                : Math.max(8, first.getColorModel().getComponentSize(0));
+        int bits = floating
+                ? 32
+                : first.getColorModel() instanceof IndexColorModel
+                        ? 8
+                        : Math.max(8, first.getColorModel().getComponentSize(0));
         double rawMax = floating ? 1 : (1L << bits) - 1;
         IntensityScaling scaling = mapping.scalingFor(unit, rawMax, bits, floating);
-        FloatTensor mapped = scaling.method().equals("linear") ? unit
-                : unit.map(u -> scaling.toUnit(u * rawMax));
-        return new ImageData(mapped, new ImageMetadata(d.format(), unit.channels(), bits, floating, tensors.size(),
-                d.pixelSize(), scaling));
+        FloatTensor mapped = scaling.method().equals("linear") ? unit : unit.map(u -> scaling.toUnit(u * rawMax));
+        return new ImageData(
+                mapped,
+                new ImageMetadata(d.format(), unit.channels(), bits, floating, tensors.size(), d.pixelSize(), scaling));
     }
 
     /**
@@ -393,14 +422,22 @@ final class ImageReading {
         }
         int bits = img.getColorModel().getComponentSize(0) > 8 ? 16 : 8;
         ColorSpace srgb = ColorSpace.getInstance(ColorSpace.CS_sRGB);
-        ComponentColorModel cm = new ComponentColorModel(srgb, new int[] {bits, bits, bits}, false, false, Transparency.OPAQUE,
+        ComponentColorModel cm = new ComponentColorModel(
+                srgb,
+                new int[] {bits, bits, bits},
+                false,
+                false,
+                Transparency.OPAQUE,
                 bits == 16 ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE);
-        BufferedImage out = new BufferedImage(cm, cm.createCompatibleWritableRaster(img.getWidth(), img.getHeight()), false, null);
+        BufferedImage out =
+                new BufferedImage(cm, cm.createCompatibleWritableRaster(img.getWidth(), img.getHeight()), false, null);
         try {
             new ColorConvertOp(null).filter(img, out);
         } catch (RuntimeException e) {
-            throw new IOException("image " + file + " is in a " + colourSpaceName(cs) + " colour space that cannot be converted to RGB: "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "image " + file + " is in a " + colourSpaceName(cs)
+                            + " colour space that cannot be converted to RGB: " + e.getMessage(),
+                    e);
         }
         return out;
     }
@@ -429,7 +466,8 @@ final class ImageReading {
         Raster r = img.getRaster();
         int bands = img.getColorModel().getNumColorComponents();
         int c = bands >= 3 ? 3 : 1;
-        boolean indexed = img.getType() == BufferedImage.TYPE_BYTE_INDEXED || img.getType() == BufferedImage.TYPE_BYTE_BINARY
+        boolean indexed = img.getType() == BufferedImage.TYPE_BYTE_INDEXED
+                || img.getType() == BufferedImage.TYPE_BYTE_BINARY
                 || r.getNumBands() < bands;
         float[] out = new float[c * h * w];
         if (indexed) {

@@ -19,12 +19,12 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  * 8 or 16-bit) or .tif / .tiff (any pages, 8/16/32-bit or float).
  */
 final class ImageWriting {
-    private ImageWriting() {
-    }
+    private ImageWriting() {}
 
     static void write(FloatTensor x, ImageMetadata like, Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String container = name.endsWith(".png") ? "png" : name.endsWith(".tif") || name.endsWith(".tiff") ? "tiff" : null;
+        String container =
+                name.endsWith(".png") ? "png" : name.endsWith(".tif") || name.endsWith(".tiff") ? "tiff" : null;
         if (container == null) {
             throw new IllegalArgumentException("cannot write image " + file + ": use a .png, .tif or .tiff name");
         }
@@ -33,31 +33,37 @@ final class ImageWriting {
 
     /** @param container "png" or "tiff", whatever the file is called */
     static void write(FloatTensor x, ImageMetadata like, Path file, String container) throws IOException {
-        AtomicFiles.StreamWriter encoded = encoder(x, like, file.toString(), container); // checks before any file is made
+        AtomicFiles.StreamWriter encoded =
+                encoder(x, like, file.toString(), container); // checks before any file is made
         AtomicFiles.write(file, encoded);
     }
 
     /** The same bytes as the file {@link #write(FloatTensor, ImageMetadata, Path, String)} writes, into a stream. */
-    static void write(FloatTensor x, ImageMetadata like, OutputStream out, String name, String container) throws IOException {
+    static void write(FloatTensor x, ImageMetadata like, OutputStream out, String name, String container)
+            throws IOException {
         encoder(x, like, name, container).write(out);
     }
 
     private static AtomicFiles.StreamWriter encoder(FloatTensor x, ImageMetadata like, String file, String container) {
         FloatTensor pixels = like.channels() == 1 && x.channels() == 3 ? ImageFiles.toChannels(x, 1) : x;
         if (pixels.channels() != 1 && pixels.channels() != 3) {
-            throw new IllegalArgumentException("cannot write a " + pixels.channels() + "-channel tensor as image " + file + " (1 or 3 channels)");
+            throw new IllegalArgumentException(
+                    "cannot write a " + pixels.channels() + "-channel tensor as image " + file + " (1 or 3 channels)");
         }
         if (container.equals("png")) {
             if (pixels.batch() != 1) {
-                throw new IllegalArgumentException("PNG " + file + " holds one page, got " + pixels.batch() + "; write .tif for a stack");
+                throw new IllegalArgumentException(
+                        "PNG " + file + " holds one page, got " + pixels.batch() + "; write .tif for a stack");
             }
             boolean sixteen = like.bitsPerSample() == 16 && !like.floatingPoint();
             BufferedImage img = sixteen ? image16(pixels, like.scaling()) : image8(pixels, like.scaling());
             return out -> PngFiles.write(img, like.pixelSize(), out, file);
         }
-        TiffFiles.SampleType type = like.floatingPoint() ? TiffFiles.SampleType.FLOAT32
-                : like.bitsPerSample() == 16 ? TiffFiles.SampleType.UINT16
-                : like.bitsPerSample() == 32 ? TiffFiles.SampleType.UINT32 : TiffFiles.SampleType.UINT8;
+        TiffFiles.SampleType type = like.floatingPoint()
+                ? TiffFiles.SampleType.FLOAT32
+                : like.bitsPerSample() == 16
+                        ? TiffFiles.SampleType.UINT16
+                        : like.bitsPerSample() == 32 ? TiffFiles.SampleType.UINT32 : TiffFiles.SampleType.UINT8;
         IntensityScaling s = like.scaling();
         FloatTensor raw = pixels.map(s::toRaw);
         return out -> TiffFiles.write(out, file, raw, type, like.pixelSize(), null);
@@ -90,8 +96,12 @@ final class ImageWriting {
 
     private static BufferedImage image16(FloatTensor x, IntensityScaling s) {
         int c = x.channels();
-        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(c == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB),
-                false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        ComponentColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(c == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB),
+                false,
+                false,
+                Transparency.OPAQUE,
+                DataBuffer.TYPE_USHORT);
         WritableRaster r = cm.createCompatibleWritableRaster(x.width(), x.height());
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < x.height(); y++) {

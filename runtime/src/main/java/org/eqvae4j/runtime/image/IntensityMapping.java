@@ -18,7 +18,8 @@ public record IntensityMapping(boolean percentile, double lowPercentile, double 
 
     public IntensityMapping {
         if (!(lowPercentile >= 0 && lowPercentile < highPercentile && highPercentile <= 100)) {
-            throw new IllegalArgumentException("percentiles must satisfy 0 <= low < high <= 100, got " + lowPercentile + ", " + highPercentile);
+            throw new IllegalArgumentException(
+                    "percentiles must satisfy 0 <= low < high <= 100, got " + lowPercentile + ", " + highPercentile);
         }
     }
 
@@ -39,7 +40,8 @@ public record IntensityMapping(boolean percentile, double lowPercentile, double 
                 // fall through to the message below
             }
         }
-        throw new IllegalArgumentException("intensity mapping must be linear, percentile or percentile:LOW:HIGH, got '" + s + "'");
+        throw new IllegalArgumentException(
+                "intensity mapping must be linear, percentile or percentile:LOW:HIGH, got '" + s + "'");
     }
 
     /**
@@ -63,8 +65,10 @@ public record IntensityMapping(boolean percentile, double lowPercentile, double 
         if (!(hi > lo)) { // a flat image: keep it flat rather than divide by zero
             hi = lo + 1.0 / rawMax;
         }
-        return new IntensityScaling(lo * rawMax, hi * rawMax, String.format(Locale.ROOT, "percentile %s-%s",
-                trim(lowPercentile), trim(highPercentile)));
+        return new IntensityScaling(
+                lo * rawMax,
+                hi * rawMax,
+                String.format(Locale.ROOT, "percentile %s-%s", trim(lowPercentile), trim(highPercentile)));
     }
 
     private static double at(float[] sorted, double p) {

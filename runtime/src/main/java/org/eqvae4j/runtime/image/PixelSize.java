@@ -13,12 +13,13 @@ import java.util.Map;
  * @param unit "micron", "nm", "mm", "cm", "m", "inch" or whatever an ImageJ file names
  */
 public record PixelSize(double x, double y, String unit) {
-    private static final Map<String, Double> METRES = Map.of("m", 1.0, "cm", 1e-2, "mm", 1e-3, "micron", 1e-6,
-            "um", 1e-6, "\u00b5m", 1e-6, "nm", 1e-9, "inch", 0.0254);
+    private static final Map<String, Double> METRES = Map.of(
+            "m", 1.0, "cm", 1e-2, "mm", 1e-3, "micron", 1e-6, "um", 1e-6, "\u00b5m", 1e-6, "nm", 1e-9, "inch", 0.0254);
 
     public PixelSize {
         if (!(x > 0) || !(y > 0) || Double.isInfinite(x) || Double.isInfinite(y) || unit == null || unit.isBlank()) {
-            throw new IllegalArgumentException("pixel size needs positive finite x, y and a unit, got " + x + ", " + y + " " + unit);
+            throw new IllegalArgumentException(
+                    "pixel size needs positive finite x, y and a unit, got " + x + ", " + y + " " + unit);
         }
     }
 

@@ -9,9 +9,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import java.nio.file.Path;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -31,8 +31,7 @@ import org.w3c.dom.Node;
 final class PngFiles {
     private static final String NATIVE = "javax_imageio_png_1.0";
 
-    private PngFiles() {
-    }
+    private PngFiles() {}
 
     /**
      * Walks the chunks before the decoder does: the size IHDR declares is checked against the pixel limit,
@@ -52,12 +51,14 @@ final class PngFiles {
                     return; // a truncated file: the decoder says so with its own message
                 }
                 if (length < 0) {
-                    throw new IOException("PNG " + file + ": chunk " + type + " declares a negative length; the file is corrupt");
+                    throw new IOException(
+                            "PNG " + file + ": chunk " + type + " declares a negative length; the file is corrupt");
                 }
                 switch (type) {
                     case "IHDR" -> {
                         if (length != 13) {
-                            throw new IOException("PNG " + file + ": its IHDR chunk has " + length + " bytes, not 13; the file is corrupt");
+                            throw new IOException("PNG " + file + ": its IHDR chunk has " + length
+                                    + " bytes, not 13; the file is corrupt");
                         }
                         byte[] ihdr = readChunk(in, length, file, type, 13);
                         ByteBuffer b = ByteBuffer.wrap(ihdr);
@@ -91,7 +92,8 @@ final class PngFiles {
         }
     }
 
-    private static byte[] readChunk(DataInputStream in, int length, Path file, String type, int max) throws IOException {
+    private static byte[] readChunk(DataInputStream in, int length, Path file, String type, int max)
+            throws IOException {
         if (length > max) {
             throw new IOException("PNG " + file + ": chunk " + type + " declares " + length + " bytes; it is corrupt");
         }
@@ -111,7 +113,8 @@ final class PngFiles {
         return -1;
     }
 
-    private static void checkInflated(Path file, String type, byte[] data, int from, DecodeLimits limits) throws IOException {
+    private static void checkInflated(Path file, String type, byte[] data, int from, DecodeLimits limits)
+            throws IOException {
         if (from <= 0 || from > data.length) {
             return;
         }
@@ -141,11 +144,14 @@ final class PngFiles {
 
     /** The pHYs pixel size in micron, or null when absent or without a unit. */
     static PixelSize pixelSize(IIOMetadata metadata) {
-        if (metadata == null || !java.util.Arrays.asList(metadata.getMetadataFormatNames()).contains(NATIVE)) {
+        if (metadata == null
+                || !java.util.Arrays.asList(metadata.getMetadataFormatNames()).contains(NATIVE)) {
             return null;
         }
         for (Node n = metadata.getAsTree(NATIVE).getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n.getNodeName().equals("pHYs") && n instanceof IIOMetadataNode p && "meter".equals(p.getAttribute("unitSpecifier"))) {
+            if (n.getNodeName().equals("pHYs")
+                    && n instanceof IIOMetadataNode p
+                    && "meter".equals(p.getAttribute("unitSpecifier"))) {
                 double x = Double.parseDouble(p.getAttribute("pixelsPerUnitXAxis"));
                 double y = Double.parseDouble(p.getAttribute("pixelsPerUnitYAxis"));
                 return x > 0 && y > 0 ? new PixelSize(1e6 / x, 1e6 / y, "micron") : null;
@@ -166,8 +172,12 @@ final class PngFiles {
             IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
             if (pixelSize != null && Double.isFinite(pixelSize.metresPerUnit())) {
                 IIOMetadataNode phys = new IIOMetadataNode("pHYs");
-                phys.setAttribute("pixelsPerUnitXAxis", Long.toString(Math.round(1 / (pixelSize.x() * pixelSize.metresPerUnit()))));
-                phys.setAttribute("pixelsPerUnitYAxis", Long.toString(Math.round(1 / (pixelSize.y() * pixelSize.metresPerUnit()))));
+                phys.setAttribute(
+                        "pixelsPerUnitXAxis",
+                        Long.toString(Math.round(1 / (pixelSize.x() * pixelSize.metresPerUnit()))));
+                phys.setAttribute(
+                        "pixelsPerUnitYAxis",
+                        Long.toString(Math.round(1 / (pixelSize.y() * pixelSize.metresPerUnit()))));
                 phys.setAttribute("unitSpecifier", "meter");
                 IIOMetadataNode root = new IIOMetadataNode(NATIVE);
                 root.appendChild(phys);

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.apache.commons.imaging.FormatCompliance;
@@ -33,7 +33,10 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 public final class TiffFiles {
     /** Sample types this writer produces. */
     public enum SampleType {
-        UINT8(8, 1), UINT16(16, 1), UINT32(32, 1), FLOAT32(32, 3);
+        UINT8(8, 1),
+        UINT16(16, 1),
+        UINT32(32, 1),
+        FLOAT32(32, 3);
 
         final int bits;
         final int sampleFormat;
@@ -45,14 +48,12 @@ public final class TiffFiles {
     }
 
     /** What the first page's tags say: pixel size (or null) and the ImageDescription (or null). */
-    public record Tags(PixelSize pixelSize, String description) {
-    }
+    public record Tags(PixelSize pixelSize, String description) {}
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int STRIP_BYTES = 1 << 23;
 
-    private TiffFiles() {
-    }
+    private TiffFiles() {}
 
     public static Tags readTags(Path file) throws IOException {
         if (!java.nio.file.Files.isRegularFile(file)) {
@@ -72,8 +73,10 @@ public final class TiffFiles {
         }
         TiffDirectory d;
         try {
-            d = new TiffReader(true).readFirstDirectory(source, false, FormatCompliance.getDefault())
-                    .directories.get(0);
+            d = new TiffReader(true)
+                    .readFirstDirectory(source, false, FormatCompliance.getDefault())
+                    .directories
+                    .get(0);
         } catch (ImagingException | RuntimeException e) {
             throw new IOException("TIFF " + file + " has unreadable tags: " + e.getMessage(), e);
         }
@@ -85,7 +88,8 @@ public final class TiffFiles {
      * What walking a TIFF's page (IFD) chain found: the page count and what page 1 declares (TIFF's
      * defaults where a tag is absent).
      */
-    record PageChain(int pages, long width, long height, int photometric, int predictor, int bitsPerSample, int sampleFormat) {
+    record PageChain(
+            int pages, long width, long height, int photometric, int predictor, int bitsPerSample, int sampleFormat) {
         static final int CMYK = 5;
         static final int CIELAB = 8;
         static final int ICCLAB = 9;
@@ -128,16 +132,23 @@ public final class TiffFiles {
                     throw new IOException("TIFF " + file + " has more than " + limits.maxPages() + " pages, the limit ("
                             + DecodeLimits.hint(DecodeLimits.PAGES_PROPERTY) + ")");
                 }
-                ByteBuffer cnt = read(ch, offset, big ? 8 : 2, size, file, "page " + (pages + 1) + " directory").order(order);
+                ByteBuffer cnt = read(ch, offset, big ? 8 : 2, size, file, "page " + (pages + 1) + " directory")
+                        .order(order);
                 long entries = big ? cnt.getLong(0) : cnt.getShort(0) & 0xffff;
                 int entrySize = big ? 20 : 12;
                 if (entries < 1 || entries > 65535) {
-                    throw new IOException("TIFF " + file + " is corrupt or truncated: its page " + (pages + 1) + " directory declares "
-                            + entries + " tags");
+                    throw new IOException("TIFF " + file + " is corrupt or truncated: its page " + (pages + 1)
+                            + " directory declares " + entries + " tags");
                 }
                 long start = offset + (big ? 8 : 2);
-                ByteBuffer ifd = read(ch, start, (int) entries * entrySize + (big ? 8 : 4), size, file,
-                        "page " + (pages + 1) + " directory").order(order);
+                ByteBuffer ifd = read(
+                                ch,
+                                start,
+                                (int) entries * entrySize + (big ? 8 : 4),
+                                size,
+                                file,
+                                "page " + (pages + 1) + " directory")
+                        .order(order);
                 for (int e = 0; e < entries; e++) {
                     int p = e * entrySize;
                     int tag = ifd.getShort(p) & 0xffff;
@@ -150,19 +161,27 @@ public final class TiffFiles {
                         default -> 1;
                     };
                     if (count < 0 || count > size / typeSize + 1) {
-                        throw new IOException("TIFF " + file + ": tag " + tag + " of page " + (pages + 1) + " declares " + count
-                                + " values, more than the file's " + size + " bytes hold; the file is corrupt or crafted");
+                        throw new IOException("TIFF " + file + ": tag " + tag + " of page " + (pages + 1) + " declares "
+                                + count + " values, more than the file's " + size
+                                + " bytes hold; the file is corrupt or crafted");
                     }
-                    if (pages == 0 && (tag == 256 || tag == 257 || tag == 258 || tag == 262 || tag == 317 || tag == 339)) {
+                    if (pages == 0
+                            && (tag == 256 || tag == 257 || tag == 258 || tag == 262 || tag == 317 || tag == 339)) {
                         int v = p + (big ? 12 : 8);
                         ByteBuffer at = ifd;
                         if (count * typeSize > (big ? 8 : 4)) { // out of line: the first value is enough
                             long valueOffset = big ? ifd.getLong(v) : ifd.getInt(v) & 0xffffffffL;
-                            at = read(ch, valueOffset, typeSize, size, file, "value of tag " + tag).order(order);
+                            at = read(ch, valueOffset, typeSize, size, file, "value of tag " + tag)
+                                    .order(order);
                             v = 0;
                         }
-                        first.put(tag, type == 3 ? at.getShort(v) & 0xffff : type == 16 ? at.getLong(v) : type == 4 ? at.getInt(v) & 0xffffffffL
-                                : at.get(v) & 0xff);
+                        first.put(
+                                tag,
+                                type == 3
+                                        ? at.getShort(v) & 0xffff
+                                        : type == 16
+                                                ? at.getLong(v)
+                                                : type == 4 ? at.getInt(v) & 0xffffffffL : at.get(v) & 0xff);
                     }
                 }
                 if (pages == 0) {
@@ -177,12 +196,19 @@ public final class TiffFiles {
             if (pages == 0) {
                 throw new IOException("TIFF " + file + " has no pages");
             }
-            return new PageChain(pages, width, height, first.getOrDefault(262, -1L).intValue(), first.getOrDefault(317, 1L).intValue(),
-                    first.getOrDefault(258, 1L).intValue(), first.getOrDefault(339, 1L).intValue());
+            return new PageChain(
+                    pages,
+                    width,
+                    height,
+                    first.getOrDefault(262, -1L).intValue(),
+                    first.getOrDefault(317, 1L).intValue(),
+                    first.getOrDefault(258, 1L).intValue(),
+                    first.getOrDefault(339, 1L).intValue());
         }
     }
 
-    private static ByteBuffer read(FileChannel ch, long offset, int length, long size, Path file, String what) throws IOException {
+    private static ByteBuffer read(FileChannel ch, long offset, int length, long size, Path file, String what)
+            throws IOException {
         if (offset < 0 || offset + length > size) {
             throw new IOException("TIFF " + file + " is corrupt or truncated: its " + what + " at byte " + offset
                     + " lies beyond the end of the " + size + "-byte file");
@@ -217,8 +243,10 @@ public final class TiffFiles {
         }
         String unit = imageJUnit(description);
         if (unit == null) {
-            int code = ru == null ? TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES : ru.getIntValue(); // TIFF default: inch
-            unit = code == TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES ? "inch"
+            int code =
+                    ru == null ? TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES : ru.getIntValue(); // TIFF default: inch
+            unit = code == TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES
+                    ? "inch"
                     : code == TiffTagConstants.RESOLUTION_UNIT_VALUE_CM ? "cm" : null;
         }
         return unit == null ? null : new PixelSize(1 / xr.getDoubleValue(), 1 / yr.getDoubleValue(), unit);
@@ -264,11 +292,13 @@ public final class TiffFiles {
      * Writes the TIFF into a stream (the same bytes as {@link #write(Path, FloatTensor, SampleType, PixelSize, String)}
      * puts into a file); {@code name} stands for it in messages.
      */
-    public static void write(OutputStream out, String name, FloatTensor raw, SampleType type, PixelSize pixelSize,
-                             String description) throws IOException {
+    public static void write(
+            OutputStream out, String name, FloatTensor raw, SampleType type, PixelSize pixelSize, String description)
+            throws IOException {
         int c = raw.channels();
         if (c != 1 && c != 3) {
-            throw new IllegalArgumentException("cannot write a " + c + "-channel tensor as TIFF " + name + " (1 or 3 channels)");
+            throw new IllegalArgumentException(
+                    "cannot write a " + c + "-channel tensor as TIFF " + name + " (1 or 3 channels)");
         }
         String desc = description != null ? description : imageJDescription(raw.batch(), pixelSize);
         byte[] descBytes = desc == null ? null : (desc + "\0").getBytes(StandardCharsets.US_ASCII);
@@ -278,13 +308,21 @@ public final class TiffFiles {
         int rowsPerStrip = (int) Math.max(1, Math.min(h, STRIP_BYTES / Math.max(1, rowBytes)));
         int strips = (h + rowsPerStrip - 1) / rowsPerStrip;
         long pageBytes = rowBytes * h;
-        long total = 8 + (long) raw.batch() * (pageBytes + directoryBytes(c, strips, pixelSize, null))
+        long total = 8
+                + (long) raw.batch() * (pageBytes + directoryBytes(c, strips, pixelSize, null))
                 + (descBytes == null ? 0 : descBytes.length + 14);
         if (total >= 1L << 32) {
-            throw new IOException("cannot write TIFF " + name + ": " + total + " bytes is beyond the 4 GB of a classic TIFF");
+            throw new IOException(
+                    "cannot write TIFF " + name + ": " + total + " bytes is beyond the 4 GB of a classic TIFF");
         }
         OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-        buffered.write(ByteBuffer.allocate(8).order(ORDER).put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).array());
+        buffered.write(ByteBuffer.allocate(8)
+                .order(ORDER)
+                .put((byte) 'I')
+                .put((byte) 'I')
+                .putShort((short) 42)
+                .putInt(8)
+                .array());
         long pos = 8;
         for (int page = 0; page < raw.batch(); page++) {
             byte[] d = page == 0 ? descBytes : null;
@@ -320,13 +358,22 @@ public final class TiffFiles {
     }
 
     /** One page's directory, tags in ascending order as TIFF requires, then its out-of-line values. */
-    private static byte[] directory(FloatTensor raw, SampleType type, PixelSize p, byte[] description, long at, long dataStart,
-                                    int rowsPerStrip, int strips, long next) {
+    private static byte[] directory(
+            FloatTensor raw,
+            SampleType type,
+            PixelSize p,
+            byte[] description,
+            long at,
+            long dataStart,
+            int rowsPerStrip,
+            int strips,
+            long next) {
         int c = raw.channels();
         int h = raw.height();
         long rowBytes = (long) raw.width() * c * type.bits / 8;
         int tags = tagCount(p, description);
-        ByteBuffer b = ByteBuffer.allocate((int) directoryBytes(c, strips, p, description)).order(ORDER);
+        ByteBuffer b = ByteBuffer.allocate((int) directoryBytes(c, strips, p, description))
+                .order(ORDER);
         ByteBuffer extra = b.duplicate().order(ORDER);
         extra.position(2 + 12 * tags + 4);
         b.putShort((short) tags);
@@ -336,8 +383,11 @@ public final class TiffFiles {
         e.longs(TiffTagConstants.TIFF_TAG_IMAGE_LENGTH.tag, h);
         e.shorts(TiffTagConstants.TIFF_TAG_BITS_PER_SAMPLE.tag, repeat(type.bits, c));
         e.shorts(TiffTagConstants.TIFF_TAG_COMPRESSION.tag, TiffTagConstants.COMPRESSION_VALUE_UNCOMPRESSED);
-        e.shorts(TiffTagConstants.TIFF_TAG_PHOTOMETRIC_INTERPRETATION.tag, c == 3
-                ? TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_RGB : TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_BLACK_IS_ZERO);
+        e.shorts(
+                TiffTagConstants.TIFF_TAG_PHOTOMETRIC_INTERPRETATION.tag,
+                c == 3
+                        ? TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_RGB
+                        : TiffTagConstants.PHOTOMETRIC_INTERPRETATION_VALUE_BLACK_IS_ZERO);
         if (description != null) {
             e.put(TiffTagConstants.TIFF_TAG_IMAGE_DESCRIPTION.tag, 2, description, description.length);
         }
@@ -355,10 +405,16 @@ public final class TiffFiles {
             e.rational(TiffTagConstants.TIFF_TAG_XRESOLUTION.tag, RationalNumber.valueOf(1 / p.x()));
             e.rational(TiffTagConstants.TIFF_TAG_YRESOLUTION.tag, RationalNumber.valueOf(1 / p.y()));
         }
-        e.shorts(TiffTagConstants.TIFF_TAG_PLANAR_CONFIGURATION.tag, TiffTagConstants.PLANAR_CONFIGURATION_VALUE_CHUNKY);
+        e.shorts(
+                TiffTagConstants.TIFF_TAG_PLANAR_CONFIGURATION.tag, TiffTagConstants.PLANAR_CONFIGURATION_VALUE_CHUNKY);
         if (p != null) {
-            e.shorts(TiffTagConstants.TIFF_TAG_RESOLUTION_UNIT.tag, p.unit().equals("inch") ? TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES
-                    : p.unit().equals("cm") ? TiffTagConstants.RESOLUTION_UNIT_VALUE_CM : TiffTagConstants.RESOLUTION_UNIT_VALUE_NONE);
+            e.shorts(
+                    TiffTagConstants.TIFF_TAG_RESOLUTION_UNIT.tag,
+                    p.unit().equals("inch")
+                            ? TiffTagConstants.RESOLUTION_UNIT_VALUE_INCHES
+                            : p.unit().equals("cm")
+                                    ? TiffTagConstants.RESOLUTION_UNIT_VALUE_CM
+                                    : TiffTagConstants.RESOLUTION_UNIT_VALUE_NONE);
         }
         e.shorts(TiffTagConstants.TIFF_TAG_SAMPLE_FORMAT.tag, repeat(type.sampleFormat, c));
         b.putInt((int) next);
@@ -390,7 +446,15 @@ public final class TiffFiles {
         }
 
         void rational(int tag, RationalNumber r) {
-            put(tag, 5, ByteBuffer.allocate(8).order(ORDER).putInt((int) r.numerator).putInt((int) r.divisor).array(), 1);
+            put(
+                    tag,
+                    5,
+                    ByteBuffer.allocate(8)
+                            .order(ORDER)
+                            .putInt((int) r.numerator)
+                            .putInt((int) r.divisor)
+                            .array(),
+                    1);
         }
 
         void put(int tag, int type, byte[] value, int count) {
@@ -408,7 +472,8 @@ public final class TiffFiles {
     }
 
     private static String imageJDescription(int pages, PixelSize p) {
-        boolean unitNeedsImageJ = p != null && !p.unit().equals("inch") && !p.unit().equals("cm");
+        boolean unitNeedsImageJ =
+                p != null && !p.unit().equals("inch") && !p.unit().equals("cm");
         if (pages == 1 && !unitNeedsImageJ) {
             return null;
         }

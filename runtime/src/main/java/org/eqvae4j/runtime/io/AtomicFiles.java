@@ -27,8 +27,7 @@ public final class AtomicFiles {
         void write(Path file) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     public static void write(Path target, StreamWriter content) throws IOException {
         writePath(target, tmp -> {

@@ -21,8 +21,7 @@ public final class AtomicFolders {
         void write(Path folder) throws IOException;
     }
 
-    private AtomicFolders() {
-    }
+    private AtomicFolders() {}
 
     /**
      * Writes {@code target} through a staging folder. An existing target is swapped out only after the new
@@ -56,8 +55,8 @@ public final class AtomicFolders {
         }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
-                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
     }

@@ -11,21 +11,22 @@ import java.nio.file.Path;
  * resolved through its nearest existing ancestor.
  */
 public final class InputGuard {
-    private InputGuard() {
-    }
+    private InputGuard() {}
 
     /**
      * Refuses {@code output} when it is {@code input} (or a link to it, or a hard link of it).
      *
      * @param outputRole e.g. "output" or "--output"; {@code inputRole} e.g. "the input" or "the --model"
      */
-    public static void requireNotInput(Path output, String outputRole, Path input, String inputRole) throws IOException {
+    public static void requireNotInput(Path output, String outputRole, Path input, String inputRole)
+            throws IOException {
         if (output == null || input == null) {
             return;
         }
         if (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input)) {
-            throw new IOException(outputRole + " " + output + " would overwrite " + inputRole + " " + input + " (the same file"
-                    + (output.equals(input) ? "" : " after resolving links") + "); inputs are never overwritten: choose another output");
+            throw new IOException(outputRole + " " + output + " would overwrite " + inputRole + " " + input
+                    + " (the same file" + (output.equals(input) ? "" : " after resolving links")
+                    + "); inputs are never overwritten: choose another output");
         }
         if (realPath(output).equals(realPath(input))) {
             throw new IOException(outputRole + " " + output + " would overwrite " + inputRole + " " + input
@@ -41,8 +42,10 @@ public final class InputGuard {
         Path out = realPath(outputFolder);
         Path in = inputFolder.toRealPath();
         if (out.startsWith(in)) {
-            throw new IOException("output folder " + outputFolder + (out.equals(outputFolder.toAbsolutePath().normalize()) ? "" : " (" + out + ")")
-                    + " lies inside the input folder " + inputFolder + "; choose another one so inputs are never mixed with results");
+            throw new IOException("output folder " + outputFolder
+                    + (out.equals(outputFolder.toAbsolutePath().normalize()) ? "" : " (" + out + ")")
+                    + " lies inside the input folder " + inputFolder
+                    + "; choose another one so inputs are never mixed with results");
         }
     }
 
@@ -62,6 +65,8 @@ public final class InputGuard {
             return realPath(abs.resolveSibling(Files.readSymbolicLink(abs)).normalize(), links + 1);
         }
         Path parent = abs.getParent();
-        return parent == null ? abs : realPath(parent, links).resolve(abs.getFileName().toString());
+        return parent == null
+                ? abs
+                : realPath(parent, links).resolve(abs.getFileName().toString());
     }
 }

@@ -33,8 +33,7 @@ public final class LatentFile {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private LatentFile() {
-    }
+    private LatentFile() {}
 
     public static void write(Path file, Latent latent) throws IOException {
         FloatTensor pages = pages(latent);
@@ -50,8 +49,9 @@ public final class LatentFile {
     private static FloatTensor pages(Latent latent) {
         FloatTensor z = latent.values();
         if (!Arrays.equals(z.shape(), latent.header().shape())) {
-            throw new IllegalArgumentException("latent header shape " + Arrays.toString(latent.header().shape())
-                    + " does not match the values " + Arrays.toString(z.shape()));
+            throw new IllegalArgumentException(
+                    "latent header shape " + Arrays.toString(latent.header().shape()) + " does not match the values "
+                            + Arrays.toString(z.shape()));
         }
         return new FloatTensor(z.batch() * z.channels(), 1, z.height(), z.width(), z.data());
     }
@@ -59,7 +59,10 @@ public final class LatentFile {
     /** Reads and checks a latent file: header present, shape matching the pages, every value finite. */
     public static Latent read(Path file) throws IOException {
         LatentHeader h = readHeader(file);
-        return check(h, ImageFiles.readImage(file, IntensityMapping.LINEAR, pageLimits(h, file.toString())), file.toString());
+        return check(
+                h,
+                ImageFiles.readImage(file, IntensityMapping.LINEAR, pageLimits(h, file.toString())),
+                file.toString());
     }
 
     /** {@link #read(Path)} of a latent file's bytes held in memory; {@code name} stands for them in messages. */
@@ -84,20 +87,32 @@ public final class LatentFile {
         long[] s = h.shape();
         DecodeLimits limits = DecodeLimits.fromSystemProperties();
         if (s != null && s.length == 4 && s[0] > limits.maxPages()) {
-            throw new IOException("latent file " + file + " holds " + s[0] + " images, more than the limit of " + limits.maxPages()
-                    + " pages (raise it with EQVAE_JAVA_OPTS=-D" + DecodeLimits.PAGES_PROPERTY + "=N)");
+            throw new IOException(
+                    "latent file " + file + " holds " + s[0] + " images, more than the limit of " + limits.maxPages()
+                            + " pages (raise it with EQVAE_JAVA_OPTS=-D" + DecodeLimits.PAGES_PROPERTY + "=N)");
         }
-        return s != null && s.length == 4 ? limits.withMaxPages((int) Math.min(Integer.MAX_VALUE, s[0] * s[1])) : limits;
+        return s != null && s.length == 4
+                ? limits.withMaxPages((int) Math.min(Integer.MAX_VALUE, s[0] * s[1]))
+                : limits;
     }
 
     private static Latent check(LatentHeader h, ImageData pages, String file) throws IOException {
         long[] s = h.shape();
         FloatTensor p = pages.pixels();
-        if (!pages.metadata().floatingPoint() || p.channels() != 1 || s == null || s.length != 4
-                || s[0] * s[1] != p.batch() || s[2] != p.height() || s[3] != p.width()) {
-            throw new IOException("latent file " + file + ": header shape " + Arrays.toString(s) + " does not match its "
-                    + p.batch() + " " + (pages.metadata().floatingPoint() ? "float" : pages.metadata().bitsPerSample() + "-bit")
-                    + " pages of " + p.height() + "x" + p.width());
+        if (!pages.metadata().floatingPoint()
+                || p.channels() != 1
+                || s == null
+                || s.length != 4
+                || s[0] * s[1] != p.batch()
+                || s[2] != p.height()
+                || s[3] != p.width()) {
+            throw new IOException(
+                    "latent file " + file + ": header shape " + Arrays.toString(s) + " does not match its "
+                            + p.batch() + " "
+                            + (pages.metadata().floatingPoint()
+                                    ? "float"
+                                    : pages.metadata().bitsPerSample() + "-bit")
+                            + " pages of " + p.height() + "x" + p.width());
         }
         FloatTensor z = new FloatTensor((int) s[0], (int) s[1], (int) s[2], (int) s[3], p.data());
         if (!z.allFinite()) {
@@ -149,10 +164,13 @@ public final class LatentFile {
                     + LatentHeader.VERSION);
         }
         long[] s = h.shape();
-        if (s == null || s.length != 4 || Arrays.stream(s).anyMatch(v -> v < 1 || v > Integer.MAX_VALUE)
+        if (s == null
+                || s.length != 4
+                || Arrays.stream(s).anyMatch(v -> v < 1 || v > Integer.MAX_VALUE)
                 || (double) s[0] * s[1] * s[2] * s[3] > Integer.MAX_VALUE) {
-            throw new IOException(where + " has a malformed header: 'shape' must be four positive sizes [N, C, h, w] of at most "
-                    + Integer.MAX_VALUE + " values in all, got " + Arrays.toString(s));
+            throw new IOException(
+                    where + " has a malformed header: 'shape' must be four positive sizes [N, C, h, w] of at most "
+                            + Integer.MAX_VALUE + " values in all, got " + Arrays.toString(s));
         }
         return h;
     }
@@ -169,14 +187,16 @@ public final class LatentFile {
     public static void checkDecodable(LatentHeader h, ModelManifest m, String file, boolean ignoreBundleId) {
         long channels = h.shape()[1];
         if (channels != m.latentChannels()) {
-            throw new IllegalArgumentException("latent file " + file + " has " + channels + " channels (bundle '" + h.bundleId()
-                    + "') but bundle '" + m.id() + "' decodes " + m.latentChannels() + "-channel latents");
+            throw new IllegalArgumentException(
+                    "latent file " + file + " has " + channels + " channels (bundle '" + h.bundleId()
+                            + "') but bundle '" + m.id() + "' decodes " + m.latentChannels() + "-channel latents");
         }
         if (!ignoreBundleId && (!m.id().equals(h.bundleId()) || m.downsamplingFactor() != h.downsamplingFactor())) {
-            throw new IllegalArgumentException("latent file " + file + " was encoded by bundle '" + h.bundleId() + "' (x"
-                    + h.downsamplingFactor() + "), not by '" + m.id() + "' (x" + m.downsamplingFactor()
-                    + "); another model's latent space decodes to garbage unless the two share it"
-                    + " (--ignore-bundle-id decodes anyway)");
+            throw new IllegalArgumentException(
+                    "latent file " + file + " was encoded by bundle '" + h.bundleId() + "' (x"
+                            + h.downsamplingFactor() + "), not by '" + m.id() + "' (x" + m.downsamplingFactor()
+                            + "); another model's latent space decodes to garbage unless the two share it"
+                            + " (--ignore-bundle-id decodes anyway)");
         }
     }
 
@@ -186,8 +206,8 @@ public final class LatentFile {
             if (!Float.isFinite(d[i])) {
                 int plane = z.height() * z.width();
                 int nc = i / plane;
-                return " (first at image " + nc / z.channels() + ", channel " + nc % z.channels() + ", y " + (i % plane) / z.width()
-                        + ", x " + i % z.width() + ")";
+                return " (first at image " + nc / z.channels() + ", channel " + nc % z.channels() + ", y "
+                        + (i % plane) / z.width() + ", x " + i % z.width() + ")";
             }
         }
         return "";

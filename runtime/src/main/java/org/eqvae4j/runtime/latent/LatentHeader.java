@@ -25,9 +25,18 @@ import org.eqvae4j.runtime.image.ImageMetadata;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LatentHeader(String format, int formatVersion, String bundleId, int latentChannels, int downsamplingFactor,
-                           double latentScale, double latentShift, long[] shape, List<String> transforms,
-                           String sourceFile, ImageMetadata source) {
+public record LatentHeader(
+        String format,
+        int formatVersion,
+        String bundleId,
+        int latentChannels,
+        int downsamplingFactor,
+        double latentScale,
+        double latentShift,
+        long[] shape,
+        List<String> transforms,
+        String sourceFile,
+        ImageMetadata source) {
     public static final String FORMAT = "eqvae4j-latent";
     public static final int VERSION = 1;
 
@@ -38,15 +47,35 @@ public record LatentHeader(String format, int formatVersion, String bundleId, in
 
     /** The header of a fresh encoding by this bundle. */
     public static LatentHeader of(ModelManifest m, long[] shape, String sourceFile, ImageMetadata source) {
-        return new LatentHeader(FORMAT, VERSION, m.id(), m.latentChannels(), m.downsamplingFactor(), m.latentScale(),
-                m.latentShift(), shape, List.of(), sourceFile, source);
+        return new LatentHeader(
+                FORMAT,
+                VERSION,
+                m.id(),
+                m.latentChannels(),
+                m.downsamplingFactor(),
+                m.latentScale(),
+                m.latentShift(),
+                shape,
+                List.of(),
+                sourceFile,
+                source);
     }
 
     LatentHeader after(String transform, long[] newShape, ImageMetadata newSource) {
         List<String> t = new ArrayList<>(transforms);
         t.add(transform);
-        return new LatentHeader(format, formatVersion, bundleId, latentChannels, downsamplingFactor, latentScale,
-                latentShift, newShape, t, sourceFile, newSource);
+        return new LatentHeader(
+                format,
+                formatVersion,
+                bundleId,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                newShape,
+                t,
+                sourceFile,
+                newSource);
     }
 
     @Override
@@ -56,17 +85,34 @@ public record LatentHeader(String format, int formatVersion, String bundleId, in
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LatentHeader h && Objects.equals(format, h.format) && formatVersion == h.formatVersion
-                && Objects.equals(bundleId, h.bundleId) && latentChannels == h.latentChannels
-                && downsamplingFactor == h.downsamplingFactor && Double.compare(latentScale, h.latentScale) == 0
-                && Double.compare(latentShift, h.latentShift) == 0 && Arrays.equals(shape, h.shape)
-                && transforms.equals(h.transforms) && Objects.equals(sourceFile, h.sourceFile) && Objects.equals(source, h.source);
+        return o instanceof LatentHeader h
+                && Objects.equals(format, h.format)
+                && formatVersion == h.formatVersion
+                && Objects.equals(bundleId, h.bundleId)
+                && latentChannels == h.latentChannels
+                && downsamplingFactor == h.downsamplingFactor
+                && Double.compare(latentScale, h.latentScale) == 0
+                && Double.compare(latentShift, h.latentShift) == 0
+                && Arrays.equals(shape, h.shape)
+                && transforms.equals(h.transforms)
+                && Objects.equals(sourceFile, h.sourceFile)
+                && Objects.equals(source, h.source);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(format, formatVersion, bundleId, latentChannels, downsamplingFactor, latentScale, latentShift,
-                Arrays.hashCode(shape), transforms, sourceFile, source);
+        return Objects.hash(
+                format,
+                formatVersion,
+                bundleId,
+                latentChannels,
+                downsamplingFactor,
+                latentScale,
+                latentShift,
+                Arrays.hashCode(shape),
+                transforms,
+                sourceFile,
+                source);
     }
 
     @Override

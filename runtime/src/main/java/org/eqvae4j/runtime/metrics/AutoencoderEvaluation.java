@@ -27,14 +27,22 @@ public final class AutoencoderEvaluation {
     public static final int PATCH = 4;
 
     /** Per-transform results. */
-    public record TransformResult(String name, double equivarianceError, double psnr) {
-    }
+    public record TransformResult(String name, double equivarianceError, double psnr) {}
 
-    public record Report(int images, int size, double psnr, double ssim, List<TransformResult> rotations,
-                         List<TransformResult> scales, double intrinsicDimension) {
+    public record Report(
+            int images,
+            int size,
+            double psnr,
+            double ssim,
+            List<TransformResult> rotations,
+            List<TransformResult> scales,
+            double intrinsicDimension) {
 
         public double meanError(List<TransformResult> group) {
-            return group.stream().mapToDouble(TransformResult::equivarianceError).average().orElse(Double.NaN);
+            return group.stream()
+                    .mapToDouble(TransformResult::equivarianceError)
+                    .average()
+                    .orElse(Double.NaN);
         }
 
         public double meanPsnr(List<TransformResult> group) {
@@ -69,18 +77,19 @@ public final class AutoencoderEvaluation {
         }
     }
 
-    private AutoencoderEvaluation() {
-    }
+    private AutoencoderEvaluation() {}
 
     /** Centre square crop, then area-resize to size x size (the paper evaluates at 256). */
     public static FloatTensor prepare(FloatTensor image, int size) {
         int side = Math.min(image.height(), image.width());
-        FloatTensor square = LatentTransform.crop((image.height() - side) / 2, (image.width() - side) / 2, side, side).apply(image);
+        FloatTensor square = LatentTransform.crop((image.height() - side) / 2, (image.width() - side) / 2, side, side)
+                .apply(image);
         return Resampler.resize(square, size, size, side >= size ? Interpolation.AREA : Interpolation.BICUBIC);
     }
 
     /** @param images prepared [1,C,size,size] images in [0,1] with the model's channel count */
-    public static Report evaluate(Autoencoder ae, List<FloatTensor> images, ProgressListener progress) throws OrtException {
+    public static Report evaluate(Autoencoder ae, List<FloatTensor> images, ProgressListener progress)
+            throws OrtException {
         int f = ae.manifest().downsamplingFactor();
         Map<String, LatentTransform> rotations = new LinkedHashMap<>();
         rotations.put("rot90", LatentTransform.rotate90(1));

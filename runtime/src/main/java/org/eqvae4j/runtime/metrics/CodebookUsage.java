@@ -23,7 +23,8 @@ public record CodebookUsage(double perplexity, double fractionUsed, long tokens)
         for (int i = 0; i < indices.length; i++) {
             long k = indices[i];
             if (k < 0 || k >= codebookSize) {
-                throw new IllegalArgumentException("index " + k + " at position " + i + " is outside the codebook 0.." + (codebookSize - 1));
+                throw new IllegalArgumentException(
+                        "index " + k + " at position " + i + " is outside the codebook 0.." + (codebookSize - 1));
             }
             counts[(int) k]++;
         }

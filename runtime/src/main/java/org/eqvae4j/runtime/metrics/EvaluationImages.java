@@ -11,8 +11,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /** The evaluation images of {@code metrics}, {@code results} and {@code report}: a file or folder, prepared for {@link AutoencoderEvaluation}. */
 public final class EvaluationImages {
-    private EvaluationImages() {
-    }
+    private EvaluationImages() {}
 
     /**
      * Reads every image below {@code images}, converts it to {@code channels} channels and prepares it (centre crop, resize to

@@ -5,8 +5,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /** Reconstruction metrics on [0,1] images. */
 public final class ImageMetrics {
-    private ImageMetrics() {
-    }
+    private ImageMetrics() {}
 
     /**
      * PSNR in dB on 8-bit quantised pixels, as the paper reports it: 20 log10(255 / sqrt(MSE)) over one
@@ -36,7 +35,8 @@ public final class ImageMetrics {
     public static double psnrUint8(byte[] reference, FloatTensor b) {
         int n = b.channels() * b.height() * b.width();
         if (reference.length != n) {
-            throw new IllegalArgumentException("PSNR needs equal shapes, got " + reference.length + " reference values and " + b);
+            throw new IllegalArgumentException(
+                    "PSNR needs equal shapes, got " + reference.length + " reference values and " + b);
         }
         double se = 0;
         for (int i = 0; i < n; i++) {

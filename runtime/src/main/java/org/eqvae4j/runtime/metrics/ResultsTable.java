@@ -21,8 +21,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  * {@link AutoencoderEvaluation}, one Markdown row of means per bundle and one of per-transform values.
  */
 public final class ResultsTable {
-    private ResultsTable() {
-    }
+    private ResultsTable() {}
 
     /**
      * @param regenerate the command line that regenerates the table, quoted in its header
@@ -32,47 +31,77 @@ public final class ResultsTable {
      * @param log        skipped (unreadable) images
      * @return the Markdown document
      */
-    public static String evaluate(List<Path> models, Path images, int size, boolean record, String regenerate, RuntimeOptions runtime,
-                                  Supplier<ProgressListener> progress, PrintStream out, PrintStream log) throws BundleException, IOException, OrtException {
+    public static String evaluate(
+            List<Path> models,
+            Path images,
+            int size,
+            boolean record,
+            String regenerate,
+            RuntimeOptions runtime,
+            Supplier<ProgressListener> progress,
+            PrintStream out,
+            PrintStream log)
+            throws BundleException, IOException, OrtException {
         List<String> ids = new ArrayList<>();
         List<AutoencoderEvaluation.Report> reports = new ArrayList<>();
         for (Path m : models) {
             ModelBundle bundle = ModelBundle.open(m);
             try (Autoencoder ae = Autoencoder.open(bundle, runtime)) {
-                List<FloatTensor> prepared = EvaluationImages.prepare(images, ae.manifest().imageChannels(), size, log);
+                List<FloatTensor> prepared =
+                        EvaluationImages.prepare(images, ae.manifest().imageChannels(), size, log);
                 AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, prepared, progress.get());
                 ids.add(bundle.manifest().id());
                 reports.add(r);
                 if (record) {
                     bundle.withMetrics(r.asMap());
                 }
-                out.printf(Locale.ROOT, "%s: PSNR %.2f, eq. error rot %.3f scale %.3f%n", bundle.manifest().id(), r.psnr(),
-                        r.meanError(r.rotations()), r.meanError(r.scales()));
+                out.printf(
+                        Locale.ROOT,
+                        "%s: PSNR %.2f, eq. error rot %.3f scale %.3f%n",
+                        bundle.manifest().id(),
+                        r.psnr(),
+                        r.meanError(r.rotations()),
+                        r.meanError(r.scales()));
             }
         }
         return markdown(ids, reports, size, regenerate);
     }
 
     /** The document for these bundles' reports (in table order). */
-    public static String markdown(List<String> ids, List<AutoencoderEvaluation.Report> reports, int size, String regenerate) {
+    public static String markdown(
+            List<String> ids, List<AutoencoderEvaluation.Report> reports, int size, String regenerate) {
         if (ids.size() != reports.size()) {
             throw new IllegalArgumentException(ids.size() + " bundle ids for " + reports.size() + " reports");
         }
         StringBuilder md = new StringBuilder("# Measured results\n\n");
         md.append(String.format(Locale.ROOT, "Regenerate with `%s` (%s).%n%n", regenerate, LocalDate.now()));
-        md.append("Images are centre-cropped and area-resized to ").append(size).append("x").append(size)
+        md.append("Images are centre-cropped and area-resized to ")
+                .append(size)
+                .append("x")
+                .append(size)
                 .append(". PSNR on 8-bit pixels per image, averaged; equivariance error = mean over images of ")
-                .append("||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2 with E(x) the deterministic latent (posterior mean for KL); ")
-                .append("'PSNR tau' compares D(tau(E(x))) with tau(x); rotations {90,180,270}, scales {0.25,0.5,0.75}; ")
+                .append(
+                        "||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2 with E(x) the deterministic latent (posterior mean for KL); ")
+                .append(
+                        "'PSNR tau' compares D(tau(E(x))) with tau(x); rotations {90,180,270}, scales {0.25,0.5,0.75}; ")
                 .append("intrinsic dimension by TwoNN over 4x4 latent patches.\n\n");
-        md.append("| model | PSNR | SSIM | eq. error rot | eq. error scale | PSNR tau rot | PSNR tau scale | TwoNN ID |\n");
+        md.append(
+                "| model | PSNR | SSIM | eq. error rot | eq. error scale | PSNR tau rot | PSNR tau scale | TwoNN ID |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         List<String> perTransform = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             AutoencoderEvaluation.Report r = reports.get(i);
-            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.4f | %.3f | %.3f | %.2f | %.2f | %.1f |%n", ids.get(i),
-                    r.psnr(), r.ssim(), r.meanError(r.rotations()), r.meanError(r.scales()), r.meanPsnr(r.rotations()),
-                    r.meanPsnr(r.scales()), r.intrinsicDimension()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f | %.4f | %.3f | %.3f | %.2f | %.2f | %.1f |%n",
+                    ids.get(i),
+                    r.psnr(),
+                    r.ssim(),
+                    r.meanError(r.rotations()),
+                    r.meanError(r.scales()),
+                    r.meanPsnr(r.rotations()),
+                    r.meanPsnr(r.scales()),
+                    r.intrinsicDimension()));
             StringBuilder row = new StringBuilder("| " + ids.get(i));
             for (AutoencoderEvaluation.TransformResult t : r.rotations()) {
                 row.append(String.format(Locale.ROOT, " | %.3f / %.2f", t.equivarianceError(), t.psnr()));
@@ -83,7 +112,8 @@ public final class ResultsTable {
             perTransform.add(row.append(" |").toString());
         }
         md.append("\nPer transform (equivariance error / PSNR tau in dB):\n\n");
-        md.append("| model | rot90 | rot180 | rot270 | scale 0.25 | scale 0.5 | scale 0.75 |\n|---|---|---|---|---|---|---|\n");
+        md.append(
+                "| model | rot90 | rot180 | rot270 | scale 0.25 | scale 0.5 | scale 0.75 |\n|---|---|---|---|---|---|---|\n");
         perTransform.forEach(r -> md.append(r).append('\n'));
         return md.toString();
     }

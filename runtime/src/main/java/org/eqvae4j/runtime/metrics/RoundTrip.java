@@ -14,16 +14,21 @@ import org.eqvae4j.runtime.transform.LatentTransform;
 public final class RoundTrip {
 
     /** @param input the cropped model-channel input; eq fields are null without a transform */
-    public record Result(FloatTensor input, FloatTensor latent, FloatTensor reconstruction, double psnr,
-                         FloatTensor transformedTarget, FloatTensor transformedDecoded, double transformedPsnr) {
-    }
+    public record Result(
+            FloatTensor input,
+            FloatTensor latent,
+            FloatTensor reconstruction,
+            double psnr,
+            FloatTensor transformedTarget,
+            FloatTensor transformedDecoded,
+            double transformedPsnr) {}
 
-    private RoundTrip() {
-    }
+    private RoundTrip() {}
 
     public static Result run(LatentCodec model, FloatTensor image, LatentTransform tau) throws OrtException {
         int f = model.manifest().downsamplingFactor();
-        FloatTensor x = LatentTransform.cropToMultiple(ImageFiles.toChannels(image, model.manifest().imageChannels()), f);
+        FloatTensor x = LatentTransform.cropToMultiple(
+                ImageFiles.toChannels(image, model.manifest().imageChannels()), f);
         FloatTensor z = model.encode(x);
         FloatTensor recon = model.decode(z);
         double psnr = ImageMetrics.psnrUint8(x, recon);

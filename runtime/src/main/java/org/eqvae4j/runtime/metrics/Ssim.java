@@ -15,8 +15,7 @@ public final class Ssim {
     private static final double C2 = Math.pow(0.03 * 255, 2);
     private static final double[] KERNEL = gaussian();
 
-    private Ssim() {
-    }
+    private Ssim() {}
 
     /** SSIM of sample 0 of each tensor; images smaller than 11 px on a side are refused. */
     public static double of(FloatTensor a, FloatTensor b) {
@@ -26,7 +25,8 @@ public final class Ssim {
         int h = a.height();
         int w = a.width();
         if (h < WIN || w < WIN) {
-            throw new IllegalArgumentException("SSIM needs images of at least " + WIN + "x" + WIN + ", got " + h + "x" + w);
+            throw new IllegalArgumentException(
+                    "SSIM needs images of at least " + WIN + "x" + WIN + ", got " + h + "x" + w);
         }
         double total = 0;
         for (int c = 0; c < a.channels(); c++) {
@@ -42,7 +42,8 @@ public final class Ssim {
                 double vx = xx[i] - mx[i] * mx[i];
                 double vy = yy[i] - my[i] * my[i];
                 double cov = xy[i] - mx[i] * my[i];
-                sum += ((2 * mx[i] * my[i] + C1) * (2 * cov + C2)) / ((mx[i] * mx[i] + my[i] * my[i] + C1) * (vx + vy + C2));
+                sum += ((2 * mx[i] * my[i] + C1) * (2 * cov + C2))
+                        / ((mx[i] * mx[i] + my[i] * my[i] + C1) * (vx + vy + C2));
             }
             total += sum / mx.length;
         }

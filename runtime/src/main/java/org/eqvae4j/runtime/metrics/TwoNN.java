@@ -6,8 +6,7 @@ package org.eqvae4j.runtime.metrics;
  * d = n / sum(log mu). Points with a duplicate (r1 = 0) are left out. Brute force, O(n^2 d).
  */
 public final class TwoNN {
-    private TwoNN() {
-    }
+    private TwoNN() {}
 
     /** @param points n points of equal dimension (n >= 3) */
     public static double estimate(float[][] points) {

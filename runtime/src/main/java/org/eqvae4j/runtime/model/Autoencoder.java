@@ -39,18 +39,28 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
     private final ProviderChoice providerChoice;
     private final OrtSession codebook;
 
-    private Autoencoder(ModelManifest manifest, List<OrtSession> sessions, OrtSession[] parts, ProviderChoice providerChoice,
-                        OrtSession codebook) {
+    private Autoencoder(
+            ModelManifest manifest,
+            List<OrtSession> sessions,
+            OrtSession[] parts,
+            ProviderChoice providerChoice,
+            OrtSession codebook) {
         this.manifest = manifest;
         this.providerChoice = providerChoice;
         this.codebook = codebook;
         this.sessions = List.copyOf(sessions);
         this.encoder = sessions.get(0);
         this.decoder = sessions.get(1);
-        this.encoderStages = parts[0] == null ? null
-                : new Stages(f -> OrtSessions.run(parts[1], f, LATENT), x -> OrtSessions.run(parts[0], ValueRange.toModel(checkImage(x), manifest.valueRange()), null));
-        this.decoderStages = parts[2] == null ? null
-                : new Stages(z -> OrtSessions.run(parts[2], checkLatent(z), null), f -> ValueRange.fromModel(OrtSessions.run(parts[3], f, IMAGE), manifest.valueRange()));
+        this.encoderStages = parts[0] == null
+                ? null
+                : new Stages(
+                        f -> OrtSessions.run(parts[1], f, LATENT),
+                        x -> OrtSessions.run(parts[0], ValueRange.toModel(checkImage(x), manifest.valueRange()), null));
+        this.decoderStages = parts[2] == null
+                ? null
+                : new Stages(
+                        z -> OrtSessions.run(parts[2], checkLatent(z), null),
+                        f -> ValueRange.fromModel(OrtSessions.run(parts[3], f, IMAGE), manifest.valueRange()));
     }
 
     public static Autoencoder open(ModelBundle bundle) throws BundleException {
@@ -72,7 +82,8 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
         List<OrtSession> opened = new ArrayList<>();
         try {
             OrtSession enc = load(factory, bundle, ModelManifest.ENCODER, opened);
-            OrtSessions.checkChannels(bundle, ModelManifest.ENCODER, enc, m.imageChannels(), LATENT, m.latentChannels());
+            OrtSessions.checkChannels(
+                    bundle, ModelManifest.ENCODER, enc, m.imageChannels(), LATENT, m.latentChannels());
             OrtSession dec = load(factory, bundle, ModelManifest.DECODER, opened);
             OrtSessions.checkChannels(bundle, ModelManifest.DECODER, dec, m.latentChannels(), IMAGE, m.imageChannels());
             OrtSession[] parts = new OrtSession[4];
@@ -80,7 +91,8 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
                 parts[0] = load(factory, bundle, ModelManifest.ENCODER_LOCAL, opened);
                 OrtSessions.checkChannels(bundle, ModelManifest.ENCODER_LOCAL, parts[0], m.imageChannels(), null, -1);
                 parts[1] = load(factory, bundle, ModelManifest.ENCODER_GLOBAL, opened);
-                OrtSessions.checkChannels(bundle, ModelManifest.ENCODER_GLOBAL, parts[1], -1, LATENT, m.latentChannels());
+                OrtSessions.checkChannels(
+                        bundle, ModelManifest.ENCODER_GLOBAL, parts[1], -1, LATENT, m.latentChannels());
             }
             if (m.files().containsKey(ModelManifest.DECODER_GLOBAL)) {
                 parts[2] = load(factory, bundle, ModelManifest.DECODER_GLOBAL, opened);
@@ -92,8 +104,9 @@ public final class Autoencoder implements LatentCodec, AutoCloseable {
             if (m.kind() == LatentKind.VQ) {
                 codebook = load(factory, bundle, ModelManifest.CODEBOOK, opened);
                 if (!enc.getOutputNames().contains(INDICES)) {
-                    throw new BundleException("model bundle " + bundle.root() + ": the VQ encoder " + bundle.file(ModelManifest.ENCODER).getFileName()
-                            + " has no output '" + INDICES + "' (outputs: " + enc.getOutputNames() + ")");
+                    throw new BundleException("model bundle " + bundle.root() + ": the VQ encoder "
+                            + bundle.file(ModelManifest.ENCODER).getFileName() + " has no output '" + INDICES
+                            + "' (outputs: " + enc.getOutputNames() + ")");
                 }
                 OrtSessions.checkChannels(bundle, ModelManifest.CODEBOOK, codebook, -1, LATENT, m.latentChannels());
             }

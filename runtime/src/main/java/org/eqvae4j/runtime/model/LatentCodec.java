@@ -28,8 +28,7 @@ public interface LatentCodec {
      * tensor (GroupNorm statistics) and runs at latent resolution; {@code local} may run tile by tile.
      * encode(x) = whole(local(x)); decode(z) = local(whole(z)).
      */
-    record Stages(Stage whole, Stage local) {
-    }
+    record Stages(Stage whole, Stage local) {}
 
     /** The encoder's stages, when the bundle ships them (model.json roles encoderLocal, encoderGlobal). */
     default Optional<Stages> encoderStages() {

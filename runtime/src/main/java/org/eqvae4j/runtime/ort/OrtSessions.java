@@ -20,8 +20,7 @@ import org.eqvae4j.runtime.tensor.TokenGrid;
  * {@code runtime.generator}).
  */
 public final class OrtSessions {
-    private OrtSessions() {
-    }
+    private OrtSessions() {}
 
     public static OrtEnvironment env() {
         return OrtEnvironment.getEnvironment();
@@ -32,7 +31,8 @@ public final class OrtSessions {
      * default), on CUDA device {@code cudaDevice}, or on the CPU when it is negative.
      * {@link SessionFactory} chooses the provider and words the errors.
      */
-    public static OrtSession create(ModelBundle bundle, String role, int intraOpThreads, int cudaDevice) throws OrtException {
+    public static OrtSession create(ModelBundle bundle, String role, int intraOpThreads, int cudaDevice)
+            throws OrtException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             if (intraOpThreads > 0) {
                 opts.setIntraOpNumThreads(intraOpThreads);
@@ -46,7 +46,8 @@ public final class OrtSessions {
     }
 
     /** A session for a file outside a bundle's roles; {@code what} names it in the error. */
-    public static OrtSession create(java.nio.file.Path file, RuntimeOptions options, String what) throws BundleException {
+    public static OrtSession create(java.nio.file.Path file, RuntimeOptions options, String what)
+            throws BundleException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             if (options.intraOpThreads() > 0) {
                 opts.setIntraOpNumThreads(options.intraOpThreads());
@@ -63,24 +64,32 @@ public final class OrtSessions {
      * that a bundle whose files do not match its model.json fails when opened, naming the file.
      * Unknown (dynamic) sizes pass.
      */
-    public static void checkChannels(ModelBundle bundle, String role, OrtSession s, long inChannels, String output, long outChannels)
+    public static void checkChannels(
+            ModelBundle bundle, String role, OrtSession s, long inChannels, String output, long outChannels)
             throws BundleException {
         try {
             long in = channels(s.getInputInfo().values().iterator().next());
-            NodeInfo outInfo = output == null ? s.getOutputInfo().values().iterator().next() : s.getOutputInfo().get(output);
+            NodeInfo outInfo = output == null
+                    ? s.getOutputInfo().values().iterator().next()
+                    : s.getOutputInfo().get(output);
             if (outInfo == null) {
-                throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
-                        + " has no output '" + output + "' (outputs: " + s.getOutputNames() + ")");
+                throw new BundleException("model bundle " + bundle.root() + ": " + role + " file "
+                        + bundle.file(role).getFileName() + " has no output '" + output + "' (outputs: "
+                        + s.getOutputNames() + ")");
             }
             long out = channels(outInfo);
             if (inChannels > 0 && in > 0 && in != inChannels || outChannels > 0 && out > 0 && out != outChannels) {
-                throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
-                        + " maps " + in + " to " + out + " channels, but model.json expects " + (inChannels > 0 ? inChannels : "any")
+                throw new BundleException("model bundle " + bundle.root() + ": " + role + " file "
+                        + bundle.file(role).getFileName()
+                        + " maps " + in + " to " + out + " channels, but model.json expects "
+                        + (inChannels > 0 ? inChannels : "any")
                         + " to " + (outChannels > 0 ? outChannels : "any") + " (a file from another model?)");
             }
         } catch (OrtException e) {
-            throw new BundleException("model bundle " + bundle.root() + ": cannot inspect " + bundle.file(role).getFileName()
-                    + ": " + e.getMessage(), e);
+            throw new BundleException(
+                    "model bundle " + bundle.root() + ": cannot inspect "
+                            + bundle.file(role).getFileName() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -96,7 +105,7 @@ public final class OrtSessions {
         String inputName = session.getInputNames().iterator().next();
         String outputName = output == null ? session.getOutputNames().iterator().next() : output;
         try (OnnxTensor in = OnnxTensor.createTensor(env(), FloatBuffer.wrap(x.data()), x.shape());
-             OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(outputName))) {
+                OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(outputName))) {
             OnnxTensor out = (OnnxTensor) r.get(outputName).orElseThrow();
             FloatBuffer fb = out.getFloatBuffer();
             float[] data = new float[fb.remaining()];
@@ -109,7 +118,7 @@ public final class OrtSessions {
     public static TokenGrid runToTokens(OrtSession session, FloatTensor x, String output) throws OrtException {
         String inputName = session.getInputNames().iterator().next();
         try (OnnxTensor in = OnnxTensor.createTensor(env(), FloatBuffer.wrap(x.data()), x.shape());
-             OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(output))) {
+                OrtSession.Result r = session.run(Map.of(inputName, in), Set.of(output))) {
             return toTokens((OnnxTensor) r.get(output).orElseThrow());
         }
     }
@@ -118,7 +127,8 @@ public final class OrtSessions {
     public static TokenGrid toTokens(OnnxTensor out) {
         long[] shape = out.getInfo().getShape();
         if (shape.length != 3) {
-            throw new IllegalStateException("expected int64 indices [N, h, w], got shape " + java.util.Arrays.toString(shape));
+            throw new IllegalStateException(
+                    "expected int64 indices [N, h, w], got shape " + java.util.Arrays.toString(shape));
         }
         java.nio.LongBuffer lb = out.getLongBuffer();
         int[] t = new int[lb.remaining()];
@@ -131,9 +141,10 @@ public final class OrtSessions {
     /** Runs a session whose single input takes int64 tokens [N, h, w]; returns its first output. */
     public static FloatTensor runFromTokens(OrtSession session, TokenGrid tokens) throws OrtException {
         String inputName = session.getInputNames().iterator().next();
-        try (OnnxTensor in = OnnxTensor.createTensor(env(), java.nio.LongBuffer.wrap(tokens.toLongs()),
-                new long[] {tokens.count(), tokens.height(), tokens.width()});
-             OrtSession.Result r = session.run(Map.of(inputName, in))) {
+        try (OnnxTensor in = OnnxTensor.createTensor(env(), java.nio.LongBuffer.wrap(tokens.toLongs()), new long[] {
+                    tokens.count(), tokens.height(), tokens.width()
+                });
+                OrtSession.Result r = session.run(Map.of(inputName, in))) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             FloatBuffer fb = out.getFloatBuffer();
             float[] data = new float[fb.remaining()];

@@ -12,8 +12,9 @@ public record RuntimeOptions(int intraOpThreads, ExecutionProvider provider, int
 
     public RuntimeOptions {
         if (intraOpThreads < 0 || intraOpThreads > maxThreads()) {
-            throw new IllegalArgumentException("thread count must be 0 (all cores) to " + maxThreads() + " (4 per core of this machine's "
-                    + Runtime.getRuntime().availableProcessors() + "; ONNX Runtime starts that many threads), got " + intraOpThreads);
+            throw new IllegalArgumentException("thread count must be 0 (all cores) to " + maxThreads()
+                    + " (4 per core of this machine's " + Runtime.getRuntime().availableProcessors()
+                    + "; ONNX Runtime starts that many threads), got " + intraOpThreads);
         }
         if (provider == null) {
             throw new IllegalArgumentException("execution provider is missing (cpu or cuda)");

@@ -53,7 +53,8 @@ public final class SessionFactory {
                 return OrtSessions.create(bundle, role, options.intraOpThreads(), options.cudaDevice());
             } catch (OrtException cudaError) {
                 OrtSession cpu = cpu(bundle, role); // the model itself is broken when this fails too
-                fallBack("setting up CUDA device " + options.cudaDevice() + " failed (" + cudaError.getMessage().strip() + ")");
+                fallBack("setting up CUDA device " + options.cudaDevice() + " failed ("
+                        + cudaError.getMessage().strip() + ")");
                 return cpu;
             }
         }
@@ -64,8 +65,10 @@ public final class SessionFactory {
         try {
             return OrtSessions.create(bundle, role, options.intraOpThreads(), -1);
         } catch (OrtException e) {
-            throw new BundleException("model bundle " + bundle.root() + ": " + role + " file " + bundle.file(role).getFileName()
-                    + " is not a loadable ONNX model: " + e.getMessage(), e);
+            throw new BundleException(
+                    "model bundle " + bundle.root() + ": " + role + " file "
+                            + bundle.file(role).getFileName() + " is not a loadable ONNX model: " + e.getMessage(),
+                    e);
         }
     }
 

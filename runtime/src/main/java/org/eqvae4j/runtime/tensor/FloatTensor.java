@@ -37,8 +37,12 @@ public final class FloatTensor {
         if (shape.length != 4) {
             throw new IllegalArgumentException("expected an NCHW (rank 4) tensor, got shape " + Arrays.toString(shape));
         }
-        return new FloatTensor(Math.toIntExact(shape[0]), Math.toIntExact(shape[1]), Math.toIntExact(shape[2]),
-                Math.toIntExact(shape[3]), data);
+        return new FloatTensor(
+                Math.toIntExact(shape[0]),
+                Math.toIntExact(shape[1]),
+                Math.toIntExact(shape[2]),
+                Math.toIntExact(shape[3]),
+                data);
     }
 
     public int batch() {
@@ -86,7 +90,8 @@ public final class FloatTensor {
         int total = 0;
         for (FloatTensor p : parts) {
             if (p.c != first.c || p.h != first.h || p.w != first.w) {
-                throw new IllegalArgumentException("cannot stack " + Arrays.toString(p.shape()) + " with " + Arrays.toString(first.shape()));
+                throw new IllegalArgumentException(
+                        "cannot stack " + Arrays.toString(p.shape()) + " with " + Arrays.toString(first.shape()));
             }
             total += p.n;
         }

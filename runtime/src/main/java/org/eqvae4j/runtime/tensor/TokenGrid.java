@@ -10,7 +10,8 @@ public record TokenGrid(int count, int height, int width, int[] tokens) {
 
     public TokenGrid {
         if (count < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("token grid must have a positive size, got " + count + "x" + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "token grid must have a positive size, got " + count + "x" + height + "x" + width);
         }
         if ((long) count * height * width != tokens.length) {
             throw new IllegalArgumentException("token grid " + count + "x" + height + "x" + width + " needs "
@@ -48,7 +49,8 @@ public record TokenGrid(int count, int height, int width, int[] tokens) {
     public TokenGrid requireBelow(int size) {
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= size) {
-                throw new IllegalArgumentException("token " + tokens[i] + " at position " + i + " is outside the codebook 0.." + (size - 1));
+                throw new IllegalArgumentException(
+                        "token " + tokens[i] + " at position " + i + " is outside the codebook 0.." + (size - 1));
             }
         }
         return this;

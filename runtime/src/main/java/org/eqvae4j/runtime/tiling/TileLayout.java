@@ -30,8 +30,9 @@ public final class TileLayout {
      */
     public static TileLayout of(int length, int window, int minOverlap) {
         if (length < 1 || window < 1 || minOverlap < 0 || minOverlap >= window) {
-            throw new IllegalArgumentException("tile layout needs length, window >= 1 and 0 <= overlap < window, got length "
-                    + length + ", window " + window + ", overlap " + minOverlap);
+            throw new IllegalArgumentException(
+                    "tile layout needs length, window >= 1 and 0 <= overlap < window, got length " + length
+                            + ", window " + window + ", overlap " + minOverlap);
         }
         if (length <= window) {
             return new TileLayout(length, length, new int[] {0});

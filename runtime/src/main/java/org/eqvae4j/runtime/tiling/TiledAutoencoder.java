@@ -51,13 +51,15 @@ public final class TiledAutoencoder implements LatentCodec {
         this(model, tileSize, tileHalo, maxUntiledPixels, ProgressListener.NONE);
     }
 
-    private TiledAutoencoder(LatentCodec model, int tileSize, int tileHalo, long maxUntiledPixels, ProgressListener progress) {
+    private TiledAutoencoder(
+            LatentCodec model, int tileSize, int tileHalo, long maxUntiledPixels, ProgressListener progress) {
         this.model = model;
         this.progress = progress;
         this.f = model.manifest().downsamplingFactor();
         if (tileSize <= 0 || tileSize % f != 0 || tileHalo < 0 || tileHalo % f != 0 || 2 * tileHalo >= tileSize) {
-            throw new IllegalArgumentException("tile size " + tileSize + " and halo " + tileHalo + " must be multiples of the"
-                    + " downsampling factor " + f + ", with the halo below half the tile size");
+            throw new IllegalArgumentException(
+                    "tile size " + tileSize + " and halo " + tileHalo + " must be multiples of the"
+                            + " downsampling factor " + f + ", with the halo below half the tile size");
         }
         this.tileSize = tileSize;
         this.tileHalo = tileHalo;
@@ -131,8 +133,9 @@ public final class TiledAutoencoder implements LatentCodec {
      * @param inScale  input pixels per latent unit (f for images, 1 for latents)
      * @param outScale output pixels per latent unit
      */
-    private FloatTensor tiled(FloatTensor in, int inScale, int outScale, LatentCodec.Stage call,
-                              ProgressListener progress) throws OrtException {
+    private FloatTensor tiled(
+            FloatTensor in, int inScale, int outScale, LatentCodec.Stage call, ProgressListener progress)
+            throws OrtException {
         int lh = in.height() / inScale;
         int lw = in.width() / inScale;
         TileLayout rows = TileLayout.of(lh, windowLatent, overlapLatent);
@@ -151,8 +154,12 @@ public final class TiledAutoencoder implements LatentCodec {
             float[] wy = rows.weights(i, outScale);
             for (int j = 0; j < cols.count(); j++) {
                 progress.progress(i * cols.count() + j, total, "tile " + (i * cols.count() + j + 1) + " of " + total);
-                FloatTensor window = LatentTransform.crop(rows.start(i) * inScale, cols.start(j) * inScale,
-                        rows.window() * inScale, cols.window() * inScale).apply(in);
+                FloatTensor window = LatentTransform.crop(
+                                rows.start(i) * inScale,
+                                cols.start(j) * inScale,
+                                rows.window() * inScale,
+                                cols.window() * inScale)
+                        .apply(in);
                 FloatTensor result = call.apply(window);
                 int th = rows.window() * outScale;
                 int tw = cols.window() * outScale;
@@ -164,8 +171,7 @@ public final class TiledAutoencoder implements LatentCodec {
                     throw new IllegalStateException("model returned " + result + " for a tile, expected " + outChannels
                             + " channels of " + th + "x" + tw);
                 }
-                accumulate(result, wy, wx[j], out, outH, outW, rows.start(i) * outScale,
-                        cols.start(j) * outScale);
+                accumulate(result, wy, wx[j], out, outH, outW, rows.start(i) * outScale, cols.start(j) * outScale);
             }
         }
         progress.progress(total, total, "tiles done");
@@ -173,7 +179,8 @@ public final class TiledAutoencoder implements LatentCodec {
     }
 
     /** out[plane][y0 + y][x0 + x] += tile[plane][y][x] * wy[y] * wx[x]. */
-    private static void accumulate(FloatTensor tile, float[] wy, float[] wx, float[] out, int outH, int outW, int y0, int x0) {
+    private static void accumulate(
+            FloatTensor tile, float[] wy, float[] wx, float[] out, int outH, int outW, int y0, int x0) {
         int th = tile.height();
         int tw = tile.width();
         float[] t = tile.data();

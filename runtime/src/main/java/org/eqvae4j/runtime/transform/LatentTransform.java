@@ -65,8 +65,8 @@ public sealed interface LatentTransform {
         int h = x.height() / f * f;
         int w = x.width() / f * f;
         if (h == 0 || w == 0) {
-            throw new IllegalArgumentException("image " + x.height() + "x" + x.width()
-                    + " is smaller than the model's downsampling factor " + f);
+            throw new IllegalArgumentException(
+                    "image " + x.height() + "x" + x.width() + " is smaller than the model's downsampling factor " + f);
         }
         if (h == x.height() && w == x.width()) {
             return x;
@@ -108,10 +108,20 @@ public sealed interface LatentTransform {
             // checked before allocating: scale=1000 on a 64x64 latent asks for 4 billion values per channel
             DecodeLimits limits = DecodeLimits.fromSystemProperties();
             if (h * w > limits.maxPixels() || h * w * x.batch() * x.channels() > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                throw new IllegalArgumentException(String.format(
+                        java.util.Locale.ROOT,
                         "scaling %dx%d by %sx%s gives %.0fx%.0f, more than the limit of %d pixels (%d channels x %d images);"
-                                + " raise it with EQVAE_JAVA_OPTS=-D%s=N", x.height(), x.width(), sy, sx, h, w, limits.maxPixels(),
-                        x.channels(), x.batch(), DecodeLimits.PIXELS_PROPERTY));
+                                + " raise it with EQVAE_JAVA_OPTS=-D%s=N",
+                        x.height(),
+                        x.width(),
+                        sy,
+                        sx,
+                        h,
+                        w,
+                        limits.maxPixels(),
+                        x.channels(),
+                        x.batch(),
+                        DecodeLimits.PIXELS_PROPERTY));
             }
             return Resampler.resize(x, (int) h, (int) w, mode);
         }
@@ -190,8 +200,8 @@ public sealed interface LatentTransform {
     record Crop(int y, int x, int height, int width) implements LatentTransform {
         public Crop {
             if (y < 0 || x < 0 || height < 1 || width < 1) {
-                throw new IllegalArgumentException("crop needs y, x >= 0 and a size of at least 1x1, got y=" + y
-                        + " x=" + x + " " + height + "x" + width);
+                throw new IllegalArgumentException("crop needs y, x >= 0 and a size of at least 1x1, got y=" + y + " x="
+                        + x + " " + height + "x" + width);
             }
         }
 
@@ -205,7 +215,8 @@ public sealed interface LatentTransform {
             int planes = t.batch() * t.channels();
             for (int p = 0; p < planes; p++) {
                 for (int r = 0; r < height; r++) {
-                    System.arraycopy(t.data(), (p * t.height() + y + r) * t.width() + x, out, (p * height + r) * width, width);
+                    System.arraycopy(
+                            t.data(), (p * t.height() + y + r) * t.width() + x, out, (p * height + r) * width, width);
                 }
             }
             return new FloatTensor(t.batch(), t.channels(), height, width, out);

@@ -10,8 +10,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 public final class Resampler {
     private static final double CUBIC_A = -0.75;
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     public static FloatTensor resize(FloatTensor x, int outH, int outW, Interpolation mode) {
         if (outH <= 0 || outW <= 0) {
@@ -75,8 +74,7 @@ public final class Resampler {
     }
 
     /** Per output position: the source indices and weights of the kernel. */
-    private record Taps(int width, int[] index, double[] weight) {
-    }
+    private record Taps(int width, int[] index, double[] weight) {}
 
     private static Taps taps(int in, int out, Interpolation mode) {
         return taps(in, out, (double) in / out, mode);

@@ -52,20 +52,25 @@ public record SeparableForm(double[][] left, double[][] right, boolean transpose
             SeparableForm f = this;
             for (int i = 0; i < Math.floorMod(r.k(), 4); i++) {
                 // clockwise quarter turn: out' = out^T J = R^T P(x)^T L^T J
-                f = new SeparableForm(transpose(f.right), mul(transpose(f.left), reversal(f.outHeight())), !f.transpose);
+                f = new SeparableForm(
+                        transpose(f.right), mul(transpose(f.left), reversal(f.outHeight())), !f.transpose);
             }
             return f;
         }
         if (step instanceof LatentTransform.Flip fl) {
-            return fl.horizontal() ? new SeparableForm(left, mul(right, reversal(w)), transpose)
+            return fl.horizontal()
+                    ? new SeparableForm(left, mul(right, reversal(w)), transpose)
                     : new SeparableForm(mul(reversal(h), left), right, transpose);
         }
         if (step instanceof LatentTransform.Crop c) {
             if (c.y() + c.height() > h || c.x() + c.width() > w) {
-                throw new IllegalArgumentException("crop " + c.height() + "x" + c.width() + " at (" + c.y() + "," + c.x()
-                        + ") lies outside the " + h + "x" + w + " input");
+                throw new IllegalArgumentException("crop " + c.height() + "x" + c.width() + " at (" + c.y() + ","
+                        + c.x() + ") lies outside the " + h + "x" + w + " input");
             }
-            return new SeparableForm(mul(selection(c.y(), c.height(), h), left), mul(right, transpose(selection(c.x(), c.width(), w))), transpose);
+            return new SeparableForm(
+                    mul(selection(c.y(), c.height(), h), left),
+                    mul(right, transpose(selection(c.x(), c.width(), w))),
+                    transpose);
         }
         throw new IllegalArgumentException("no separable form for " + step);
     }
@@ -151,7 +156,8 @@ public record SeparableForm(double[][] left, double[][] right, boolean transpose
 
     private static double[][] mul(double[][] a, double[][] b) {
         if (a[0].length != b.length) {
-            throw new IllegalArgumentException("matrix sizes " + a.length + "x" + a[0].length + " and " + b.length + "x" + b[0].length);
+            throw new IllegalArgumentException(
+                    "matrix sizes " + a.length + "x" + a[0].length + " and " + b.length + "x" + b[0].length);
         }
         double[][] c = new double[a.length][b[0].length];
         for (int i = 0; i < a.length; i++) {

@@ -15,8 +15,7 @@ import java.util.Locale;
  * Example: {@code scale=0.5,rot=1} is the EQ-VAE reference transform.
  */
 public final class TransformSpec {
-    private TransformSpec() {
-    }
+    private TransformSpec() {}
 
     public static LatentTransform parse(String spec) {
         if (spec == null || spec.isBlank()) {
@@ -28,7 +27,8 @@ public final class TransformSpec {
             String step = raw.trim().toLowerCase(Locale.ROOT);
             int eq = step.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("transform step '" + raw.trim() + "' is not key=value (example: scale=0.5,rot=1)");
+                throw new IllegalArgumentException(
+                        "transform step '" + raw.trim() + "' is not key=value (example: scale=0.5,rot=1)");
             }
             String key = step.substring(0, eq);
             String value = step.substring(eq + 1);
@@ -44,7 +44,8 @@ public final class TransformSpec {
                         if (p.length > 2) {
                             throw new IllegalArgumentException("scale needs S or SYxSX, got '" + value + "'");
                         }
-                        t = p.length == 1 ? LatentTransform.scale(Double.parseDouble(p[0]), mode)
+                        t = p.length == 1
+                                ? LatentTransform.scale(Double.parseDouble(p[0]), mode)
                                 : LatentTransform.scale(Double.parseDouble(p[0]), Double.parseDouble(p[1]), mode);
                     }
                     case "rot" -> t = LatentTransform.rotate90(Integer.parseInt(value));
@@ -59,11 +60,15 @@ public final class TransformSpec {
                         if (p.length != 4) {
                             throw new IllegalArgumentException("crop needs y:x:h:w, got '" + value + "'");
                         }
-                        t = LatentTransform.crop(Integer.parseInt(p[0]), Integer.parseInt(p[1]),
-                                Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+                        t = LatentTransform.crop(
+                                Integer.parseInt(p[0]),
+                                Integer.parseInt(p[1]),
+                                Integer.parseInt(p[2]),
+                                Integer.parseInt(p[3]));
                     }
-                    default -> throw new IllegalArgumentException("unknown transform step '" + key
-                            + "' (known: scale, rot, flip, crop, interp)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown transform step '" + key + "' (known: scale, rot, flip, crop, interp)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("transform step '" + raw.trim() + "' has a malformed number");

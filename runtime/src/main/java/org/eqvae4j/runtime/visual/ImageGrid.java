@@ -7,8 +7,7 @@ import org.eqvae4j.runtime.transform.Resampler;
 
 /** Lays out [1, 3, h, w] images in rows and columns on a white background, each scaled to one cell size. */
 public final class ImageGrid {
-    private ImageGrid() {
-    }
+    private ImageGrid() {}
 
     /** @param rows rows of images (grey images are shown as grey RGB); every image is resized to cell x cell */
     public static FloatTensor of(List<List<FloatTensor>> rows, int cell, int gap) {
@@ -21,7 +20,8 @@ public final class ImageGrid {
             for (int c = 0; c < rows.get(r).size(); c++) {
                 FloatTensor img = rows.get(r).get(c);
                 if (img.height() != cell || img.width() != cell) {
-                    img = Resampler.resize(img, cell, cell, cell >= img.height() ? Interpolation.NEAREST : Interpolation.AREA);
+                    img = Resampler.resize(
+                            img, cell, cell, cell >= img.height() ? Interpolation.NEAREST : Interpolation.AREA);
                 }
                 int y0 = gap + r * (cell + gap);
                 int x0 = gap + c * (cell + gap);

@@ -9,8 +9,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
  * latent looks like a smoother picture.
  */
 public final class LatentPca {
-    private LatentPca() {
-    }
+    private LatentPca() {}
 
     /** [1, Z, h, w] latent (sample 0) -> [1, 3, h, w] image in [0, 1]. */
     public static FloatTensor toRgb(FloatTensor latent) {

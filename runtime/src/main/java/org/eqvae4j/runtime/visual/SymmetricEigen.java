@@ -2,8 +2,7 @@ package org.eqvae4j.runtime.visual;
 
 /** Eigenvectors of a small symmetric matrix by cyclic Jacobi rotations (exact enough for PCA of latents). */
 final class SymmetricEigen {
-    private SymmetricEigen() {
-    }
+    private SymmetricEigen() {}
 
     /** The {@code k} eigenvectors with the largest eigenvalues, as rows, each with a positive-sum sign. */
     static double[][] topVectors(double[][] symmetric, int k) {

@@ -62,13 +62,18 @@ class ShardTest {
             Files.writeString(f, "image " + i);
         }
         Files.writeString(in.resolve("a/img0.jpg"), "same stem as img0.png"); // names by full name, in every shard
-        FolderBatch.run(in, tmp.resolve("whole"), new CopyOperation(), FolderBatch.Options.DEFAULT, ProgressListener.NONE);
+        FolderBatch.run(
+                in, tmp.resolve("whole"), new CopyOperation(), FolderBatch.Options.DEFAULT, ProgressListener.NONE);
 
         Set<Path> seen = new HashSet<>();
         int total = 0;
         for (int k = 1; k <= 3; k++) {
             Shard shard = Shard.parse(k + "/3");
-            var items = FolderBatch.run(in, tmp.resolve("sharded"), new CopyOperation(), new FolderBatch.Options(1, null, false, shard),
+            var items = FolderBatch.run(
+                    in,
+                    tmp.resolve("sharded"),
+                    new CopyOperation(),
+                    new FolderBatch.Options(1, null, false, shard),
                     ProgressListener.NONE);
             total += items.size();
             for (var it : items) {
@@ -85,7 +90,9 @@ class ShardTest {
         Map<String, byte[]> sharded = TestSupport.snapshot(tmp.resolve("sharded"));
         sharded.keySet().removeIf(k -> k.startsWith("summary-"));
         TestSupport.assertSameFiles(whole, sharded);
-        assertTrue(whole.containsKey("a/img0.png.copy") && whole.containsKey("a/img0.jpg.copy"), whole.keySet().toString());
+        assertTrue(
+                whole.containsKey("a/img0.png.copy") && whole.containsKey("a/img0.jpg.copy"),
+                whole.keySet().toString());
     }
 
     @Test
@@ -94,8 +101,13 @@ class ShardTest {
         Files.writeString(in.resolve("one.png"), "x");
         List<Integer> sizes = new ArrayList<>();
         for (int k = 1; k <= 3; k++) {
-            sizes.add(FolderBatch.run(in, tmp.resolve("out"), new CopyOperation(), new FolderBatch.Options(1, null, false, new Shard(k, 3)),
-                    ProgressListener.NONE).size());
+            sizes.add(FolderBatch.run(
+                            in,
+                            tmp.resolve("out"),
+                            new CopyOperation(),
+                            new FolderBatch.Options(1, null, false, new Shard(k, 3)),
+                            ProgressListener.NONE)
+                    .size());
         }
         assertEquals(List.of(1, 0, 0), sizes);
     }

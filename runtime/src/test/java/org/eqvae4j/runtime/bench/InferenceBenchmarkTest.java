@@ -29,7 +29,9 @@ class InferenceBenchmarkTest {
         assertEquals(3, r.repetitions());
         assertEquals(1, r.tiles());
         assertTrue(r.minMs() > 0 && r.minMs() <= r.msPerImage() && r.msPerImage() <= r.maxMs(), r.toString());
-        assertTrue(r.encodeMs() > 0 && r.decodeMs() > 0 && r.encodeMs() <= r.maxMs() && r.decodeMs() <= r.maxMs(), r.toString());
+        assertTrue(
+                r.encodeMs() > 0 && r.decodeMs() > 0 && r.encodeMs() <= r.maxMs() && r.decodeMs() <= r.maxMs(),
+                r.toString());
         assertEquals(1000 / r.msPerImage(), r.imagesPerSecond(), 1e-12);
         FloatTensor y = ae.decode(ae.encode(InferenceBenchmark.pattern(64)));
         double mean = 0;
@@ -40,7 +42,9 @@ class InferenceBenchmarkTest {
         if (PeakMemory.peakBytes() > 0) { // Linux
             assertTrue(r.peakRssBytes() > 10_000_000, "peak RSS " + r.peakRssBytes());
         }
-        assertThrows(IllegalArgumentException.class, () -> InferenceBenchmark.run(ae, new InferenceBenchmark.Case(64, false), 0, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> InferenceBenchmark.run(ae, new InferenceBenchmark.Case(64, false), 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new InferenceBenchmark.Case(0, true));
     }
 

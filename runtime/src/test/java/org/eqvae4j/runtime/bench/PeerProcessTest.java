@@ -26,7 +26,8 @@ class PeerProcessTest {
 
     @Test
     void collectsOneJsonObjectPerLine() {
-        PeerProcess.Result r = sh("echo '{\"size\": 64, \"ms\": 1.5}'; echo; echo '{\"size\": 128, \"ms\": 3}'", Duration.ofSeconds(30));
+        PeerProcess.Result r = sh(
+                "echo '{\"size\": 64, \"ms\": 1.5}'; echo; echo '{\"size\": 128, \"ms\": 3}'", Duration.ofSeconds(30));
         assertTrue(r.ok(), r.failure());
         assertEquals(2, r.lines().size());
         assertEquals(128, r.lines().get(1).get("size").asInt());
@@ -41,9 +42,12 @@ class PeerProcessTest {
         assertTrue(exit.lines().isEmpty());
 
         PeerProcess.Result text = sh("echo 'Traceback: no module named torch'", Duration.ofSeconds(30));
-        assertTrue(text.failure().contains("not JSON") && text.failure().contains("no module named torch"), text.failure());
+        assertTrue(
+                text.failure().contains("not JSON") && text.failure().contains("no module named torch"),
+                text.failure());
 
-        PeerProcess.Result missing = PeerProcess.run(List.of("/no/such/python3", "x.py"), Duration.ofSeconds(30), false);
+        PeerProcess.Result missing =
+                PeerProcess.run(List.of("/no/such/python3", "x.py"), Duration.ofSeconds(30), false);
         assertTrue(missing.failure().startsWith("cannot start /no/such/python3"), missing.failure());
     }
 
@@ -53,10 +57,16 @@ class PeerProcessTest {
         PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
         PeerProcess.Result r = sh("echo '{\"size\": 64, \"ms\": 2}'; echo '{\"size\": 128}'", Duration.ofSeconds(30));
         assertEquals(2, r.usable("peer", List.of("size"), "advice", logStream).size());
-        assertTrue(r.usable("peer", List.of("size", "ms"), "try again", logStream).isEmpty());
-        assertEquals("peer failed (a line without size and ms: {\"size\":128}); try again\n", log.toString(StandardCharsets.UTF_8));
-        assertTrue(sh("exit 4", Duration.ofSeconds(30)).usable("PyTorch peer", List.of(), PeerProcess.INSTALL_TORCH, logStream).isEmpty());
-        assertTrue(log.toString(StandardCharsets.UTF_8).endsWith("PyTorch peer failed (exit 4); " + PeerProcess.INSTALL_TORCH + "\n"));
+        assertTrue(
+                r.usable("peer", List.of("size", "ms"), "try again", logStream).isEmpty());
+        assertEquals(
+                "peer failed (a line without size and ms: {\"size\":128}); try again\n",
+                log.toString(StandardCharsets.UTF_8));
+        assertTrue(sh("exit 4", Duration.ofSeconds(30))
+                .usable("PyTorch peer", List.of(), PeerProcess.INSTALL_TORCH, logStream)
+                .isEmpty());
+        assertTrue(log.toString(StandardCharsets.UTF_8)
+                .endsWith("PyTorch peer failed (exit 4); " + PeerProcess.INSTALL_TORCH + "\n"));
     }
 
     /** The bug this runner fixes: a timed-out peer was left running (and exitValue() threw). */
@@ -64,7 +74,8 @@ class PeerProcessTest {
     void aPeerPastItsTimeLimitIsKilledWithItsChildren(@TempDir Path dir) throws Exception {
         Path pidFile = dir.resolve("child.pid");
         long t0 = System.nanoTime();
-        PeerProcess.Result r = sh("sleep 60 & echo $! > '" + pidFile + "'; echo '{\"started\": true}'; wait", Duration.ofSeconds(2));
+        PeerProcess.Result r =
+                sh("sleep 60 & echo $! > '" + pidFile + "'; echo '{\"started\": true}'; wait", Duration.ofSeconds(2));
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertFalse(r.ok());
         assertTrue(r.failure().contains("timed out after 2 s"), r.failure());

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** A valid manifest and bundle folders built from it (or from edited JSON). */
 final class BundleFixtures {
-    private BundleFixtures() {
-    }
+    private BundleFixtures() {}
 
     static ModelManifest manifest() {
         Map<String, Object> provenance = new LinkedHashMap<>();
@@ -19,9 +18,24 @@ final class BundleFixtures {
         provenance.put("encoderParameters", 1234);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("psnr", 31.25);
-        return new ModelManifest(1, "tiny-ae", "Tiny autoencoder", "taef2", LatentKind.DETERMINISTIC, 3, 4, 8,
-                0.5, 0.1, new double[] {-1, 1}, 256, 32, Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"),
-                "MIT", provenance, metrics);
+        return new ModelManifest(
+                1,
+                "tiny-ae",
+                "Tiny autoencoder",
+                "taef2",
+                LatentKind.DETERMINISTIC,
+                3,
+                4,
+                8,
+                0.5,
+                0.1,
+                new double[] {-1, 1},
+                256,
+                32,
+                Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"),
+                "MIT",
+                provenance,
+                metrics);
     }
 
     static ObjectNode manifestJson() throws IOException {

@@ -72,7 +72,9 @@ class BundleWriterTest {
         assertEquals(BundleFixtures.manifest(), b.manifest());
         assertEquals(List.of("bundle"), parentListing());
         Map<String, byte[]> c = contents(target);
-        assertEquals(List.of("LICENSE", "decoder.onnx", "encoder.onnx", "model.json", "serving.properties"), List.copyOf(c.keySet()));
+        assertEquals(
+                List.of("LICENSE", "decoder.onnx", "encoder.onnx", "model.json", "serving.properties"),
+                List.copyOf(c.keySet()));
         assertArrayEquals(new byte[] {1, 2, 3}, c.get("encoder.onnx"));
         assertEquals(BundleFixtures.manifest(), ModelBundle.open(target).manifest());
     }
@@ -80,8 +82,8 @@ class BundleWriterTest {
     @Test
     void failureLeavesNoTargetAndNoStagingFolder() {
         Path target = parent.resolve("bundle");
-        IOException e = assertThrows(IOException.class,
-                () -> failingOnSecondFile().write(BundleFixtures.manifest(), target, false));
+        IOException e = assertThrows(
+                IOException.class, () -> failingOnSecondFile().write(BundleFixtures.manifest(), target, false));
         assertSame(DISK_FULL, e);
         assertFalse(Files.exists(target));
         assertDoesNotThrowIo(() -> assertEquals(List.of(), parentListing()));
@@ -116,8 +118,8 @@ class BundleWriterTest {
         Path target = parent.resolve("bundle");
         good((byte) 1).write(BundleFixtures.manifest(), target, false);
         Map<String, byte[]> before = contents(target);
-        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
-                () -> good((byte) 5).write(BundleFixtures.manifest(), target, false));
+        FileAlreadyExistsException e = assertThrows(
+                FileAlreadyExistsException.class, () -> good((byte) 5).write(BundleFixtures.manifest(), target, false));
         assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
         assertSameContents(before, contents(target));
         assertEquals(List.of("bundle"), parentListing());
@@ -127,14 +129,15 @@ class BundleWriterTest {
     void replaceRefusesAFolderThatIsNotABundle() throws Exception {
         Path target = Files.createDirectory(parent.resolve("documents"));
         Files.writeString(target.resolve("thesis.txt"), "precious");
-        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
-                () -> good((byte) 5).write(BundleFixtures.manifest(), target, true));
+        FileAlreadyExistsException e = assertThrows(
+                FileAlreadyExistsException.class, () -> good((byte) 5).write(BundleFixtures.manifest(), target, true));
         assertTrue(e.getMessage().contains("not a model bundle"), e.getMessage());
         assertEquals("precious", Files.readString(target.resolve("thesis.txt")));
         assertEquals(List.of("documents"), parentListing());
 
         Path file = Files.writeString(parent.resolve("plain-file"), "x");
-        assertThrows(FileAlreadyExistsException.class, () -> good((byte) 5).write(BundleFixtures.manifest(), file, true));
+        assertThrows(
+                FileAlreadyExistsException.class, () -> good((byte) 5).write(BundleFixtures.manifest(), file, true));
         assertEquals("x", Files.readString(file));
 
         Path empty = Files.createDirectory(parent.resolve("empty"));
@@ -146,8 +149,8 @@ class BundleWriterTest {
     void manifestNamingAFileWithoutContentIsRefusedBeforeWriting() {
         Path target = parent.resolve("bundle");
         BundleWriter w = new BundleWriter().add("encoder.onnx", f -> Files.write(f, new byte[] {1}));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> w.write(BundleFixtures.manifest(), target, false));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> w.write(BundleFixtures.manifest(), target, false));
         assertTrue(e.getMessage().contains("decoder.onnx"), e.getMessage());
         assertDoesNotThrowIo(() -> assertEquals(List.of(), parentListing()));
     }
@@ -158,17 +161,34 @@ class BundleWriterTest {
         BundleWriter w = new BundleWriter()
                 .add("encoder.onnx", f -> Files.write(f, new byte[0]))
                 .add("decoder.onnx", f -> Files.write(f, new byte[] {1}));
-        BundleException e = assertThrows(BundleException.class, () -> w.write(BundleFixtures.manifest(), target, false));
+        BundleException e =
+                assertThrows(BundleException.class, () -> w.write(BundleFixtures.manifest(), target, false));
         assertTrue(e.getMessage().contains("encoder.onnx"), e.getMessage());
         assertDoesNotThrowIo(() -> assertEquals(List.of(), parentListing()));
     }
 
     @Test
     void invalidManifestIsRefusedBeforeWriting() {
-        ModelManifest bad = new ModelManifest(1, "x", null, null, null, 3, 4, 8, 1, 0, new double[] {0, 1}, 64, 0,
-                Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"), null, null, null);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> good((byte) 1).write(bad, parent.resolve("bundle"), false));
+        ModelManifest bad = new ModelManifest(
+                1,
+                "x",
+                null,
+                null,
+                null,
+                3,
+                4,
+                8,
+                1,
+                0,
+                new double[] {0, 1},
+                64,
+                0,
+                Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"),
+                null,
+                null,
+                null);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> good((byte) 1).write(bad, parent.resolve("bundle"), false));
         assertTrue(e.getMessage().contains("kind"), e.getMessage());
         assertDoesNotThrowIo(() -> assertEquals(List.of(), parentListing()));
     }
@@ -186,7 +206,10 @@ class BundleWriterTest {
                 .write(BundleFixtures.manifest(), target, false);
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
         for (String name : List.of("encoder.onnx", "decoder.onnx", "model.json")) {
-            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve(name))), name);
+            assertEquals(
+                    "rw-r--r--",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve(name))),
+                    name);
         }
     }
 
@@ -194,7 +217,9 @@ class BundleWriterTest {
     void addCopyCopiesAFile() throws Exception {
         Path src = Files.write(parent.resolve("weights.bin"), new byte[] {8, 8});
         Path target = parent.resolve("bundle");
-        new BundleWriter().addCopy("encoder.onnx", src).addCopy("decoder.onnx", src)
+        new BundleWriter()
+                .addCopy("encoder.onnx", src)
+                .addCopy("decoder.onnx", src)
                 .write(BundleFixtures.manifest(), target, false);
         assertArrayEquals(new byte[] {8, 8}, Files.readAllBytes(target.resolve("encoder.onnx")));
         assertArrayEquals(new byte[] {8, 8}, Files.readAllBytes(src));

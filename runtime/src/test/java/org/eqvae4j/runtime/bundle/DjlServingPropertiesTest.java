@@ -17,7 +17,8 @@ class DjlServingPropertiesTest {
     @Test
     void writtenBundlesCarryIt(@TempDir Path parent) throws Exception {
         Path target = parent.resolve("b");
-        new BundleWriter().add("encoder.onnx", f -> Files.write(f, new byte[] {1}))
+        new BundleWriter()
+                .add("encoder.onnx", f -> Files.write(f, new byte[] {1}))
                 .add("decoder.onnx", f -> Files.write(f, new byte[] {2}))
                 .write(BundleFixtures.manifest(), target, false);
         Properties p = load(target.resolve(DjlServingProperties.FILE_NAME));
@@ -29,12 +30,17 @@ class DjlServingPropertiesTest {
     void everyShippedBundleCarriesTheCurrentText() throws Exception {
         int checked = 0;
         try (Stream<Path> s = Files.list(TestSupport.repoRoot().resolve("models"))) {
-            for (Path dir : s.filter(d -> Files.isRegularFile(d.resolve(ModelManifest.FILE_NAME))).sorted().toList()) {
+            for (Path dir : s.filter(d -> Files.isRegularFile(d.resolve(ModelManifest.FILE_NAME)))
+                    .sorted()
+                    .toList()) {
                 ModelManifest m = ModelBundle.open(dir).manifest();
                 if (!m.files().containsKey(ModelManifest.ENCODER)) {
                     continue;
                 }
-                assertEquals(DjlServingProperties.of(m), Files.readString(dir.resolve(DjlServingProperties.FILE_NAME)), dir.toString());
+                assertEquals(
+                        DjlServingProperties.of(m),
+                        Files.readString(dir.resolve(DjlServingProperties.FILE_NAME)),
+                        dir.toString());
                 checked++;
             }
         }

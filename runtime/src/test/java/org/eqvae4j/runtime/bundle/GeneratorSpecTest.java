@@ -18,8 +18,17 @@ class GeneratorSpecTest {
     Path tmp;
 
     private static GeneratorSpec spec() {
-        return new GeneratorSpec("dit", 10, null, new int[] {4, 4}, new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {1, 2, 3, 4},
-                "heun", 20, 1.5, Map.of("steps", 3000));
+        return new GeneratorSpec(
+                "dit",
+                10,
+                null,
+                new int[] {4, 4},
+                new double[] {0.1, 0.2, 0.3, 0.4},
+                new double[] {1, 2, 3, 4},
+                "heun",
+                20,
+                1.5,
+                Map.of("steps", 3000));
     }
 
     private Path bundle(String name, String json) throws Exception {
@@ -40,7 +49,8 @@ class GeneratorSpecTest {
     }
 
     private String openError(String name, java.util.function.Consumer<ObjectNode> edit) throws Exception {
-        ObjectNode json = (ObjectNode) ModelBundle.JSON.readTree(ModelBundle.toJson(BundleFixtures.manifest().withGenerator("generator.onnx", spec())));
+        ObjectNode json = (ObjectNode) ModelBundle.JSON.readTree(
+                ModelBundle.toJson(BundleFixtures.manifest().withGenerator("generator.onnx", spec())));
         edit.accept(json);
         Path dir = bundle(name, json.toPrettyString());
         return assertThrows(BundleException.class, () -> ModelBundle.open(dir)).getMessage();
@@ -60,7 +70,9 @@ class GeneratorSpecTest {
         assertTrue(e.contains("generator.sampler") && e.contains("rk4"), e);
         e = openError("classes", j -> ((ObjectNode) j.get("generator")).put("numClasses", 0));
         assertTrue(e.contains("generator.numClasses"), e);
-        e = openError("size", j -> ((ObjectNode) j.get("generator")).putArray("latentSize").add(4));
+        e = openError(
+                "size",
+                j -> ((ObjectNode) j.get("generator")).putArray("latentSize").add(4));
         assertTrue(e.contains("generator.latentSize"), e);
     }
 }

@@ -41,9 +41,12 @@ class ManifestFuzzTest {
                 }
             } catch (BundleException e) {
                 refused++;
-                assertTrue(e.getMessage().contains(json.toString()) || e.getMessage().contains(bundle.toString()),
+                assertTrue(
+                        e.getMessage().contains(json.toString())
+                                || e.getMessage().contains(bundle.toString()),
                         "case " + i + ": " + e.getMessage());
-                assertTrue(!e.getMessage().contains("\n"), "case " + i + " has a multi-line message: " + e.getMessage());
+                assertTrue(
+                        !e.getMessage().contains("\n"), "case " + i + " has a multi-line message: " + e.getMessage());
             } catch (Throwable t) {
                 throw new AssertionError("case " + i + " escaped as " + t + " for " + text, t);
             }

@@ -80,7 +80,8 @@ class ModelBundleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidJson")
-    void invalidFieldGivesABundleExceptionNamingFileAndField(String field, Consumer<ObjectNode> change) throws Exception {
+    void invalidFieldGivesABundleExceptionNamingFileAndField(String field, Consumer<ObjectNode> change)
+            throws Exception {
         ObjectNode j = BundleFixtures.manifestJson();
         change.accept(j);
         Path dir = BundleFixtures.folder(tmp.resolve("b"), j.toString());
@@ -94,8 +95,11 @@ class ModelBundleTest {
         Path dir = BundleFixtures.folder(tmp.resolve("b"), ModelBundle.toJson(BundleFixtures.manifest()));
         Files.delete(dir.resolve("encoder.onnx"));
         BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(dir));
-        assertTrue(e.getMessage().contains("encoder.onnx") && e.getMessage().contains("missing or empty")
-                && e.getMessage().contains(dir.toString()), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("encoder.onnx")
+                        && e.getMessage().contains("missing or empty")
+                        && e.getMessage().contains(dir.toString()),
+                e.getMessage());
     }
 
     @Test
@@ -103,7 +107,8 @@ class ModelBundleTest {
         Path dir = BundleFixtures.folder(tmp.resolve("b"), ModelBundle.toJson(BundleFixtures.manifest()));
         Files.write(dir.resolve("decoder.onnx"), new byte[0]);
         BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(dir));
-        assertTrue(e.getMessage().contains("decoder.onnx") && e.getMessage().contains("missing or empty"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("decoder.onnx") && e.getMessage().contains("missing or empty"), e.getMessage());
     }
 
     @Test
@@ -120,8 +125,10 @@ class ModelBundleTest {
         String json = ModelBundle.toJson(BundleFixtures.manifest());
         Path dir = BundleFixtures.folder(tmp.resolve("b"), json.substring(0, json.length() / 2));
         BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(dir));
-        assertTrue(e.getMessage().contains(dir.resolve("model.json").toString())
-                && e.getMessage().contains("not a valid manifest"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(dir.resolve("model.json").toString())
+                        && e.getMessage().contains("not a valid manifest"),
+                e.getMessage());
     }
 
     @Test

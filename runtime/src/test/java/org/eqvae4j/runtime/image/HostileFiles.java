@@ -19,12 +19,19 @@ import java.util.zip.Deflater;
  * Shared with the CLI's reliability suite through the runtime test jar.
  */
 public final class HostileFiles {
-    private HostileFiles() {
-    }
+    private HostileFiles() {}
 
     /** One TIFF page: chunky samples (row-major, interleaved), written as one strip. */
-    public record TiffPage(int width, int height, int samplesPerPixel, int bits, boolean floating, int photometric,
-                           int compression, int predictor, double[] samples) {
+    public record TiffPage(
+            int width,
+            int height,
+            int samplesPerPixel,
+            int bits,
+            boolean floating,
+            int photometric,
+            int compression,
+            int predictor,
+            double[] samples) {
         public static TiffPage grey16(int w, int h, double[] samples, int predictor) {
             return new TiffPage(w, h, 1, 16, false, 1, 8, predictor, samples);
         }
@@ -40,7 +47,15 @@ public final class HostileFiles {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long[] ifdOffsets = new long[pages.size()];
         List<Integer> nextFields = new ArrayList<>();
-        write(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).array());
+        write(
+                out,
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .put((byte) 'I')
+                        .put((byte) 'I')
+                        .putShort((short) 42)
+                        .putInt(8)
+                        .array());
         for (int p = 0; p < pages.size(); p++) {
             TiffPage page = pages.get(p);
             byte[] strip = stripBytes(page);
@@ -208,7 +223,10 @@ public final class HostileFiles {
 
     /** A PNG declaring {@code w}x{@code h} 8-bit grey whose rows are all zero: tiny on disk, huge decoded. */
     public static byte[] hugeBlankPng(int w, int h) throws IOException {
-        return png(w, h, List.of(new Chunk("IDAT", deflate(new byte[w + 1], h)))); // filter byte 0 and zero samples per row
+        return png(
+                w,
+                h,
+                List.of(new Chunk("IDAT", deflate(new byte[w + 1], h)))); // filter byte 0 and zero samples per row
     }
 
     /** A valid 8x8 grey PNG with a zTXt chunk inflating to {@code inflated} bytes. */
@@ -228,8 +246,10 @@ public final class HostileFiles {
 
     /** An 8x8 JPEG with four colour components (what CMYK JPEGs are), written by ImageIO from a raster. */
     public static byte[] cmykJpeg() throws IOException {
-        java.awt.image.WritableRaster r = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 8, 8, 4, null);
-        javax.imageio.ImageWriter w = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        java.awt.image.WritableRaster r =
+                java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 8, 8, 4, null);
+        javax.imageio.ImageWriter w =
+                javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (var out = javax.imageio.ImageIO.createImageOutputStream(bytes)) {
             w.setOutput(out);
@@ -241,8 +261,24 @@ public final class HostileFiles {
     }
 
     private static final String JSON_CHARS = "{}[]\",:0123456789eE.-nul \\";
-    private static final String[] ODD_VALUES = {"null", "\"\"", "\"x\"", "-1", "0", "1e308", "2147483648", "-9223372036854775808",
-        "[]", "{}", "true", "[1,2]", "[-1,0,3,4]", "{\"a\":1}", "\"../../etc/passwd\"", "1.5"};
+    private static final String[] ODD_VALUES = {
+        "null",
+        "\"\"",
+        "\"x\"",
+        "-1",
+        "0",
+        "1e308",
+        "2147483648",
+        "-9223372036854775808",
+        "[]",
+        "{}",
+        "true",
+        "[1,2]",
+        "[-1,0,3,4]",
+        "{\"a\":1}",
+        "\"../../etc/passwd\"",
+        "1.5"
+    };
 
     /**
      * A copy of {@code json} with one to three random changes (fixed by {@code random}): a field removed, or
@@ -284,21 +320,28 @@ public final class HostileFiles {
         }
     }
 
-    private static void collect(com.fasterxml.jackson.databind.JsonNode n, List<com.fasterxml.jackson.databind.JsonNode> out) {
+    private static void collect(
+            com.fasterxml.jackson.databind.JsonNode n, List<com.fasterxml.jackson.databind.JsonNode> out) {
         if (n.isContainerNode()) {
             out.add(n);
             n.elements().forEachRemaining(e -> collect(e, out));
         }
     }
 
-    record Chunk(String type, byte[] data) {
-    }
+    record Chunk(String type, byte[] data) {}
 
     private static byte[] png(int w, int h, List<Chunk> chunks) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(w)
+                .putInt(h)
+                .put((byte) 8)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         List<Chunk> all = new ArrayList<>();
         all.add(new Chunk("IHDR", ihdr.array()));
         all.addAll(chunks);

@@ -92,7 +92,9 @@ class HostileImageTest {
         Path l = file("lab.tif", HostileFiles.tiff(List.of(new TiffPage(3, 1, 3, 8, false, 8, 1, 1, lab)), -1));
         FloatTensor lt = ImageFiles.readImage(l, IntensityMapping.LINEAR).pixels();
         assertTrue(lt.get(0, 0, 0, 0) > 0.9 && lt.get(0, 1, 0, 0) > 0.9 && lt.get(0, 2, 0, 0) > 0.9, "white " + lt);
-        assertTrue(lt.get(0, 0, 0, 1) > lt.get(0, 1, 0, 1) + 0.3 && lt.get(0, 0, 0, 1) > lt.get(0, 2, 0, 1) + 0.3, "red " + lt);
+        assertTrue(
+                lt.get(0, 0, 0, 1) > lt.get(0, 1, 0, 1) + 0.3 && lt.get(0, 0, 0, 1) > lt.get(0, 2, 0, 1) + 0.3,
+                "red " + lt);
         assertTrue(lt.get(0, 0, 0, 2) < 0.1 && lt.get(0, 1, 0, 2) < 0.1, "black " + lt);
     }
 
@@ -108,8 +110,11 @@ class HostileImageTest {
         assertTrue(e.getMessage().contains(loop.toString()) && e.getMessage().contains("loops"), e.getMessage());
         Path many = file("many.tif", HostileFiles.manyPageTiff(20_000, 4));
         e = assertThrows(IOException.class, () -> ImageFiles.readImage(many, IntensityMapping.LINEAR));
-        assertTrue(e.getMessage().contains(many.toString()) && e.getMessage().contains("more than 10000 pages")
-                && e.getMessage().contains(DecodeLimits.PAGES_PROPERTY), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(many.toString())
+                        && e.getMessage().contains("more than 10000 pages")
+                        && e.getMessage().contains(DecodeLimits.PAGES_PROPERTY),
+                e.getMessage());
         assertTrue(System.nanoTime() - t0 < 5e9, "refusals took " + (System.nanoTime() - t0) / 1e9 + " s");
         // the first page alone is still readable
         assertEquals(4, ImageFiles.read(many).width());
@@ -121,27 +126,46 @@ class HostileImageTest {
         DecodeLimits fourMegapixels = new DecodeLimits(1 << 22, 10, DecodeLimits.DEFAULT_MAX_METADATA_BYTES, 60);
         Path big = file("big.png", HostileFiles.hugeBlankPng(2100, 2100));
         assertTrue(Files.size(big) < 20_000, "size " + Files.size(big));
-        IOException e = assertThrows(IOException.class, () -> ImageFiles.readImage(big, IntensityMapping.LINEAR, fourMegapixels));
-        assertTrue(e.getMessage().contains(big.toString()) && e.getMessage().contains("2100x2100")
-                && e.getMessage().contains(DecodeLimits.PIXELS_PROPERTY), e.getMessage());
+        IOException e = assertThrows(
+                IOException.class, () -> ImageFiles.readImage(big, IntensityMapping.LINEAR, fourMegapixels));
+        assertTrue(
+                e.getMessage().contains(big.toString())
+                        && e.getMessage().contains("2100x2100")
+                        && e.getMessage().contains(DecodeLimits.PIXELS_PROPERTY),
+                e.getMessage());
         Path text = file("text.png", HostileFiles.pngWithTextBomb(64L << 20));
         assertTrue(Files.size(text) < 200_000, "size " + Files.size(text));
         e = assertThrows(IOException.class, () -> ImageFiles.readImage(text, IntensityMapping.LINEAR));
-        assertTrue(e.getMessage().contains(text.toString()) && e.getMessage().contains("zTXt")
-                && e.getMessage().contains(DecodeLimits.METADATA_PROPERTY), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(text.toString())
+                        && e.getMessage().contains("zTXt")
+                        && e.getMessage().contains(DecodeLimits.METADATA_PROPERTY),
+                e.getMessage());
         // the same file within a raised limit decodes: the chunk check is a budget, not a ban
         DecodeLimits raised = new DecodeLimits(DecodeLimits.DEFAULT_MAX_PIXELS, 10, 128L << 20, 60);
-        assertEquals(8, ImageFiles.readImage(text, IntensityMapping.LINEAR, raised).pixels().width());
+        assertEquals(
+                8,
+                ImageFiles.readImage(text, IntensityMapping.LINEAR, raised)
+                        .pixels()
+                        .width());
     }
 
     @Test
     void aDecodePastItsTimeBudgetIsRefusedNamingTheLimit() throws Exception {
         Path f = tmp.resolve("slow.png");
-        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", f.toFile());
-        DecodeLimits instant = new DecodeLimits(DecodeLimits.DEFAULT_MAX_PIXELS, 10, DecodeLimits.DEFAULT_MAX_METADATA_BYTES, 1e-9);
-        IOException e = assertThrows(IOException.class, () -> ImageFiles.readImage(f, IntensityMapping.LINEAR, instant));
-        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains(DecodeLimits.SECONDS_PROPERTY), e.getMessage());
-        assertEquals(64, ImageFiles.readImage(f, IntensityMapping.LINEAR).pixels().width());
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+                "png",
+                f.toFile());
+        DecodeLimits instant =
+                new DecodeLimits(DecodeLimits.DEFAULT_MAX_PIXELS, 10, DecodeLimits.DEFAULT_MAX_METADATA_BYTES, 1e-9);
+        IOException e =
+                assertThrows(IOException.class, () -> ImageFiles.readImage(f, IntensityMapping.LINEAR, instant));
+        assertTrue(
+                e.getMessage().contains(f.toString()) && e.getMessage().contains(DecodeLimits.SECONDS_PROPERTY),
+                e.getMessage());
+        assertEquals(
+                64, ImageFiles.readImage(f, IntensityMapping.LINEAR).pixels().width());
     }
 
     @Test
@@ -151,8 +175,12 @@ class HostileImageTest {
             System.setProperty(DecodeLimits.PAGES_PROPERTY, "123");
             assertEquals(123, DecodeLimits.fromSystemProperties().maxPages());
             System.setProperty(DecodeLimits.PAGES_PROPERTY, "lots");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, DecodeLimits::fromSystemProperties);
-            assertTrue(e.getMessage().contains(DecodeLimits.PAGES_PROPERTY) && e.getMessage().contains("lots"), e.getMessage());
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, DecodeLimits::fromSystemProperties);
+            assertTrue(
+                    e.getMessage().contains(DecodeLimits.PAGES_PROPERTY)
+                            && e.getMessage().contains("lots"),
+                    e.getMessage());
         } finally {
             if (old == null) {
                 System.clearProperty(DecodeLimits.PAGES_PROPERTY);
@@ -160,7 +188,9 @@ class HostileImageTest {
                 System.setProperty(DecodeLimits.PAGES_PROPERTY, old);
             }
         }
-        assertEquals(DecodeLimits.DEFAULT_MAX_PAGES, DecodeLimits.fromSystemProperties().maxPages());
+        assertEquals(
+                DecodeLimits.DEFAULT_MAX_PAGES,
+                DecodeLimits.fromSystemProperties().maxPages());
     }
 
     @Test
@@ -174,7 +204,11 @@ class HostileImageTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(seconds < 2, "writing " + n + " pages took " + seconds + " s");
         assertEquals("{\"x\":1}", TiffFiles.readTags(f).description());
-        FloatTensor back = ImageFiles.readImage(f, IntensityMapping.LINEAR, DecodeLimits.fromSystemProperties().withMaxPages(n)).pixels();
+        FloatTensor back = ImageFiles.readImage(
+                        f,
+                        IntensityMapping.LINEAR,
+                        DecodeLimits.fromSystemProperties().withMaxPages(n))
+                .pixels();
         assertEquals(n, back.batch());
         assertEquals(7.5f, back.data()[n * 4 - 1]);
     }

@@ -24,8 +24,14 @@ class ImageBytesTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"photos/camera.png", "photos/chelsea.png", "formats/chessboard_GRAY_U16.tif",
-            "formats/multipage.tif", "formats/chelsea-crop-lossy.webp"})
+    @ValueSource(
+            strings = {
+                "photos/camera.png",
+                "photos/chelsea.png",
+                "formats/chessboard_GRAY_U16.tif",
+                "formats/multipage.tif",
+                "formats/chelsea-crop-lossy.webp"
+            })
     void bytesReadLikeTheFile(String name) throws IOException {
         Path file = TestSupport.repoRoot().resolve("test-images").resolve(name);
         for (IntensityMapping mapping : List.of(IntensityMapping.LINEAR, IntensityMapping.parse("percentile"))) {
@@ -50,18 +56,26 @@ class ImageBytesTest {
 
     @Test
     void badBytesNameTheImage() {
-        IOException empty = assertThrows(IOException.class, () -> ImageFiles.readImage(new byte[0], "in/empty.png", IntensityMapping.LINEAR));
-        assertTrue(empty.getMessage().contains("in/empty.png") && empty.getMessage().contains("empty"), empty.getMessage());
-        IOException text = assertThrows(IOException.class,
+        IOException empty = assertThrows(
+                IOException.class, () -> ImageFiles.readImage(new byte[0], "in/empty.png", IntensityMapping.LINEAR));
+        assertTrue(
+                empty.getMessage().contains("in/empty.png")
+                        && empty.getMessage().contains("empty"),
+                empty.getMessage());
+        IOException text = assertThrows(
+                IOException.class,
                 () -> ImageFiles.readImage("not an image".getBytes(), "in/text.png", IntensityMapping.LINEAR));
-        assertTrue(text.getMessage().contains("in/text.png") && text.getMessage().contains("readable format"), text.getMessage());
+        assertTrue(
+                text.getMessage().contains("in/text.png") && text.getMessage().contains("readable format"),
+                text.getMessage());
     }
 
     @Test
     void truncatedPngBytesAreAnError() throws IOException {
         byte[] png = Files.readAllBytes(TestSupport.repoRoot().resolve("test-images/photos/camera.png"));
         byte[] cut = Arrays.copyOf(png, png.length / 2);
-        IOException e = assertThrows(IOException.class, () -> ImageFiles.readImage(cut, "cut.png", IntensityMapping.LINEAR));
+        IOException e =
+                assertThrows(IOException.class, () -> ImageFiles.readImage(cut, "cut.png", IntensityMapping.LINEAR));
         assertTrue(e.getMessage().contains("cut.png"), e.getMessage());
     }
 
@@ -69,8 +83,8 @@ class ImageBytesTest {
     @ValueSource(strings = {"png", "tiff"})
     void streamWritingGivesTheFileBytes(String container) throws IOException {
         FloatTensor pixels = TestSupport.random(3, 1, 3, 9, 7).map(v -> (v + 1) / 2);
-        ImageMetadata like = new ImageMetadata(container, 3, 16, false, 1, new PixelSize(0.5, 0.5, "micron"),
-                IntensityScaling.linear(16, false));
+        ImageMetadata like = new ImageMetadata(
+                container, 3, 16, false, 1, new PixelSize(0.5, 0.5, "micron"), IntensityScaling.linear(16, false));
         Path file = tmp.resolve("x." + (container.equals("png") ? "png" : "tif"));
         ImageFiles.write(pixels, like, file);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -97,7 +97,8 @@ class ImageFilesTest {
 
     @Test
     void writePngClampsRoundsAndLeavesNoTempFiles() throws Exception {
-        FloatTensor x = new FloatTensor(1, 1, 1, 6, new float[] {-0.5f, 1.7f, Float.NaN, 0.5f / 255, 0.49f / 255, 254.5f / 255});
+        FloatTensor x = new FloatTensor(
+                1, 1, 1, 6, new float[] {-0.5f, 1.7f, Float.NaN, 0.5f / 255, 0.49f / 255, 254.5f / 255});
         Path png = tmp.resolve("out/sub/clamped.png");
         ImageFiles.writePng(x, png);
         FloatTensor y = ImageFiles.read(png);
@@ -106,13 +107,16 @@ class ImageFilesTest {
             assertEquals(expected[i], y.data()[i], 1e-7, "pixel " + i);
         }
         try (Stream<Path> s = Files.list(png.getParent())) {
-            assertEquals(List.of("clamped.png"), s.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("clamped.png"),
+                    s.map(p -> p.getFileName().toString()).toList());
         }
     }
 
     @Test
     void writePngRefusesOtherChannelCounts() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageFiles.writePng(FloatTensor.zeros(1, 2, 4, 4), tmp.resolve("two.png")));
         assertTrue(e.getMessage().contains("2"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("two.png")));
@@ -142,8 +146,8 @@ class ImageFilesTest {
 
     @Test
     void sixteenBitRgbUsesTheSixteenBitMaximum() throws Exception {
-        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-                Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        ComponentColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         WritableRaster r = cm.createCompatibleWritableRaster(2, 1);
         r.setPixel(0, 0, new int[] {65535, 32768, 0});
         r.setPixel(1, 0, new int[] {1, 257, 65534});
@@ -151,7 +155,9 @@ class ImageFilesTest {
         assertTrue(ImageIO.write(new BufferedImage(cm, r, false, null), "png", png.toFile()));
         FloatTensor t = ImageFiles.read(png);
         assertArrayEquals(new long[] {1, 3, 1, 2}, t.shape());
-        float[] expected = {1f, (float) (1 / 65535.0), (float) (32768 / 65535.0), (float) (257 / 65535.0), 0f, (float) (65534 / 65535.0)};
+        float[] expected = {
+            1f, (float) (1 / 65535.0), (float) (32768 / 65535.0), (float) (257 / 65535.0), 0f, (float) (65534 / 65535.0)
+        };
         assertArrayEquals(expected, t.data(), 0f);
     }
 
@@ -179,8 +185,12 @@ class ImageFilesTest {
     @Test
     void committedPhotos() throws Exception {
         Path photos = TestSupport.repoRoot().resolve("test-images/photos");
-        assertArrayEquals(new long[] {1, 1, 512, 512}, ImageFiles.read(photos.resolve("camera.png")).shape());
-        assertArrayEquals(new long[] {1, 3, 300, 451}, ImageFiles.read(photos.resolve("chelsea.png")).shape());
+        assertArrayEquals(
+                new long[] {1, 1, 512, 512},
+                ImageFiles.read(photos.resolve("camera.png")).shape());
+        assertArrayEquals(
+                new long[] {1, 3, 300, 451},
+                ImageFiles.read(photos.resolve("chelsea.png")).shape());
     }
 
     @Test
@@ -189,7 +199,8 @@ class ImageFilesTest {
         byte[] green = {0, (byte) 255, 20, (byte) 100};
         byte[] blue = {0, 0, 30, (byte) 50};
         for (int type : new int[] {BufferedImage.TYPE_BYTE_INDEXED, BufferedImage.TYPE_BYTE_BINARY}) {
-            IndexColorModel icm = new IndexColorModel(type == BufferedImage.TYPE_BYTE_BINARY ? 2 : 8, 4, red, green, blue);
+            IndexColorModel icm =
+                    new IndexColorModel(type == BufferedImage.TYPE_BYTE_BINARY ? 2 : 8, 4, red, green, blue);
             BufferedImage img = new BufferedImage(4, 2, type, icm);
             for (int x = 0; x < 4; x++) {
                 img.getRaster().setSample(x, 0, 0, x);
@@ -249,9 +260,12 @@ class ImageFilesTest {
         assertSame(grey, ImageFiles.toChannels(grey, 1));
         // BT.601 luma
         FloatTensor pure = new FloatTensor(1, 3, 1, 3, new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1});
-        assertArrayEquals(new float[] {0.299f, 0.587f, 0.114f}, ImageFiles.toChannels(pure, 1).data(), 1e-7f);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ImageFiles.toChannels(FloatTensor.zeros(1, 2, 1, 1), 3));
+        assertArrayEquals(
+                new float[] {0.299f, 0.587f, 0.114f},
+                ImageFiles.toChannels(pure, 1).data(),
+                1e-7f);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ImageFiles.toChannels(FloatTensor.zeros(1, 2, 1, 1), 3));
         assertTrue(e.getMessage().contains("2 channels to 3"), e.getMessage());
     }
 
@@ -289,7 +303,8 @@ class ImageFilesTest {
 
     @Test
     void textFileNamedPng() throws Exception {
-        assertIoNaming(Files.writeString(tmp.resolve("notes.png"), "this is not an image\n"), "not in a readable format");
+        assertIoNaming(
+                Files.writeString(tmp.resolve("notes.png"), "this is not an image\n"), "not in a readable format");
     }
 
     @Test
@@ -307,7 +322,7 @@ class ImageFilesTest {
         assertEquals(255, ImageFiles.toByte(Float.POSITIVE_INFINITY));
         assertEquals(0, ImageFiles.toByte(0.49f / 255));
         assertEquals(1, ImageFiles.toByte(0.51f / 255));
-        assertEquals(128, ImageFiles.toByte(0.5f));      // 127.5 rounds half up
+        assertEquals(128, ImageFiles.toByte(0.5f)); // 127.5 rounds half up
         assertEquals(254, ImageFiles.toByte(254.4f / 255));
         for (int k = 0; k < 256; k++) {
             assertEquals(k, ImageFiles.toByte(k / 255f));

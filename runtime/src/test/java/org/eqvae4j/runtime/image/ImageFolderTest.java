@@ -17,15 +17,29 @@ class ImageFolderTest {
 
     @Test
     void listsImagesOfATreeInStableOrder() throws Exception {
-        for (String name : List.of("b.PNG", "a.jpg", "sub/c.tif", "sub/deeper/d.jpeg", "notes.txt", ".hidden.png",
-                "noext", "sub/e.gif", "f.bmp", "g.tiff", "h.webp")) {
+        for (String name : List.of(
+                "b.PNG",
+                "a.jpg",
+                "sub/c.tif",
+                "sub/deeper/d.jpeg",
+                "notes.txt",
+                ".hidden.png",
+                "noext",
+                "sub/e.gif",
+                "f.bmp",
+                "g.tiff",
+                "h.webp")) {
             Path p = tmp.resolve(name);
             Files.createDirectories(p.getParent());
             Files.writeString(p, "x");
         }
         Files.createDirectories(tmp.resolve("folder.png"));
-        List<String> got = ImageFolder.list(tmp).stream().map(p -> tmp.relativize(p).toString()).toList();
-        assertEquals(List.of("a.jpg", "b.PNG", "f.bmp", "g.tiff", "h.webp", "sub/c.tif", "sub/deeper/d.jpeg", "sub/e.gif"), got);
+        List<String> got = ImageFolder.list(tmp).stream()
+                .map(p -> tmp.relativize(p).toString())
+                .toList();
+        assertEquals(
+                List.of("a.jpg", "b.PNG", "f.bmp", "g.tiff", "h.webp", "sub/c.tif", "sub/deeper/d.jpeg", "sub/e.gif"),
+                got);
     }
 
     @Test

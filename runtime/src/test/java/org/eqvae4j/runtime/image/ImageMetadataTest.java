@@ -53,7 +53,8 @@ class ImageMetadataTest {
         assertEquals("micron", m.pixelSize().unit());
         assertEquals(0.65, m.pixelSize().x(), 1e-9);
         assertEquals(0.8, m.pixelSize().y(), 1e-9);
-        assertTrue(TiffFiles.readTags(tif).description().startsWith("ImageJ=") && TiffFiles.readTags(tif).description().contains("unit=micron"));
+        assertTrue(TiffFiles.readTags(tif).description().startsWith("ImageJ=")
+                && TiffFiles.readTags(tif).description().contains("unit=micron"));
         assertClose(raw.map(v -> v / 65535.0), img.pixels(), 0);
         assertEquals(1, ImageFiles.read(tif).batch(), "read() keeps to the first page");
 
@@ -94,7 +95,8 @@ class ImageMetadataTest {
 
     @Test
     void committedMultiPageTiffIsAStackWithItsResolution() throws Exception {
-        ImageData img = ImageFiles.readImage(TestSupport.repoRoot().resolve("test-images/formats/multipage.tif"), IntensityMapping.LINEAR);
+        ImageData img = ImageFiles.readImage(
+                TestSupport.repoRoot().resolve("test-images/formats/multipage.tif"), IntensityMapping.LINEAR);
         assertEquals(2, img.metadata().pages());
         assertArrayEquals(new long[] {2, 1, 15, 10}, img.pixels().shape());
         assertEquals(new PixelSize(1 / 72.0, 1 / 72.0, "inch"), img.metadata().pixelSize());
@@ -109,7 +111,8 @@ class ImageMetadataTest {
     @Test
     void pngKeepsSixteenBitsAndItsPixelSize() throws Exception {
         FloatTensor raw = raw16(1, 6, 9, 3);
-        ImageMetadata like = new ImageMetadata("png", 1, 16, false, 1, new PixelSize(0.5, 0.25, "micron"), IntensityScaling.linear(16, false));
+        ImageMetadata like = new ImageMetadata(
+                "png", 1, 16, false, 1, new PixelSize(0.5, 0.25, "micron"), IntensityScaling.linear(16, false));
         Path png = tmp.resolve("u16.png");
         ImageFiles.write(raw.map(v -> v / 65535.0), like, png);
         ImageData back = ImageFiles.readImage(png, IntensityMapping.LINEAR);
@@ -119,9 +122,12 @@ class ImageMetadataTest {
         assertClose(raw.map(v -> v / 65535.0), back.pixels(), 0);
         Path plain = tmp.resolve("plain.png");
         ImageFiles.writePng(FloatTensor.zeros(1, 1, 2, 2), plain);
-        assertNull(ImageFiles.readImage(plain, IntensityMapping.LINEAR).metadata().pixelSize());
-        PixelSize photo = ImageFiles.readImage(TestSupport.repoRoot().resolve("test-images/photos/camera.png"), IntensityMapping.LINEAR)
-                .metadata().pixelSize(); // pHYs of 2835 pixels per metre (72 dpi)
+        assertNull(
+                ImageFiles.readImage(plain, IntensityMapping.LINEAR).metadata().pixelSize());
+        PixelSize photo = ImageFiles.readImage(
+                        TestSupport.repoRoot().resolve("test-images/photos/camera.png"), IntensityMapping.LINEAR)
+                .metadata()
+                .pixelSize(); // pHYs of 2835 pixels per metre (72 dpi)
         assertEquals(1e6 / 2835, photo.x(), 1e-9);
     }
 
@@ -132,9 +138,13 @@ class ImageMetadataTest {
         ImageFiles.write(rgb, ImageMetadata.plain8Bit(1), png);
         assertEquals(1, ImageIO.read(png.toFile()).getColorModel().getNumColorComponents());
         assertClose(ImageFiles.toChannels(rgb, 1), ImageFiles.read(png), 0.5 / 255 + 1e-6);
-        assertThrows(IllegalArgumentException.class, () -> ImageFiles.write(rgb, ImageMetadata.plain8Bit(3), tmp.resolve("x.jpg")));
-        IllegalArgumentException pages = assertThrows(IllegalArgumentException.class,
-                () -> ImageFiles.write(FloatTensor.zeros(2, 1, 4, 4), ImageMetadata.plain8Bit(1), tmp.resolve("two.png")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageFiles.write(rgb, ImageMetadata.plain8Bit(3), tmp.resolve("x.jpg")));
+        IllegalArgumentException pages = assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageFiles.write(
+                        FloatTensor.zeros(2, 1, 4, 4), ImageMetadata.plain8Bit(1), tmp.resolve("two.png")));
         assertTrue(pages.getMessage().contains(".tif"), pages.getMessage());
         assertFalse(Files.exists(tmp.resolve("two.png")));
     }
@@ -148,7 +158,9 @@ class ImageMetadataTest {
         FloatTensor t = ImageFiles.read(pgm);
         assertArrayEquals(new long[] {1, 1, 2, 3}, t.shape());
         assertArrayEquals(new float[] {0, 0.2f, 0.4f, 0.6f, 0.8f, 1}, t.data(), 1e-6f);
-        assertEquals("pgm", ImageFiles.readImage(pgm, IntensityMapping.LINEAR).metadata().format());
+        assertEquals(
+                "pgm",
+                ImageFiles.readImage(pgm, IntensityMapping.LINEAR).metadata().format());
     }
 
     @Test

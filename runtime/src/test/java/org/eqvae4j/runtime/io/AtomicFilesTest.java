@@ -39,16 +39,20 @@ class AtomicFilesTest {
     void failureKeepsThePreviousFileAndLeavesNoTempFile() throws Exception {
         Path f = Files.writeString(tmp.resolve("keep.txt"), "previous");
         IOException boom = new IOException("disk full (simulated)");
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
-            out.write("half of the new content".getBytes(StandardCharsets.UTF_8));
-            throw boom;
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(f, out -> {
+                    out.write("half of the new content".getBytes(StandardCharsets.UTF_8));
+                    throw boom;
+                }));
         assertSame(boom, e);
         assertEquals("previous", Files.readString(f));
         assertEquals(List.of("keep.txt"), listing(tmp));
-        assertThrows(IOException.class, () -> AtomicFiles.write(tmp.resolve("new.txt"), out -> {
-            throw new IOException("x");
-        }));
+        assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(tmp.resolve("new.txt"), out -> {
+                    throw new IOException("x");
+                }));
         assertEquals(List.of("keep.txt"), listing(tmp));
     }
 

@@ -23,8 +23,13 @@ class InputGuardTest {
         Path hardLink = Files.createLink(tmp.resolve("hard.png"), in);
         Path linkedDir = Files.createSymbolicLink(tmp.resolve("dir-link"), tmp);
         Path dangling = Files.createSymbolicLink(tmp.resolve("dangling.png"), tmp.resolve("sub/../in.png"));
-        for (Path out : new Path[] {in, symlink, hardLink, tmp.resolve("sub/../in.png"), linkedDir.resolve("in.png"), dangling}) {
-            IOException e = assertThrows(IOException.class, () -> InputGuard.requireNotInput(out, "output", in, "the input"), out.toString());
+        for (Path out :
+                new Path[] {in, symlink, hardLink, tmp.resolve("sub/../in.png"), linkedDir.resolve("in.png"), dangling
+                }) {
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> InputGuard.requireNotInput(out, "output", in, "the input"),
+                    out.toString());
             assertTrue(e.getMessage().contains("would overwrite the input " + in), e.getMessage());
         }
         assertDoesNotThrow(() -> InputGuard.requireNotInput(tmp.resolve("other.png"), "output", in, "the input"));
@@ -36,7 +41,10 @@ class InputGuardTest {
         Path input = Files.createDirectories(tmp.resolve("input/a"));
         Path outside = Files.createSymbolicLink(tmp.resolve("results-link"), input);
         for (Path out : new Path[] {input, input.resolve("results"), outside.resolve("new/deeper")}) {
-            IOException e = assertThrows(IOException.class, () -> InputGuard.requireOutsideFolder(out, tmp.resolve("input")), out.toString());
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> InputGuard.requireOutsideFolder(out, tmp.resolve("input")),
+                    out.toString());
             assertTrue(e.getMessage().contains("inside the input folder"), e.getMessage());
         }
         assertDoesNotThrow(() -> InputGuard.requireOutsideFolder(tmp.resolve("results"), tmp.resolve("input")));

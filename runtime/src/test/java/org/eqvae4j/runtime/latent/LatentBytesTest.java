@@ -23,8 +23,9 @@ class LatentBytesTest {
     @Test
     void latentBytesRoundTripLikeTheFile() throws IOException {
         FloatTensor z = TestSupport.random(8, 2, 4, 3, 5);
-        Latent latent = new Latent(z, LatentHeader.of(LatentFileTest.manifest("taef2", 4), z.shape(), "a.png",
-                ImageMetadata.plain8Bit(3)));
+        Latent latent = new Latent(
+                z,
+                LatentHeader.of(LatentFileTest.manifest("taef2", 4), z.shape(), "a.png", ImageMetadata.plain8Bit(3)));
         Path file = tmp.resolve("a.latent.tif");
         LatentFile.write(file, latent);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -33,8 +34,11 @@ class LatentBytesTest {
         Latent back = LatentFile.read(out.toByteArray(), "mem/a.latent.tif");
         assertEquals(latent.header(), back.header());
         assertArrayEquals(z.data(), back.values().data());
-        IOException e = assertThrows(IOException.class,
-                () -> LatentFile.read(Files.readAllBytes(TestSupport.repoRoot().resolve("test-images/formats/multipage.tif")), "m.tif"));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> LatentFile.read(
+                        Files.readAllBytes(TestSupport.repoRoot().resolve("test-images/formats/multipage.tif")),
+                        "m.tif"));
         assertTrue(e.getMessage().contains("m.tif") && e.getMessage().contains("header"), e.getMessage());
     }
 }

@@ -28,13 +28,35 @@ class LatentFileTest {
     Path tmp;
 
     static ModelManifest manifest(String id, int channels) {
-        return new ModelManifest(1, id, id, "taef2", LatentKind.DETERMINISTIC, 3, channels, 8, 0.5, 0.1,
-                new double[] {0, 1}, 256, 32, Map.of("encoder", "e.onnx", "decoder", "d.onnx"), null, null, null);
+        return new ModelManifest(
+                1,
+                id,
+                id,
+                "taef2",
+                LatentKind.DETERMINISTIC,
+                3,
+                channels,
+                8,
+                0.5,
+                0.1,
+                new double[] {0, 1},
+                256,
+                32,
+                Map.of("encoder", "e.onnx", "decoder", "d.onnx"),
+                null,
+                null,
+                null);
     }
 
     private static Latent latent() {
         FloatTensor z = TestSupport.random(8, 2, 4, 3, 5).map(v -> v * 7);
-        ImageMetadata source = new ImageMetadata("tiff", 1, 16, false, 2, new PixelSize(0.2, 0.4, "micron"),
+        ImageMetadata source = new ImageMetadata(
+                "tiff",
+                1,
+                16,
+                false,
+                2,
+                new PixelSize(0.2, 0.4, "micron"),
                 new IntensityScaling(100, 4000, "percentile 1-99.8"));
         return new Latent(z, LatentHeader.of(manifest("taef2", 4), z.shape(), "cells \u00e9t\u00e9.tif", source));
     }
@@ -48,10 +70,18 @@ class LatentFileTest {
         assertClose(l.values(), back.values(), 0);
         assertEquals(l.header(), back.header());
         // what Fiji and tifffile see: 8 float pages, JSON in the description
-        assertArrayEquals(new long[] {8, 1, 3, 5}, ImageFiles.readImage(f, org.eqvae4j.runtime.image.IntensityMapping.LINEAR).pixels().shape());
+        assertArrayEquals(
+                new long[] {8, 1, 3, 5},
+                ImageFiles.readImage(f, org.eqvae4j.runtime.image.IntensityMapping.LINEAR)
+                        .pixels()
+                        .shape());
         String json = TiffFiles.readTags(f).description();
-        assertTrue(json.contains("\"bundleId\":\"taef2\"") && json.contains("\"shape\":[2,4,3,5]")
-                && json.contains("\"latentScale\":0.5") && json.contains("\\u00E9t\\u00E9"), json);
+        assertTrue(
+                json.contains("\"bundleId\":\"taef2\"")
+                        && json.contains("\"shape\":[2,4,3,5]")
+                        && json.contains("\"latentScale\":0.5")
+                        && json.contains("\\u00E9t\\u00E9"),
+                json);
     }
 
     @Test
@@ -73,26 +103,41 @@ class LatentFileTest {
         Path nan = tmp.resolve("nan.latent.tif");
         LatentFile.write(nan, new Latent(new FloatTensor(2, 4, 3, 5, d), l.header()));
         IOException e = assertThrows(IOException.class, () -> LatentFile.read(nan));
-        assertTrue(e.getMessage().contains(nan.toString()) && e.getMessage().contains("NaN")
-                && e.getMessage().contains("image 1, channel 0, y 0, x 2"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(nan.toString())
+                        && e.getMessage().contains("NaN")
+                        && e.getMessage().contains("image 1, channel 0, y 0, x 2"),
+                e.getMessage());
 
         Path image = tmp.resolve("image.tif");
         TiffFiles.write(image, FloatTensor.zeros(1, 1, 4, 4), TiffFiles.SampleType.FLOAT32, null, null);
         IOException foreign = assertThrows(IOException.class, () -> LatentFile.read(image));
-        assertTrue(foreign.getMessage().contains(image.toString()) && foreign.getMessage().contains("not written by eqvae encode"),
+        assertTrue(
+                foreign.getMessage().contains(image.toString())
+                        && foreign.getMessage().contains("not written by eqvae encode"),
                 foreign.getMessage());
 
         Path png = tmp.resolve("image.latent.tif");
         ImageFiles.writePng(FloatTensor.zeros(1, 1, 4, 4), png);
         IOException notTiff = assertThrows(IOException.class, () -> LatentFile.read(png));
-        assertTrue(notTiff.getMessage().contains(png.toString()) && notTiff.getMessage().contains("not a readable TIFF"), notTiff.getMessage());
+        assertTrue(
+                notTiff.getMessage().contains(png.toString())
+                        && notTiff.getMessage().contains("not a readable TIFF"),
+                notTiff.getMessage());
 
         Path wrongShape = tmp.resolve("shape.latent.tif");
         LatentHeader h = l.header();
-        TiffFiles.write(wrongShape, FloatTensor.zeros(7, 1, 3, 5), TiffFiles.SampleType.FLOAT32, null,
+        TiffFiles.write(
+                wrongShape,
+                FloatTensor.zeros(7, 1, 3, 5),
+                TiffFiles.SampleType.FLOAT32,
+                null,
                 TiffFiles.readTags(writeAndKeep(l)).description());
         IOException shape = assertThrows(IOException.class, () -> LatentFile.read(wrongShape));
-        assertTrue(shape.getMessage().contains("[2, 4, 3, 5]") && shape.getMessage().contains("7 float pages"), shape.getMessage());
+        assertTrue(
+                shape.getMessage().contains("[2, 4, 3, 5]")
+                        && shape.getMessage().contains("7 float pages"),
+                shape.getMessage());
         assertEquals("taef2", h.bundleId());
     }
 
@@ -107,13 +152,20 @@ class LatentFileTest {
         LatentHeader h = latent().header();
         Path f = Path.of("z.latent.tif");
         LatentFile.checkDecodable(h, manifest("taef2", 4), f, false);
-        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-                () -> LatentFile.checkDecodable(h, manifest("eq-taef2", 4), f, false));
-        assertTrue(other.getMessage().contains("'taef2'") && other.getMessage().contains("'eq-taef2'")
-                && other.getMessage().contains("--ignore-bundle-id") && other.getMessage().contains("z.latent.tif"), other.getMessage());
+        IllegalArgumentException other = assertThrows(
+                IllegalArgumentException.class, () -> LatentFile.checkDecodable(h, manifest("eq-taef2", 4), f, false));
+        assertTrue(
+                other.getMessage().contains("'taef2'")
+                        && other.getMessage().contains("'eq-taef2'")
+                        && other.getMessage().contains("--ignore-bundle-id")
+                        && other.getMessage().contains("z.latent.tif"),
+                other.getMessage());
         LatentFile.checkDecodable(h, manifest("eq-taef2", 4), f, true);
-        IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
-                () -> LatentFile.checkDecodable(h, manifest("taef2", 32), f, true));
-        assertTrue(channels.getMessage().contains("4 channels") && channels.getMessage().contains("32-channel"), channels.getMessage());
+        IllegalArgumentException channels = assertThrows(
+                IllegalArgumentException.class, () -> LatentFile.checkDecodable(h, manifest("taef2", 32), f, true));
+        assertTrue(
+                channels.getMessage().contains("4 channels")
+                        && channels.getMessage().contains("32-channel"),
+                channels.getMessage());
     }
 }

@@ -25,9 +25,10 @@ class LatentHeaderFuzzTest {
     void mutatedLatentFilesReadOrFailNamingTheFile() throws Exception {
         FloatTensor z = FloatTensor.zeros(2, 4, 3, 5);
         Path file = tmp.resolve("z.latent.tif");
-        String header = "{\"format\":\"eqvae4j-latent\",\"formatVersion\":1,\"bundleId\":\"taef2\",\"downsamplingFactor\":8,"
-                + "\"shape\":[2,4,3,5],\"sourceFile\":\"a.png\",\"source\":{\"format\":\"png\",\"channels\":3,\"bitsPerSample\":8,"
-                + "\"floatingPoint\":false,\"pages\":2,\"scaling\":{\"method\":\"linear\",\"low\":0,\"high\":255}}}";
+        String header =
+                "{\"format\":\"eqvae4j-latent\",\"formatVersion\":1,\"bundleId\":\"taef2\",\"downsamplingFactor\":8,"
+                        + "\"shape\":[2,4,3,5],\"sourceFile\":\"a.png\",\"source\":{\"format\":\"png\",\"channels\":3,\"bitsPerSample\":8,"
+                        + "\"floatingPoint\":false,\"pages\":2,\"scaling\":{\"method\":\"linear\",\"low\":0,\"high\":255}}}";
         FloatTensor pages = new FloatTensor(8, 1, 3, 5, z.data());
         TiffFiles.write(file, pages, TiffFiles.SampleType.FLOAT32, null, header);
         LatentFile.read(file); // valid as written
@@ -44,7 +45,8 @@ class LatentHeaderFuzzTest {
                     continue;
                 }
                 if (i % 16 == 0) { // a whole file with a mutated header
-                    TiffFiles.write(file, pages, TiffFiles.SampleType.FLOAT32, null, HostileFiles.mutateJson(header, random));
+                    TiffFiles.write(
+                            file, pages, TiffFiles.SampleType.FLOAT32, null, HostileFiles.mutateJson(header, random));
                 } else { // the TIFF header and first directory's bytes changed
                     byte[] b = valid.clone();
                     for (int k = 1 + random.nextInt(4); k > 0; k--) {
@@ -55,7 +57,9 @@ class LatentHeaderFuzzTest {
                 LatentFile.read(file);
             } catch (IOException e) {
                 refused++;
-                assertTrue(e.getMessage() != null && e.getMessage().contains(file.toString()), "case " + i + ": " + e.getMessage());
+                assertTrue(
+                        e.getMessage() != null && e.getMessage().contains(file.toString()),
+                        "case " + i + ": " + e.getMessage());
             } catch (Throwable t) {
                 throw new AssertionError("case " + i + " escaped as " + t, t);
             }

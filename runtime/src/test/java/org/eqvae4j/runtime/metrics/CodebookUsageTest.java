@@ -27,7 +27,8 @@ class CodebookUsageTest {
 
     @Test
     void indexOutsideTheCodebookIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CodebookUsage.of(new long[] {0, 9}, 8));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CodebookUsage.of(new long[] {0, 9}, 8));
         assertTrue(e.getMessage().contains("index 9 at position 1"), e.getMessage());
     }
 }

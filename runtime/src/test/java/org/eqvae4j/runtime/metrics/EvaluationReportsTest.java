@@ -21,24 +21,37 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What metrics, results and report share: the evaluation images, the console text and the RESULTS.md table. */
 class EvaluationReportsTest {
-    private static final AutoencoderEvaluation.Report REPORT = new AutoencoderEvaluation.Report(16, 256, 32.61, 0.9123,
-            List.of(new AutoencoderEvaluation.TransformResult("rot90", 1.0, 20.0), new AutoencoderEvaluation.TransformResult("rot180", 1.1, 21.0),
+    private static final AutoencoderEvaluation.Report REPORT = new AutoencoderEvaluation.Report(
+            16,
+            256,
+            32.61,
+            0.9123,
+            List.of(
+                    new AutoencoderEvaluation.TransformResult("rot90", 1.0, 20.0),
+                    new AutoencoderEvaluation.TransformResult("rot180", 1.1, 21.0),
                     new AutoencoderEvaluation.TransformResult("rot270", 0.96, 22.0)),
-            List.of(new AutoencoderEvaluation.TransformResult("scale0.25", 0.7, 18.0), new AutoencoderEvaluation.TransformResult("scale0.5", 0.6, 19.0),
-                    new AutoencoderEvaluation.TransformResult("scale0.75", 0.62, 23.0)), 25.64);
+            List.of(
+                    new AutoencoderEvaluation.TransformResult("scale0.25", 0.7, 18.0),
+                    new AutoencoderEvaluation.TransformResult("scale0.5", 0.6, 19.0),
+                    new AutoencoderEvaluation.TransformResult("scale0.75", 0.62, 23.0)),
+            25.64);
 
     @Test
     void imagesArePreparedSquareAndUnreadableOnesAreNamedAndSkipped(@TempDir Path dir) throws Exception {
         ImageFiles.writePng(Taef2.photoCrop("astronaut.png", 96, 192, 64, 80), dir.resolve("a.png"));
         Files.write(dir.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        List<FloatTensor> prepared = EvaluationImages.prepare(dir, 3, 32, new PrintStream(log, true, StandardCharsets.UTF_8));
+        List<FloatTensor> prepared =
+                EvaluationImages.prepare(dir, 3, 32, new PrintStream(log, true, StandardCharsets.UTF_8));
         assertEquals(1, prepared.size());
-        assertEquals(List.of(1L, 3L, 32L, 32L), java.util.Arrays.stream(prepared.get(0).shape()).boxed().toList());
+        assertEquals(
+                List.of(1L, 3L, 32L, 32L),
+                java.util.Arrays.stream(prepared.get(0).shape()).boxed().toList());
         assertTrue(log.toString(StandardCharsets.UTF_8).startsWith("skipped broken.png: "), log.toString());
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> EvaluationImages.prepare(empty, 3, 32, new PrintStream(new ByteArrayOutputStream())));
         assertEquals("no readable images in " + empty, e.getMessage());
     }
@@ -46,22 +59,36 @@ class EvaluationReportsTest {
     @Test
     void consoleTextListsEveryTransformAndTheGroupMeans() {
         List<String> lines = EvaluationText.of("taef2", REPORT).lines().toList();
-        assertEquals("model taef2, 16 images at 256x256; E(x) = deterministic latent (posterior mean for KL)", lines.get(0));
+        assertEquals(
+                "model taef2, 16 images at 256x256; E(x) = deterministic latent (posterior mean for KL)", lines.get(0));
         assertEquals("reconstruction   PSNR 32.61 dB   SSIM 0.9123", lines.get(1));
-        assertEquals(List.of("rot90", "1.0000", "20.00", "dB"), List.of(lines.get(3).trim().split("\\s+")));
-        assertEquals(List.of("rotations", "1.0200", "21.00", "dB"), List.of(lines.get(9).trim().split("\\s+")));
-        assertEquals(List.of("scales", "0.6400", "20.00", "dB"), List.of(lines.get(10).trim().split("\\s+")));
+        assertEquals(
+                List.of("rot90", "1.0000", "20.00", "dB"),
+                List.of(lines.get(3).trim().split("\\s+")));
+        assertEquals(
+                List.of("rotations", "1.0200", "21.00", "dB"),
+                List.of(lines.get(9).trim().split("\\s+")));
+        assertEquals(
+                List.of("scales", "0.6400", "20.00", "dB"),
+                List.of(lines.get(10).trim().split("\\s+")));
         assertEquals("intrinsic dimension (TwoNN, 4x4 latent patches): 25.6", lines.get(11));
         assertEquals(12, lines.size());
     }
 
     @Test
     void resultsTableHasAMeansRowAndAPerTransformRowPerBundle() {
-        String md = ResultsTable.markdown(List.of("taef2", "eq-taef2"), List.of(REPORT, REPORT), 256, "./eqvae results --models a,b");
+        String md = ResultsTable.markdown(
+                List.of("taef2", "eq-taef2"), List.of(REPORT, REPORT), 256, "./eqvae results --models a,b");
         assertTrue(md.startsWith("# Measured results\n\nRegenerate with `./eqvae results --models a,b` ("), md);
         assertTrue(md.contains("| taef2 | 32.61 | 0.9123 | 1.020 | 0.640 | 21.00 | 20.00 | 25.6 |\n"), md);
-        assertTrue(md.contains("| eq-taef2 | 1.000 / 20.00 | 1.100 / 21.00 | 0.960 / 22.00 | 0.700 / 18.00 | 0.600 / 19.00 | 0.620 / 23.00 |\n"), md);
-        assertEquals(2 + 2 + 2 + 2, md.lines().filter(l -> l.startsWith("|")).count(), "two headers, two separators, four rows");
+        assertTrue(
+                md.contains(
+                        "| eq-taef2 | 1.000 / 20.00 | 1.100 / 21.00 | 0.960 / 22.00 | 0.700 / 18.00 | 0.600 / 19.00 | 0.620 / 23.00 |\n"),
+                md);
+        assertEquals(
+                2 + 2 + 2 + 2,
+                md.lines().filter(l -> l.startsWith("|")).count(),
+                "two headers, two separators, four rows");
         assertThrows(IllegalArgumentException.class, () -> ResultsTable.markdown(List.of("a"), List.of(), 256, "x"));
     }
 
@@ -70,14 +97,29 @@ class EvaluationReportsTest {
     void resultsEvaluateEachBundleOnThePreparedImages(@TempDir Path dir) throws Exception {
         ImageFiles.writePng(Taef2.photoCrop("coffee.png", 150, 200, 96, 96), dir.resolve("c.png"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String md = ResultsTable.evaluate(List.of(Taef2.bundleDir()), dir, 96, false, "regen", RuntimeOptions.threads(2), () -> ProgressListener.NONE,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+        String md = ResultsTable.evaluate(
+                List.of(Taef2.bundleDir()),
+                dir,
+                96,
+                false,
+                "regen",
+                RuntimeOptions.threads(2),
+                () -> ProgressListener.NONE,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
         Autoencoder ae = Taef2.shared();
-        AutoencoderEvaluation.Report expected = AutoencoderEvaluation.evaluate(ae,
-                EvaluationImages.prepare(dir, 3, 96, new PrintStream(new ByteArrayOutputStream())), ProgressListener.NONE);
+        AutoencoderEvaluation.Report expected = AutoencoderEvaluation.evaluate(
+                ae,
+                EvaluationImages.prepare(dir, 3, 96, new PrintStream(new ByteArrayOutputStream())),
+                ProgressListener.NONE);
         String want = ResultsTable.markdown(List.of("taef2"), List.of(expected), 96, "regen");
-        assertEquals(want.substring(want.indexOf("Images are")), md.substring(md.indexOf("Images are")), "the same measures"); // not the dated line
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith(String.format(java.util.Locale.ROOT, "taef2: PSNR %.2f", expected.psnr())),
+        assertEquals(
+                want.substring(want.indexOf("Images are")),
+                md.substring(md.indexOf("Images are")),
+                "the same measures"); // not the dated line
+        assertTrue(
+                out.toString(StandardCharsets.UTF_8)
+                        .startsWith(String.format(java.util.Locale.ROOT, "taef2: PSNR %.2f", expected.psnr())),
                 out.toString());
     }
 }

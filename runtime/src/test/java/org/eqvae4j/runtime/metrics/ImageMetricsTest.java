@@ -26,8 +26,10 @@ class ImageMetricsTest {
         // one of 100 values off by 10 levels: MSE = 100 / 100 = 1
         float[] d = new float[100];
         d[37] = 10 / 255f;
-        assertEquals(48.130803608679, ImageMetrics.psnrUint8(new FloatTensor(1, 1, 10, 10, new float[100]),
-                new FloatTensor(1, 1, 10, 10, d)), 1e-9);
+        assertEquals(
+                48.130803608679,
+                ImageMetrics.psnrUint8(new FloatTensor(1, 1, 10, 10, new float[100]), new FloatTensor(1, 1, 10, 10, d)),
+                1e-9);
         // black vs white: MSE 255^2 -> 0 dB
         FloatTensor black = new FloatTensor(1, 3, 2, 2, new float[12]);
         assertEquals(0.0, ImageMetrics.psnrUint8(black, black.map(v -> 1)), 1e-12);
@@ -53,9 +55,11 @@ class ImageMetricsTest {
 
     @Test
     void shapesMustMatch() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageMetrics.psnrUint8(FloatTensor.zeros(1, 3, 4, 4), FloatTensor.zeros(1, 1, 4, 4)));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageMetrics.psnrUint8(FloatTensor.zeros(1, 3, 4, 4), FloatTensor.zeros(1, 3, 4, 5)));
     }
 }

@@ -16,7 +16,8 @@ class SsimAndTwoNNTest {
         for (int i = 0; i < d.length; i++) {
             int y = (i / w) % h;
             int x = i % w;
-            d[i] = (float) Math.max(0, Math.min(1, 0.5 + 0.4 * Math.sin(x / 3.0) * Math.cos(y / 5.0) + noise * (r.nextDouble() - 0.5)));
+            d[i] = (float) Math.max(
+                    0, Math.min(1, 0.5 + 0.4 * Math.sin(x / 3.0) * Math.cos(y / 5.0) + noise * (r.nextDouble() - 0.5)));
         }
         return new FloatTensor(1, 3, h, w, d);
     }

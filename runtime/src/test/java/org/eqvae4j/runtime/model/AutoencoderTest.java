@@ -83,7 +83,8 @@ class AutoencoderTest {
         assertClose(z, enc.whole().apply(enc.local().apply(astronaut)), 1e-5);
         assertClose(ae.decode(z), dec.local().apply(dec.whole().apply(z)), 1e-5);
         FloatTensor features = dec.whole().apply(z);
-        assertArrayEquals(new long[] {1, 64, 8, 8}, features.shape(), "the whole-image stage stays at latent resolution");
+        assertArrayEquals(
+                new long[] {1, 64, 8, 8}, features.shape(), "the whole-image stage stays at latent resolution");
     }
 
     @Test
@@ -91,14 +92,17 @@ class AutoencoderTest {
         FloatTensor grey = FloatTensor.zeros(1, 1, 64, 64);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ae.encode(grey));
         assertTrue(e.getMessage().contains("3-channel") && e.getMessage().contains("got 1"), e.getMessage());
-        IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> ae.decode(FloatTensor.zeros(1, 16, 8, 8)));
+        IllegalArgumentException d =
+                assertThrows(IllegalArgumentException.class, () -> ae.decode(FloatTensor.zeros(1, 16, 8, 8)));
         assertTrue(d.getMessage().contains("32-channel") && d.getMessage().contains("got 16"), d.getMessage());
     }
 
     @Test
     void sizeNotAMultipleOfEightIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ae.encode(FloatTensor.zeros(1, 3, 60, 64)));
-        assertTrue(e.getMessage().contains("60x64") && e.getMessage().contains("multiple of the downsampling factor 8"),
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ae.encode(FloatTensor.zeros(1, 3, 60, 64)));
+        assertTrue(
+                e.getMessage().contains("60x64") && e.getMessage().contains("multiple of the downsampling factor 8"),
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ae.encode(FloatTensor.zeros(1, 3, 64, 4)));
         assertThrows(IllegalArgumentException.class, () -> ae.encode(FloatTensor.zeros(1, 3, 0, 8)));
@@ -109,8 +113,8 @@ class AutoencoderTest {
         FloatTensor z = ae.encode(astronaut);
         float[] d = z.data().clone();
         d[17] = Float.NaN;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ae.decode(new FloatTensor(1, 32, 8, 8, d)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ae.decode(new FloatTensor(1, 32, 8, 8, d)));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
         d[17] = Float.NEGATIVE_INFINITY;
         assertThrows(IllegalArgumentException.class, () -> ae.decode(new FloatTensor(1, 32, 8, 8, d)));
@@ -132,8 +136,11 @@ class AutoencoderTest {
         Files.write(dir.resolve("encoder.onnx"), "this is not an ONNX model".getBytes());
         ModelBundle b = ModelBundle.open(dir); // only checks the file exists and is not empty
         BundleException e = assertThrows(BundleException.class, () -> Autoencoder.open(b, 1));
-        assertTrue(e.getMessage().contains("encoder.onnx") && e.getMessage().contains("not a loadable ONNX model")
-                && e.getMessage().contains(dir.toString()), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("encoder.onnx")
+                        && e.getMessage().contains("not a loadable ONNX model")
+                        && e.getMessage().contains(dir.toString()),
+                e.getMessage());
     }
 
     @Test
@@ -168,7 +175,8 @@ class AutoencoderTest {
         assertClose(LatentTransform.crop(3, 1, 64, 72).apply(x), c, 0);
         FloatTensor exact = FloatTensor.zeros(1, 3, 16, 24);
         assertTrue(exact == LatentTransform.cropToMultiple(exact, 8));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LatentTransform.cropToMultiple(FloatTensor.zeros(1, 3, 7, 64), 8));
         assertTrue(e.getMessage().contains("7x64") && e.getMessage().contains("8"), e.getMessage());
     }
@@ -188,11 +196,13 @@ class AutoencoderTest {
         RoundTrip.Result eq = RoundTrip.run(ae, grey, tau);
         assertArrayEquals(new long[] {1, 3, 32, 32}, eq.transformedTarget().shape());
         assertArrayEquals(new long[] {1, 3, 32, 32}, eq.transformedDecoded().shape());
-        FloatTensor expectedTarget = LatentTransform.rotate90(1).apply(
-                Resampler.resize(plain.input(), 32, 32, Interpolation.BILINEAR));
+        FloatTensor expectedTarget =
+                LatentTransform.rotate90(1).apply(Resampler.resize(plain.input(), 32, 32, Interpolation.BILINEAR));
         assertClose(expectedTarget, eq.transformedTarget(), 0);
         assertClose(ae.decode(tau.apply(plain.latent())), eq.transformedDecoded(), 1e-5);
         assertEquals(ImageMetrics.psnrUint8(eq.transformedTarget(), eq.transformedDecoded()), eq.transformedPsnr());
-        assertTrue(eq.transformedPsnr() > 5 && eq.transformedPsnr() < plain.psnr(), eq.transformedPsnr() + " vs " + plain.psnr());
+        assertTrue(
+                eq.transformedPsnr() > 5 && eq.transformedPsnr() < plain.psnr(),
+                eq.transformedPsnr() + " vs " + plain.psnr());
     }
 }

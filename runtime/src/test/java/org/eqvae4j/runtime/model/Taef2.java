@@ -10,8 +10,7 @@ import org.eqvae4j.runtime.transform.LatentTransform;
 
 /** The shipped TAEF2 bundle and small crops of the committed photos, for model tests. */
 public final class Taef2 {
-    private Taef2() {
-    }
+    private Taef2() {}
 
     public static Path bundleDir() {
         return TestSupport.repoRoot().resolve("models/taef2");
@@ -39,7 +38,8 @@ public final class Taef2 {
 
     /** A crop of a committed photo (test-images/photos), as [1,C,h,w] in [0,1]. */
     public static FloatTensor photoCrop(String name, int y, int x, int h, int w) throws IOException {
-        FloatTensor img = ImageFiles.read(TestSupport.repoRoot().resolve("test-images/photos").resolve(name));
+        FloatTensor img = ImageFiles.read(
+                TestSupport.repoRoot().resolve("test-images/photos").resolve(name));
         return LatentTransform.crop(y, x, h, w).apply(img);
     }
 }

@@ -36,17 +36,25 @@ class ExecutionProviderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExecutionProvider.parse("tpu"));
         assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("[cpu, cuda]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new RuntimeOptions(0, ExecutionProvider.CUDA, -1));
-        assertEquals(new RuntimeOptions(2, ExecutionProvider.CUDA, 1), RuntimeOptions.threads(2).withProvider(ExecutionProvider.CUDA).withCudaDevice(1));
+        assertEquals(
+                new RuntimeOptions(2, ExecutionProvider.CUDA, 1),
+                RuntimeOptions.threads(2).withProvider(ExecutionProvider.CUDA).withCudaDevice(1));
     }
 
     @Test
     void cudaMissingFromTheLoadedRuntimeFallsBackToCpuNamingWhy() {
-        SessionFactory f = new SessionFactory(new RuntimeOptions(1, ExecutionProvider.CUDA), EnumSet.of(OrtProvider.CPU));
+        SessionFactory f =
+                new SessionFactory(new RuntimeOptions(1, ExecutionProvider.CUDA), EnumSet.of(OrtProvider.CPU));
         ProviderChoice c = f.choice();
         assertTrue(c.fellBack());
         assertEquals(ExecutionProvider.CPU, c.used());
-        assertTrue(c.warning().startsWith("CUDA was requested, but the loaded ONNX Runtime has no CUDA execution provider"), c.warning());
-        assertTrue(c.warning().contains("Maven profile 'cuda'") && c.warning().endsWith("running on the CPU"), c.warning());
+        assertTrue(
+                c.warning()
+                        .startsWith("CUDA was requested, but the loaded ONNX Runtime has no CUDA execution provider"),
+                c.warning());
+        assertTrue(
+                c.warning().contains("Maven profile 'cuda'") && c.warning().endsWith("running on the CPU"),
+                c.warning());
         ProviderChoice cpu = new SessionFactory(RuntimeOptions.threads(1), EnumSet.of(OrtProvider.CPU)).choice();
         assertFalse(cpu.fellBack());
         assertEquals("", cpu.warning());
@@ -57,7 +65,8 @@ class ExecutionProviderTest {
         // Pretend the runtime offers CUDA: on this CPU-only build appending the provider then fails, as it
         // does on a GPU build without a GPU or without the CUDA libraries.
         ModelBundle taef2 = ModelBundle.open(Taef2.bundleDir());
-        SessionFactory f = new SessionFactory(new RuntimeOptions(1, ExecutionProvider.CUDA), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA));
+        SessionFactory f = new SessionFactory(
+                new RuntimeOptions(1, ExecutionProvider.CUDA), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA));
         if (SessionFactory.availableProviders().contains(OrtProvider.CUDA)) {
             return; // a GPU build: the setup may succeed, which the last test covers
         }
@@ -65,7 +74,9 @@ class ExecutionProviderTest {
             assertEquals(1, s.getInputNames().size());
         }
         assertTrue(f.choice().fellBack());
-        assertTrue(f.choice().fallbackReason().startsWith("setting up CUDA device 0 failed ("), f.choice().fallbackReason());
+        assertTrue(
+                f.choice().fallbackReason().startsWith("setting up CUDA device 0 failed ("),
+                f.choice().fallbackReason());
     }
 
     @Test
@@ -76,9 +87,12 @@ class ExecutionProviderTest {
         }
         Files.writeString(dir.resolve("encoder.onnx"), "not an onnx model");
         ModelBundle broken = ModelBundle.open(dir);
-        SessionFactory f = new SessionFactory(new RuntimeOptions(1, ExecutionProvider.CUDA), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA));
+        SessionFactory f = new SessionFactory(
+                new RuntimeOptions(1, ExecutionProvider.CUDA), EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA));
         BundleException e = assertThrows(BundleException.class, () -> f.create(broken, ModelManifest.ENCODER));
-        assertTrue(e.getMessage().contains("encoder.onnx") && e.getMessage().contains("not a loadable ONNX model"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("encoder.onnx") && e.getMessage().contains("not a loadable ONNX model"),
+                e.getMessage());
     }
 
     @Test
@@ -86,13 +100,14 @@ class ExecutionProviderTest {
         FloatTensor x = Taef2.photoCrop("astronaut.png", 96, 192, 64, 64);
         ModelBundle b = ModelBundle.open(Taef2.bundleDir());
         try (Autoencoder cuda = Autoencoder.open(b, new RuntimeOptions(2, ExecutionProvider.CUDA));
-             Autoencoder cpu = Autoencoder.open(b, RuntimeOptions.threads(2))) {
+                Autoencoder cpu = Autoencoder.open(b, RuntimeOptions.threads(2))) {
             ProviderChoice c = cuda.providerChoice();
             assertEquals(ExecutionProvider.CUDA, c.requested());
             assertFalse(cpu.providerChoice().fellBack());
             if (c.used() == ExecutionProvider.CPU) {
                 assertTrue(c.fellBack() && !c.fallbackReason().isBlank());
-                if (SessionFactory.availableProviders().contains(OrtProvider.CUDA)) { // GPU build (-Pcuda) without a usable GPU
+                if (SessionFactory.availableProviders()
+                        .contains(OrtProvider.CUDA)) { // GPU build (-Pcuda) without a usable GPU
                     assertTrue(c.fallbackReason().startsWith("setting up CUDA device 0 failed ("), c.warning());
                 }
                 assertClose(cpu.encode(x), cuda.encode(x), 0);

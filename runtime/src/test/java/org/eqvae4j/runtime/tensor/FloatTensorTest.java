@@ -33,13 +33,16 @@ class FloatTensorTest {
 
     @Test
     void shapeMustMatchData() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FloatTensor(1, 2, 3, 4, new float[23]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new FloatTensor(1, 2, 3, 4, new float[23]));
         assertTrue(e.getMessage().contains("23") && e.getMessage().contains("[1, 2, 3, 4]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new FloatTensor(1, -1, 3, 4, new float[0]));
-        IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
-                () -> FloatTensor.of(new long[] {2, 3}, new float[6]));
+        IllegalArgumentException rank =
+                assertThrows(IllegalArgumentException.class, () -> FloatTensor.of(new long[] {2, 3}, new float[6]));
         assertTrue(rank.getMessage().contains("rank 4"), rank.getMessage());
-        assertArrayEquals(new long[] {1, 2, 1, 3}, FloatTensor.of(new long[] {1, 2, 1, 3}, new float[6]).shape());
+        assertArrayEquals(
+                new long[] {1, 2, 1, 3},
+                FloatTensor.of(new long[] {1, 2, 1, 3}, new float[6]).shape());
     }
 
     @Test
@@ -51,7 +54,8 @@ class FloatTensorTest {
         FloatTensor back = FloatTensor.stack(List.of(t.sample(0), s1, t.sample(2)));
         assertArrayEquals(t.data(), back.data());
         assertArrayEquals(t.shape(), back.shape());
-        assertThrows(IllegalArgumentException.class, () -> FloatTensor.stack(List.of(iota(1, 2, 2, 2), iota(1, 2, 2, 3))));
+        assertThrows(
+                IllegalArgumentException.class, () -> FloatTensor.stack(List.of(iota(1, 2, 2, 2), iota(1, 2, 2, 3))));
     }
 
     @Test

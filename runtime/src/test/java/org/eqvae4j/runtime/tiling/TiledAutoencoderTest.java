@@ -31,8 +31,24 @@ class TiledAutoencoderTest {
 
         @Override
         public ModelManifest manifest() {
-            return new ModelManifest(1, "block", "block", "test", LatentKind.DETERMINISTIC, 3, 3, F, 1, 0,
-                    new double[] {0, 1}, 64, 16, Map.of("encoder", "e.onnx", "decoder", "d.onnx"), null, null, null);
+            return new ModelManifest(
+                    1,
+                    "block",
+                    "block",
+                    "test",
+                    LatentKind.DETERMINISTIC,
+                    3,
+                    3,
+                    F,
+                    1,
+                    0,
+                    new double[] {0, 1},
+                    64,
+                    16,
+                    Map.of("encoder", "e.onnx", "decoder", "d.onnx"),
+                    null,
+                    null,
+                    null);
         }
 
         @Override

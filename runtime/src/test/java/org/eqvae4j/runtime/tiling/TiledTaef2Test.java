@@ -34,7 +34,10 @@ class TiledTaef2Test {
     }
 
     private static FloatTensor concatWidth(FloatTensor l, FloatTensor r) {
-        return LatentTransform.rotate90(-1).apply(concatHeight(LatentTransform.rotate90(1).apply(r), LatentTransform.rotate90(1).apply(l)));
+        return LatentTransform.rotate90(-1)
+                .apply(concatHeight(
+                        LatentTransform.rotate90(1).apply(r),
+                        LatentTransform.rotate90(1).apply(l)));
     }
 
     private static FloatTensor concatHeight(FloatTensor t, FloatTensor b) {
@@ -56,7 +59,6 @@ class TiledTaef2Test {
         decoded = ae.decode(zTiled);
         decodedTiled = tiled.decode(zTiled);
     }
-
 
     @Test
     void mirroredInputIsTheRealPhoto() {
@@ -80,7 +82,8 @@ class TiledTaef2Test {
         double seams = seamBandPsnr(decoded, decodedTiled);
         double untiled = ImageMetrics.psnrUint8(image, decoded);
         double roundTrip = ImageMetrics.psnrUint8(image, decodedTiled);
-        System.out.printf("seam bands, tiled vs untiled decode: %.2f dB; round trip vs photo: untiled decode %.2f, tiled %.2f dB%n",
+        System.out.printf(
+                "seam bands, tiled vs untiled decode: %.2f dB; round trip vs photo: untiled decode %.2f, tiled %.2f dB%n",
                 seams, untiled, roundTrip);
         assertTrue(seams >= 40, "seam bands " + seams);
         assertTrue(Math.abs(untiled - roundTrip) < 0.1, untiled + " vs " + roundTrip);
@@ -94,7 +97,9 @@ class TiledTaef2Test {
         FloatTensor zt = tiled.encode(crop);
         double rel = relativeRmse(z, zt);
         double viaDecoder = ImageMetrics.psnrUint8(ae.decode(z), ae.decode(zt));
-        System.out.printf("tiled vs untiled encode, 384x384 (4 tiles): relative RMS difference %.4f, decoded %.2f dB apart%n", rel, viaDecoder);
+        System.out.printf(
+                "tiled vs untiled encode, 384x384 (4 tiles): relative RMS difference %.4f, decoded %.2f dB apart%n",
+                rel, viaDecoder);
         assertTrue(rel < 0.02, "relative RMS difference of latents " + rel);
         assertTrue(viaDecoder >= 40, "decoded latents " + viaDecoder);
     }
@@ -130,5 +135,4 @@ class TiledTaef2Test {
         }
         return Math.sqrt(d / s);
     }
-
 }

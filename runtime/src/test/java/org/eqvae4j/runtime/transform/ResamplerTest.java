@@ -25,8 +25,11 @@ class ResamplerTest {
             for (int c = 0; c < 3; c++) {
                 for (int i = 0; i < 4; i++) {
                     for (int j = 0; j < 5; j++) {
-                        double avg = (x.get(n, c, 2 * i, 2 * j) + x.get(n, c, 2 * i, 2 * j + 1)
-                                + x.get(n, c, 2 * i + 1, 2 * j) + x.get(n, c, 2 * i + 1, 2 * j + 1)) / 4.0;
+                        double avg = (x.get(n, c, 2 * i, 2 * j)
+                                        + x.get(n, c, 2 * i, 2 * j + 1)
+                                        + x.get(n, c, 2 * i + 1, 2 * j)
+                                        + x.get(n, c, 2 * i + 1, 2 * j + 1))
+                                / 4.0;
                         assertEquals(avg, y.get(n, c, i, j), 1e-6, "at " + n + "," + c + "," + i + "," + j);
                     }
                 }
@@ -43,10 +46,11 @@ class ResamplerTest {
         FloatTensor x = plane(new float[][] {{1, 2, 4}, {8, 16, 32}});
         FloatTensor y = Resampler.resize(x, 4, 6, Interpolation.BILINEAR);
         FloatTensor expected = plane(new float[][] {
-                {1f, 1.25f, 1.75f, 2.5f, 3.5f, 4f},
-                {2.75f, 3.4375f, 4.8125f, 6.875f, 9.625f, 11f},
-                {6.25f, 7.8125f, 10.9375f, 15.625f, 21.875f, 25f},
-                {8f, 10f, 14f, 20f, 28f, 32f}});
+            {1f, 1.25f, 1.75f, 2.5f, 3.5f, 4f},
+            {2.75f, 3.4375f, 4.8125f, 6.875f, 9.625f, 11f},
+            {6.25f, 7.8125f, 10.9375f, 15.625f, 21.875f, 25f},
+            {8f, 10f, 14f, 20f, 28f, 32f}
+        });
         assertClose(expected, y, 1e-6);
     }
 
@@ -128,14 +132,13 @@ class ResamplerTest {
     @Test
     void nonPositiveTargetIsRefused() {
         FloatTensor x = random(3, 1, 1, 4, 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Resampler.resize(x, 0, 3, Interpolation.BILINEAR));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Resampler.resize(x, 0, 3, Interpolation.BILINEAR));
         assertTrue(e.getMessage().contains("0x3"), e.getMessage());
     }
 
     @ParameterizedTest
-    @CsvSource({
-            "7,7,3,3", "3,7,7,3", "5,9,8,4", "6,6,13,2", "1,4,3,5", "10,11,4,17", "4,4,3,6", "9,5,9,12"})
+    @CsvSource({"7,7,3,3", "3,7,7,3", "5,9,8,4", "6,6,13,2", "1,4,3,5", "10,11,4,17", "4,4,3,6", "9,5,9,12"})
     void matchesAnIndependentPerPixelReference(int h, int w, int oh, int ow) {
         FloatTensor x = random(h * 100L + w * 10L + oh + ow, 2, 3, h, w);
         for (Interpolation m : Interpolation.values()) {
@@ -170,7 +173,8 @@ class ResamplerTest {
         return new FloatTensor(x.batch(), x.channels(), oh, ow, out);
     }
 
-    private static double pixel(FloatTensor x, int n, int c, int oy, int ox, int h, int w, int oh, int ow, Interpolation m) {
+    private static double pixel(
+            FloatTensor x, int n, int c, int oy, int ox, int h, int w, int oh, int ow, Interpolation m) {
         switch (m) {
             case NEAREST: {
                 int sy = Math.min(oy * h / oh, h - 1);

@@ -21,9 +21,23 @@ class SeparableFormTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rot=1", "rot=2", "rot=3", "rot=-1", "flip=h", "flip=v", "crop=1:2:3:2",
-            "scale=0.5", "scale=0.75,rot=1", "scale=0.5,rot=3", "interp=bicubic,scale=0.6x0.8,rot=1",
-            "interp=nearest,scale=2", "rot=1,flip=h,scale=0.9", "crop=0:1:5:4,rot=1,scale=0.5"})
+    @ValueSource(
+            strings = {
+                "rot=1",
+                "rot=2",
+                "rot=3",
+                "rot=-1",
+                "flip=h",
+                "flip=v",
+                "crop=1:2:3:2",
+                "scale=0.5",
+                "scale=0.75,rot=1",
+                "scale=0.5,rot=3",
+                "interp=bicubic,scale=0.6x0.8,rot=1",
+                "interp=nearest,scale=2",
+                "rot=1,flip=h,scale=0.9",
+                "crop=0:1:5:4,rot=1,scale=0.5"
+            })
     void matchesTheTransform(String spec) {
         LatentTransform t = TransformSpec.parse(spec);
         FloatTensor x = random(2, 3, 6, 6, spec.hashCode());

@@ -45,13 +45,15 @@ class TransformSpecTest {
                 .andThen(LatentTransform.scale(2, 1, Interpolation.NEAREST))
                 .andThen(LatentTransform.crop(0, 1, 5, 6))
                 .andThen(LatentTransform.rotate90(3));
-        assertSameTransform(expected, "scale=0.5,interp=bicubic,scale=1.5,flip=h,interp=nearest,scale=2x1,crop=0:1:5:6,rot=3");
+        assertSameTransform(
+                expected, "scale=0.5,interp=bicubic,scale=1.5,flip=h,interp=nearest,scale=2x1,crop=0:1:5:6,rot=3");
     }
 
     @Test
     void caseAndSpacesAroundStepsAreTolerated() {
         assertSameTransform(LatentTransform.scaleThenRotate(0.5, 1), " Scale=0.5 , ROT=1 ");
-        assertSameTransform(LatentTransform.flip(true).andThen(LatentTransform.scale(2, Interpolation.BICUBIC)),
+        assertSameTransform(
+                LatentTransform.flip(true).andThen(LatentTransform.scale(2, Interpolation.BICUBIC)),
                 "FLIP=H,interp=BiCubic,scale=2");
     }
 
@@ -65,28 +67,30 @@ class TransformSpecTest {
 
     /** Each bad spec names the part that is wrong. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "scale=0.5,zoom=2     | zoom",
-            "scale=abc            | scale=abc",
-            "rot=1.5              | rot=1.5",
-            "rot=one              | rot=one",
-            "flip=x               | 'x'",
-            "crop=1:2:3           | '1:2:3'",
-            "crop=1:2:3:4:5       | '1:2:3:4:5'",
-            "crop=1:2:3:4:        | '1:2:3:4:'",
-            "crop=a:2:3:4         | crop=a:2:3:4",
-            "interp=foo           | 'foo'",
-            "scale                | 'scale'",
-            "=2                   | '=2'",
-            "scale=0.5,,rot=1     | ''",
-            "interp=bicubic       | no steps",
-            "scale=0.5x           | scale=0.5x",
-            "scale=x0.5           | scale=x0.5",
-            "scale=0.5x0.5x0.5    | '0.5x0.5x0.5'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "scale=0.5,zoom=2     | zoom",
+                "scale=abc            | scale=abc",
+                "rot=1.5              | rot=1.5",
+                "rot=one              | rot=one",
+                "flip=x               | 'x'",
+                "crop=1:2:3           | '1:2:3'",
+                "crop=1:2:3:4:5       | '1:2:3:4:5'",
+                "crop=1:2:3:4:        | '1:2:3:4:'",
+                "crop=a:2:3:4         | crop=a:2:3:4",
+                "interp=foo           | 'foo'",
+                "scale                | 'scale'",
+                "=2                   | '=2'",
+                "scale=0.5,,rot=1     | ''",
+                "interp=bicubic       | no steps",
+                "scale=0.5x           | scale=0.5x",
+                "scale=x0.5           | scale=x0.5",
+                "scale=0.5x0.5x0.5    | '0.5x0.5x0.5'",
+            })
     void badSpecsNameTheBadPart(String spec, String named) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransformSpec.parse(spec),
-                "'" + spec + "' should be refused");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> TransformSpec.parse(spec), "'" + spec + "' should be refused");
         assertTrue(e.getMessage().contains(named), "message should name " + named + ": " + e.getMessage());
     }
 

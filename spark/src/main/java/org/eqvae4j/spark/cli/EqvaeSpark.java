@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
  * classpath (Spark's jars, Jackson at Spark's version), which the {@code ./eqvae} launcher starts for these two
  * commands, and the main class of the job jar for {@code spark-submit}.
  */
-@Command(name = "eqvae", mixinStandardHelpOptions = true, description = "eqvae on Apache Spark.",
+@Command(
+        name = "eqvae",
+        mixinStandardHelpOptions = true,
+        description = "eqvae on Apache Spark.",
         subcommands = {SparkCommand.class, BenchSparkCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 some inputs failed (others were processed), 2 usage error, 3 error."})
 public final class EqvaeSpark implements Runnable {
@@ -37,8 +40,14 @@ public final class EqvaeSpark implements Runnable {
 
     /** {@code spark-submit ... job.jar --input ...} without a command name runs {@code spark}. */
     public static void main(String[] args) {
-        boolean named = args.length > 0 && (args[0].equals("spark") || args[0].equals("bench-spark") || args[0].equals("help")
-                || args[0].startsWith("-h") || args[0].equals("--help") || args[0].equals("-V") || args[0].equals("--version"));
+        boolean named = args.length > 0
+                && (args[0].equals("spark")
+                        || args[0].equals("bench-spark")
+                        || args[0].equals("help")
+                        || args[0].startsWith("-h")
+                        || args[0].equals("--help")
+                        || args[0].equals("-V")
+                        || args[0].equals("--version"));
         String[] full = args;
         if (!named) {
             full = new String[args.length + 1];

@@ -15,64 +15,114 @@ import org.eqvae4j.spark.SparkBatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "spark", mixinStandardHelpOptions = true,
-        description = {"Encode, decode or round-trip a folder tree on Apache Spark, as batch does on one machine.",
-                "--master local[N] runs Spark in this process; under spark-submit the master comes from there.",
-                "Files mirror the input tree with batch's names (re-runs skip finished files) plus summary.csv,",
-                "or --format parquet writes one table (path, produced bytes, values, error). A bad input never",
-                "fails the job: it is reported with the reason; exit code 1 when any failed."})
+@Command(
+        name = "spark",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Encode, decode or round-trip a folder tree on Apache Spark, as batch does on one machine.",
+            "--master local[N] runs Spark in this process; under spark-submit the master comes from there.",
+            "Files mirror the input tree with batch's names (re-runs skip finished files) plus summary.csv,",
+            "or --format parquet writes one table (path, produced bytes, values, error). A bad input never",
+            "fails the job: it is reported with the reason; exit code 1 when any failed."
+        })
 public final class SparkCommand implements Callable<Integer> {
-    @Option(names = "--master", paramLabel = "URL",
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
             description = "local[N], spark://host:7077, yarn, k8s://...; default: spark-submit's, else local[*].")
     String master;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "BUNDLE", description = "Model bundle folder (on the driver).")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "BUNDLE",
+            description = "Model bundle folder (on the driver).")
     Path model;
 
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "DIR", description = "Input folder, searched recursively.")
+    @Option(
+            names = {"-i", "--input"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Input folder, searched recursively.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder (not inside the input).")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Output folder (not inside the input).")
     Path output;
 
-    @Option(names = "--op", required = true, paramLabel = "OP",
-            description = "encode: images -> <name>.latent.tif; decode: *.latent.tif -> <name>.png|tif; roundtrip: images -> <name>.recon.png|tif + PSNR.")
+    @Option(
+            names = "--op",
+            required = true,
+            paramLabel = "OP",
+            description =
+                    "encode: images -> <name>.latent.tif; decode: *.latent.tif -> <name>.png|tif; roundtrip: images -> <name>.recon.png|tif + PSNR.")
     String op;
 
-    @Option(names = "--format", defaultValue = "files", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            defaultValue = "files",
+            paramLabel = "FORMAT",
             description = "files (mirrored tree, default) or parquet (OUTPUT/results.parquet).")
     String format;
 
     @Option(names = "--glob", paramLabel = "PATTERN", description = "Only inputs matching, as batch's --glob.")
     String glob;
 
-    @Option(names = "--redo", description = "Process files again even when their outputs are there (parquet: replace the table).")
+    @Option(
+            names = "--redo",
+            description = "Process files again even when their outputs are there (parquet: replace the table).")
     boolean redo;
 
-    @Option(names = "--intensity", defaultValue = "linear", paramLabel = "MAP", description = "linear or percentile[:LOW:HIGH] (encode, roundtrip).")
+    @Option(
+            names = "--intensity",
+            defaultValue = "linear",
+            paramLabel = "MAP",
+            description = "linear or percentile[:LOW:HIGH] (encode, roundtrip).")
     String intensity;
 
-    @Option(names = "--ignore-bundle-id", description = "decode: accept latents made by another bundle with the same channel count.")
+    @Option(
+            names = "--ignore-bundle-id",
+            description = "decode: accept latents made by another bundle with the same channel count.")
     boolean ignoreBundleId;
 
-    @Option(names = {"--threads", "--ort-threads"}, defaultValue = "0", paramLabel = "N",
-            description = "ONNX Runtime threads per task (0 = spark.task.cpus, default), so tasks x threads = executor cores.")
+    @Option(
+            names = {"--threads", "--ort-threads"},
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "ONNX Runtime threads per task (0 = spark.task.cpus, default), so tasks x threads = executor cores.")
     int threads;
 
-    @Option(names = {"--device", "--provider"}, defaultValue = "cpu", paramLabel = "cpu|cuda", description = "Execution provider (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"--device", "--provider"},
+            defaultValue = "cpu",
+            paramLabel = "cpu|cuda",
+            description = "Execution provider (default ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--cuda-device", defaultValue = "0", paramLabel = "N", description = "GPU index for --device cuda.")
     int cudaDevice;
 
-    @Option(names = "--tiling", defaultValue = "auto", paramLabel = "MODE", description = "auto, always or never (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tiling",
+            defaultValue = "auto",
+            paramLabel = "MODE",
+            description = "auto, always or never (default ${DEFAULT-VALUE}).")
     String tiling;
 
-    @Option(names = "--shared-bundle",
-            description = "Executors open --model from shared storage at the same path instead of receiving its bytes by broadcast.")
+    @Option(
+            names = "--shared-bundle",
+            description =
+                    "Executors open --model from shared storage at the same path instead of receiving its bytes by broadcast.")
     boolean sharedBundle;
 
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Spark configuration, e.g. --conf spark.executor.memory=2g (repeatable).")
+    @Option(
+            names = "--conf",
+            paramLabel = "KEY=VALUE",
+            description = "Spark configuration, e.g. --conf spark.executor.memory=2g (repeatable).")
     List<String> conf = new ArrayList<>();
 
     @Override
@@ -83,13 +133,19 @@ public final class SparkCommand implements Callable<Integer> {
             case "parquet" -> SparkBatch.Format.PARQUET;
             default -> throw new IllegalArgumentException("--format must be files or parquet, got '" + format + "'");
         };
-        EqvaeTransformer t = transformer(operation).setBundle(model.toString()).setShipBundle(!sharedBundle).setOrtThreads(threads)
-                .setDevice(device).setCudaDevice(cudaDevice).setTiling(tiling);
+        EqvaeTransformer t = transformer(operation)
+                .setBundle(model.toString())
+                .setShipBundle(!sharedBundle)
+                .setOrtThreads(threads)
+                .setDevice(device)
+                .setCudaDevice(cudaDevice)
+                .setTiling(tiling);
         SparkSession spark = session(master, conf, "eqvae " + op);
         try {
             SparkBatch.Summary s = SparkBatch.run(spark, t, new SparkBatch.Options(input, output, f, glob, redo));
             s.errors().forEach(e -> System.out.println("FAILED " + e));
-            System.out.printf("%s on Spark (%s): %d done, %d skipped (done before), %d failed; results in %s%n",
+            System.out.printf(
+                    "%s on Spark (%s): %d done, %d skipped (done before), %d failed; results in %s%n",
                     op, spark.sparkContext().master(), s.count("done"), s.count("skipped"), s.count("failed"), output);
             return s.count("failed") == 0 ? 0 : EqvaeSpark.SOME_FAILED;
         } finally {

@@ -5,5 +5,4 @@ package org.bytedeco.openvino.presets;
  * excluded. bytedeco's ONNX Runtime preset names it in {@code @Properties(inherit = ...)}; JavaCPP throws
  * TypeNotPresentException when the class is missing, and an empty class loads nothing.
  */
-public class openvino {
-}
+public class openvino {}

@@ -29,38 +29,59 @@ public final class TrainStepBenchReport {
     }
 
     /** The PyTorch peer: a Python with torch, its script, and the weights both peers load. */
-    public record TorchPeer(String python, Path script, Path encoderWeights, Path decoderWeights) {
-    }
+    public record TorchPeer(String python, Path script, Path encoderWeights, Path decoderWeights) {}
 
     /** One line of the table: ONNX Runtime's step and PyTorch's at the same size (null when there is no peer). */
-    public record Row(TrainStepBenchmark.Result ort, Double torchMsPerStep) {
-    }
+    public record Row(TrainStepBenchmark.Result ort, Double torchMsPerStep) {}
 
-    private TrainStepBenchReport() {
-    }
+    private TrainStepBenchReport() {}
 
     /** size -> PyTorch ms/step, or empty when the peer is not available (said on {@code log}). */
     public static Map<Integer, Double> torchPeer(Settings s, TorchPeer peer, PrintStream log) {
-        PeerProcess.Result r = PeerProcess.run(List.of(peer.python(), peer.script().toString(),
-                "--encoder", peer.encoderWeights().toString(), "--decoder", peer.decoderWeights().toString(),
-                "--sizes", String.join(",", s.sizes().stream().map(String::valueOf).toList()),
-                "--batch", String.valueOf(s.batch()), "--steps", String.valueOf(s.steps()), "--warmup", String.valueOf(s.warmup()),
-                "--threads", String.valueOf(s.threads())), PEER_TIMEOUT, false);
+        PeerProcess.Result r = PeerProcess.run(
+                List.of(
+                        peer.python(),
+                        peer.script().toString(),
+                        "--encoder",
+                        peer.encoderWeights().toString(),
+                        "--decoder",
+                        peer.decoderWeights().toString(),
+                        "--sizes",
+                        String.join(",", s.sizes().stream().map(String::valueOf).toList()),
+                        "--batch",
+                        String.valueOf(s.batch()),
+                        "--steps",
+                        String.valueOf(s.steps()),
+                        "--warmup",
+                        String.valueOf(s.warmup()),
+                        "--threads",
+                        String.valueOf(s.threads())),
+                PEER_TIMEOUT,
+                false);
         Map<Integer, Double> out = new HashMap<>();
-        for (Map<String, Double> n : r.usableNumbers("PyTorch peer", List.of("size", "ms_per_step"), PeerProcess.INSTALL_TORCH, log)) {
+        for (Map<String, Double> n :
+                r.usableNumbers("PyTorch peer", List.of("size", "ms_per_step"), PeerProcess.INSTALL_TORCH, log)) {
             out.put(n.get("size").intValue(), n.get("ms_per_step"));
         }
         return out;
     }
 
     /** Times every size (and gradient kind) on ONNX Runtime, printing the table to {@code out} as rows come in. */
-    public static List<Row> run(Settings s, AutoencoderArchitecture arch, Map<String, Tensor> weights, Map<Integer, Double> torch, Path work,
-                                PrintStream out) throws IOException {
+    public static List<Row> run(
+            Settings s,
+            AutoencoderArchitecture arch,
+            Map<String, Tensor> weights,
+            Map<Integer, Double> torch,
+            Path work,
+            PrintStream out)
+            throws IOException {
         out.print(header());
         List<Row> rows = new ArrayList<>();
         for (int size : s.sizes()) {
             for (boolean fused : s.portable() ? new boolean[] {true, false} : new boolean[] {true}) {
-                Row row = new Row(TrainStepBenchmark.run(arch, weights, size, s.batch(), s.warmup(), s.steps(), fused, s.threads(), work),
+                Row row = new Row(
+                        TrainStepBenchmark.run(
+                                arch, weights, size, s.batch(), s.warmup(), s.steps(), fused, s.threads(), work),
                         torch.get(size));
                 rows.add(row);
                 out.print(format(row));
@@ -71,20 +92,29 @@ public final class TrainStepBenchReport {
     }
 
     static String header() {
-        return String.format("%-10s %6s %6s %12s %10s %14s %8s%n", "gradients", "size", "batch", "ORT ms/step", "images/s",
-                "PyTorch ms/step", "ORT/PT");
+        return String.format(
+                "%-10s %6s %6s %12s %10s %14s %8s%n",
+                "gradients", "size", "batch", "ORT ms/step", "images/s", "PyTorch ms/step", "ORT/PT");
     }
 
     static String format(Row row) {
         TrainStepBenchmark.Result r = row.ort();
         Double pt = row.torchMsPerStep();
-        return String.format(Locale.ROOT, "%-10s %6d %6d %12.1f %10.2f %14s %8s%n", r.gradients(), r.size(), r.batch(), r.msPerStep(),
-                r.imagesPerSecond(), pt == null ? "n/a" : String.format(Locale.ROOT, "%.1f", pt),
+        return String.format(
+                Locale.ROOT,
+                "%-10s %6d %6d %12.1f %10.2f %14s %8s%n",
+                r.gradients(),
+                r.size(),
+                r.batch(),
+                r.msPerStep(),
+                r.imagesPerSecond(),
+                pt == null ? "n/a" : String.format(Locale.ROOT, "%.1f", pt),
                 pt == null ? "n/a" : String.format(Locale.ROOT, "%.2f", r.msPerStep() / pt));
     }
 
     static String footer(Settings s) {
-        return String.format("median of %d steps after %d warm-up steps; %d threads; ORT/PT > 1 means ONNX Runtime is slower%n",
+        return String.format(
+                "median of %d steps after %d warm-up steps; %d threads; ORT/PT > 1 means ONNX Runtime is slower%n",
                 s.steps(), s.warmup(), s.threads());
     }
 }

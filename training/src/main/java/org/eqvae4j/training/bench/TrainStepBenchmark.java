@@ -29,14 +29,21 @@ import org.eqvae4j.training.TrainingSession;
 public final class TrainStepBenchmark {
 
     /** @param gradients "fused" (ORT training kernels, what training uses) or "portable" (standard ops only) */
-    public record Result(String gradients, int size, int batch, double msPerStep, double imagesPerSecond) {
-    }
+    public record Result(String gradients, int size, int batch, double msPerStep, double imagesPerSecond) {}
 
-    private TrainStepBenchmark() {
-    }
+    private TrainStepBenchmark() {}
 
-    public static Result run(AutoencoderArchitecture arch, java.util.Map<String, Tensor> weights, int size, int batch,
-                             int warmup, int steps, boolean fused, int threads, Path work) throws IOException {
+    public static Result run(
+            AutoencoderArchitecture arch,
+            java.util.Map<String, Tensor> weights,
+            int size,
+            int batch,
+            int warmup,
+            int steps,
+            boolean fused,
+            int threads,
+            Path work)
+            throws IOException {
         SplittableRandom r = new SplittableRandom(0);
         float[] x = new float[batch * arch.imageChannels() * size * size];
         for (int i = 0; i < x.length; i++) {
@@ -44,7 +51,9 @@ public final class TrainStepBenchmark {
         }
         FloatTensor images = new FloatTensor(batch, arch.imageChannels(), size, size, x);
         double[] ms = new double[steps];
-        try (TrainingSession s = TrainingSession.open(artifacts(arch, weights, fused, work, size + "-" + batch), RuntimeOptions.DEFAULT.withThreads(threads))) {
+        try (TrainingSession s = TrainingSession.open(
+                artifacts(arch, weights, fused, work, size + "-" + batch),
+                RuntimeOptions.DEFAULT.withThreads(threads))) {
             s.setLearningRate(1e-5f);
             Tensor[] feed = plainStep(arch, images);
             for (int i = 0; i < warmup + steps; i++) {
@@ -62,10 +71,18 @@ public final class TrainStepBenchmark {
     }
 
     /** Losses of {@code steps} plain reconstruction steps on one fixed batch (fused gradients; null weights: fresh initialisation). */
-    public static float[] losses(AutoencoderArchitecture arch, java.util.Map<String, Tensor> weights, FloatTensor images,
-                                 int steps, float learningRate, int threads, Path work) throws IOException {
+    public static float[] losses(
+            AutoencoderArchitecture arch,
+            java.util.Map<String, Tensor> weights,
+            FloatTensor images,
+            int steps,
+            float learningRate,
+            int threads,
+            Path work)
+            throws IOException {
         float[] losses = new float[steps];
-        try (TrainingSession s = TrainingSession.open(artifacts(arch, weights, true, work, "fixed"), RuntimeOptions.DEFAULT.withThreads(threads))) {
+        try (TrainingSession s = TrainingSession.open(
+                artifacts(arch, weights, true, work, "fixed"), RuntimeOptions.DEFAULT.withThreads(threads))) {
             s.setLearningRate(learningRate);
             Tensor[] feed = plainStep(arch, images);
             for (int i = 0; i < steps; i++) {
@@ -76,7 +93,8 @@ public final class TrainStepBenchmark {
         return losses;
     }
 
-    private static Path artifacts(AutoencoderArchitecture arch, java.util.Map<String, Tensor> weights, boolean fused, Path work, String tag)
+    private static Path artifacts(
+            AutoencoderArchitecture arch, java.util.Map<String, Tensor> weights, boolean fused, Path work, String tag)
             throws IOException {
         Path folder = work.resolve((fused ? "fused-" : "portable-") + tag);
         if (!Files.isRegularFile(folder.resolve(TrainingArtifacts.CHECKPOINT))) {
@@ -86,7 +104,11 @@ public final class TrainStepBenchmark {
             List<String> params = new ArrayList<>(objective.parameterNames());
             params.sort(null);
             Autodiff ad = fused ? Autodiff.forOnnxRuntimeTraining() : Autodiff.standard();
-            new TrainingArtifacts(ad.gradients(objective, EqVaeObjective.LOSS, params), objective, params, OptimizerConfig.eqVaeAdam())
+            new TrainingArtifacts(
+                            ad.gradients(objective, EqVaeObjective.LOSS, params),
+                            objective,
+                            params,
+                            OptimizerConfig.eqVaeAdam())
                     .writeTo(folder);
         }
         return folder;

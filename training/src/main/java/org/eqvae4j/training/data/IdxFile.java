@@ -15,8 +15,7 @@ import java.util.zip.GZIPInputStream;
  * 0x00000803 with dims [N, rows, cols] for images, 0x00000801 with [N] for labels, then uint8 data.
  */
 public final class IdxFile {
-    private IdxFile() {
-    }
+    private IdxFile() {}
 
     /** The IDX file {@code base} (e.g. train-images-idx3-ubyte) in {@code folder}, gzipped ({@code .gz}) or not. */
     public static Path find(Path folder, String base) throws IOException {
@@ -33,7 +32,8 @@ public final class IdxFile {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != 0x00000803) {
-                throw new IOException(file + " is not an IDX image file (magic 0x" + Integer.toHexString(magic) + ", expected 0x803)");
+                throw new IOException(file + " is not an IDX image file (magic 0x" + Integer.toHexString(magic)
+                        + ", expected 0x803)");
             }
             int n = in.readInt();
             int rows = in.readInt();
@@ -55,7 +55,8 @@ public final class IdxFile {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != 0x00000801) {
-                throw new IOException(file + " is not an IDX label file (magic 0x" + Integer.toHexString(magic) + ", expected 0x801)");
+                throw new IOException(file + " is not an IDX label file (magic 0x" + Integer.toHexString(magic)
+                        + ", expected 0x801)");
             }
             int n = in.readInt();
             byte[] b = new byte[n];

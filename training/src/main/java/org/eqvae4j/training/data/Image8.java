@@ -10,7 +10,8 @@ public record Image8(int channels, int height, int width, byte[] data) {
 
     public Image8 {
         if ((long) channels * height * width != data.length) {
-            throw new IllegalArgumentException("data length " + data.length + " does not match " + channels + "x" + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "data length " + data.length + " does not match " + channels + "x" + height + "x" + width);
         }
     }
 

@@ -53,7 +53,8 @@ public final class ImageSet {
     }
 
     private static ImageSet decode(List<Path> files, int channels) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
             List<Future<Image8>> jobs = new ArrayList<>();
             for (Path f : files) {
@@ -72,7 +73,8 @@ public final class ImageSet {
                 }
             }
             if (images.isEmpty()) {
-                throw new IOException("none of the " + files.size() + " training images could be read; first error: " + skipped.get(0));
+                throw new IOException("none of the " + files.size() + " training images could be read; first error: "
+                        + skipped.get(0));
             }
             return new ImageSet(images, skipped);
         } finally {

@@ -11,30 +11,31 @@ import java.util.function.LongFunction;
  * @param <T> batch type
  */
 public final class Prefetcher<T> implements AutoCloseable {
-    private record Item<T>(long step, T value, RuntimeException error) {
-    }
+    private record Item<T>(long step, T value, RuntimeException error) {}
 
     private final BlockingQueue<Item<T>> queue;
     private final Thread thread;
 
     public Prefetcher(LongFunction<T> producer, long firstStep, int depth) {
         this.queue = new ArrayBlockingQueue<>(Math.max(1, depth));
-        this.thread = new Thread(() -> {
-            long step = firstStep;
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
+        this.thread = new Thread(
+                () -> {
+                    long step = firstStep;
                     try {
-                        queue.put(new Item<>(step, producer.apply(step), null));
-                    } catch (RuntimeException e) {
-                        queue.put(new Item<>(step, null, e));
-                        return;
+                        while (!Thread.currentThread().isInterrupted()) {
+                            try {
+                                queue.put(new Item<>(step, producer.apply(step), null));
+                            } catch (RuntimeException e) {
+                                queue.put(new Item<>(step, null, e));
+                                return;
+                            }
+                            step++;
+                        }
+                    } catch (InterruptedException e) {
+                        // closed
                     }
-                    step++;
-                }
-            } catch (InterruptedException e) {
-                // closed
-            }
-        }, "eqvae-prefetch");
+                },
+                "eqvae-prefetch");
         thread.setDaemon(true);
         thread.start();
     }
@@ -43,7 +44,10 @@ public final class Prefetcher<T> implements AutoCloseable {
     public T next() throws InterruptedException {
         Item<T> item = queue.take();
         if (item.error() != null) {
-            throw new IllegalStateException("preparing training batch " + item.step() + " failed: " + item.error().getMessage(), item.error());
+            throw new IllegalStateException(
+                    "preparing training batch " + item.step() + " failed: "
+                            + item.error().getMessage(),
+                    item.error());
         }
         return item.value();
     }

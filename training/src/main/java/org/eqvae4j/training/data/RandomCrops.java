@@ -42,7 +42,8 @@ public final class RandomCrops {
                 throw new IllegalStateException("training images mix " + c + " and " + img.channels() + " channels");
             }
             int shortSide = Math.min(img.height(), img.width());
-            int side = shortSide <= size ? shortSide
+            int side = shortSide <= size
+                    ? shortSide
                     : (int) Math.round(size * Math.exp(rnd.nextDouble() * Math.log((double) shortSide / size)));
             int y0 = rnd.nextInt(img.height() - side + 1);
             int x0 = rnd.nextInt(img.width() - side + 1);

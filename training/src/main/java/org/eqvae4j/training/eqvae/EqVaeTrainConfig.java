@@ -42,31 +42,137 @@ import org.eqvae4j.training.TrainingLoop;
  * @param padTo            training images smaller than this are centred on a zero canvas of this side
  *                         first (Fashion-MNIST 28 -> 32); 0: no padding
  */
-public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
-                               long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
-                               boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet, int checkpointEvery, int threads,
-                               ExecutionProvider provider, int evalSize, String outputId, AdversarialLoss adversarial,
-                               long discStart, int padTo) {
+public record EqVaeTrainConfig(
+        Path baseModel,
+        Path trainImages,
+        Path evalImages,
+        int cropSize,
+        int batch,
+        int accumulate,
+        long steps,
+        float learningRate,
+        int warmupSteps,
+        long seed,
+        double pEquivariance,
+        double pLowResolution,
+        boolean scaleGrid,
+        boolean anisotropic,
+        Interpolation interpolation,
+        EqVaeLoss loss,
+        Path perceptualNet,
+        int checkpointEvery,
+        int threads,
+        ExecutionProvider provider,
+        int evalSize,
+        String outputId,
+        AdversarialLoss adversarial,
+        long discStart,
+        int padTo) {
 
     /** A run without padding. */
-    public EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
-                            long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
-                            boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet,
-                            int checkpointEvery, int threads, ExecutionProvider provider, int evalSize, String outputId,
-                            AdversarialLoss adversarial, long discStart) {
-        this(baseModel, trainImages, evalImages, cropSize, batch, accumulate, steps, learningRate, warmupSteps, seed, pEquivariance,
-                pLowResolution, scaleGrid, anisotropic, interpolation, loss, perceptualNet, checkpointEvery, threads, provider, evalSize,
-                outputId, adversarial, discStart, 0);
+    public EqVaeTrainConfig(
+            Path baseModel,
+            Path trainImages,
+            Path evalImages,
+            int cropSize,
+            int batch,
+            int accumulate,
+            long steps,
+            float learningRate,
+            int warmupSteps,
+            long seed,
+            double pEquivariance,
+            double pLowResolution,
+            boolean scaleGrid,
+            boolean anisotropic,
+            Interpolation interpolation,
+            EqVaeLoss loss,
+            Path perceptualNet,
+            int checkpointEvery,
+            int threads,
+            ExecutionProvider provider,
+            int evalSize,
+            String outputId,
+            AdversarialLoss adversarial,
+            long discStart) {
+        this(
+                baseModel,
+                trainImages,
+                evalImages,
+                cropSize,
+                batch,
+                accumulate,
+                steps,
+                learningRate,
+                warmupSteps,
+                seed,
+                pEquivariance,
+                pLowResolution,
+                scaleGrid,
+                anisotropic,
+                interpolation,
+                loss,
+                perceptualNet,
+                checkpointEvery,
+                threads,
+                provider,
+                evalSize,
+                outputId,
+                adversarial,
+                discStart,
+                0);
     }
 
     /** A run without the adversarial term. */
-    public EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages, int cropSize, int batch, int accumulate,
-                            long steps, float learningRate, int warmupSteps, long seed, double pEquivariance, double pLowResolution,
-                            boolean scaleGrid, boolean anisotropic, Interpolation interpolation, EqVaeLoss loss, Path perceptualNet,
-                            int checkpointEvery, int threads, ExecutionProvider provider, int evalSize, String outputId) {
-        this(baseModel, trainImages, evalImages, cropSize, batch, accumulate, steps, learningRate, warmupSteps, seed, pEquivariance,
-                pLowResolution, scaleGrid, anisotropic, interpolation, loss, perceptualNet, checkpointEvery, threads, provider, evalSize,
-                outputId, null, 0, 0);
+    public EqVaeTrainConfig(
+            Path baseModel,
+            Path trainImages,
+            Path evalImages,
+            int cropSize,
+            int batch,
+            int accumulate,
+            long steps,
+            float learningRate,
+            int warmupSteps,
+            long seed,
+            double pEquivariance,
+            double pLowResolution,
+            boolean scaleGrid,
+            boolean anisotropic,
+            Interpolation interpolation,
+            EqVaeLoss loss,
+            Path perceptualNet,
+            int checkpointEvery,
+            int threads,
+            ExecutionProvider provider,
+            int evalSize,
+            String outputId) {
+        this(
+                baseModel,
+                trainImages,
+                evalImages,
+                cropSize,
+                batch,
+                accumulate,
+                steps,
+                learningRate,
+                warmupSteps,
+                seed,
+                pEquivariance,
+                pLowResolution,
+                scaleGrid,
+                anisotropic,
+                interpolation,
+                loss,
+                perceptualNet,
+                checkpointEvery,
+                threads,
+                provider,
+                evalSize,
+                outputId,
+                null,
+                0,
+                0);
     }
 
     public EqVaeTrainConfig {
@@ -94,14 +200,20 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
         if (adversarial == null) {
             return;
         }
-        require(adversarial.discriminator().inChannels() == imageChannels, "the discriminator takes "
-                + adversarial.discriminator().inChannels() + " channels but the model's images have " + imageChannels);
+        require(
+                adversarial.discriminator().inChannels() == imageChannels,
+                "the discriminator takes " + adversarial.discriminator().inChannels()
+                        + " channels but the model's images have " + imageChannels);
         int smallest = smallestTargetSide(cropSize, f);
         int needed = adversarial.discriminator().minInputSize();
-        require(smallest >= needed, "with " + cropSize + " px crops the training targets can be as small as " + smallest
-                + " px (scale 0.25), but a PatchGAN discriminator with " + adversarial.discriminator().nLayers()
-                + " layers needs at least " + needed + " px: use fewer discriminator layers or crops of at least "
-                + 4 * needed + " px");
+        require(
+                smallest >= needed,
+                "with " + cropSize + " px crops the training targets can be as small as " + smallest
+                        + " px (scale 0.25), but a PatchGAN discriminator with "
+                        + adversarial.discriminator().nLayers()
+                        + " layers needs at least " + needed
+                        + " px: use fewer discriminator layers or crops of at least "
+                        + 4 * needed + " px");
     }
 
     /**
@@ -133,7 +245,7 @@ public record EqVaeTrainConfig(Path baseModel, Path trainImages, Path evalImages
     }
 
     public StepInputs.Recipe recipe() {
-        return new StepInputs.Recipe(pEquivariance, pLowResolution,
-                new TauSampler(scaleGrid, anisotropic, interpolation));
+        return new StepInputs.Recipe(
+                pEquivariance, pLowResolution, new TauSampler(scaleGrid, anisotropic, interpolation));
     }
 }

@@ -64,8 +64,7 @@ public final class EqVaeTrainer {
      *
      * @param terms the adversarial run's extra columns (means over the micro-batches) and, for VQ models, the codebook usage; empty otherwise
      */
-    public record StepRecord(long step, double loss, int equivarianceSteps, double millis, Map<String, Double> terms) {
-    }
+    public record StepRecord(long step, double loss, int equivarianceSteps, double millis, Map<String, Double> terms) {}
 
     /** Graph outputs logged per step when the adversarial term is on: metrics.csv column -> output. */
     private static final Map<String, String> ADVERSARIAL_COLUMNS = adversarialColumns();
@@ -106,7 +105,8 @@ public final class EqVaeTrainer {
         AutoencoderArchitecture arch = Architectures.standard().get(m.architecture());
         int f = m.downsamplingFactor();
         if (cfg.cropSize() % f != 0) {
-            throw new IllegalArgumentException("crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
+            throw new IllegalArgumentException(
+                    "crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
         }
         cfg.requireDiscriminatorFits(f, m.imageChannels());
         run.requireSameConfig(cfg);
@@ -133,69 +133,98 @@ public final class EqVaeTrainer {
             extraColumns.addAll(VQ_COLUMNS);
         }
         MetricsLog log = new MetricsLog(run, startStep, extraColumns);
-        RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
+        RuntimeOptions options =
+                RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
-             Prefetcher<StepInputs> batches = new Prefetcher<>(i -> {
-                 // micro-batch i: a pure function of (seed, i)
-                 SplittableRandom rnd = new SplittableRandom(cfg.seed() ^ (0xD1B54A32D192ED03L * (i + 1)));
-                 return StepInputs.make(crops.batch(cfg.batch(), i), f, cfg.recipe(), noiseChannels, m.valueRange(), rnd);
-             }, startStep * micro, 4)) {
+                Prefetcher<StepInputs> batches = new Prefetcher<>(
+                        i -> {
+                            // micro-batch i: a pure function of (seed, i)
+                            SplittableRandom rnd = new SplittableRandom(cfg.seed() ^ (0xD1B54A32D192ED03L * (i + 1)));
+                            return StepInputs.make(
+                                    crops.batch(cfg.batch(), i), f, cfg.recipe(), noiseChannels, m.valueRange(), rnd);
+                        },
+                        startStep * micro,
+                        4)) {
             if (session.trainInputNames().contains(EqVaeObjective.DISC_FACTOR) != gan) {
                 throw new IllegalArgumentException("run folder " + runDir + " was started " + (gan ? "without" : "with")
                         + " the adversarial term (its artifacts are kept for resuming); use a new run folder to "
                         + (gan ? "add" : "drop") + " it");
             }
-            TrainingLoop.run(session, cfg.run(), run, startStep, new TrainingLoop.Hooks() {
-                private final Map<String, Double> terms = new LinkedHashMap<>();
-                private final List<long[]> stepIndices = new ArrayList<>();
-                private int eqCount;
+            TrainingLoop.run(
+                    session,
+                    cfg.run(),
+                    run,
+                    startStep,
+                    new TrainingLoop.Hooks() {
+                        private final Map<String, Double> terms = new LinkedHashMap<>();
+                        private final List<long[]> stepIndices = new ArrayList<>();
+                        private int eqCount;
 
-                @Override
-                public double step(TrainingSession s, long step) throws InterruptedException {
-                    double loss = 0;
-                    eqCount = 0;
-                    terms.clear();
-                    stepIndices.clear();
-                    Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
-                    for (int k = 0; k < micro; k++) {
-                        StepInputs in = batches.next();
-                        Map<String, Tensor> out = s.trainStepOutputs(EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise(), discFactor));
-                        float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
-                        if (vq) {
-                            stepIndices.add(out.get(EqVaeObjective.INDICES).toLongs());
+                        @Override
+                        public double step(TrainingSession s, long step) throws InterruptedException {
+                            double loss = 0;
+                            eqCount = 0;
+                            terms.clear();
+                            stepIndices.clear();
+                            Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
+                            for (int k = 0; k < micro; k++) {
+                                StepInputs in = batches.next();
+                                Map<String, Tensor> out = s.trainStepOutputs(EqVaeObjective.inputs(
+                                        in.image(), in.target(), in.tau(), in.noise(), discFactor));
+                                float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
+                                if (vq) {
+                                    stepIndices.add(
+                                            out.get(EqVaeObjective.INDICES).toLongs());
+                                }
+                                for (Map.Entry<String, String> c : gan
+                                        ? ADVERSARIAL_COLUMNS.entrySet()
+                                        : Map.<String, String>of().entrySet()) {
+                                    terms.merge(
+                                            c.getKey(),
+                                            (double) out.get(c.getValue()).toFloats()[0] / micro,
+                                            Double::sum);
+                                }
+                                if (!Float.isFinite(l)) {
+                                    return l; // the loop stops the run before the optimizer step
+                                }
+                                loss += l / micro;
+                                eqCount += in.equivariance() ? 1 : 0;
+                            }
+                            return loss;
                         }
-                        for (Map.Entry<String, String> c : gan ? ADVERSARIAL_COLUMNS.entrySet() : Map.<String, String>of().entrySet()) {
-                            terms.merge(c.getKey(), (double) out.get(c.getValue()).toFloats()[0] / micro, Double::sum);
-                        }
-                        if (!Float.isFinite(l)) {
-                            return l; // the loop stops the run before the optimizer step
-                        }
-                        loss += l / micro;
-                        eqCount += in.equivariance() ? 1 : 0;
-                    }
-                    return loss;
-                }
 
-                @Override
-                public void afterStep(TrainingSession s, long step) {
-                    if (vq) {
-                        CodebookUsage u = CodebookUsage.of(stepIndices.stream().flatMapToLong(java.util.Arrays::stream).toArray(), m.codebookSize());
-                        terms.put(VQ_COLUMNS.get(0), u.perplexity());
-                        terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
-                    }
-                }
+                        @Override
+                        public void afterStep(TrainingSession s, long step) {
+                            if (vq) {
+                                CodebookUsage u = CodebookUsage.of(
+                                        stepIndices.stream()
+                                                .flatMapToLong(java.util.Arrays::stream)
+                                                .toArray(),
+                                        m.codebookSize());
+                                terms.put(VQ_COLUMNS.get(0), u.perplexity());
+                                terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
+                            }
+                        }
 
-                @Override
-                public String log(long step, double loss, double ms) throws IOException {
-                    StepRecord r = new StepRecord(step, loss, eqCount, ms, new LinkedHashMap<>(terms));
-                    records.add(r);
-                    log.append(r);
-                    return gan
-                            ? String.format(Locale.ROOT, "loss %.5f  rec %.5f  d %.4f  g_adv %.4f  lambda %.3g  %.0f ms/step", loss,
-                                    terms.get("rec_loss"), terms.get("d_loss"), terms.get("g_adv"), terms.get("lambda"), ms)
-                            : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms);
-                }
-            }, progress);
+                        @Override
+                        public String log(long step, double loss, double ms) throws IOException {
+                            StepRecord r = new StepRecord(step, loss, eqCount, ms, new LinkedHashMap<>(terms));
+                            records.add(r);
+                            log.append(r);
+                            return gan
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "loss %.5f  rec %.5f  d %.4f  g_adv %.4f  lambda %.3g  %.0f ms/step",
+                                            loss,
+                                            terms.get("rec_loss"),
+                                            terms.get("d_loss"),
+                                            terms.get("g_adv"),
+                                            terms.get("lambda"),
+                                            ms)
+                                    : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms);
+                        }
+                    },
+                    progress);
             exportBundle(session, arch, base);
         }
         return records;
@@ -224,7 +253,8 @@ public final class EqVaeTrainer {
         return cfg.seed() ^ 0x44697363L;
     }
 
-    private void exportBundle(TrainingSession session, AutoencoderArchitecture arch, ModelBundle base) throws IOException {
+    private void exportBundle(TrainingSession session, AutoencoderArchitecture arch, ModelBundle base)
+            throws IOException {
         Map<String, Tensor> trained = new LinkedHashMap<>();
         Graph enc = OnnxReader.read(base.file("encoder"));
         Graph dec = OnnxReader.read(base.file("decoder"));
@@ -234,29 +264,68 @@ public final class EqVaeTrainer {
         Map<String, Graph> extra = new LinkedHashMap<>();
         if (cfg.adversarial() != null) {
             // the trained discriminator by its state-dict names, as a model of its own
-            Graph fresh = PatchGanDiscriminator.discriminator(cfg.adversarial().discriminator(), Weights.initialized(discriminatorSeed()));
+            Graph fresh = PatchGanDiscriminator.discriminator(
+                    cfg.adversarial().discriminator(), Weights.initialized(discriminatorSeed()));
             Map<String, Tensor> d = new LinkedHashMap<>();
             for (String p : fresh.parameterNames()) {
                 d.put(p, session.parameter(EqVaeObjective.DISCRIMINATOR_PREFIX + p));
             }
             Weights loaded = Weights.loaded(d, "the trained discriminator");
-            extra.put(ModelManifest.DISCRIMINATOR, PatchGanDiscriminator.discriminator(cfg.adversarial().discriminator(), loaded));
+            extra.put(
+                    ModelManifest.DISCRIMINATOR,
+                    PatchGanDiscriminator.discriminator(cfg.adversarial().discriminator(), loaded));
             loaded.finish();
         }
         ModelManifest bm = base.manifest();
-        String what = cfg.pEquivariance() > 0 ? "EQ-VAE fine-tune" : "plain autoencoder training (no equivariance branch)";
-        String source = String.format(Locale.ROOT, "%s of %s: %d steps, %dx%d crops, batch %d x %d, lr %s (warm-up %d), "
-                        + "p_eq %s, p_lowres %s, loss %s, seed %d, data %s", what, bm.id(), cfg.steps(), cfg.cropSize(), cfg.cropSize(),
-                cfg.batch(), cfg.accumulate(), cfg.learningRate(), cfg.warmupSteps(), cfg.pEquivariance(), cfg.pLowResolution(),
-                cfg.loss(), cfg.seed(), cfg.trainImages().getFileName()) + (cfg.padTo() > 0 ? " (zero-padded to " + cfg.padTo() + ")" : "")
-                + (cfg.adversarial() == null ? "" : String.format(Locale.ROOT, ", hinge PatchGAN (%d layers, ndf %d, %s) with adaptive weight x %s from step %d",
-                cfg.adversarial().discriminator().nLayers(), cfg.adversarial().discriminator().ndf(),
-                cfg.adversarial().discriminator().norm().name().toLowerCase(Locale.ROOT), cfg.adversarial().discWeight(), cfg.discStart()));
+        String what =
+                cfg.pEquivariance() > 0 ? "EQ-VAE fine-tune" : "plain autoencoder training (no equivariance branch)";
+        String source = String.format(
+                        Locale.ROOT,
+                        "%s of %s: %d steps, %dx%d crops, batch %d x %d, lr %s (warm-up %d), "
+                                + "p_eq %s, p_lowres %s, loss %s, seed %d, data %s",
+                        what,
+                        bm.id(),
+                        cfg.steps(),
+                        cfg.cropSize(),
+                        cfg.cropSize(),
+                        cfg.batch(),
+                        cfg.accumulate(),
+                        cfg.learningRate(),
+                        cfg.warmupSteps(),
+                        cfg.pEquivariance(),
+                        cfg.pLowResolution(),
+                        cfg.loss(),
+                        cfg.seed(),
+                        cfg.trainImages().getFileName())
+                + (cfg.padTo() > 0 ? " (zero-padded to " + cfg.padTo() + ")" : "")
+                + (cfg.adversarial() == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                ", hinge PatchGAN (%d layers, ndf %d, %s) with adaptive weight x %s from step %d",
+                                cfg.adversarial().discriminator().nLayers(),
+                                cfg.adversarial().discriminator().ndf(),
+                                cfg.adversarial().discriminator().norm().name().toLowerCase(Locale.ROOT),
+                                cfg.adversarial().discWeight(),
+                                cfg.discStart()));
         String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
-        BundleExporter.export(new BundleExporter.Request(arch, trained, 0, source,
-                cfg.outputId(), name, bm.license(),
-                Files.isRegularFile(base.root().resolve("LICENSE")) ? base.root().resolve("LICENSE") : null,
-                bm.tileSize(), bm.tileHalo()), extra, runDir.resolve(BUNDLE), true);
+        BundleExporter.export(
+                new BundleExporter.Request(
+                        arch,
+                        trained,
+                        0,
+                        source,
+                        cfg.outputId(),
+                        name,
+                        bm.license(),
+                        Files.isRegularFile(base.root().resolve("LICENSE"))
+                                ? base.root().resolve("LICENSE")
+                                : null,
+                        bm.tileSize(),
+                        bm.tileHalo()),
+                extra,
+                runDir.resolve(BUNDLE),
+                true);
     }
 
     /** metrics.csv rows of this trainer: step, loss, equivariance micro-batches, ms, then the extra loss terms. */
@@ -272,7 +341,8 @@ public final class EqVaeTrainer {
         }
 
         void append(StepRecord r) throws IOException {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d,%.6f,%d,%.1f", r.step(), r.loss(), r.equivarianceSteps(), r.millis()));
+            StringBuilder line = new StringBuilder(String.format(
+                    Locale.ROOT, "%d,%.6f,%d,%.1f", r.step(), r.loss(), r.equivarianceSteps(), r.millis()));
             for (String c : extraColumns) {
                 line.append(String.format(Locale.ROOT, ",%.6g", r.terms().get(c)));
             }

@@ -16,8 +16,13 @@ import org.eqvae4j.runtime.transform.SeparableForm;
  * @param tau   the latent transform in separable form (identity on the plain branch)
  * @param noise standard-normal posterior noise for KL autoencoders, else null
  */
-public record StepInputs(FloatTensor image, FloatTensor target, SeparableForm tau, FloatTensor noise,
-                         boolean equivariance, LatentTransform transform) {
+public record StepInputs(
+        FloatTensor image,
+        FloatTensor target,
+        SeparableForm tau,
+        FloatTensor noise,
+        boolean equivariance,
+        LatentTransform transform) {
 
     /** Branch probabilities and sampling of the objective. */
     public record Recipe(double pEquivariance, double pLowResolution, TauSampler sampler) {
@@ -26,10 +31,11 @@ public record StepInputs(FloatTensor image, FloatTensor target, SeparableForm ta
         }
     }
 
-    public static StepInputs make(FloatTensor crops, int f, Recipe recipe, int noiseChannels, double[] valueRange,
-                                  SplittableRandom rnd) {
+    public static StepInputs make(
+            FloatTensor crops, int f, Recipe recipe, int noiseChannels, double[] valueRange, SplittableRandom rnd) {
         if (crops.height() % f != 0 || crops.width() % f != 0) {
-            throw new IllegalArgumentException("crop " + crops.height() + "x" + crops.width() + " is not a multiple of the downsampling factor " + f);
+            throw new IllegalArgumentException("crop " + crops.height() + "x" + crops.width()
+                    + " is not a multiple of the downsampling factor " + f);
         }
         FloatTensor image = crops;
         FloatTensor target;
@@ -55,7 +61,8 @@ public record StepInputs(FloatTensor image, FloatTensor target, SeparableForm ta
             }
             noise = new FloatTensor(image.batch(), noiseChannels, image.height() / f, image.width() / f, n);
         }
-        return new StepInputs(ValueRange.toModel(image, valueRange), ValueRange.toModel(target, valueRange), form, noise, eq, tau);
+        return new StepInputs(
+                ValueRange.toModel(image, valueRange), ValueRange.toModel(target, valueRange), form, noise, eq, tau);
     }
 
     /** The scale part of a sampled transform (the low-resolution branch does not rotate). */

@@ -43,7 +43,8 @@ public final class ClassifierFeatures implements AutoCloseable {
     /** Opens a classifier for {@code size} x {@code size} grey images. */
     public static ClassifierFeatures open(Path onnx, int size, RuntimeOptions options) throws IOException {
         if (!Files.isRegularFile(onnx)) {
-            throw new IOException("classifier model " + onnx + " does not exist (train one with `eqvae train-classifier`)");
+            throw new IOException(
+                    "classifier model " + onnx + " does not exist (train one with `eqvae train-classifier`)");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession s = null;
@@ -52,26 +53,35 @@ public final class ClassifierFeatures implements AutoCloseable {
                 o.setIntraOpNumThreads(options.intraOpThreads());
             }
             s = env.createSession(onnx.toString(), o);
-            if (!s.getInputNames().contains(ImageClassifier.IMAGE) || !s.getOutputNames().contains(ImageClassifier.FEATURES)
+            if (!s.getInputNames().contains(ImageClassifier.IMAGE)
+                    || !s.getOutputNames().contains(ImageClassifier.FEATURES)
                     || !s.getOutputNames().contains(ImageClassifier.LOGITS)) {
-                throw new IOException("classifier model " + onnx + " needs input '" + ImageClassifier.IMAGE + "' and outputs '"
-                        + ImageClassifier.LOGITS + "', '" + ImageClassifier.FEATURES + "'; it has " + s.getInputNames() + " -> "
-                        + s.getOutputNames());
+                throw new IOException(
+                        "classifier model " + onnx + " needs input '" + ImageClassifier.IMAGE + "' and outputs '"
+                                + ImageClassifier.LOGITS + "', '" + ImageClassifier.FEATURES + "'; it has "
+                                + s.getInputNames() + " -> "
+                                + s.getOutputNames());
             }
             // probe once for the output widths
             float[] probe = new float[size * size];
             try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(probe), new long[] {1, 1, size, size});
-                 OrtSession.Result r = s.run(Map.of(ImageClassifier.IMAGE, in))) {
-                int f = (int) ((OnnxTensor) r.get(ImageClassifier.FEATURES).orElseThrow()).getInfo().getShape()[1];
-                int c = (int) ((OnnxTensor) r.get(ImageClassifier.LOGITS).orElseThrow()).getInfo().getShape()[1];
+                    OrtSession.Result r = s.run(Map.of(ImageClassifier.IMAGE, in))) {
+                int f = (int) ((OnnxTensor) r.get(ImageClassifier.FEATURES).orElseThrow())
+                        .getInfo()
+                        .getShape()[1];
+                int c = (int) ((OnnxTensor) r.get(ImageClassifier.LOGITS).orElseThrow())
+                        .getInfo()
+                        .getShape()[1];
                 return new ClassifierFeatures(s, onnx, size, f, c);
             }
         } catch (OrtException e) {
             if (s != null) {
                 closeQuietly(s);
             }
-            throw new IOException("classifier model " + onnx + " cannot be loaded or run on a " + size + "x" + size + " grey image: "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "classifier model " + onnx + " cannot be loaded or run on a " + size + "x" + size + " grey image: "
+                            + e.getMessage(),
+                    e);
         } catch (IOException | RuntimeException e) {
             if (s != null) {
                 closeQuietly(s);
@@ -109,18 +119,20 @@ public final class ClassifierFeatures implements AutoCloseable {
     private void run(float[] images, int count, double[][] features, int[] predictions) throws IOException {
         int px = size * size;
         if (count < 0 || images.length != (long) count * px) {
-            throw new IllegalArgumentException("expected " + count + " images of " + size + "x" + size + " (" + (long) count * px
-                    + " values), got " + images.length + " values");
+            throw new IllegalArgumentException("expected " + count + " images of " + size + "x" + size + " ("
+                    + (long) count * px + " values), got " + images.length + " values");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         for (int start = 0; start < count; start += BATCH) {
             int n = Math.min(BATCH, count - start);
             FloatBuffer fb = FloatBuffer.wrap(images, start * px, n * px).slice();
             try (OnnxTensor in = OnnxTensor.createTensor(env, fb, new long[] {n, 1, size, size});
-                 OrtSession.Result r = session.run(Map.of(ImageClassifier.IMAGE, in),
-                         Set.of(ImageClassifier.FEATURES, ImageClassifier.LOGITS))) {
+                    OrtSession.Result r = session.run(
+                            Map.of(ImageClassifier.IMAGE, in),
+                            Set.of(ImageClassifier.FEATURES, ImageClassifier.LOGITS))) {
                 if (features != null) {
-                    FloatBuffer f = ((OnnxTensor) r.get(ImageClassifier.FEATURES).orElseThrow()).getFloatBuffer();
+                    FloatBuffer f =
+                            ((OnnxTensor) r.get(ImageClassifier.FEATURES).orElseThrow()).getFloatBuffer();
                     for (int i = 0; i < n; i++) {
                         double[] row = new double[featureSize];
                         for (int j = 0; j < featureSize; j++) {
@@ -142,7 +154,10 @@ public final class ClassifierFeatures implements AutoCloseable {
                     }
                 }
             } catch (OrtException e) {
-                throw new IOException("classifier " + file + " failed on images " + start + ".." + (start + n - 1) + ": " + e.getMessage(), e);
+                throw new IOException(
+                        "classifier " + file + " failed on images " + start + ".." + (start + n - 1) + ": "
+                                + e.getMessage(),
+                        e);
             }
         }
     }

@@ -39,11 +39,19 @@ public final class ClassifierTrainer {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Training settings; Adam (0.9, 0.999) with an optional linear warm-up and a cosine learning-rate decay to zero. */
-    public record Config(ImageClassifier.Config model, int steps, int batch, float learningRate, int warmupSteps, long seed, int threads) {
+    public record Config(
+            ImageClassifier.Config model,
+            int steps,
+            int batch,
+            float learningRate,
+            int warmupSteps,
+            long seed,
+            int threads) {
         public Config {
             if (steps < 1 || batch < 1 || !(learningRate > 0) || warmupSteps < 0 || threads < 0) {
                 throw new IllegalArgumentException("classifier training: steps (" + steps + "), batch (" + batch
-                        + ") and learning rate (" + learningRate + ") must be positive, warm-up (" + warmupSteps + ") and threads ("
+                        + ") and learning rate (" + learningRate + ") must be positive, warm-up (" + warmupSteps
+                        + ") and threads ("
                         + threads + ") >= 0");
             }
         }
@@ -59,11 +67,9 @@ public final class ClassifierTrainer {
     }
 
     /** What {@link #train} measured. */
-    public record Result(Path folder, double testAccuracy, float finalLoss, int steps) {
-    }
+    public record Result(Path folder, double testAccuracy, float finalLoss, int steps) {}
 
-    private ClassifierTrainer() {
-    }
+    private ClassifierTrainer() {}
 
     /**
      * Trains on ({@code train}, {@code trainLabels}), measures accuracy on ({@code test}, {@code testLabels}) and
@@ -72,17 +78,30 @@ public final class ClassifierTrainer {
      * @param dataName recorded in classifier.json (where the data came from)
      * @param progress called with the step number after each step (may be null)
      */
-    public static Result train(Config cfg, List<Image8> train, int[] trainLabels, List<Image8> test, int[] testLabels,
-                               String dataName, Path output, IntConsumer progress) throws IOException {
+    public static Result train(
+            Config cfg,
+            List<Image8> train,
+            int[] trainLabels,
+            List<Image8> test,
+            int[] testLabels,
+            String dataName,
+            Path output,
+            IntConsumer progress)
+            throws IOException {
         int size = checkData(train, trainLabels, "training", cfg.model().classes());
         int testSize = checkData(test, testLabels, "test", cfg.model().classes());
         if (size != testSize) {
-            throw new IllegalArgumentException("training images are " + size + " px but test images " + testSize + " px");
+            throw new IllegalArgumentException(
+                    "training images are " + size + " px but test images " + testSize + " px");
         }
         Weights weights = Weights.initialized(cfg.seed());
         Graph model = ImageClassifier.build(cfg.model(), weights);
         weights.finish();
-        var setup = new ModelTrainingSetup(ImageClassifier.LOGITS, LossKind.CROSS_ENTROPY, List.of(), List.of(),
+        var setup = new ModelTrainingSetup(
+                ImageClassifier.LOGITS,
+                LossKind.CROSS_ENTROPY,
+                List.of(),
+                List.of(),
                 OptimizerConfig.adamW(0.9f, 0.999f, 1e-8f, 0f));
         Path work = Files.createTempDirectory("eqvae-classifier-");
         try {
@@ -90,12 +109,14 @@ public final class ClassifierTrainer {
             setup.build(model).writeTo(artifacts);
             float lastLoss;
             Path exported = work.resolve(MODEL_FILE);
-            try (TrainingSession s = TrainingSession.open(artifacts, RuntimeOptions.DEFAULT.withThreads(cfg.threads()))) {
+            try (TrainingSession s =
+                    TrainingSession.open(artifacts, RuntimeOptions.DEFAULT.withThreads(cfg.threads()))) {
                 lastLoss = runSteps(s, cfg, train, trainLabels, size, progress);
                 s.exportModelForInference(exported, List.of(ImageClassifier.LOGITS, ImageClassifier.FEATURES));
             }
             double accuracy;
-            try (ClassifierFeatures f = ClassifierFeatures.open(exported, size, RuntimeOptions.threads(cfg.threads()))) {
+            try (ClassifierFeatures f =
+                    ClassifierFeatures.open(exported, size, RuntimeOptions.threads(cfg.threads()))) {
                 int[] predicted = f.predict(pixels(test, size), test.size());
                 int correct = 0;
                 for (int i = 0; i < predicted.length; i++) {
@@ -135,7 +156,8 @@ public final class ClassifierTrainer {
         }
     }
 
-    private static float runSteps(TrainingSession s, Config cfg, List<Image8> train, int[] labels, int size, IntConsumer progress)
+    private static float runSteps(
+            TrainingSession s, Config cfg, List<Image8> train, int[] labels, int size, IntConsumer progress)
             throws IOException {
         Random random = new Random(cfg.seed());
         int n = train.size();
@@ -146,36 +168,43 @@ public final class ClassifierTrainer {
         int px = size * size;
         float[] loss = {Float.NaN};
         try {
-            TrainingLoop.run(s, cfg.run(), null, 0, new TrainingLoop.Hooks() {
-                private int cursor = n;
+            TrainingLoop.run(
+                    s,
+                    cfg.run(),
+                    null,
+                    0,
+                    new TrainingLoop.Hooks() {
+                        private int cursor = n;
 
-                @Override
-                public double step(TrainingSession session, long step) {
-                    // epochs of a shuffled order: the batches follow from the seed and the steps before
-                    float[] x = new float[cfg.batch() * px];
-                    long[] y = new long[cfg.batch()];
-                    for (int b = 0; b < cfg.batch(); b++) {
-                        if (cursor == n) {
-                            shuffle(order, random);
-                            cursor = 0;
+                        @Override
+                        public double step(TrainingSession session, long step) {
+                            // epochs of a shuffled order: the batches follow from the seed and the steps before
+                            float[] x = new float[cfg.batch() * px];
+                            long[] y = new long[cfg.batch()];
+                            for (int b = 0; b < cfg.batch(); b++) {
+                                if (cursor == n) {
+                                    shuffle(order, random);
+                                    cursor = 0;
+                                }
+                                int idx = order[cursor++];
+                                copyPixels(train.get(idx), x, b * px);
+                                y[b] = labels[idx];
+                            }
+                            loss[0] = session.trainStep(
+                                    Tensor.ofFloats(ImageClassifier.IMAGE, new long[] {cfg.batch(), 1, size, size}, x),
+                                    Tensor.ofLongs("target", new long[] {cfg.batch()}, y));
+                            return loss[0];
                         }
-                        int idx = order[cursor++];
-                        copyPixels(train.get(idx), x, b * px);
-                        y[b] = labels[idx];
-                    }
-                    loss[0] = session.trainStep(Tensor.ofFloats(ImageClassifier.IMAGE, new long[] {cfg.batch(), 1, size, size}, x),
-                            Tensor.ofLongs("target", new long[] {cfg.batch()}, y));
-                    return loss[0];
-                }
 
-                @Override
-                public String log(long step, double stepLoss, double millis) {
-                    if (progress != null) {
-                        progress.accept((int) step);
-                    }
-                    return "";
-                }
-            }, ProgressListener.NONE);
+                        @Override
+                        public String log(long step, double stepLoss, double millis) {
+                            if (progress != null) {
+                                progress.accept((int) step);
+                            }
+                            return "";
+                        }
+                    },
+                    ProgressListener.NONE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("classifier training was interrupted");
@@ -213,7 +242,8 @@ public final class ClassifierTrainer {
             throw new IllegalArgumentException("no " + what + " images");
         }
         if (images.size() != labels.length) {
-            throw new IllegalArgumentException(what + " data: " + images.size() + " images but " + labels.length + " labels");
+            throw new IllegalArgumentException(
+                    what + " data: " + images.size() + " images but " + labels.length + " labels");
         }
         Image8 first = images.get(0);
         if (first.channels() != 1 || first.height() != first.width()) {
@@ -223,11 +253,12 @@ public final class ClassifierTrainer {
         for (int i = 0; i < images.size(); i++) {
             Image8 im = images.get(i);
             if (im.channels() != 1 || im.height() != first.height() || im.width() != first.width()) {
-                throw new IllegalArgumentException(what + " image " + i + " is " + im.channels() + "x" + im.height() + "x"
-                        + im.width() + ", the first is 1x" + first.height() + "x" + first.width());
+                throw new IllegalArgumentException(what + " image " + i + " is " + im.channels() + "x" + im.height()
+                        + "x" + im.width() + ", the first is 1x" + first.height() + "x" + first.width());
             }
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException(what + " label " + i + " is " + labels[i] + ", expected 0.." + (classes - 1));
+                throw new IllegalArgumentException(
+                        what + " label " + i + " is " + labels[i] + ", expected 0.." + (classes - 1));
             }
         }
         return first.height();

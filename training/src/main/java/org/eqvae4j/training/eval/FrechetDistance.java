@@ -14,15 +14,15 @@ import org.apache.commons.math3.linear.RealMatrix;
  * square root scipy needs and is exact for positive semi-definite covariances.
  */
 public final class FrechetDistance {
-    private FrechetDistance() {
-    }
+    private FrechetDistance() {}
 
     /** Rows are samples, columns features; both sets need the same feature count and at least two samples. */
     public static double between(double[][] featuresA, double[][] featuresB) {
         Gaussian a = Gaussian.fit(featuresA, "featuresA");
         Gaussian b = Gaussian.fit(featuresB, "featuresB");
         if (a.mean.length != b.mean.length) {
-            throw new IllegalArgumentException("feature sets differ in size: " + a.mean.length + " vs " + b.mean.length + " features");
+            throw new IllegalArgumentException(
+                    "feature sets differ in size: " + a.mean.length + " vs " + b.mean.length + " features");
         }
         return between(a, b);
     }
@@ -78,7 +78,8 @@ public final class FrechetDistance {
 
         public static Gaussian fit(double[][] features, String what) {
             if (features.length < 2) {
-                throw new IllegalArgumentException(what + ": a Frechet distance needs at least 2 samples, got " + features.length);
+                throw new IllegalArgumentException(
+                        what + ": a Frechet distance needs at least 2 samples, got " + features.length);
             }
             int d = features[0].length;
             if (d == 0) {
@@ -87,7 +88,8 @@ public final class FrechetDistance {
             double[] mean = new double[d];
             for (double[] row : features) {
                 if (row.length != d) {
-                    throw new IllegalArgumentException(what + ": samples differ in size (" + row.length + " vs " + d + " features)");
+                    throw new IllegalArgumentException(
+                            what + ": samples differ in size (" + row.length + " vs " + d + " features)");
                 }
                 for (int i = 0; i < d; i++) {
                     if (!Double.isFinite(row[i])) {

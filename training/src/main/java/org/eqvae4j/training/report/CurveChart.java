@@ -13,11 +13,11 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** Several named curves (x, y) in one line chart, written as a PNG. */
 public final class CurveChart {
-    private CurveChart() {
-    }
+    private CurveChart() {}
 
     /** @param curves name -> points as {x[], y[]} */
-    public static void write(String title, String xLabel, String yLabel, Map<String, double[][]> curves, Path png) throws IOException {
+    public static void write(String title, String xLabel, String yLabel, Map<String, double[][]> curves, Path png)
+            throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Map.Entry<String, double[][]> e : curves.entrySet()) {
             XYSeries s = new XYSeries(e.getKey());
@@ -28,9 +28,14 @@ public final class CurveChart {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
-        java.awt.Color[] colours = {new java.awt.Color(90, 90, 90), new java.awt.Color(200, 60, 30), new java.awt.Color(30, 90, 180),
-            new java.awt.Color(40, 150, 60)};
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+        java.awt.Color[] colours = {
+            new java.awt.Color(90, 90, 90),
+            new java.awt.Color(200, 60, 30),
+            new java.awt.Color(30, 90, 180),
+            new java.awt.Color(40, 150, 60)
+        };
         for (int i = 0; i < curves.size(); i++) {
             chart.getXYPlot().getRenderer().setSeriesPaint(i, colours[i % colours.length]);
         }

@@ -15,8 +15,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** The loss curve of a run (metrics.csv) as a PNG: every step, and a moving average over {@code window} steps. */
 public final class LossChart {
-    private LossChart() {
-    }
+    private LossChart() {}
 
     /**
      * The metrics.csv column the chart plots: {@code loss}, or for a GAN run (whose loss adds the
@@ -49,8 +48,15 @@ public final class LossChart {
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(raw);
         data.addSeries(avg);
-        JFreeChart chart = ChartFactory.createXYLineChart("EQ-VAE fine-tuning " + what, "optimizer step", what,
-                data, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                "EQ-VAE fine-tuning " + what,
+                "optimizer step",
+                what,
+                data,
+                PlotOrientation.VERTICAL,
+                true,
+                false,
+                false);
         chart.getXYPlot().getRenderer().setSeriesPaint(0, new java.awt.Color(170, 190, 220));
         chart.getXYPlot().getRenderer().setSeriesPaint(1, new java.awt.Color(20, 60, 150));
         AtomicFiles.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 500));

@@ -36,8 +36,7 @@ public final class TrainingReport {
     private static final int CELL = 192;
     private static final int GAP = 6;
 
-    private TrainingReport() {
-    }
+    private TrainingReport() {}
 
     /**
      * Evaluates base and fine-tuned bundle on the same images, prints both evaluations to {@code out}, writes the report into
@@ -48,11 +47,23 @@ public final class TrainingReport {
      * @param progress   a fresh progress listener for each of the two evaluations
      * @return the report file
      */
-    public static Path evaluateAndWrite(ModelBundle baseBundle, ModelBundle tunedBundle, Path images, Path metricsCsv, Path dir, int size,
-                                       RuntimeOptions runtime, boolean record, Supplier<ProgressListener> progress, PrintStream out,
-                                       PrintStream log) throws IOException, OrtException, BundleException {
-        try (Autoencoder b = Autoencoder.open(baseBundle, runtime); Autoencoder t = Autoencoder.open(tunedBundle, runtime)) {
-            List<FloatTensor> prepared = EvaluationImages.prepare(images, t.manifest().imageChannels(), size, log);
+    public static Path evaluateAndWrite(
+            ModelBundle baseBundle,
+            ModelBundle tunedBundle,
+            Path images,
+            Path metricsCsv,
+            Path dir,
+            int size,
+            RuntimeOptions runtime,
+            boolean record,
+            Supplier<ProgressListener> progress,
+            PrintStream out,
+            PrintStream log)
+            throws IOException, OrtException, BundleException {
+        try (Autoencoder b = Autoencoder.open(baseBundle, runtime);
+                Autoencoder t = Autoencoder.open(tunedBundle, runtime)) {
+            List<FloatTensor> prepared =
+                    EvaluationImages.prepare(images, t.manifest().imageChannels(), size, log);
             AutoencoderEvaluation.Report before = AutoencoderEvaluation.evaluate(b, prepared, progress.get());
             AutoencoderEvaluation.Report after = AutoencoderEvaluation.evaluate(t, prepared, progress.get());
             out.print(EvaluationText.of(b.manifest().id(), before));
@@ -65,8 +76,15 @@ public final class TrainingReport {
     }
 
     /** @param images prepared square evaluation images ([1,C,s,s] in [0,1]); the first few are shown */
-    public static Path write(Path dir, Path metricsCsv, Autoencoder base, Autoencoder tuned, List<FloatTensor> images,
-                             AutoencoderEvaluation.Report baseReport, AutoencoderEvaluation.Report tunedReport) throws IOException, OrtException {
+    public static Path write(
+            Path dir,
+            Path metricsCsv,
+            Autoencoder base,
+            Autoencoder tuned,
+            List<FloatTensor> images,
+            AutoencoderEvaluation.Report baseReport,
+            AutoencoderEvaluation.Report tunedReport)
+            throws IOException, OrtException {
         Files.createDirectories(dir);
         if (metricsCsv != null && Files.isRegularFile(metricsCsv)) {
             LossChart.write(metricsCsv, dir.resolve("loss.png"), 50);
@@ -81,7 +99,11 @@ public final class TrainingReport {
             FloatTensor zt = tuned.encode(x);
             FloatTensor tx = tau.imageCounterpart(f).apply(x);
             recon.add(List.of(x, clamp(base.decode(zb)), clamp(tuned.decode(zt))));
-            fig2.add(List.of(tx, clamp(base.decode(base.encode(tx))), clamp(base.decode(tau.apply(zb))), clamp(tuned.decode(tau.apply(zt)))));
+            fig2.add(List.of(
+                    tx,
+                    clamp(base.decode(base.encode(tx))),
+                    clamp(base.decode(tau.apply(zb))),
+                    clamp(tuned.decode(tau.apply(zt)))));
             pca.add(List.of(x, LatentPca.toRgb(zb), LatentPca.toRgb(zt)));
         }
         ImageFiles.writePng(ImageGrid.of(recon, CELL, GAP), dir.resolve("reconstructions.png"));
@@ -90,18 +112,28 @@ public final class TrainingReport {
 
         StringBuilder md = new StringBuilder();
         md.append("# EQ-VAE fine-tuning report: ").append(tuned.manifest().id()).append("\n\n");
-        md.append("Base model `").append(base.manifest().id()).append("`, fine-tuned `").append(tuned.manifest().id())
-                .append("`; metrics on ").append(tunedReport.images()).append(" held-out images at ")
-                .append(tunedReport.size()).append("x").append(tunedReport.size())
+        md.append("Base model `")
+                .append(base.manifest().id())
+                .append("`, fine-tuned `")
+                .append(tuned.manifest().id())
+                .append("`; metrics on ")
+                .append(tunedReport.images())
+                .append(" held-out images at ")
+                .append(tunedReport.size())
+                .append("x")
+                .append(tunedReport.size())
                 .append(". E(x) is the deterministic latent (posterior mean for KL models).\n\n");
         md.append(table(baseReport, tunedReport)).append("\n");
         if (Files.isRegularFile(dir.resolve("loss.png"))) {
             md.append("## Loss\n\n![loss](loss.png)\n\n");
         }
-        md.append("## Reconstructions\n\nx | D(E(x)) base | D(E(x)) fine-tuned\n\n![reconstructions](reconstructions.png)\n\n");
+        md.append(
+                "## Reconstructions\n\nx | D(E(x)) base | D(E(x)) fine-tuned\n\n![reconstructions](reconstructions.png)\n\n");
         md.append("## Figure 2 view, tau = scale 0.5 then rotate 90 degrees clockwise\n\n")
-                .append("tau(x) | D(E(tau(x))) base | D(tau(E(x))) base | D(tau(E(x))) fine-tuned\n\n![figure 2](figure2.png)\n\n");
-        md.append("## Latents, top-3 PCA as colour (Figure 1 view)\n\nx | base latent | fine-tuned latent\n\n![latent PCA](latent_pca.png)\n");
+                .append(
+                        "tau(x) | D(E(tau(x))) base | D(tau(E(x))) base | D(tau(E(x))) fine-tuned\n\n![figure 2](figure2.png)\n\n");
+        md.append(
+                "## Latents, top-3 PCA as colour (Figure 1 view)\n\nx | base latent | fine-tuned latent\n\n![latent PCA](latent_pca.png)\n");
         Path report = dir.resolve("report.md");
         String text = md.toString();
         AtomicFiles.write(report, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));

@@ -22,15 +22,36 @@ class EqVaeTrainerTest {
     private static final Path ROOT = RepositoryRoot.get();
 
     private static EqVaeTrainConfig config(long steps, float lr, int checkpointEvery) {
-        return new EqVaeTrainConfig(ROOT.resolve("models/taef2"), ROOT.resolve("test-images/photos"), null, 32, 2, 1,
-                steps, lr, 0, 7, 0.5, 0.25, true, false, org.eqvae4j.runtime.transform.Interpolation.BILINEAR,
-                new EqVaeLoss(1f, 0f, 0f), null, checkpointEvery, 1,
-                ExecutionProvider.CPU, 256, "eq-test");
+        return new EqVaeTrainConfig(
+                ROOT.resolve("models/taef2"),
+                ROOT.resolve("test-images/photos"),
+                null,
+                32,
+                2,
+                1,
+                steps,
+                lr,
+                0,
+                7,
+                0.5,
+                0.25,
+                true,
+                false,
+                org.eqvae4j.runtime.transform.Interpolation.BILINEAR,
+                new EqVaeLoss(1f, 0f, 0f),
+                null,
+                checkpointEvery,
+                1,
+                ExecutionProvider.CPU,
+                256,
+                "eq-test");
     }
 
     private static List<String> losses(Path run) throws Exception {
-        return Files.readAllLines(run.resolve(EqVaeTrainer.METRICS)).stream().skip(1)
-                .map(l -> l.split(",")[0] + ":" + l.split(",")[1]).toList();
+        return Files.readAllLines(run.resolve(EqVaeTrainer.METRICS)).stream()
+                .skip(1)
+                .map(l -> l.split(",")[0] + ":" + l.split(",")[1])
+                .toList();
     }
 
     @Test
@@ -44,17 +65,24 @@ class EqVaeTrainerTest {
         ModelBundle b = ModelBundle.open(resumed.resolve(EqVaeTrainer.BUNDLE));
         assertEquals("eq-test", b.manifest().id());
         assertEquals("taef2", b.manifest().architecture());
-        assertFalse(java.util.Arrays.equals(Files.readAllBytes(b.file("decoder")),
-                Files.readAllBytes(ROOT.resolve("models/taef2/decoder.onnx"))), "weights changed");
+        assertFalse(
+                java.util.Arrays.equals(
+                        Files.readAllBytes(b.file("decoder")),
+                        Files.readAllBytes(ROOT.resolve("models/taef2/decoder.onnx"))),
+                "weights changed");
     }
 
     @Test
     void divergenceStopsWithTheLastGoodCheckpointNamed(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class,
                 () -> new EqVaeTrainer(config(40, 1e9f, 1), run).train(ProgressListener.NONE));
         assertTrue(e.getMessage().contains("at step"), e.getMessage());
-        assertTrue(Files.isRegularFile(run.resolve(EqVaeTrainer.CHECKPOINT_STATE)) == e.getMessage().contains("last good checkpoint"), e.getMessage());
+        assertTrue(
+                Files.isRegularFile(run.resolve(EqVaeTrainer.CHECKPOINT_STATE))
+                        == e.getMessage().contains("last good checkpoint"),
+                e.getMessage());
         assertFalse(Files.exists(run.resolve(EqVaeTrainer.BUNDLE)), "no bundle from a diverged run");
     }
 }

@@ -23,11 +23,47 @@ class VqTrainingTest {
 
     @Test
     void vqTrainingLogsCodebookUsageAndExportsAVqBundle(@TempDir Path dir) throws Exception {
-        Path init = BundleExporter.export(new BundleExporter.Request(Architectures.standard().get("vq-small"), null, 1, null, "vq-init", "vq init",
-                "MIT", null, 32, 0), dir.resolve("init"), false).root();
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(init, RepositoryRoot.get().resolve("test-images/fashion-mnist/t10k-1000-images-idx3-ubyte.gz"), null, 32, 4, 1,
-                3, 5e-4f, 0, 0, 0.5, 0.25, true, false, Interpolation.BILINEAR, new EqVaeLoss(1f, 0f, 0f), null, 2, 1,
-                ExecutionProvider.CPU, 32, "vq-trained", null, 0, 32);
+        Path init = BundleExporter.export(
+                        new BundleExporter.Request(
+                                Architectures.standard().get("vq-small"),
+                                null,
+                                1,
+                                null,
+                                "vq-init",
+                                "vq init",
+                                "MIT",
+                                null,
+                                32,
+                                0),
+                        dir.resolve("init"),
+                        false)
+                .root();
+        EqVaeTrainConfig cfg = new EqVaeTrainConfig(
+                init,
+                RepositoryRoot.get().resolve("test-images/fashion-mnist/t10k-1000-images-idx3-ubyte.gz"),
+                null,
+                32,
+                4,
+                1,
+                3,
+                5e-4f,
+                0,
+                0,
+                0.5,
+                0.25,
+                true,
+                false,
+                Interpolation.BILINEAR,
+                new EqVaeLoss(1f, 0f, 0f),
+                null,
+                2,
+                1,
+                ExecutionProvider.CPU,
+                32,
+                "vq-trained",
+                null,
+                0,
+                32);
         new EqVaeTrainer(cfg, dir.resolve("run")).train(ProgressListener.NONE);
         List<String> rows = Files.readAllLines(dir.resolve("run/metrics.csv"));
         assertEquals("step,loss,equivariance_microbatches,ms,codebook_perplexity,codebook_used", rows.get(0));

@@ -32,16 +32,25 @@ class ClassifierTrainerTest {
         List<Image8> test = images.subList(800, 1000);
         var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 16, 10), 600, 32, 3e-3f, 0, 5, 1);
         Path out = dir.resolve("clf");
-        ClassifierTrainer.Result r = ClassifierTrainer.train(cfg, train, Arrays.copyOf(labels, 800), test,
-                Arrays.copyOfRange(labels, 800, 1000), "test subset", out, null);
+        ClassifierTrainer.Result r = ClassifierTrainer.train(
+                cfg,
+                train,
+                Arrays.copyOf(labels, 800),
+                test,
+                Arrays.copyOfRange(labels, 800, 1000),
+                "test subset",
+                out,
+                null);
 
         // chance is 10 %; 600 steps of this CNN reach well above 60 % on 10 classes
         assertTrue(r.testAccuracy() > 0.6, "test accuracy " + r.testAccuracy());
-        JsonNode info = new ObjectMapper().readTree(out.resolve(ClassifierTrainer.INFO_FILE).toFile());
+        JsonNode info = new ObjectMapper()
+                .readTree(out.resolve(ClassifierTrainer.INFO_FILE).toFile());
         assertEquals(r.testAccuracy(), info.get("testAccuracy").asDouble(), 1e-4);
         assertEquals(64, info.get("featureSize").asInt());
 
-        try (ClassifierFeatures f = ClassifierFeatures.open(out.resolve(ClassifierTrainer.MODEL_FILE), RuntimeOptions.threads(1))) {
+        try (ClassifierFeatures f =
+                ClassifierFeatures.open(out.resolve(ClassifierTrainer.MODEL_FILE), RuntimeOptions.threads(1))) {
             assertEquals(64, f.featureSize());
             assertEquals(10, f.classes());
             float[] px = ClassifierTrainer.pixels(test, 28);
@@ -59,7 +68,8 @@ class ClassifierTrainerTest {
         }
     }
 
-    private static double[][] byClass(ClassifierFeatures f, List<Image8> images, int[] labels, int offset, int label) throws Exception {
+    private static double[][] byClass(ClassifierFeatures f, List<Image8> images, int[] labels, int offset, int label)
+            throws Exception {
         List<Image8> pick = new java.util.ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             if (labels[offset + i] == label) {
@@ -71,18 +81,23 @@ class ClassifierTrainerTest {
 
     @Test
     void refusesMismatchedLabelsAndMissingModels(@TempDir Path dir) throws Exception {
-        List<Image8> images = IdxFile.readImages(DATA.resolve("t10k-1000-images-idx3-ubyte.gz")).subList(0, 10);
+        List<Image8> images = IdxFile.readImages(DATA.resolve("t10k-1000-images-idx3-ubyte.gz"))
+                .subList(0, 10);
         var cfg = new ClassifierTrainer.Config(new ImageClassifier.Config(1, 4, 10), 1, 2, 1e-3f, 0, 1, 1);
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> ClassifierTrainer.train(cfg, images, new int[9], images, new int[10], "x", dir.resolve("o"), null));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ClassifierTrainer.train(
+                        cfg, images, new int[9], images, new int[10], "x", dir.resolve("o"), null));
         assertTrue(e.getMessage().contains("10 images but 9 labels"), e.getMessage());
         int[] bad = new int[10];
         bad[3] = 12;
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ClassifierTrainer.train(cfg, images, bad, images, new int[10], "x", dir.resolve("o"), null));
         assertTrue(e.getMessage().contains("label 3 is 12"), e.getMessage());
         assertTrue(Files.notExists(dir.resolve("o")), "nothing written on bad input");
-        var io = assertThrows(java.io.IOException.class,
+        var io = assertThrows(
+                java.io.IOException.class,
                 () -> ClassifierFeatures.open(dir.resolve("none.onnx"), RuntimeOptions.threads(1)));
         assertTrue(io.getMessage().contains("none.onnx"), io.getMessage());
     }

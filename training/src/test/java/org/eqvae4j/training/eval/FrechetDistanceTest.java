@@ -33,7 +33,8 @@ class FrechetDistanceTest {
     void matchesScipyReference() {
         // numpy 2.4 / scipy 1.17: m = mean diff^2 + trace(S_a + S_b - 2 sqrtm(S_a @ S_b).real), np.cov(rowvar=False)
         assertEquals(2.4447994264925064, FrechetDistance.between(setA(), setB()), 1e-7);
-        assertEquals(FrechetDistance.between(setA(), setB()), FrechetDistance.between(setB(), setA()), 1e-9, "symmetric");
+        assertEquals(
+                FrechetDistance.between(setA(), setB()), FrechetDistance.between(setB(), setA()), 1e-9, "symmetric");
     }
 
     @Test
@@ -52,7 +53,7 @@ class FrechetDistanceTest {
     @Test
     void oneDimensionalGaussiansHaveTheClosedForm() {
         // FD of N(m1, s1^2) and N(m2, s2^2) is (m1 - m2)^2 + (s1 - s2)^2
-        double[][] a = {{-1}, {1}};      // mean 0, unbiased variance 2
+        double[][] a = {{-1}, {1}}; // mean 0, unbiased variance 2
         double[][] b = {{0}, {4}, {8}}; // mean 4, unbiased variance 16
         double expected = 16 + Math.pow(Math.sqrt(2) - 4, 2);
         assertEquals(expected, FrechetDistance.between(a, b), 1e-9);
@@ -61,11 +62,15 @@ class FrechetDistanceTest {
 
     @Test
     void rejectsBadInput() {
-        var e = assertThrows(IllegalArgumentException.class, () -> FrechetDistance.between(new double[][] {{1, 2}}, setA()));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> FrechetDistance.between(new double[][] {{1, 2}}, setA()));
         assertTrue(e.getMessage().contains("at least 2 samples"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> FrechetDistance.between(setA(), new double[][] {{1, 2}, {3, 4}}));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> FrechetDistance.between(setA(), new double[][] {{1, 2}, {3, 4}}));
         assertTrue(e.getMessage().contains("4 vs 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> FrechetDistance.between(new double[][] {{1}, {Double.NaN}}, setA()));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> FrechetDistance.between(new double[][] {{1}, {Double.NaN}}, setA()));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }
 }

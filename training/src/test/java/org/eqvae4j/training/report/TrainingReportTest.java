@@ -35,14 +35,25 @@ class TrainingReportTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int[] listeners = new int[1];
 
-        Path report = TrainingReport.evaluateAndWrite(ModelBundle.open(models.resolve("kl-vae-small")), ModelBundle.open(tunedCopy), images, null,
-                dir.resolve("report"), 64, RuntimeOptions.threads(2), true, () -> {
+        Path report = TrainingReport.evaluateAndWrite(
+                ModelBundle.open(models.resolve("kl-vae-small")),
+                ModelBundle.open(tunedCopy),
+                images,
+                null,
+                dir.resolve("report"),
+                64,
+                RuntimeOptions.threads(2),
+                true,
+                () -> {
                     listeners[0]++;
                     return ProgressListener.NONE;
-                }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
 
         assertEquals(2, listeners[0], "one progress listener per evaluation");
-        assertTrue(Files.isRegularFile(report) && Files.readString(report).contains("eq-kl-vae-small"), report.toString());
+        assertTrue(
+                Files.isRegularFile(report) && Files.readString(report).contains("eq-kl-vae-small"), report.toString());
         for (String png : List.of("reconstructions.png", "figure2.png", "latent_pca.png")) {
             assertTrue(Files.size(dir.resolve("report").resolve(png)) > 1000, png);
         }
@@ -51,9 +62,15 @@ class TrainingReportTest {
         assertTrue(printed.startsWith("model kl-vae-small, 1 images at 64x64") && tunedAt > 0, printed);
         Matcher psnr = Pattern.compile("reconstruction   PSNR ([0-9.]+) dB").matcher(printed.substring(tunedAt));
         assertTrue(psnr.find(), printed);
-        double recorded = ((Number) ModelBundle.open(tunedCopy).manifest().metrics().get("psnr")).doubleValue();
-        assertEquals(Double.parseDouble(psnr.group(1)), recorded, 0.006, "the printed evaluation is the one recorded in model.json");
-        assertEquals(1, ((Number) ModelBundle.open(tunedCopy).manifest().metrics().get("images")).intValue());
+        double recorded =
+                ((Number) ModelBundle.open(tunedCopy).manifest().metrics().get("psnr")).doubleValue();
+        assertEquals(
+                Double.parseDouble(psnr.group(1)),
+                recorded,
+                0.006,
+                "the printed evaluation is the one recorded in model.json");
+        assertEquals(
+                1, ((Number) ModelBundle.open(tunedCopy).manifest().metrics().get("images")).intValue());
     }
 
     private static Path copy(Path from, Path to) throws IOException {

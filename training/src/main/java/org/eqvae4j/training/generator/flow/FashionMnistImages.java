@@ -16,8 +16,7 @@ public final class FashionMnistImages {
     public static final int PAD = 2;
     public static final int MODEL_SIDE = SIDE + 2 * PAD;
 
-    private FashionMnistImages() {
-    }
+    private FashionMnistImages() {}
 
     /** Images {@code from .. from+count-1} as a model batch [count, channels, 32, 32] in [0, 1]. */
     public static FloatTensor toModel(List<Image8> images, int from, int count, int channels) {
@@ -25,8 +24,8 @@ public final class FashionMnistImages {
         for (int n = 0; n < count; n++) {
             Image8 im = images.get(from + n);
             if (im.channels() != 1 || im.height() != SIDE || im.width() != SIDE) {
-                throw new IllegalArgumentException("image " + (from + n) + " is " + im.channels() + "x" + im.height() + "x" + im.width()
-                        + ", expected a 1x28x28 Fashion-MNIST image");
+                throw new IllegalArgumentException("image " + (from + n) + " is " + im.channels() + "x" + im.height()
+                        + "x" + im.width() + ", expected a 1x28x28 Fashion-MNIST image");
             }
             for (int y = 0; y < SIDE; y++) {
                 for (int x = 0; x < SIDE; x++) {
@@ -40,8 +39,8 @@ public final class FashionMnistImages {
     /** Decoded model images [N, C, 32, 32] to classifier input: [N, 1, 28, 28] grey in [0, 1], row-major. */
     public static float[] toClassifier(FloatTensor decoded) {
         if (decoded.height() != MODEL_SIDE || decoded.width() != MODEL_SIDE) {
-            throw new IllegalArgumentException("decoded images are " + decoded.height() + "x" + decoded.width() + ", expected "
-                    + MODEL_SIDE + "x" + MODEL_SIDE);
+            throw new IllegalArgumentException("decoded images are " + decoded.height() + "x" + decoded.width()
+                    + ", expected " + MODEL_SIDE + "x" + MODEL_SIDE);
         }
         FloatTensor grey = ImageFiles.toChannels(decoded, 1);
         float[] out = new float[decoded.batch() * SIDE * SIDE];

@@ -27,8 +27,8 @@ import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
-import org.eqvae4j.training.TrainingLoop.StepRecord;
 import org.eqvae4j.training.TrainingLoop;
+import org.eqvae4j.training.TrainingLoop.StepRecord;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
 
@@ -56,8 +56,7 @@ public final class FlowMatchingTrainer {
     public static final String GENERATOR_FILE = "generator.onnx";
 
     /** The inputs of one step. */
-    private record StepData(Tensor xt, Tensor t, Tensor cls, Tensor target) {
-    }
+    private record StepData(Tensor xt, Tensor t, Tensor cls, Tensor target) {}
 
     private final GeneratorTrainConfig cfg;
     private final Path runDir;
@@ -82,12 +81,14 @@ public final class FlowMatchingTrainer {
     private List<StepRecord> train(RunFolder run, ProgressListener progress) throws IOException, InterruptedException {
         ModelBundle ae = ModelBundle.open(cfg.autoencoder());
         if (ae.manifest().generator() != null) {
-            throw new IllegalArgumentException("bundle " + cfg.autoencoder() + " already has a generator; give a plain autoencoder bundle");
+            throw new IllegalArgumentException(
+                    "bundle " + cfg.autoencoder() + " already has a generator; give a plain autoencoder bundle");
         }
-        LatentCache cache = LatentCache.openOrEncode(cfg.latentCache(), ae, cfg.trainImages(), cfg.trainLabels(), cfg.limit(),
-                cfg.threads(), progress);
+        LatentCache cache = LatentCache.openOrEncode(
+                cfg.latentCache(), ae, cfg.trainImages(), cfg.trainLabels(), cfg.limit(), cfg.threads(), progress);
         if (cache.height() != cache.width()) {
-            throw new IllegalArgumentException("latent cache " + cfg.latentCache() + " holds non-square latents " + cache.height() + "x" + cache.width());
+            throw new IllegalArgumentException("latent cache " + cfg.latentCache() + " holds non-square latents "
+                    + cache.height() + "x" + cache.width());
         }
         int classes = cache.numClasses();
         DiTConfig dit = cfg.dit(cache.channels(), cache.height(), classes);
@@ -99,9 +100,14 @@ public final class FlowMatchingTrainer {
         long startStep = run.resumedStep();
         Path artifacts = run.artifacts();
         if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
-            new ModelTrainingSetup(DiT.VELOCITY, LossKind.MSE, List.of(), List.of(),
-                    new OptimizerConfig.AdamW(0.9f, 0.999f, 1e-8f, 0f, true, OptimizerConfig.AdamMode.TORCH))
-                    .build(fresh).writeTo(artifacts);
+            new ModelTrainingSetup(
+                            DiT.VELOCITY,
+                            LossKind.MSE,
+                            List.of(),
+                            List.of(),
+                            new OptimizerConfig.AdamW(0.9f, 0.999f, 1e-8f, 0f, true, OptimizerConfig.AdamMode.TORCH))
+                    .build(fresh)
+                    .writeTo(artifacts);
         }
         Map<String, float[]> ema = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -121,55 +127,68 @@ public final class FlowMatchingTrainer {
         float[] z = cache.data();
         List<StepRecord> records = new ArrayList<>();
         RunFolder.MetricsLog log = run.metrics(StepRecord.CSV_HEADER, startStep);
-        RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
+        RuntimeOptions options =
+                RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
         try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
-             Prefetcher<StepData> batches = new Prefetcher<>(step -> stepData(step, cache, z, per, plane, stats, classes), startStep, 3)) {
-            TrainingLoop.run(session, cfg.run(), run, startStep, new TrainingLoop.Hooks() {
-                @Override
-                public double step(TrainingSession s, long step) throws InterruptedException {
-                    StepData d = batches.next();
-                    return s.trainStep(d.xt(), d.t(), d.cls(), d.target());
-                }
-
-                @Override
-                public void afterStep(TrainingSession s, long step) {
-                    double decay = Math.min(cfg.emaDecay(), (1.0 + step) / (10.0 + step));
-                    for (String p : params) {
-                        float[] cur = s.parameter(p).toFloats();
-                        float[] e = ema.get(p);
-                        for (int i = 0; i < e.length; i++) {
-                            e[i] = (float) (decay * e[i] + (1 - decay) * cur[i]);
+                Prefetcher<StepData> batches =
+                        new Prefetcher<>(step -> stepData(step, cache, z, per, plane, stats, classes), startStep, 3)) {
+            TrainingLoop.run(
+                    session,
+                    cfg.run(),
+                    run,
+                    startStep,
+                    new TrainingLoop.Hooks() {
+                        @Override
+                        public double step(TrainingSession s, long step) throws InterruptedException {
+                            StepData d = batches.next();
+                            return s.trainStep(d.xt(), d.t(), d.cls(), d.target());
                         }
-                    }
-                }
 
-                @Override
-                public String log(long step, double loss, double millis) throws IOException {
-                    StepRecord r = new StepRecord(step, loss, millis);
-                    records.add(r);
-                    log.append(r.csvRow());
-                    return String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, millis);
-                }
+                        @Override
+                        public void afterStep(TrainingSession s, long step) {
+                            double decay = Math.min(cfg.emaDecay(), (1.0 + step) / (10.0 + step));
+                            for (String p : params) {
+                                float[] cur = s.parameter(p).toFloats();
+                                float[] e = ema.get(p);
+                                for (int i = 0; i < e.length; i++) {
+                                    e[i] = (float) (decay * e[i] + (1 - decay) * cur[i]);
+                                }
+                            }
+                        }
 
-                @Override
-                public void evaluate(TrainingSession s, long step, boolean last) throws IOException {
-                    if (cfg.snapshotEvery() > 0 && step % cfg.snapshotEvery() == 0) {
-                        writeGenerator(dit, ema, shapes, runDir.resolve(SNAPSHOTS).resolve(snapshotName(step)));
-                    }
-                }
+                        @Override
+                        public String log(long step, double loss, double millis) throws IOException {
+                            StepRecord r = new StepRecord(step, loss, millis);
+                            records.add(r);
+                            log.append(r.csvRow());
+                            return String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, millis);
+                        }
 
-                @Override
-                public Map<String, RunFolder.StateWriter> checkpointState() {
-                    return Map.of(EMA, file -> writeGenerator(dit, ema, shapes, file));
-                }
-            }, progress);
+                        @Override
+                        public void evaluate(TrainingSession s, long step, boolean last) throws IOException {
+                            if (cfg.snapshotEvery() > 0 && step % cfg.snapshotEvery() == 0) {
+                                writeGenerator(
+                                        dit,
+                                        ema,
+                                        shapes,
+                                        runDir.resolve(SNAPSHOTS).resolve(snapshotName(step)));
+                            }
+                        }
+
+                        @Override
+                        public Map<String, RunFolder.StateWriter> checkpointState() {
+                            return Map.of(EMA, file -> writeGenerator(dit, ema, shapes, file));
+                        }
+                    },
+                    progress);
         }
         exportBundle(ae, cache, stats, classes, run.stateFile(EMA));
         return records;
     }
 
-    private StepData stepData(long step, LatentCache cache, float[] z, int per, int plane, double[][] stats, int classes) {
+    private StepData stepData(
+            long step, LatentCache cache, float[] z, int per, int plane, double[][] stats, int classes) {
         SplittableRandom rnd = new SplittableRandom(cfg.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
         int n = cfg.batch();
         int c = cache.channels();
@@ -195,8 +214,11 @@ public final class FlowMatchingTrainer {
             }
         }
         long[] shape = {n, c, cache.height(), cache.width()};
-        return new StepData(Tensor.ofFloats(DiT.X_T, shape, xt), Tensor.ofFloats(DiT.T, new long[] {n}, t),
-                Tensor.ofLongs(DiT.CLASS, new long[] {n}, cls), Tensor.ofFloats("target", shape, target));
+        return new StepData(
+                Tensor.ofFloats(DiT.X_T, shape, xt),
+                Tensor.ofFloats(DiT.T, new long[] {n}, t),
+                Tensor.ofLongs(DiT.CLASS, new long[] {n}, cls),
+                Tensor.ofFloats("target", shape, target));
     }
 
     private static double gaussian(SplittableRandom r) {
@@ -206,7 +228,8 @@ public final class FlowMatchingTrainer {
     }
 
     /** Writes the generator graph with the given (EMA) weights, atomically. */
-    static void writeGenerator(DiTConfig dit, Map<String, float[]> weights, Map<String, long[]> shapes, Path file) throws IOException {
+    static void writeGenerator(DiTConfig dit, Map<String, float[]> weights, Map<String, long[]> shapes, Path file)
+            throws IOException {
         Map<String, Tensor> dict = new LinkedHashMap<>();
         weights.forEach((name, v) -> dict.put(name, Tensor.ofFloats(name, shapes.get(name), v)));
         Weights w = Weights.loaded(dict, "EMA weights");
@@ -216,24 +239,45 @@ public final class FlowMatchingTrainer {
         OnnxWriter.write(g, file);
     }
 
-    private void exportBundle(ModelBundle ae, LatentCache cache, double[][] stats, int classes, Path emaFile) throws IOException {
+    private void exportBundle(ModelBundle ae, LatentCache cache, double[][] stats, int classes, Path emaFile)
+            throws IOException {
         ModelManifest am = ae.manifest();
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("method", "flow matching (SiT linear path, velocity target x1 - eps), EMA weights");
-        training.put("data", cache.header().get("source") + ", " + cache.count() + " images, latents of " + cache.bundleId());
-        training.put("dit", String.format(Locale.ROOT, "hidden %d, depth %d, heads %d, patch %d", cfg.hidden(), cfg.depth(), cfg.heads(), cfg.patchSize()));
+        training.put(
+                "data",
+                cache.header().get("source") + ", " + cache.count() + " images, latents of " + cache.bundleId());
+        training.put(
+                "dit",
+                String.format(
+                        Locale.ROOT,
+                        "hidden %d, depth %d, heads %d, patch %d",
+                        cfg.hidden(),
+                        cfg.depth(),
+                        cfg.heads(),
+                        cfg.patchSize()));
         training.put("steps", cfg.steps());
         training.put("batch", cfg.batch());
         training.put("learningRate", cfg.learningRate());
         training.put("classDropout", cfg.classDropout());
         training.put("emaDecay", cfg.emaDecay());
         training.put("seed", cfg.seed());
-        GeneratorSpec spec = new GeneratorSpec("dit", classes, null, new int[] {cache.height(), cache.width()}, stats[0], stats[1],
-                GeneratorSpec.EULER, cfg.sampleSteps(), cfg.cfgScale(), training);
+        GeneratorSpec spec = new GeneratorSpec(
+                "dit",
+                classes,
+                null,
+                new int[] {cache.height(), cache.width()},
+                stats[0],
+                stats[1],
+                GeneratorSpec.EULER,
+                cfg.sampleSteps(),
+                cfg.cfgScale(),
+                training);
         Map<String, Object> provenance = new LinkedHashMap<>(am.provenance());
         provenance.put("generator", "trained by eqvae train-generator on latents of " + am.id());
         ModelManifest m = am.withIdentity(cfg.outputId(), am.name() + " + class-conditional DiT generator", provenance)
-                .withGenerator(GENERATOR_FILE, spec).validate();
+                .withGenerator(GENERATOR_FILE, spec)
+                .validate();
         BundleWriter w = new BundleWriter();
         for (String file : am.files().values()) {
             w.addCopy(file, ae.root().resolve(file));

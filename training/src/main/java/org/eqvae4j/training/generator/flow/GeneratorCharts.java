@@ -15,11 +15,14 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** The experiment's curves: training loss (moving average) and FD-FMNIST-CNN over steps, one series per arm. */
 final class GeneratorCharts {
-    private static final java.awt.Color[] COLORS = {new java.awt.Color(200, 80, 40), new java.awt.Color(20, 60, 150),
-            new java.awt.Color(40, 140, 60), new java.awt.Color(120, 40, 140)};
+    private static final java.awt.Color[] COLORS = {
+        new java.awt.Color(200, 80, 40),
+        new java.awt.Color(20, 60, 150),
+        new java.awt.Color(40, 140, 60),
+        new java.awt.Color(120, 40, 140)
+    };
 
-    private GeneratorCharts() {
-    }
+    private GeneratorCharts() {}
 
     static void loss(List<GeneratorExperiment.ArmResult> results, Path png, int window) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
@@ -32,20 +35,44 @@ final class GeneratorCharts {
             }
             data.addSeries(s);
         }
-        write(ChartFactory.createXYLineChart("Flow-matching loss (normalised latents)", "optimizer step", "loss", data,
-                PlotOrientation.VERTICAL, true, false, false), png, false);
+        write(
+                ChartFactory.createXYLineChart(
+                        "Flow-matching loss (normalised latents)",
+                        "optimizer step",
+                        "loss",
+                        data,
+                        PlotOrientation.VERTICAL,
+                        true,
+                        false,
+                        false),
+                png,
+                false);
     }
 
-    static void fd(List<GeneratorExperiment.ArmResult> results, Path png, java.util.function.ToDoubleFunction<GeneratorExperiment.Point> score,
-                   String title) throws IOException {
+    static void fd(
+            List<GeneratorExperiment.ArmResult> results,
+            Path png,
+            java.util.function.ToDoubleFunction<GeneratorExperiment.Point> score,
+            String title)
+            throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         for (GeneratorExperiment.ArmResult r : results) {
             XYSeries s = new XYSeries(r.arm().label());
             r.points().forEach(p -> s.add(p.step(), score.applyAsDouble(p)));
             data.addSeries(s);
         }
-        write(ChartFactory.createXYLineChart(title + " (lower is better)", "optimizer step",
-                "FD-FMNIST-CNN", data, PlotOrientation.VERTICAL, true, false, false), png, true);
+        write(
+                ChartFactory.createXYLineChart(
+                        title + " (lower is better)",
+                        "optimizer step",
+                        "FD-FMNIST-CNN",
+                        data,
+                        PlotOrientation.VERTICAL,
+                        true,
+                        false,
+                        false),
+                png,
+                true);
     }
 
     private static void write(JFreeChart chart, Path png, boolean shapes) throws IOException {

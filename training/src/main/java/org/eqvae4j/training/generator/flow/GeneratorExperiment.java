@@ -41,8 +41,7 @@ import org.eqvae4j.training.eval.FrechetDistance;
 public final class GeneratorExperiment {
 
     /** One autoencoder whose latents a generator learns. */
-    public record Arm(String label, Path autoencoder, Path run) {
-    }
+    public record Arm(String label, Path autoencoder, Path run) {}
 
     /**
      * @param arms        the baseline first, then the arm(s) compared with it
@@ -58,9 +57,19 @@ public final class GeneratorExperiment {
      * @param threads     ONNX Runtime threads for evaluation
      * @param output      report folder
      */
-    public record Config(List<Arm> arms, GeneratorTrainConfig template, Path testImages, Path testLabels, Path classifier,
-                         int samples, int sampleSteps, String solver, double cfgScale, long sampleSeed, int threads, Path output) {
-    }
+    public record Config(
+            List<Arm> arms,
+            GeneratorTrainConfig template,
+            Path testImages,
+            Path testLabels,
+            Path classifier,
+            int samples,
+            int sampleSteps,
+            String solver,
+            double cfgScale,
+            long sampleSeed,
+            int threads,
+            Path output) {}
 
     /**
      * A scored snapshot.
@@ -70,15 +79,13 @@ public final class GeneratorExperiment {
      *                 the generator learned its latent distribution, without the decoder's own error
      * @param accuracy the classifier's accuracy on the samples' conditioning classes
      */
-    public record Point(long step, double fd, double fdOwn, double accuracy) {
-    }
+    public record Point(long step, double fd, double fdOwn, double accuracy) {}
 
     /** Test images whose reconstructions form each arm's own reference. */
     public static final int OWN_REFERENCE_IMAGES = 2000;
 
     /** Scores and curves of one arm. */
-    public record ArmResult(Arm arm, List<Point> points, double reconstructionFd, TreeMap<Long, Double> loss) {
-    }
+    public record ArmResult(Arm arm, List<Point> points, double reconstructionFd, TreeMap<Long, Double> loss) {}
 
     private final Config cfg;
 
@@ -88,10 +95,30 @@ public final class GeneratorExperiment {
 
     public GeneratorTrainConfig trainConfig(Arm arm) {
         GeneratorTrainConfig t = cfg.template();
-        return new GeneratorTrainConfig(arm.autoencoder(), t.trainImages(), t.trainLabels(), arm.run().resolve("latents.bin"), t.limit(),
-                t.hidden(), t.depth(), t.heads(), t.patchSize(), t.steps(), t.batch(), t.learningRate(), t.warmupSteps(), t.seed(),
-                t.classDropout(), t.emaDecay(), t.checkpointEvery(), t.snapshotEvery(), t.threads(), t.provider(), t.sampleSteps(),
-                t.cfgScale(), arm.label() + "-dit-fmnist");
+        return new GeneratorTrainConfig(
+                arm.autoencoder(),
+                t.trainImages(),
+                t.trainLabels(),
+                arm.run().resolve("latents.bin"),
+                t.limit(),
+                t.hidden(),
+                t.depth(),
+                t.heads(),
+                t.patchSize(),
+                t.steps(),
+                t.batch(),
+                t.learningRate(),
+                t.warmupSteps(),
+                t.seed(),
+                t.classDropout(),
+                t.emaDecay(),
+                t.checkpointEvery(),
+                t.snapshotEvery(),
+                t.threads(),
+                t.provider(),
+                t.sampleSteps(),
+                t.cfgScale(),
+                arm.label() + "-dit-fmnist");
     }
 
     public List<ArmResult> run(ProgressListener progress) throws IOException, InterruptedException {
@@ -101,8 +128,10 @@ public final class GeneratorExperiment {
         List<Image8> test = IdxFile.readImages(cfg.testImages());
         float[] testPixels = FashionMnistImages.toClassifier(test, 0, test.size());
         List<ArmResult> results = new ArrayList<>();
-        try (ClassifierFeatures clf = ClassifierFeatures.open(cfg.classifier(), RuntimeOptions.threads(cfg.threads()))) {
-            FrechetDistance.Gaussian reference = FrechetDistance.Gaussian.fit(clf.features(testPixels, test.size()), "test images");
+        try (ClassifierFeatures clf =
+                ClassifierFeatures.open(cfg.classifier(), RuntimeOptions.threads(cfg.threads()))) {
+            FrechetDistance.Gaussian reference =
+                    FrechetDistance.Gaussian.fit(clf.features(testPixels, test.size()), "test images");
             for (Arm arm : cfg.arms()) {
                 results.add(evaluate(arm, clf, reference, test, progress));
             }
@@ -112,18 +141,31 @@ public final class GeneratorExperiment {
     }
 
     private String settingsKey() {
-        return String.format(Locale.ROOT, "v2-n%d-%s%d-cfg%s-seed%d", cfg.samples(), cfg.solver(), cfg.sampleSteps(),
-                String.valueOf(cfg.cfgScale()), cfg.sampleSeed());
+        return String.format(
+                Locale.ROOT,
+                "v2-n%d-%s%d-cfg%s-seed%d",
+                cfg.samples(),
+                cfg.solver(),
+                cfg.sampleSteps(),
+                String.valueOf(cfg.cfgScale()),
+                cfg.sampleSeed());
     }
 
-    private ArmResult evaluate(Arm arm, ClassifierFeatures clf, FrechetDistance.Gaussian reference, List<Image8> test,
-                               ProgressListener progress) throws IOException {
+    private ArmResult evaluate(
+            Arm arm,
+            ClassifierFeatures clf,
+            FrechetDistance.Gaussian reference,
+            List<Image8> test,
+            ProgressListener progress)
+            throws IOException {
         ModelBundle bundle = ModelBundle.open(arm.run().resolve(FlowMatchingTrainer.BUNDLE));
         Path scores = arm.run().resolve("fd-" + settingsKey() + ".csv");
         TreeMap<Long, Point> done = readPoints(scores);
         List<Path> snapshots;
         try (Stream<Path> s = Files.list(arm.run().resolve(FlowMatchingTrainer.SNAPSHOTS))) {
-            snapshots = s.filter(p -> p.getFileName().toString().matches("step-\\d+\\.onnx")).sorted().toList();
+            snapshots = s.filter(p -> p.getFileName().toString().matches("step-\\d+\\.onnx"))
+                    .sorted()
+                    .toList();
         }
         RuntimeOptions opts = RuntimeOptions.threads(cfg.threads());
         double reconFd;
@@ -131,11 +173,14 @@ public final class GeneratorExperiment {
             int n = Math.min(cfg.samples(), test.size());
             int own = Math.min(Math.max(OWN_REFERENCE_IMAGES, n), test.size());
             progress.progress(0, snapshots.size(), arm.label() + ": reconstructing " + own + " test images");
-            float[] reconPx = FashionMnistImages.toClassifier(decodeAll(ae, encodeAll(ae, test, own, bundle.manifest().imageChannels())));
+            float[] reconPx = FashionMnistImages.toClassifier(
+                    decodeAll(ae, encodeAll(ae, test, own, bundle.manifest().imageChannels())));
             double[][] reconFeatures = clf.features(reconPx, own);
-            reconFd = FrechetDistance.between(FrechetDistance.Gaussian.fit(java.util.Arrays.copyOf(reconFeatures, n), "reconstructions"),
+            reconFd = FrechetDistance.between(
+                    FrechetDistance.Gaussian.fit(java.util.Arrays.copyOf(reconFeatures, n), "reconstructions"),
                     reference);
-            FrechetDistance.Gaussian ownReference = FrechetDistance.Gaussian.fit(reconFeatures, "reconstructions of test images");
+            FrechetDistance.Gaussian ownReference =
+                    FrechetDistance.Gaussian.fit(reconFeatures, "reconstructions of test images");
             int k = 0;
             for (Path snap : snapshots) {
                 k++;
@@ -153,7 +198,8 @@ public final class GeneratorExperiment {
                     throw new IOException("sampling " + snap + " failed: " + e.getMessage(), e);
                 }
                 float[] px = FashionMnistImages.toClassifier(images);
-                FrechetDistance.Gaussian g = FrechetDistance.Gaussian.fit(clf.features(px, cfg.samples()), "samples of " + snap);
+                FrechetDistance.Gaussian g =
+                        FrechetDistance.Gaussian.fit(clf.features(px, cfg.samples()), "samples of " + snap);
                 double fd = FrechetDistance.between(g, reference);
                 double fdOwn = FrechetDistance.between(g, ownReference);
                 int[] pred = clf.predict(px, cfg.samples());
@@ -164,13 +210,19 @@ public final class GeneratorExperiment {
                 done.put(step, new Point(step, fd, fdOwn, (double) right / pred.length));
                 writePoints(scores, done);
                 if (snap.equals(snapshots.get(snapshots.size() - 1))) {
-                    writeGrid(images, labels, sampler10(labels), cfg.output().resolve("samples-" + arm.label() + ".png"));
+                    writeGrid(
+                            images, labels, sampler10(labels), cfg.output().resolve("samples-" + arm.label() + ".png"));
                 }
             }
             if (!Files.isRegularFile(cfg.output().resolve("samples-" + arm.label() + ".png")) && !snapshots.isEmpty()) {
-                try (FlowMatchingSampler sampler = FlowMatchingSampler.open(bundle, snapshots.get(snapshots.size() - 1), opts)) {
+                try (FlowMatchingSampler sampler =
+                        FlowMatchingSampler.open(bundle, snapshots.get(snapshots.size() - 1), opts)) {
                     int[] labels = LatentSampler.labels(cfg.samples(), -1, sampler.numClasses());
-                    writeGrid(decodeAll(ae, sampler.sample(labels, settings(cfg), cfg.sampleSeed())), labels, sampler10(labels), cfg.output().resolve("samples-" + arm.label() + ".png"));
+                    writeGrid(
+                            decodeAll(ae, sampler.sample(labels, settings(cfg), cfg.sampleSeed())),
+                            labels,
+                            sampler10(labels),
+                            cfg.output().resolve("samples-" + arm.label() + ".png"));
                 } catch (ai.onnxruntime.OrtException e) {
                     throw new IOException("sampling failed: " + e.getMessage(), e);
                 }
@@ -178,7 +230,8 @@ public final class GeneratorExperiment {
         } catch (ai.onnxruntime.OrtException e) {
             throw new IOException("autoencoder of " + arm.run() + " failed: " + e.getMessage(), e);
         }
-        return new ArmResult(arm, new ArrayList<>(done.values()), reconFd, readLoss(arm.run().resolve(RunFolder.METRICS)));
+        return new ArmResult(
+                arm, new ArrayList<>(done.values()), reconFd, readLoss(arm.run().resolve(RunFolder.METRICS)));
     }
 
     /** How the scored samples are drawn: the experiment's steps, guidance and solver (not the bundle's defaults). */
@@ -194,7 +247,8 @@ public final class GeneratorExperiment {
         return max + 1;
     }
 
-    private static FloatTensor encodeAll(Autoencoder ae, List<Image8> images, int n, int channels) throws ai.onnxruntime.OrtException {
+    private static FloatTensor encodeAll(Autoencoder ae, List<Image8> images, int n, int channels)
+            throws ai.onnxruntime.OrtException {
         List<FloatTensor> parts = new ArrayList<>();
         for (int from = 0; from < n; from += 100) {
             parts.add(ae.encode(FashionMnistImages.toModel(images, from, Math.min(100, n - from), channels)));
@@ -234,10 +288,17 @@ public final class GeneratorExperiment {
     private static TreeMap<Long, Point> readPoints(Path csv) throws IOException {
         TreeMap<Long, Point> m = new TreeMap<>();
         if (Files.isRegularFile(csv)) {
-            for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8).stream().skip(1).toList()) {
+            for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8).stream()
+                    .skip(1)
+                    .toList()) {
                 String[] f = line.split(",");
-                m.put(Long.parseLong(f[0]), new Point(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3])));
+                m.put(
+                        Long.parseLong(f[0]),
+                        new Point(
+                                Long.parseLong(f[0]),
+                                Double.parseDouble(f[1]),
+                                Double.parseDouble(f[2]),
+                                Double.parseDouble(f[3])));
             }
         }
         return m;
@@ -245,14 +306,18 @@ public final class GeneratorExperiment {
 
     private static void writePoints(Path csv, Map<Long, Point> points) throws IOException {
         StringBuilder sb = new StringBuilder("step,fd_fmnist_cnn,fd_own_reconstructions,class_accuracy\n");
-        points.values().forEach(p -> sb.append(String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f%n", p.step(), p.fd(), p.fdOwn(), p.accuracy())));
+        points.values()
+                .forEach(p -> sb.append(
+                        String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f%n", p.step(), p.fd(), p.fdOwn(), p.accuracy())));
         AtomicFiles.write(csv, out -> out.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** step -> loss from metrics.csv. */
     static TreeMap<Long, Double> readLoss(Path metrics) throws IOException {
         TreeMap<Long, Double> m = new TreeMap<>();
-        for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8).stream().skip(1).toList()) {
+        for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8).stream()
+                .skip(1)
+                .toList()) {
             String[] f = line.split(",");
             m.put(Long.parseLong(f[0]), Double.parseDouble(f[1]));
         }
@@ -261,14 +326,18 @@ public final class GeneratorExperiment {
 
     /** Mean loss over the {@code window} steps ending at {@code step}. */
     static double meanLoss(TreeMap<Long, Double> loss, long step, int window) {
-        return loss.subMap(step - window, false, step, true).values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return loss.subMap(step - window, false, step, true).values().stream()
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElse(Double.NaN);
     }
 
     /**
      * The first step (linearly interpolated between scored snapshots) at which {@code points} reach a
      * score of {@code target} or better (lower), or NaN when they never do.
      */
-    public static double stepReaching(List<Point> points, double target, java.util.function.ToDoubleFunction<Point> score) {
+    public static double stepReaching(
+            List<Point> points, double target, java.util.function.ToDoubleFunction<Point> score) {
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             double sp = score.applyAsDouble(p);
@@ -289,16 +358,32 @@ public final class GeneratorExperiment {
         Files.createDirectories(cfg.output());
         GeneratorCharts.loss(results, cfg.output().resolve("loss.png"), 100);
         GeneratorCharts.fd(results, cfg.output().resolve("fd.png"), Point::fd, "FD-FMNIST-CNN against the test images");
-        GeneratorCharts.fd(results, cfg.output().resolve("fd-own.png"), Point::fdOwn, "FD-FMNIST-CNN against each autoencoder's reconstructions");
+        GeneratorCharts.fd(
+                results,
+                cfg.output().resolve("fd-own.png"),
+                Point::fdOwn,
+                "FD-FMNIST-CNN against each autoencoder's reconstructions");
         ArmResult base = results.get(0);
-        StringBuilder csv = new StringBuilder("arm,step,loss_mean_100,fd_fmnist_cnn,fd_own_reconstructions,class_accuracy\n");
+        StringBuilder csv =
+                new StringBuilder("arm,step,loss_mean_100,fd_fmnist_cnn,fd_own_reconstructions,class_accuracy\n");
         for (ArmResult r : results) {
             for (Point p : r.points()) {
-                csv.append(String.format(Locale.ROOT, "%s,%d,%.5f,%.4f,%.4f,%.4f%n", r.arm().label(), p.step(), meanLoss(r.loss(), p.step(), 100),
-                        p.fd(), p.fdOwn(), p.accuracy()));
+                csv.append(String.format(
+                        Locale.ROOT,
+                        "%s,%d,%.5f,%.4f,%.4f,%.4f%n",
+                        r.arm().label(),
+                        p.step(),
+                        meanLoss(r.loss(), p.step(), 100),
+                        p.fd(),
+                        p.fdOwn(),
+                        p.accuracy()));
             }
         }
-        AtomicFiles.write(cfg.output().resolve("results.csv"), out -> out.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
-        AtomicFiles.write(cfg.output().resolve("README.md"), out -> out.write(GeneratorReport.markdown(cfg, this, results).getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(
+                cfg.output().resolve("results.csv"),
+                out -> out.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(
+                cfg.output().resolve("README.md"),
+                out -> out.write(GeneratorReport.markdown(cfg, this, results).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -33,11 +33,30 @@ import org.eqvae4j.training.TrainingLoop;
  * @param cfgScale        default guidance scale in the exported manifest
  * @param outputId        id of the exported bundle
  */
-public record GeneratorTrainConfig(Path autoencoder, Path trainImages, Path trainLabels, Path latentCache, int limit,
-                                   int hidden, int depth, int heads, int patchSize, long steps, int batch, float learningRate,
-                                   int warmupSteps, long seed, double classDropout, double emaDecay, int checkpointEvery,
-                                   int snapshotEvery, int threads, ExecutionProvider provider, int sampleSteps, double cfgScale,
-                                   String outputId) {
+public record GeneratorTrainConfig(
+        Path autoencoder,
+        Path trainImages,
+        Path trainLabels,
+        Path latentCache,
+        int limit,
+        int hidden,
+        int depth,
+        int heads,
+        int patchSize,
+        long steps,
+        int batch,
+        float learningRate,
+        int warmupSteps,
+        long seed,
+        double classDropout,
+        double emaDecay,
+        int checkpointEvery,
+        int snapshotEvery,
+        int threads,
+        ExecutionProvider provider,
+        int sampleSteps,
+        double cfgScale,
+        String outputId) {
 
     public GeneratorTrainConfig {
         require(limit >= 0, "limit must be >= 0, got " + limit);
@@ -51,7 +70,9 @@ public record GeneratorTrainConfig(Path autoencoder, Path trainImages, Path trai
         require(snapshotEvery >= 0, "snapshotEvery must be >= 0, got " + snapshotEvery);
         require(sampleSteps >= 1, "sampleSteps must be >= 1, got " + sampleSteps);
         require(cfgScale >= 0 && Double.isFinite(cfgScale), "cfgScale must be >= 0, got " + cfgScale);
-        require(outputId != null && outputId.matches("[A-Za-z0-9._-]+"), "outputId must be a [A-Za-z0-9._-] string, got " + outputId);
+        require(
+                outputId != null && outputId.matches("[A-Za-z0-9._-]+"),
+                "outputId must be a [A-Za-z0-9._-] string, got " + outputId);
     }
 
     /** The DiT for latents of this geometry. */

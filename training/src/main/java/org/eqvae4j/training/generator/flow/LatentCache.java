@@ -50,7 +50,8 @@ public final class LatentCache {
     private final int[] labels;
     private final float[] latents;
 
-    private LatentCache(Map<String, Object> header, int count, int channels, int height, int width, int[] labels, float[] latents) {
+    private LatentCache(
+            Map<String, Object> header, int count, int channels, int height, int width, int[] labels, float[] latents) {
         this.header = header;
         this.count = count;
         this.channels = channels;
@@ -65,15 +66,23 @@ public final class LatentCache {
      * bundle's encoder: read from {@code file} when it is the cache of exactly these, else encoded (first
      * {@code limit} images; 0 = all) and written there atomically.
      */
-    public static LatentCache openOrEncode(Path file, ModelBundle bundle, Path images, Path labelsFile, int limit, int threads,
-                                           ProgressListener progress) throws IOException {
+    public static LatentCache openOrEncode(
+            Path file,
+            ModelBundle bundle,
+            Path images,
+            Path labelsFile,
+            int limit,
+            int threads,
+            ProgressListener progress)
+            throws IOException {
         Map<String, Object> expected = expectedHeader(bundle, images, labelsFile, limit);
         if (Files.isRegularFile(file)) {
             LatentCache c = read(file);
             for (String key : List.of("bundleId", "encoderBytes", "source", "limit", "preprocessing")) {
                 if (!String.valueOf(c.header.get(key)).equals(String.valueOf(expected.get(key)))) {
-                    throw new IOException("latent cache " + file + " was made with " + key + " = " + c.header.get(key) + ", not "
-                            + expected.get(key) + " (bundle " + bundle.root() + "); delete it or use another cache path");
+                    throw new IOException("latent cache " + file + " was made with " + key + " = " + c.header.get(key)
+                            + ", not " + expected.get(key) + " (bundle " + bundle.root()
+                            + "); delete it or use another cache path");
                 }
             }
             return c;
@@ -81,7 +90,8 @@ public final class LatentCache {
         List<Image8> im = IdxFile.readImages(images);
         int[] lab = IdxFile.readLabels(labelsFile);
         if (im.size() != lab.length) {
-            throw new IOException(images + " has " + im.size() + " images but " + labelsFile + " has " + lab.length + " labels");
+            throw new IOException(
+                    images + " has " + im.size() + " images but " + labelsFile + " has " + lab.length + " labels");
         }
         int n = limit > 0 ? Math.min(limit, im.size()) : im.size();
         ModelManifest m = bundle.manifest();
@@ -95,10 +105,12 @@ public final class LatentCache {
                 int k = Math.min(batch, n - from);
                 FloatTensor lat = ae.encode(FashionMnistImages.toModel(im, from, k, m.imageChannels()));
                 if (lat.channels() != c || lat.height() != h || lat.width() != h) {
-                    throw new IOException("encoder of " + bundle.root() + " gave latents " + lat + ", expected [" + k + ", " + c + ", " + h + ", " + h + "]");
+                    throw new IOException("encoder of " + bundle.root() + " gave latents " + lat + ", expected [" + k
+                            + ", " + c + ", " + h + ", " + h + "]");
                 }
                 if (!lat.allFinite()) {
-                    throw new IOException("encoder of " + bundle.root() + " gave a non-finite latent for images " + from + ".." + (from + k - 1));
+                    throw new IOException("encoder of " + bundle.root() + " gave a non-finite latent for images " + from
+                            + ".." + (from + k - 1));
                 }
                 System.arraycopy(lat.data(), 0, z, from * c * h * h, lat.data().length);
                 progress.progress(from + k, n, "encoding " + images.getFileName() + " with " + m.id());
@@ -114,7 +126,8 @@ public final class LatentCache {
         return cache;
     }
 
-    private static Map<String, Object> expectedHeader(ModelBundle bundle, Path images, Path labels, int limit) throws IOException {
+    private static Map<String, Object> expectedHeader(ModelBundle bundle, Path images, Path labels, int limit)
+            throws IOException {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("format", "eqvae4j-latent-cache");
         h.put("formatVersion", 1);
@@ -123,7 +136,10 @@ public final class LatentCache {
         h.put("encoderBytes", Files.size(bundle.file(ModelManifest.ENCODER)));
         h.put("source", images.getFileName() + " + " + labels.getFileName());
         h.put("limit", limit);
-        h.put("preprocessing", "28x28 grey zero-padded by 2 to 32x32, grey repeated to " + bundle.manifest().imageChannels() + " channels, [0, 1]");
+        h.put(
+                "preprocessing",
+                "28x28 grey zero-padded by 2 to 32x32, grey repeated to "
+                        + bundle.manifest().imageChannels() + " channels, [0, 1]");
         return h;
     }
 
@@ -148,7 +164,8 @@ public final class LatentCache {
 
     @SuppressWarnings("unchecked")
     public static LatentCache read(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+        try (InputStream raw = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
             byte[] magic = new byte[8];
             in.readFully(magic);
             if (!MAGIC.equals(new String(magic, StandardCharsets.US_ASCII))) {

@@ -46,17 +46,42 @@ public final class MaskGitExperiment {
      * @param vqEvalImages  test images for the VQ models' reconstruction and equivariance metrics
      * @param decodeSteps   MaskGIT decoding steps for the evaluation samples
      * @param command       the command line that regenerates the report, quoted in it
- * @param runtime       where inference runs (VQ models, samplers, classifier) and the provider of the training sessions
+     * @param runtime       where inference runs (VQ models, samplers, classifier) and the provider of the training sessions
      */
-    public record Config(Path baseVq, Path eqVq, Path data, Path classifier, Path runs, Path report, int trainImages, long steps,
-                         int batch, float learningRate, int warmupSteps, long seed, int evalEvery, int evalSamples, int decodeSteps,
-                         int dim, int depth, int heads, int threads, int vqEvalImages, String command, RuntimeOptions runtime) {
-    }
+    public record Config(
+            Path baseVq,
+            Path eqVq,
+            Path data,
+            Path classifier,
+            Path runs,
+            Path report,
+            int trainImages,
+            long steps,
+            int batch,
+            float learningRate,
+            int warmupSteps,
+            long seed,
+            int evalEvery,
+            int evalSamples,
+            int decodeSteps,
+            int dim,
+            int depth,
+            int heads,
+            int threads,
+            int vqEvalImages,
+            String command,
+            RuntimeOptions runtime) {}
 
     /** One arm's numbers. */
-    public record Arm(String name, String vqId, Map<String, Object> vqMetrics, double reconstructionFd, long[] evalSteps, double[] fd,
-                      double[][] loss, Path bundle) {
-    }
+    public record Arm(
+            String name,
+            String vqId,
+            Map<String, Object> vqMetrics,
+            double reconstructionFd,
+            long[] evalSteps,
+            double[] fd,
+            double[][] loss,
+            Path bundle) {}
 
     private final Config cfg;
 
@@ -75,7 +100,8 @@ public final class MaskGitExperiment {
         List<Arm> arms = new ArrayList<>();
         try (ClassifierFeatures cls = ClassifierFeatures.open(cfg.classifier(), rt)) {
             progress.progress(0, 0, "classifier features of " + test.size() + " test images");
-            FrechetDistance.Gaussian real = FrechetDistance.Gaussian.fit(cls.features(pixels(test), test.size()), "test images");
+            FrechetDistance.Gaussian real =
+                    FrechetDistance.Gaussian.fit(cls.features(pixels(test), test.size()), "test images");
             for (String arm : List.of("baseline", "eq")) {
                 Path vqPath = arm.equals("baseline") ? cfg.baseVq() : cfg.eqVq();
                 arms.add(runArm(arm, ModelBundle.open(vqPath), train, trainLabels, test, cls, real, rt, progress));
@@ -85,8 +111,17 @@ public final class MaskGitExperiment {
         return arms;
     }
 
-    private Arm runArm(String arm, ModelBundle vq, List<Image8> train, int[] labels, List<Image8> test, ClassifierFeatures cls,
-                       FrechetDistance.Gaussian real, RuntimeOptions rt, ProgressListener progress) throws Exception {
+    private Arm runArm(
+            String arm,
+            ModelBundle vq,
+            List<Image8> train,
+            int[] labels,
+            List<Image8> test,
+            ClassifierFeatures cls,
+            FrechetDistance.Gaussian real,
+            RuntimeOptions rt,
+            ProgressListener progress)
+            throws Exception {
         Path dir = cfg.runs().resolve(arm);
         Files.createDirectories(dir);
         Map<String, Object> vqMetrics = new LinkedHashMap<>();
@@ -101,12 +136,14 @@ public final class MaskGitExperiment {
             AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, evalImages, ProgressListener.NONE);
             vqMetrics.putAll(r.asMap());
             TokenGrid testTokens = ae.encodeIndices(FloatTensor.stack(evalImages));
-            CodebookUsage u = CodebookUsage.of(testTokens.tokens(), vq.manifest().codebookSize());
+            CodebookUsage u =
+                    CodebookUsage.of(testTokens.tokens(), vq.manifest().codebookSize());
             vqMetrics.put("codebook_perplexity", Math.round(u.perplexity() * 100) / 100.0);
             vqMetrics.put("codebook_used", Math.round(u.fractionUsed() * 10000) / 10000.0);
             // the best a generator of these tokens can do: decoded test tokens against the test set
             FloatTensor recon = ae.decodeIndices(testTokens);
-            reconFd = FrechetDistance.between(real, FrechetDistance.Gaussian.fit(cls.features(crop(recon), recon.batch()), "reconstructions"));
+            reconFd = FrechetDistance.between(
+                    real, FrechetDistance.Gaussian.fit(cls.features(crop(recon), recon.batch()), "reconstructions"));
             boolean cached = false;
             if (Files.isRegularFile(tokens)) {
                 TokenCache.Header h = TokenCache.read(tokens).header();
@@ -114,17 +151,37 @@ public final class MaskGitExperiment {
             }
             if (!cached) {
                 progress.progress(0, 0, arm + ": encoding " + train.size() + " training images");
-                TokenCache.encode(ae, train, labels, CLASSES, PADDED, 256, "Fashion-MNIST train, first " + train.size()).write(tokens);
+                TokenCache.encode(ae, train, labels, CLASSES, PADDED, 256, "Fashion-MNIST train, first " + train.size())
+                        .write(tokens);
             }
         }
-        MaskGitTrainConfig mc = new MaskGitTrainConfig(vq.root(), tokens, cfg.steps(), cfg.batch(), cfg.learningRate(), cfg.warmupSteps(),
-                cfg.seed(), 0.1, MaskSchedule.ARCCOS, cfg.dim(), cfg.depth(), cfg.heads(), Math.max(1, cfg.evalEvery()), cfg.evalEvery(),
-                cfg.threads(), "maskgit-" + vq.manifest().id(), cfg.runtime().provider());
+        MaskGitTrainConfig mc = new MaskGitTrainConfig(
+                vq.root(),
+                tokens,
+                cfg.steps(),
+                cfg.batch(),
+                cfg.learningRate(),
+                cfg.warmupSteps(),
+                cfg.seed(),
+                0.1,
+                MaskSchedule.ARCCOS,
+                cfg.dim(),
+                cfg.depth(),
+                cfg.heads(),
+                Math.max(1, cfg.evalEvery()),
+                cfg.evalEvery(),
+                cfg.threads(),
+                "maskgit-" + vq.manifest().id(),
+                cfg.runtime().provider());
         Path run = dir.resolve("maskgit");
-        new MaskGitTrainer(mc, run, fdEvaluator(cls, real, rt)).train((done, total, msg) -> progress.progress(done, total, arm + ": " + msg));
+        new MaskGitTrainer(mc, run, fdEvaluator(cls, real, rt))
+                .train((done, total, msg) -> progress.progress(done, total, arm + ": " + msg));
         List<long[]> evals = new ArrayList<>();
         List<Double> fds = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV)).subList(1, Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV)).size())) {
+        for (String line : Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV))
+                .subList(
+                        1,
+                        Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV)).size())) {
             String[] f = line.split(",");
             evals.add(new long[] {Long.parseLong(f[0])});
             fds.add(Double.parseDouble(f[1]));
@@ -136,11 +193,19 @@ public final class MaskGitExperiment {
             loss[0][i - 1] = Double.parseDouble(f[0]);
             loss[1][i - 1] = Double.parseDouble(f[1]);
         }
-        return new Arm(arm, vq.manifest().id(), vqMetrics, reconFd, evals.stream().mapToLong(a -> a[0]).toArray(),
-                fds.stream().mapToDouble(Double::doubleValue).toArray(), loss, run.resolve(MaskGitTrainer.BUNDLE));
+        return new Arm(
+                arm,
+                vq.manifest().id(),
+                vqMetrics,
+                reconFd,
+                evals.stream().mapToLong(a -> a[0]).toArray(),
+                fds.stream().mapToDouble(Double::doubleValue).toArray(),
+                loss,
+                run.resolve(MaskGitTrainer.BUNDLE));
     }
 
-    private MaskGitTrainer.Evaluator fdEvaluator(ClassifierFeatures cls, FrechetDistance.Gaussian real, RuntimeOptions rt) {
+    private MaskGitTrainer.Evaluator fdEvaluator(
+            ClassifierFeatures cls, FrechetDistance.Gaussian real, RuntimeOptions rt) {
         return new MaskGitTrainer.Evaluator() {
             @Override
             public List<String> columns() {
@@ -150,8 +215,12 @@ public final class MaskGitExperiment {
             @Override
             public double[] evaluate(ModelBundle generator, long step) throws Exception {
                 FloatTensor images = samples(generator, cfg.evalSamples(), rt);
-                return new double[] {FrechetDistance.between(real, FrechetDistance.Gaussian.fit(cls.features(crop(images), images.batch()),
-                        "generated images"))};
+                return new double[] {
+                    FrechetDistance.between(
+                            real,
+                            FrechetDistance.Gaussian.fit(
+                                    cls.features(crop(images), images.batch()), "generated images"))
+                };
             }
         };
     }
@@ -162,11 +231,13 @@ public final class MaskGitExperiment {
         for (int i = 0; i < count; i++) {
             labels[i] = i % CLASSES;
         }
-        try (MaskGitSampler s = MaskGitSampler.open(generator, rt); Autoencoder ae = Autoencoder.open(generator, rt)) {
+        try (MaskGitSampler s = MaskGitSampler.open(generator, rt);
+                Autoencoder ae = Autoencoder.open(generator, rt)) {
             List<FloatTensor> out = new ArrayList<>();
             for (int from = 0; from < count; from += 250) {
                 int[] part = Arrays.copyOfRange(labels, from, Math.min(count, from + 250));
-                out.add(ae.decodeIndices(s.sample(part, s.defaults().withSteps(cfg.decodeSteps()), SAMPLE_SEED + from)));
+                out.add(ae.decodeIndices(
+                        s.sample(part, s.defaults().withSteps(cfg.decodeSteps()), SAMPLE_SEED + from)));
             }
             return out.size() == 1 ? out.get(0) : concat(out);
         }

@@ -27,9 +27,24 @@ import org.eqvae4j.training.TrainingLoop;
  * @param provider        where the training session runs (CPU, or CUDA with a fall-back to the CPU)
  * @param outputId        id of the exported generator bundle
  */
-public record MaskGitTrainConfig(Path vqBundle, Path tokens, long steps, int batch, float learningRate, int warmupSteps, long seed,
-                                 double classDropout, MaskSchedule schedule, int dim, int depth, int heads, int checkpointEvery,
-                                 int evalEvery, int threads, String outputId, ExecutionProvider provider) {
+public record MaskGitTrainConfig(
+        Path vqBundle,
+        Path tokens,
+        long steps,
+        int batch,
+        float learningRate,
+        int warmupSteps,
+        long seed,
+        double classDropout,
+        MaskSchedule schedule,
+        int dim,
+        int depth,
+        int heads,
+        int checkpointEvery,
+        int evalEvery,
+        int threads,
+        String outputId,
+        ExecutionProvider provider) {
 
     public MaskGitTrainConfig {
         require(steps >= 1, "steps must be >= 1, got " + steps);
@@ -41,7 +56,9 @@ public record MaskGitTrainConfig(Path vqBundle, Path tokens, long steps, int bat
         require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
         require(evalEvery >= 0, "evalEvery must be >= 0, got " + evalEvery);
         require(provider != null, "provider is required");
-        require(outputId != null && outputId.matches("[A-Za-z0-9._-]+"), "outputId must be a [A-Za-z0-9._-] string, got " + outputId);
+        require(
+                outputId != null && outputId.matches("[A-Za-z0-9._-]+"),
+                "outputId must be a [A-Za-z0-9._-] string, got " + outputId);
     }
 
     private static void require(boolean ok, String message) {

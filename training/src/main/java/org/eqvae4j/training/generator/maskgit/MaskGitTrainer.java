@@ -27,8 +27,8 @@ import org.eqvae4j.runtime.generator.MaskGitSampler;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
-import org.eqvae4j.training.TrainingLoop.StepRecord;
 import org.eqvae4j.training.TrainingLoop;
+import org.eqvae4j.training.TrainingLoop.StepRecord;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.Prefetcher;
 
@@ -68,8 +68,7 @@ public final class MaskGitTrainer {
         this.evaluator = evaluator;
     }
 
-    private record StepData(Tensor[] inputs) {
-    }
+    private record StepData(Tensor[] inputs) {}
 
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
         try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
@@ -81,11 +80,13 @@ public final class MaskGitTrainer {
         ModelBundle vq = ModelBundle.open(cfg.vqBundle());
         ModelManifest vm = vq.manifest();
         if (vm.codebookSize() == null) {
-            throw new IllegalArgumentException("bundle " + cfg.vqBundle() + " (" + vm.id() + ") is " + vm.kind() + ", not a VQ model");
+            throw new IllegalArgumentException(
+                    "bundle " + cfg.vqBundle() + " (" + vm.id() + ") is " + vm.kind() + ", not a VQ model");
         }
         TokenCache cache = TokenCache.read(cfg.tokens()).requireBundle(vm.id(), cfg.tokens());
         TokenCache.Header h = cache.header();
-        MaskGitConfig mc = new MaskGitConfig(h.codebookSize(), h.height(), h.width(), h.numClasses(), cfg.dim(), cfg.depth(), cfg.heads(), 4);
+        MaskGitConfig mc = new MaskGitConfig(
+                h.codebookSize(), h.height(), h.width(), h.numClasses(), cfg.dim(), cfg.depth(), cfg.heads(), 4);
         run.requireSameConfig(cfg);
         long start = run.resumedStep();
         Path artifacts = run.artifacts();
@@ -96,51 +97,64 @@ public final class MaskGitTrainer {
             List<String> params = new ArrayList<>(objective.parameterNames());
             params.sort(null);
             Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, MaskGitTransformer.LOSS, params);
-            new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.adamW(0.9f, 0.95f, 1e-8f, 0.01f)).writeTo(artifacts);
+            new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.adamW(0.9f, 0.95f, 1e-8f, 0.01f))
+                    .writeTo(artifacts);
         }
         RunFolder.MetricsLog log = run.metrics(StepRecord.CSV_HEADER, start);
         EvalLog evalLog = evaluator == null ? null : new EvalLog(run, evaluator.columns(), start);
         List<String> paramNames = parameterNames(mc);
         List<StepRecord> records = new ArrayList<>();
-        try (TrainingSession session = TrainingSession.open(artifacts, run.checkpointToOpen(start, artifacts.resolve(TrainingArtifacts.CHECKPOINT)),
-                RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider()));
-             Prefetcher<StepData> batches = new Prefetcher<>(s -> stepData(s, cache, mc), start, 3)) {
-            TrainingLoop.run(session, cfg.run(), run, start, new TrainingLoop.Hooks() {
-                @Override
-                public double step(TrainingSession s, long step) throws InterruptedException {
-                    return s.trainStep(batches.next().inputs());
-                }
+        try (TrainingSession session = TrainingSession.open(
+                        artifacts,
+                        run.checkpointToOpen(start, artifacts.resolve(TrainingArtifacts.CHECKPOINT)),
+                        RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider()));
+                Prefetcher<StepData> batches = new Prefetcher<>(s -> stepData(s, cache, mc), start, 3)) {
+            TrainingLoop.run(
+                    session,
+                    cfg.run(),
+                    run,
+                    start,
+                    new TrainingLoop.Hooks() {
+                        @Override
+                        public double step(TrainingSession s, long step) throws InterruptedException {
+                            return s.trainStep(batches.next().inputs());
+                        }
 
-                @Override
-                public String log(long step, double loss, double millis) throws IOException {
-                    StepRecord r = new StepRecord(step, loss, millis);
-                    records.add(r);
-                    log.append(r.csvRow());
-                    return String.format(Locale.ROOT, "loss %.4f  %.0f ms/step", loss, millis);
-                }
+                        @Override
+                        public String log(long step, double loss, double millis) throws IOException {
+                            StepRecord r = new StepRecord(step, loss, millis);
+                            records.add(r);
+                            log.append(r.csvRow());
+                            return String.format(Locale.ROOT, "loss %.4f  %.0f ms/step", loss, millis);
+                        }
 
-                @Override
-                public void evaluate(TrainingSession s, long step, boolean last) throws IOException {
-                    if (evalLog == null || !(cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0 || last)) {
-                        return;
-                    }
-                    ModelBundle b = export(s, paramNames, mc, vq, run.resolve(EVAL_BUNDLE), step);
-                    try {
-                        double[] values = evaluator.evaluate(b, step);
-                        evalLog.append(step, values);
-                        progress.progress((int) step, (int) cfg.steps(), "eval " + evaluator.columns() + " = " + Arrays.toString(values));
-                    } catch (Exception e) {
-                        throw new IOException("evaluation at step " + step + " failed: " + e.getMessage(), e);
-                    }
-                }
-            }, progress);
+                        @Override
+                        public void evaluate(TrainingSession s, long step, boolean last) throws IOException {
+                            if (evalLog == null || !(cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0 || last)) {
+                                return;
+                            }
+                            ModelBundle b = export(s, paramNames, mc, vq, run.resolve(EVAL_BUNDLE), step);
+                            try {
+                                double[] values = evaluator.evaluate(b, step);
+                                evalLog.append(step, values);
+                                progress.progress(
+                                        (int) step,
+                                        (int) cfg.steps(),
+                                        "eval " + evaluator.columns() + " = " + Arrays.toString(values));
+                            } catch (Exception e) {
+                                throw new IOException("evaluation at step " + step + " failed: " + e.getMessage(), e);
+                            }
+                        }
+                    },
+                    progress);
             export(session, paramNames, mc, vq, run.resolve(BUNDLE), cfg.steps());
         }
         return records;
     }
 
     private static List<String> parameterNames(MaskGitConfig mc) {
-        List<String> names = new ArrayList<>(MaskGitTransformer.generator(mc, Weights.initialized(0)).parameterNames());
+        List<String> names = new ArrayList<>(
+                MaskGitTransformer.generator(mc, Weights.initialized(0)).parameterNames());
         names.sort(null);
         return names;
     }
@@ -178,11 +192,13 @@ public final class MaskGitTrainer {
             Tensor.ofLongs(MaskGitTransformer.TOKENS, grid, in),
             Tensor.ofLongs(MaskGitTransformer.CLASS_LABEL, new long[] {n}, labels),
             Tensor.ofLongs(MaskGitTransformer.TARGETS, grid, target),
-            Tensor.ofFloats(MaskGitTransformer.MASK, grid, mask)});
+            Tensor.ofFloats(MaskGitTransformer.MASK, grid, mask)
+        });
     }
 
     /** The VQ bundle plus the generator with the session's current weights, written atomically to {@code target}. */
-    private ModelBundle export(TrainingSession session, List<String> paramNames, MaskGitConfig mc, ModelBundle vq, Path target, long step)
+    private ModelBundle export(
+            TrainingSession session, List<String> paramNames, MaskGitConfig mc, ModelBundle vq, Path target, long step)
             throws IOException {
         Map<String, Tensor> trained = new LinkedHashMap<>();
         for (String name : paramNames) {
@@ -205,20 +221,35 @@ public final class MaskGitTrainer {
         }
         Map<String, Object> provenance = new LinkedHashMap<>(vm.provenance());
         Map<String, Object> gen = new LinkedHashMap<>();
-        gen.put("kind", "MaskGIT bidirectional transformer over " + mc.height() + "x" + mc.width() + " tokens of " + vm.id());
+        gen.put(
+                "kind",
+                "MaskGIT bidirectional transformer over " + mc.height() + "x" + mc.width() + " tokens of " + vm.id());
         gen.put("width", mc.dim());
         gen.put("depth", mc.depth());
         gen.put("heads", mc.heads());
         gen.put("classes", mc.classes());
         gen.put("parameters", generator.parameterCount());
-        gen.put("training", String.format(Locale.ROOT, "%d of %d steps, batch %d, lr %s (warm-up %d), AdamW (0.9, 0.95, wd 0.01), %s masking, "
-                        + "class dropout %s, seed %d, tokens %s (%d grids)", step, cfg.steps(), cfg.batch(), cfg.learningRate(), cfg.warmupSteps(),
-                cfg.schedule().name().toLowerCase(Locale.ROOT), cfg.classDropout(), cfg.seed(), cfg.tokens().getFileName(),
-                TokenCache.read(cfg.tokens()).size()));
+        gen.put(
+                "training",
+                String.format(
+                        Locale.ROOT,
+                        "%d of %d steps, batch %d, lr %s (warm-up %d), AdamW (0.9, 0.95, wd 0.01), %s masking, "
+                                + "class dropout %s, seed %d, tokens %s (%d grids)",
+                        step,
+                        cfg.steps(),
+                        cfg.batch(),
+                        cfg.learningRate(),
+                        cfg.warmupSteps(),
+                        cfg.schedule().name().toLowerCase(Locale.ROOT),
+                        cfg.classDropout(),
+                        cfg.seed(),
+                        cfg.tokens().getFileName(),
+                        TokenCache.read(cfg.tokens()).size()));
         gen.put("exportedAt", Instant.now().toString());
         provenance.put("generator", gen);
         // a MaskGIT generator describes itself in its ONNX metadata: a generator file without a generator section
-        ModelManifest m = vm.withIdentity(cfg.outputId(), vm.name() + " + MaskGIT generator", provenance).withGenerator(GENERATOR_FILE, null);
+        ModelManifest m = vm.withIdentity(cfg.outputId(), vm.name() + " + MaskGIT generator", provenance)
+                .withGenerator(GENERATOR_FILE, null);
         return writer.write(m, target, true);
     }
 

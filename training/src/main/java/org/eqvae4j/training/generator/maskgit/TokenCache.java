@@ -33,8 +33,8 @@ public final class TokenCache {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the header says. */
-    public record Header(String bundleId, int codebookSize, int height, int width, int count, int numClasses, String source) {
-    }
+    public record Header(
+            String bundleId, int codebookSize, int height, int width, int count, int numClasses, String source) {}
 
     private final Header header;
     private final short[] tokens;
@@ -50,17 +50,20 @@ public final class TokenCache {
      * Encodes {@code images} (each padded to the model's input size first when {@code padTo} > 0) in
      * batches of {@code batch} and keeps their labels.
      */
-    public static TokenCache encode(Autoencoder vq, List<Image8> images, int[] labels, int numClasses, int padTo, int batch,
-                                    String source) throws IOException {
+    public static TokenCache encode(
+            Autoencoder vq, List<Image8> images, int[] labels, int numClasses, int padTo, int batch, String source)
+            throws IOException {
         if (images.size() != labels.length) {
             throw new IllegalArgumentException(images.size() + " images but " + labels.length + " labels");
         }
         if (vq.manifest().codebookSize() == null) {
-            throw new IllegalArgumentException("bundle " + vq.manifest().id() + " is " + vq.manifest().kind() + ", not a VQ model");
+            throw new IllegalArgumentException(
+                    "bundle " + vq.manifest().id() + " is " + vq.manifest().kind() + ", not a VQ model");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses || labels[i] > 255) {
-                throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is outside 0.." + (numClasses - 1));
+                throw new IllegalArgumentException(
+                        "label " + labels[i] + " of image " + i + " is outside 0.." + (numClasses - 1));
             }
         }
         List<short[]> parts = new ArrayList<>();
@@ -97,7 +100,10 @@ public final class TokenCache {
         for (int i = 0; i < labels.length; i++) {
             lb[i] = (byte) labels[i];
         }
-        return new TokenCache(new Header(vq.manifest().id(), vq.manifest().codebookSize(), h, w, images.size(), numClasses, source), all, lb);
+        return new TokenCache(
+                new Header(vq.manifest().id(), vq.manifest().codebookSize(), h, w, images.size(), numClasses, source),
+                all,
+                lb);
     }
 
     private static FloatTensor toTensor(Image8 img) {
@@ -120,7 +126,8 @@ public final class TokenCache {
         h.put("numClasses", header.numClasses());
         h.put("source", header.source());
         byte[] json = JSON.writeValueAsBytes(h);
-        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + json.length + tokens.length * 2 + labels.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + json.length + tokens.length * 2 + labels.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).putInt(json.length).put(json);
         for (short t : tokens) {
             buf.putShort(t);
@@ -130,7 +137,8 @@ public final class TokenCache {
     }
 
     public static TokenCache read(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+        try (InputStream raw = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
@@ -143,9 +151,21 @@ public final class TokenCache {
             byte[] json = new byte[len];
             in.readFully(json);
             var node = JSON.readTree(json);
-            Header h = new Header(node.path("bundleId").asText(null), node.path("codebookSize").asInt(-1), node.path("height").asInt(-1),
-                    node.path("width").asInt(-1), node.path("count").asInt(-1), node.path("numClasses").asInt(-1), node.path("source").asText(""));
-            if (h.bundleId() == null || h.codebookSize() < 2 || h.codebookSize() > 65536 || h.height() < 1 || h.width() < 1 || h.count() < 1 || h.numClasses() < 1) {
+            Header h = new Header(
+                    node.path("bundleId").asText(null),
+                    node.path("codebookSize").asInt(-1),
+                    node.path("height").asInt(-1),
+                    node.path("width").asInt(-1),
+                    node.path("count").asInt(-1),
+                    node.path("numClasses").asInt(-1),
+                    node.path("source").asText(""));
+            if (h.bundleId() == null
+                    || h.codebookSize() < 2
+                    || h.codebookSize() > 65536
+                    || h.height() < 1
+                    || h.width() < 1
+                    || h.count() < 1
+                    || h.numClasses() < 1) {
                 throw new IOException(file + ": bad token cache header " + new String(json, StandardCharsets.UTF_8));
             }
             byte[] tb = new byte[h.count() * h.height() * h.width() * 2];
@@ -155,14 +175,16 @@ public final class TokenCache {
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = bb.getShort();
                 if ((tokens[i] & 0xffff) >= h.codebookSize()) {
-                    throw new IOException(file + ": token " + (tokens[i] & 0xffff) + " at position " + i + " is outside the codebook of " + h.codebookSize());
+                    throw new IOException(file + ": token " + (tokens[i] & 0xffff) + " at position " + i
+                            + " is outside the codebook of " + h.codebookSize());
                 }
             }
             byte[] labels = new byte[h.count()];
             in.readFully(labels);
             for (int i = 0; i < labels.length; i++) {
                 if ((labels[i] & 0xff) >= h.numClasses()) {
-                    throw new IOException(file + ": label " + (labels[i] & 0xff) + " of item " + i + " is outside 0.." + (h.numClasses() - 1));
+                    throw new IOException(file + ": label " + (labels[i] & 0xff) + " of item " + i + " is outside 0.."
+                            + (h.numClasses() - 1));
                 }
             }
             return new TokenCache(h, tokens, labels);

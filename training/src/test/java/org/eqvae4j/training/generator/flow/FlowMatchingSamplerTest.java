@@ -54,20 +54,39 @@ class FlowMatchingSamplerTest {
             }
 
             @Override
-            public void finish() {
-            }
+            public void finish() {}
         };
     }
 
     private ModelManifest manifest(boolean withSection) {
-        ModelManifest m = new ModelManifest(1, "tiny", "tiny", "test", LatentKind.DETERMINISTIC, 3, 2, 8, 1.0, 0.0,
-                new double[] {0, 1}, 64, 8, Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"), "MIT", Map.of(), Map.of());
-        return withSection ? m.withGenerator("generator.onnx", new GeneratorSpec("dit", 3, null, new int[] {4, 4}, MEAN, STD,
-                "euler", 8, 1.0, Map.of())) : m;
+        ModelManifest m = new ModelManifest(
+                1,
+                "tiny",
+                "tiny",
+                "test",
+                LatentKind.DETERMINISTIC,
+                3,
+                2,
+                8,
+                1.0,
+                0.0,
+                new double[] {0, 1},
+                64,
+                8,
+                Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"),
+                "MIT",
+                Map.of(),
+                Map.of());
+        return withSection
+                ? m.withGenerator(
+                        "generator.onnx",
+                        new GeneratorSpec("dit", 3, null, new int[] {4, 4}, MEAN, STD, "euler", 8, 1.0, Map.of()))
+                : m;
     }
 
     private ModelBundle bundle(String name, org.eqvae4j.export.graph.Graph generator) throws Exception {
-        BundleWriter w = new BundleWriter().add("encoder.onnx", f -> Files.write(f, new byte[] {1}))
+        BundleWriter w = new BundleWriter()
+                .add("encoder.onnx", f -> Files.write(f, new byte[] {1}))
                 .add("decoder.onnx", f -> Files.write(f, new byte[] {1}));
         ModelManifest m = manifest(generator != null);
         if (generator != null) {
@@ -77,11 +96,13 @@ class FlowMatchingSamplerTest {
     }
 
     private FlowMatchingSampler sampler() throws Exception {
-        return FlowMatchingSampler.open(bundle("b" + System.nanoTime(), DiT.build(TINY, allRandom())), RuntimeOptions.threads(1));
+        return FlowMatchingSampler.open(
+                bundle("b" + System.nanoTime(), DiT.build(TINY, allRandom())), RuntimeOptions.threads(1));
     }
 
     private static float[] v(FlowMatchingSampler s, float[] x, float t, long cls) throws Exception {
-        return s.velocity(new FloatTensor(1, 2, 4, 4, x), new float[] {t}, new long[] {cls}).data();
+        return s.velocity(new FloatTensor(1, 2, 4, 4, x), new float[] {t}, new long[] {cls})
+                .data();
     }
 
     private static float[] axpy(float[] x, float[] d, double a) {
@@ -115,7 +136,8 @@ class FlowMatchingSamplerTest {
         var x = g.input(DiT.X_T, DType.FLOAT, Shape.symbolic("N", 2L, 4L, 4L));
         var t = g.input(DiT.T, DType.FLOAT, Shape.symbolic("N"));
         var c = g.input(DiT.CLASS, DType.INT64, Shape.symbolic("N"));
-        var w = g.op("Gather", java.util.List.of(g.constant(Tensor.ofFloats("w", new long[] {4}, W)), c), Map.of("axis", 0));
+        var w = g.op(
+                "Gather", java.util.List.of(g.constant(Tensor.ofFloats("w", new long[] {4}, W)), c), Map.of("axis", 0));
         var scale = g.reshape(g.mul(w, g.op("Cos", t)), -1, 1, 1, 1);
         g.output(g.mul(x, scale), DiT.VELOCITY);
         return g.build();
@@ -123,9 +145,10 @@ class FlowMatchingSamplerTest {
 
     @Test
     void solversConvergeToTheExactSolutionHeunAtSecondOrder() throws Exception {
-        try (FlowMatchingSampler s = FlowMatchingSampler.open(bundle("analytic", analyticField()), RuntimeOptions.threads(1))) {
+        try (FlowMatchingSampler s =
+                FlowMatchingSampler.open(bundle("analytic", analyticField()), RuntimeOptions.threads(1))) {
             float[] x0 = s.noise(1, 3).data();
-            double w = W[3] + 2.0 * (W[2] - W[3]);          // class 2, guidance 2 against the null class 3
+            double w = W[3] + 2.0 * (W[2] - W[3]); // class 2, guidance 2 against the null class 3
             float[] exact = x0.clone();
             for (int i = 0; i < exact.length; i++) {
                 exact[i] = (float) (x0[i] * Math.exp(w * Math.sin(1)));
@@ -135,11 +158,19 @@ class FlowMatchingSamplerTest {
             double[] heunErr = new double[2];
             for (int k = 0; k < 2; k++) {
                 int steps = k == 0 ? 8 : 16;
-                eulerErr[k] = rms(s.sample(new int[] {2}, new FlowMatchingSampler.Settings(steps, 2.0, Solver.EULER), 3).data(), exactRaw);
-                heunErr[k] = rms(s.sample(new int[] {2}, new FlowMatchingSampler.Settings(steps, 2.0, Solver.HEUN), 3).data(), exactRaw);
+                eulerErr[k] = rms(
+                        s.sample(new int[] {2}, new FlowMatchingSampler.Settings(steps, 2.0, Solver.EULER), 3)
+                                .data(),
+                        exactRaw);
+                heunErr[k] = rms(
+                        s.sample(new int[] {2}, new FlowMatchingSampler.Settings(steps, 2.0, Solver.HEUN), 3)
+                                .data(),
+                        exactRaw);
             }
-            assertEquals(2, eulerErr[0] / eulerErr[1], 0.3, "Euler is first order: " + java.util.Arrays.toString(eulerErr));
-            assertEquals(4, heunErr[0] / heunErr[1], 0.6, "Heun is second order: " + java.util.Arrays.toString(heunErr));
+            assertEquals(
+                    2, eulerErr[0] / eulerErr[1], 0.3, "Euler is first order: " + java.util.Arrays.toString(eulerErr));
+            assertEquals(
+                    4, heunErr[0] / heunErr[1], 0.6, "Heun is second order: " + java.util.Arrays.toString(heunErr));
             assertTrue(heunErr[0] < eulerErr[0] / 5, "Heun " + heunErr[0] + " vs Euler " + eulerErr[0]);
         }
     }
@@ -150,16 +181,25 @@ class FlowMatchingSamplerTest {
             float[] x0 = s.noise(1, 7).data();
             float[] cond = axpy(x0, v(s, x0, 0f, 2), 1);
             float[] uncond = axpy(x0, v(s, x0, 0f, 3), 1);
-            assertArrayEquals(s.denormalize(new FloatTensor(1, 2, 4, 4, cond)).data(),
-                    s.sample(new int[] {2}, new FlowMatchingSampler.Settings(1, 1.0, Solver.EULER), 7).data(), 1e-5f);
-            assertArrayEquals(s.denormalize(new FloatTensor(1, 2, 4, 4, uncond)).data(),
-                    s.sample(new int[] {2}, new FlowMatchingSampler.Settings(1, 0.0, Solver.EULER), 7).data(), 1e-5f);
+            assertArrayEquals(
+                    s.denormalize(new FloatTensor(1, 2, 4, 4, cond)).data(),
+                    s.sample(new int[] {2}, new FlowMatchingSampler.Settings(1, 1.0, Solver.EULER), 7)
+                            .data(),
+                    1e-5f);
+            assertArrayEquals(
+                    s.denormalize(new FloatTensor(1, 2, 4, 4, uncond)).data(),
+                    s.sample(new int[] {2}, new FlowMatchingSampler.Settings(1, 0.0, Solver.EULER), 7)
+                            .data(),
+                    1e-5f);
             float[] guided = new float[cond.length];
             for (int i = 0; i < guided.length; i++) {
                 guided[i] = uncond[i] + 3f * (cond[i] - uncond[i]);
             }
-            assertArrayEquals(s.denormalize(new FloatTensor(1, 2, 4, 4, guided)).data(),
-                    s.sample(new int[] {2}, new FlowMatchingSampler.Settings(1, 3.0, Solver.EULER), 7).data(), 1e-4f);
+            assertArrayEquals(
+                    s.denormalize(new FloatTensor(1, 2, 4, 4, guided)).data(),
+                    s.sample(new int[] {2}, new FlowMatchingSampler.Settings(1, 3.0, Solver.EULER), 7)
+                            .data(),
+                    1e-4f);
         }
     }
 
@@ -168,7 +208,8 @@ class FlowMatchingSamplerTest {
         try (FlowMatchingSampler s = sampler()) {
             int[] labels = LatentSampler.labels(4, -1, 3);
             FlowMatchingSampler.Settings set = new FlowMatchingSampler.Settings(3, 2.0, Solver.HEUN);
-            assertArrayEquals(s.sample(labels, set, 42).data(), s.sample(labels, set, 42).data());
+            assertArrayEquals(
+                    s.sample(labels, set, 42).data(), s.sample(labels, set, 42).data());
             FloatTensor other = s.sample(labels, set, 43);
             assertTrue(rms(s.sample(labels, set, 42).data(), other.data()) > 1e-2);
             FloatTensor g = new FloatTensor(1, 2, 1, 1, new float[] {1f, 2f});
@@ -179,22 +220,27 @@ class FlowMatchingSamplerTest {
     @Test
     void badClassesRequestsAndBundlesAreNamed() throws Exception {
         try (FlowMatchingSampler s = sampler()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.sample(new int[] {4}, new FlowMatchingSampler.Settings(1, 1, Solver.EULER), 0));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> s.sample(new int[] {4}, new FlowMatchingSampler.Settings(1, 1, Solver.EULER), 0));
             assertTrue(e.getMessage().contains("class 4") && e.getMessage().contains("null class 3"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Solver.parse("rk4"));
             assertTrue(e.getMessage().contains("rk4"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> new FlowMatchingSampler.Settings(0, 1, Solver.EULER));
+            e = assertThrows(
+                    IllegalArgumentException.class, () -> new FlowMatchingSampler.Settings(0, 1, Solver.EULER));
             assertTrue(e.getMessage().contains("steps"), e.getMessage());
         }
         ModelBundle none = bundle("none", null);
-        BundleException b = assertThrows(BundleException.class, () -> FlowMatchingSampler.open(none, RuntimeOptions.threads(1)));
+        BundleException b =
+                assertThrows(BundleException.class, () -> FlowMatchingSampler.open(none, RuntimeOptions.threads(1)));
         assertTrue(b.getMessage().contains("has no generator") && b.getMessage().contains("tiny"), b.getMessage());
 
         GraphBuilder g = new GraphBuilder("wrong");
         g.output(g.mul(g.input("noise", DType.FLOAT, Shape.symbolic("n", 2L, "h", "w")), g.scalar(0.5f)), "latent");
         ModelBundle wrong = bundle("wrong", g.build());
         b = assertThrows(BundleException.class, () -> FlowMatchingSampler.open(wrong, RuntimeOptions.threads(1)));
-        assertTrue(b.getMessage().contains("generator contract") && b.getMessage().contains("noise"), b.getMessage());
+        assertTrue(
+                b.getMessage().contains("generator contract") && b.getMessage().contains("noise"), b.getMessage());
     }
 
     @Test
@@ -204,14 +250,22 @@ class FlowMatchingSamplerTest {
         int[] labels = LatentSampler.labels(3, -1, 3);
         assertArrayEquals(new int[] {0, 1, 2}, labels);
         try (FlowMatchingSampler direct = FlowMatchingSampler.open(b, RuntimeOptions.threads(1));
-             LatentSampler defaults = LatentSampler.open(b, null, RuntimeOptions.threads(1));
-             LatentSampler heun = LatentSampler.open(b, null, RuntimeOptions.threads(1), new LatentSampler.Overrides(3, 2.0, Solver.HEUN, null))) {
-            assertArrayEquals(direct.sample(labels, direct.defaults(), 9).data(), defaults.sample(3, -1, 9).data());
-            assertArrayEquals(direct.sample(labels, new FlowMatchingSampler.Settings(3, 2.0, Solver.HEUN), 9).data(), heun.sample(labels, 9).data());
+                LatentSampler defaults = LatentSampler.open(b, null, RuntimeOptions.threads(1));
+                LatentSampler heun = LatentSampler.open(
+                        b, null, RuntimeOptions.threads(1), new LatentSampler.Overrides(3, 2.0, Solver.HEUN, null))) {
+            assertArrayEquals(
+                    direct.sample(labels, direct.defaults(), 9).data(),
+                    defaults.sample(3, -1, 9).data());
+            assertArrayEquals(
+                    direct.sample(labels, new FlowMatchingSampler.Settings(3, 2.0, Solver.HEUN), 9)
+                            .data(),
+                    heun.sample(labels, 9).data());
             assertEquals("flow matching, heun 3 steps, cfg 2.0", heun.describe());
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LatentSampler.open(b, null, RuntimeOptions.threads(1), new LatentSampler.Overrides(null, null, null, 0.5)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> LatentSampler.open(
+                        b, null, RuntimeOptions.threads(1), new LatentSampler.Overrides(null, null, null, 0.5)));
         assertTrue(e.getMessage().contains("--temperature is for MaskGIT generators"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LatentSampler.labels(2, 4, 3));
         assertTrue(e.getMessage().contains("class 4 is out of range"), e.getMessage());

@@ -24,12 +24,37 @@ import org.junit.jupiter.api.io.TempDir;
 class FlowMatchingTrainerTest {
 
     private static GeneratorTrainConfig config(Path[] data, Path cache, long steps) {
-        return new GeneratorTrainConfig(GeneratorFixtures.ROOT.resolve("models/taef2"), data[0], data[1], cache, 0,
-                16, 1, 2, 2, steps, 8, 1e-3f, 0, 3, 0.2, 0.9, 2, 2, 1, ExecutionProvider.CPU, 4, 1.5, "taef2-dit-test");
+        return new GeneratorTrainConfig(
+                GeneratorFixtures.ROOT.resolve("models/taef2"),
+                data[0],
+                data[1],
+                cache,
+                0,
+                16,
+                1,
+                2,
+                2,
+                steps,
+                8,
+                1e-3f,
+                0,
+                3,
+                0.2,
+                0.9,
+                2,
+                2,
+                1,
+                ExecutionProvider.CPU,
+                4,
+                1.5,
+                "taef2-dit-test");
     }
 
     private static List<String> rows(Path run) throws Exception {
-        return Files.readAllLines(run.resolve("metrics.csv")).stream().skip(1).map(l -> l.split(",")[0] + ":" + l.split(",")[1]).toList();
+        return Files.readAllLines(run.resolve("metrics.csv")).stream()
+                .skip(1)
+                .map(l -> l.split(",")[0] + ":" + l.split(",")[1])
+                .toList();
     }
 
     @Test
@@ -43,7 +68,9 @@ class FlowMatchingTrainerTest {
         new FlowMatchingTrainer(config(data, cache, 4), resumed).train(ProgressListener.NONE);
         assertEquals(4, rows(straight).size());
         assertEquals(rows(straight), rows(resumed), "a resumed run draws the same batches and reaches the same losses");
-        assertArrayEquals(Files.readAllBytes(org.eqvae4j.training.RunFolder.committedFile(straight, FlowMatchingTrainer.EMA)), Files.readAllBytes(org.eqvae4j.training.RunFolder.committedFile(resumed, FlowMatchingTrainer.EMA)),
+        assertArrayEquals(
+                Files.readAllBytes(org.eqvae4j.training.RunFolder.committedFile(straight, FlowMatchingTrainer.EMA)),
+                Files.readAllBytes(org.eqvae4j.training.RunFolder.committedFile(resumed, FlowMatchingTrainer.EMA)),
                 "EMA weights survive the resume");
     }
 
@@ -70,7 +97,8 @@ class FlowMatchingTrainerTest {
         assertArrayEquals(c.channelStats()[0], spec.latentMean(), 1e-12);
         assertTrue(b.has("encoder") && b.has("decoder") && b.has("generator"));
         try (FlowMatchingSampler s = FlowMatchingSampler.open(b, RuntimeOptions.threads(1))) {
-            FloatTensor z = s.sample(LatentSampler.labels(3, -1, 2), new FlowMatchingSampler.Settings(4, 1.5, Solver.HEUN), 9);
+            FloatTensor z =
+                    s.sample(LatentSampler.labels(3, -1, 2), new FlowMatchingSampler.Settings(4, 1.5, Solver.HEUN), 9);
             assertArrayEquals(new long[] {3, 32, 4, 4}, z.shape());
             assertTrue(z.allFinite());
         }
@@ -80,10 +108,24 @@ class FlowMatchingTrainerTest {
     void aCacheOfAnotherBundleIsRefused(@TempDir Path dir) throws Exception {
         Path[] data = GeneratorFixtures.idx(dir.resolve("data"), 4, 2);
         Path cache = dir.resolve("latents.bin");
-        LatentCache.openOrEncode(cache, ModelBundle.open(GeneratorFixtures.ROOT.resolve("models/taef2")), data[0], data[1], 0, 1,
+        LatentCache.openOrEncode(
+                cache,
+                ModelBundle.open(GeneratorFixtures.ROOT.resolve("models/taef2")),
+                data[0],
+                data[1],
+                0,
+                1,
                 ProgressListener.NONE);
-        Exception e = assertThrows(java.io.IOException.class, () -> LatentCache.openOrEncode(cache,
-                ModelBundle.open(GeneratorFixtures.ROOT.resolve("models/eq-taef2")), data[0], data[1], 0, 1, ProgressListener.NONE));
+        Exception e = assertThrows(
+                java.io.IOException.class,
+                () -> LatentCache.openOrEncode(
+                        cache,
+                        ModelBundle.open(GeneratorFixtures.ROOT.resolve("models/eq-taef2")),
+                        data[0],
+                        data[1],
+                        0,
+                        1,
+                        ProgressListener.NONE));
         assertTrue(e.getMessage().contains("bundleId") && e.getMessage().contains("eq-taef2"), e.getMessage());
         Files.write(dir.resolve("bogus.bin"), "not a cache".getBytes());
         e = assertThrows(java.io.IOException.class, () -> LatentCache.read(dir.resolve("bogus.bin")));

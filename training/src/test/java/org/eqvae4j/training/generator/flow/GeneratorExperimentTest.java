@@ -8,15 +8,22 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class GeneratorExperimentTest {
-    private static final List<GeneratorExperiment.Point> POINTS = List.of(new GeneratorExperiment.Point(250, 100, 50, 0.1),
-            new GeneratorExperiment.Point(500, 40, 30, 0.3), new GeneratorExperiment.Point(750, 20, 10, 0.5));
+    private static final List<GeneratorExperiment.Point> POINTS = List.of(
+            new GeneratorExperiment.Point(250, 100, 50, 0.1),
+            new GeneratorExperiment.Point(500, 40, 30, 0.3),
+            new GeneratorExperiment.Point(750, 20, 10, 0.5));
 
     @Test
     void stepReachingInterpolatesBetweenSnapshots() {
         assertEquals(250, GeneratorExperiment.stepReaching(POINTS, 120, GeneratorExperiment.Point::fd), 1e-9);
-        assertEquals(250 + 250 * (100 - 70) / 60.0, GeneratorExperiment.stepReaching(POINTS, 70, GeneratorExperiment.Point::fd), 1e-9);
+        assertEquals(
+                250 + 250 * (100 - 70) / 60.0,
+                GeneratorExperiment.stepReaching(POINTS, 70, GeneratorExperiment.Point::fd),
+                1e-9);
         assertEquals(625, GeneratorExperiment.stepReaching(POINTS, 20, GeneratorExperiment.Point::fdOwn), 1e-9);
-        assertTrue(Double.isNaN(GeneratorExperiment.stepReaching(POINTS, 5, GeneratorExperiment.Point::fd)), "never reached");
+        assertTrue(
+                Double.isNaN(GeneratorExperiment.stepReaching(POINTS, 5, GeneratorExperiment.Point::fd)),
+                "never reached");
     }
 
     @Test

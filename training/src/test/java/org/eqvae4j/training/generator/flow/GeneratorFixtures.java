@@ -12,8 +12,7 @@ import org.eqvae4j.testsupport.RepositoryRoot;
 final class GeneratorFixtures {
     static final Path ROOT = RepositoryRoot.get();
 
-    private GeneratorFixtures() {
-    }
+    private GeneratorFixtures() {}
 
     /** {@code n} images: class 0 a bright square, class 1 a horizontal bar, with seeded noise; returns {images, labels}. */
     static Path[] idx(Path dir, int n, long seed) throws IOException {
@@ -26,7 +25,8 @@ final class GeneratorFixtures {
             labels[i] = (byte) cls;
             for (int y = 0; y < 28; y++) {
                 for (int x = 0; x < 28; x++) {
-                    boolean on = cls == 0 ? (y >= 8 && y < 20 && x >= 8 && x < 20) : (y >= 11 && y < 17 && x >= 3 && x < 25);
+                    boolean on =
+                            cls == 0 ? (y >= 8 && y < 20 && x >= 8 && x < 20) : (y >= 11 && y < 17 && x >= 3 && x < 25);
                     int v = (on ? 200 : 10) + r.nextInt(40);
                     px[(i * 28 + y) * 28 + x] = (byte) v;
                 }
@@ -34,14 +34,16 @@ final class GeneratorFixtures {
         }
         Path images = dir.resolve("images-idx3-ubyte");
         Path lab = dir.resolve("labels-idx1-ubyte");
-        try (OutputStream o = Files.newOutputStream(images); DataOutputStream d = new DataOutputStream(o)) {
+        try (OutputStream o = Files.newOutputStream(images);
+                DataOutputStream d = new DataOutputStream(o)) {
             d.writeInt(0x803);
             d.writeInt(n);
             d.writeInt(28);
             d.writeInt(28);
             d.write(px);
         }
-        try (OutputStream o = Files.newOutputStream(lab); DataOutputStream d = new DataOutputStream(o)) {
+        try (OutputStream o = Files.newOutputStream(lab);
+                DataOutputStream d = new DataOutputStream(o)) {
             d.writeInt(0x801);
             d.writeInt(n);
             d.write(labels);

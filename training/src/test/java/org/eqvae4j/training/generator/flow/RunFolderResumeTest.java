@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eqvae4j.export.training.Checkpoint;
 import org.eqvae4j.export.training.CheckpointFile;
-import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.ChildJvm;
 import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.TrainingDivergedException;
@@ -32,15 +32,39 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RunFolderResumeTest {
     private static final int STEPS = 6;
+
     @TempDir
     static Path shared;
+
     static Path[] data;
     static Path cache;
     static Path straight;
 
     static GeneratorTrainConfig config(Path[] data, Path cache, long steps, float lr, int checkpointEvery) {
-        return new GeneratorTrainConfig(GeneratorFixtures.ROOT.resolve("models/taef2"), data[0], data[1], cache, 0,
-                16, 1, 2, 2, steps, 8, lr, 0, 3, 0.2, 0.9, checkpointEvery, 0, 1, ExecutionProvider.CPU, 4, 1.5, "resume-test");
+        return new GeneratorTrainConfig(
+                GeneratorFixtures.ROOT.resolve("models/taef2"),
+                data[0],
+                data[1],
+                cache,
+                0,
+                16,
+                1,
+                2,
+                2,
+                steps,
+                8,
+                lr,
+                0,
+                3,
+                0.2,
+                0.9,
+                checkpointEvery,
+                0,
+                1,
+                ExecutionProvider.CPU,
+                4,
+                1.5,
+                "resume-test");
     }
 
     @BeforeAll
@@ -53,31 +77,39 @@ class RunFolderResumeTest {
 
     /** Child-JVM main: trains the test's run with a failpoint set (-Deqvae4j.failpoint), to be killed there. */
     public static final class Child {
-        private Child() {
-        }
+        private Child() {}
 
         public static void main(String[] args) throws Exception {
             Path dir = Path.of(args[0]);
             Path[] d = {dir.resolve("data/images-idx3-ubyte"), dir.resolve("data/labels-idx1-ubyte")};
-            new FlowMatchingTrainer(config(d, dir.resolve("latents.bin"), STEPS, 1e-3f, 2), Path.of(args[1])).train(ProgressListener.NONE);
+            new FlowMatchingTrainer(config(d, dir.resolve("latents.bin"), STEPS, 1e-3f, 2), Path.of(args[1]))
+                    .train(ProgressListener.NONE);
             System.err.println("finished without reaching the failpoint");
         }
     }
 
     private static List<String> rows(Path run) throws Exception {
-        return Files.readAllLines(run.resolve(RunFolder.METRICS)).stream().skip(1).map(l -> l.split(",")[0] + ":" + l.split(",")[1]).toList();
+        return Files.readAllLines(run.resolve(RunFolder.METRICS)).stream()
+                .skip(1)
+                .map(l -> l.split(",")[0] + ":" + l.split(",")[1])
+                .toList();
     }
 
     private static void assertSameState(Path expected, Path actual) throws Exception {
         assertEquals(rows(expected), rows(actual), "the same steps and losses");
-        assertArrayEquals(Files.readAllBytes(RunFolder.committedFile(expected, FlowMatchingTrainer.EMA)),
-                Files.readAllBytes(RunFolder.committedFile(actual, FlowMatchingTrainer.EMA)), "the same EMA weights");
+        assertArrayEquals(
+                Files.readAllBytes(RunFolder.committedFile(expected, FlowMatchingTrainer.EMA)),
+                Files.readAllBytes(RunFolder.committedFile(actual, FlowMatchingTrainer.EMA)),
+                "the same EMA weights");
         Checkpoint a = CheckpointFile.read(RunFolder.committedFile(expected, RunFolder.CHECKPOINT));
         Checkpoint b = CheckpointFile.read(RunFolder.committedFile(actual, RunFolder.CHECKPOINT));
         for (String k : a.trainable().keySet()) {
-            assertArrayEquals(a.trainable().get(k).toFloats(), b.trainable().get(k).toFloats(), k);
+            assertArrayEquals(
+                    a.trainable().get(k).toFloats(), b.trainable().get(k).toFloats(), k);
         }
-        assertArrayEquals(Files.readAllBytes(expected.resolve("bundle/generator.onnx")), Files.readAllBytes(actual.resolve("bundle/generator.onnx")));
+        assertArrayEquals(
+                Files.readAllBytes(expected.resolve("bundle/generator.onnx")),
+                Files.readAllBytes(actual.resolve("bundle/generator.onnx")));
     }
 
     /**
@@ -93,29 +125,42 @@ class RunFolderResumeTest {
     @Tag("slow")
     @ParameterizedTest
     @CsvSource({"state-saved, 2", "committed, 4"})
-    void killedAtAnyPointOfACheckpointResumesToTheUninterruptedRun(String point, long committedStep, @TempDir Path dir) throws Exception {
+    void killedAtAnyPointOfACheckpointResumesToTheUninterruptedRun(String point, long committedStep, @TempDir Path dir)
+            throws Exception {
         killAndResume(point, committedStep, dir);
     }
 
     private static void killAndResume(String point, long committedStep, Path dir) throws Exception {
         Path run = dir.resolve("run");
-        try (var child = ChildJvm.start(Child.class, List.of("-D" + RunFolder.FAILPOINT_PROPERTY + "=" + point + "@4"),
-                shared.toString(), run.toString())) {
+        try (var child = ChildJvm.start(
+                Child.class,
+                List.of("-D" + RunFolder.FAILPOINT_PROPERTY + "=" + point + "@4"),
+                shared.toString(),
+                run.toString())) {
             child.awaitLine("failpoint " + point + "@4 reached");
             child.kill9();
         }
         assertTrue(Files.readString(run.resolve(RunFolder.CHECKPOINT_STATE)).contains("\"step\" : " + committedStep));
         List<String> notices = new ArrayList<>();
-        new FlowMatchingTrainer(config(data, cache, STEPS, 1e-3f, 2), run).train((done, total, message) -> notices.add(message));
-        assertTrue(notices.stream().anyMatch(n -> n.contains("stale lock")), "the killed process's lock is taken over: " + notices);
+        new FlowMatchingTrainer(config(data, cache, STEPS, 1e-3f, 2), run)
+                .train((done, total, message) -> notices.add(message));
+        assertTrue(
+                notices.stream().anyMatch(n -> n.contains("stale lock")),
+                "the killed process's lock is taken over: " + notices);
         if (!point.equals("committed")) {
-            assertTrue(notices.stream().anyMatch(n -> n.contains("removed") && n.contains("checkpoint-000004")),
+            assertTrue(
+                    notices.stream().anyMatch(n -> n.contains("removed") && n.contains("checkpoint-000004")),
                     "the uncommitted step-4 files are removed: " + notices);
         }
         assertSameState(straight, run);
         try (var s = Files.list(run)) {
-            assertEquals(List.of("checkpoint-000006", "checkpoint-000006-ema.onnx"),
-                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).sorted().toList(), "only the last checkpoint is kept");
+            assertEquals(
+                    List.of("checkpoint-000006", "checkpoint-000006-ema.onnx"),
+                    s.map(p -> p.getFileName().toString())
+                            .filter(n -> n.startsWith("checkpoint-"))
+                            .sorted()
+                            .toList(),
+                    "only the last checkpoint is kept");
         }
     }
 
@@ -131,7 +176,8 @@ class RunFolderResumeTest {
         Files.writeString(run.resolve(RunFolder.CHECKPOINT_STATE), "{\n  \"step\" : 2,\n  \"learningRate\" : 0.001\n}");
         new FlowMatchingTrainer(config(data, cache, STEPS, 1e-3f, 2), run).train(ProgressListener.NONE);
         assertSameState(straight, run);
-        assertFalse(Files.exists(run.resolve(RunFolder.CHECKPOINT)) || Files.exists(run.resolve(FlowMatchingTrainer.EMA)),
+        assertFalse(
+                Files.exists(run.resolve(RunFolder.CHECKPOINT)) || Files.exists(run.resolve(FlowMatchingTrainer.EMA)),
                 "converted: the old fixed-name files are gone");
     }
 
@@ -143,45 +189,66 @@ class RunFolderResumeTest {
     @Test
     void aDivergenceNeverDeclaresABadCheckpointGoodAndALowerRateResumes(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class,
                 () -> new FlowMatchingTrainer(config(data, cache, 40, 1e9f, 1), run).train(ProgressListener.NONE));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("at step (\\d+); the last good checkpoint \\(step (\\d+)\\)").matcher(e.getMessage());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "at step (\\d+); the last good checkpoint \\(step (\\d+)\\)")
+                .matcher(e.getMessage());
         assertTrue(m.find() && e.getMessage().contains("--lr"), e.getMessage());
         long divergedAt = Long.parseLong(m.group(1));
         long good = Long.parseLong(m.group(2));
-        assertEquals(divergedAt - 2, good, "the checkpoint saved after step " + (divergedAt - 1) + " gave the non-finite loss: not good");
+        assertEquals(
+                divergedAt - 2,
+                good,
+                "the checkpoint saved after step " + (divergedAt - 1) + " gave the non-finite loss: not good");
         assertEquals(divergedAt - 1, rows(run).size(), "every step before the divergence is logged");
         try (var s = Files.list(run)) {
-            assertEquals(List.of(String.format("checkpoint-%06d", good), String.format("checkpoint-%06d-ema.onnx", good)),
-                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).sorted().toList(), "the bad one is discarded");
+            assertEquals(
+                    List.of(String.format("checkpoint-%06d", good), String.format("checkpoint-%06d-ema.onnx", good)),
+                    s.map(p -> p.getFileName().toString())
+                            .filter(n -> n.startsWith("checkpoint-"))
+                            .sorted()
+                            .toList(),
+                    "the bad one is discarded");
         }
-        IllegalArgumentException higher = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException higher = assertThrows(
+                IllegalArgumentException.class,
                 () -> new FlowMatchingTrainer(config(data, cache, 40, 2e9f, 1), run).train(ProgressListener.NONE));
         assertTrue(higher.getMessage().contains("only a lower rate"), higher.getMessage());
         new FlowMatchingTrainer(config(data, cache, good + 2, 1e-4f, 1), run).train(ProgressListener.NONE);
         assertEquals(good + 2, rows(run).size());
-        assertTrue(Files.readString(run.resolve(RunFolder.CHECKPOINT_STATE)).contains("\"learningRate\" : 1.0E-4"),
-                "the session trained on at the lower rate: " + Files.readString(run.resolve(RunFolder.CHECKPOINT_STATE)));
+        assertTrue(
+                Files.readString(run.resolve(RunFolder.CHECKPOINT_STATE)).contains("\"learningRate\" : 1.0E-4"),
+                "the session trained on at the lower rate: "
+                        + Files.readString(run.resolve(RunFolder.CHECKPOINT_STATE)));
         assertTrue(Files.readString(run.resolve(RunFolder.CONFIG)).contains(RunFolder.LEARNING_RATE_CHANGES));
     }
 
     @Test
     void aDivergenceBeforeAnyCheckpointAcceptsCorrectedSettings(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        assertThrows(TrainingDivergedException.class, () -> new FlowMatchingTrainer(config(data, cache, 40, 1e9f, 40), run).train(ProgressListener.NONE));
+        assertThrows(
+                TrainingDivergedException.class,
+                () -> new FlowMatchingTrainer(config(data, cache, 40, 1e9f, 40), run).train(ProgressListener.NONE));
         assertFalse(Files.exists(run.resolve(RunFolder.CHECKPOINT_STATE)), "nothing committed");
         new FlowMatchingTrainer(config(data, cache, 2, 1e-3f, 2), run).train(ProgressListener.NONE);
-        assertTrue(Files.readString(run.resolve(RunFolder.CONFIG)).contains("\"learningRate\" : 0.001"), "the corrected rate is recorded");
+        assertTrue(
+                Files.readString(run.resolve(RunFolder.CONFIG)).contains("\"learningRate\" : 0.001"),
+                "the corrected rate is recorded");
     }
 
     @Test
     void settingsAreRecordedOnlyOnceARunTrains(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
         Path[] missing = {dir.resolve("nothing-here/images"), data[1]};
-        assertThrows(Exception.class, () -> new FlowMatchingTrainer(config(missing, dir.resolve("c.bin"), 2, 1e-3f, 2), run)
-                .train(ProgressListener.NONE));
+        assertThrows(
+                Exception.class,
+                () -> new FlowMatchingTrainer(config(missing, dir.resolve("c.bin"), 2, 1e-3f, 2), run)
+                        .train(ProgressListener.NONE));
         assertFalse(Files.exists(run.resolve(RunFolder.CONFIG)), "a failed first start records no settings");
         new FlowMatchingTrainer(config(data, cache, 2, 1e-3f, 2), run).train(ProgressListener.NONE);
-        assertTrue(Files.readString(run.resolve(RunFolder.CONFIG)).contains(data[0].getFileName().toString()));
+        assertTrue(Files.readString(run.resolve(RunFolder.CONFIG))
+                .contains(data[0].getFileName().toString()));
     }
 }

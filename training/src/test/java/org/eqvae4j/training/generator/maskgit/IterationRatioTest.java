@@ -12,7 +12,8 @@ class IterationRatioTest {
 
     @Test
     void eqReachingTheBaselineFinalEarlierGivesARatioAboveOne() {
-        MaskGitReport.Ratio r = MaskGitReport.ratio(STEPS, new double[] {90, 70, 60, 50}, STEPS, new double[] {80, 55, 45, 40});
+        MaskGitReport.Ratio r =
+                MaskGitReport.ratio(STEPS, new double[] {90, 70, 60, 50}, STEPS, new double[] {80, 55, 45, 40});
         assertEquals(750, r.eqReach(), "45 at step 750 is the first EQ value <= the baseline's final 50");
         assertEquals(1000 / 750.0, r.ratio(), 1e-12);
         assertEquals(-1, r.baseReach(), "the baseline never gets down to 40");
@@ -20,7 +21,8 @@ class IterationRatioTest {
 
     @Test
     void notReachedHasNoRatio() {
-        MaskGitReport.Ratio r = MaskGitReport.ratio(STEPS, new double[] {90, 70, 60, 50}, STEPS, new double[] {95, 80, 70, 60});
+        MaskGitReport.Ratio r =
+                MaskGitReport.ratio(STEPS, new double[] {90, 70, 60, 50}, STEPS, new double[] {95, 80, 70, 60});
         assertEquals(-1, r.eqReach());
         assertNull(r.ratio());
         assertEquals(750, r.baseReach());
