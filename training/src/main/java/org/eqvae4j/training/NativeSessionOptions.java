@@ -1,5 +1,8 @@
 package org.eqvae4j.training;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.onnxruntime.OrtSessionOptions;
 import org.bytedeco.onnxruntime.global.onnxruntime;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
@@ -24,9 +27,14 @@ final class NativeSessionOptions implements AutoCloseable {
         this.provider = provider;
     }
 
-    /** Options with the requested provider, or CPU when CUDA was requested but cannot be used here. */
-    static NativeSessionOptions create(OrtTraining.Natives natives, RuntimeOptions options) {
-        OrtSessionOptions handle = base(natives, options);
+    /**
+     * Options with the requested provider, or CPU when CUDA was requested but cannot be used here.
+     *
+     * @param profilePrefix null, or the path prefix of ONNX Runtime's profiler files: every session made
+     *     from these options (training, eval, optimizer) writes {@code <prefix>_<time>.json} when released
+     */
+    static NativeSessionOptions create(OrtTraining.Natives natives, RuntimeOptions options, Path profilePrefix) {
+        OrtSessionOptions handle = base(natives, options, profilePrefix);
         if (options.provider() == ExecutionProvider.CPU) {
             return new NativeSessionOptions(natives, handle, ExecutionProvider.CPU);
         }
@@ -36,20 +44,27 @@ final class NativeSessionOptions implements AutoCloseable {
         }
         LOG.warn("CUDA was requested for training, but {}; training runs on the CPU", reason);
         natives.api().ReleaseSessionOptions(handle);
-        return cpu(natives, options);
+        return cpu(natives, options, profilePrefix);
     }
 
     /** Options for the CPU only. */
-    static NativeSessionOptions cpu(OrtTraining.Natives natives, RuntimeOptions options) {
-        return new NativeSessionOptions(natives, base(natives, options), ExecutionProvider.CPU);
+    static NativeSessionOptions cpu(OrtTraining.Natives natives, RuntimeOptions options, Path profilePrefix) {
+        return new NativeSessionOptions(natives, base(natives, options, profilePrefix), ExecutionProvider.CPU);
     }
 
-    private static OrtSessionOptions base(OrtTraining.Natives natives, RuntimeOptions options) {
+    private static OrtSessionOptions base(OrtTraining.Natives natives, RuntimeOptions options, Path profilePrefix) {
         OrtSessionOptions handle = new OrtSessionOptions();
         natives.check(natives.api().CreateSessionOptions(handle), "creating session options");
         if (options.intraOpThreads() > 0) {
             natives.check(
                     natives.api().SetIntraOpNumThreads(handle, options.intraOpThreads()), "setting the thread count");
+        }
+        if (profilePrefix != null) {
+            // ORT copies the prefix; the profile is written when each session is released
+            try (BytePointer prefix =
+                    new BytePointer(profilePrefix.toAbsolutePath().toString(), StandardCharsets.UTF_8)) {
+                natives.check(natives.api().EnableProfiling(handle, prefix), "enabling the profiler at " + profilePrefix);
+            }
         }
         return handle;
     }

@@ -88,13 +88,28 @@ public final class TrainingSession implements AutoCloseable {
      * @throws TrainingUnavailableException when the training natives cannot be loaded on this machine
      */
     public static TrainingSession open(Path folder, Path checkpoint, RuntimeOptions options) throws IOException {
+        return open(folder, checkpoint, options, null);
+    }
+
+    /**
+     * Opens the artifacts in {@code folder} (a fresh start) with ONNX Runtime's profiler on: the training,
+     * eval and optimizer sessions each write a Chrome-trace {@code <profilePrefix>_<time>.json} when this
+     * session is closed (read them with {@link org.eqvae4j.training.bench.ProfileTable}).
+     */
+    public static TrainingSession openProfiled(Path folder, RuntimeOptions options, Path profilePrefix)
+            throws IOException {
+        return open(folder, folder.resolve(TrainingArtifacts.CHECKPOINT), options, profilePrefix);
+    }
+
+    private static TrainingSession open(Path folder, Path checkpoint, RuntimeOptions options, Path profilePrefix)
+            throws IOException {
         OrtTraining.Natives natives = OrtTraining.natives();
         ArtifactFiles files = ArtifactFiles.in(folder, checkpoint);
         files.requireAll();
         OrtCheckpointState state = loadCheckpoint(natives, files);
         Created created = null;
         try {
-            created = createSession(natives, files, state, options);
+            created = createSession(natives, files, state, options, profilePrefix);
             TrainingSession opened = new TrainingSession(
                     natives,
                     files,
@@ -118,9 +133,13 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Creates the session on the requested provider; if CUDA was set up but the session fails on it, on the CPU. */
     private static Created createSession(
-            OrtTraining.Natives natives, ArtifactFiles files, OrtCheckpointState state, RuntimeOptions options)
+            OrtTraining.Natives natives,
+            ArtifactFiles files,
+            OrtCheckpointState state,
+            RuntimeOptions options,
+            Path profilePrefix)
             throws IOException {
-        try (NativeSessionOptions requested = NativeSessionOptions.create(natives, options)) {
+        try (NativeSessionOptions requested = NativeSessionOptions.create(natives, options, profilePrefix)) {
             try {
                 return new Created(newSession(natives, files, state, requested), requested.provider());
             } catch (IOException e) {
@@ -130,7 +149,7 @@ public final class TrainingSession implements AutoCloseable {
                 LOG.warn("creating the training session with CUDA failed ({}); retrying on the CPU", e.getMessage());
             }
         }
-        try (NativeSessionOptions cpu = NativeSessionOptions.cpu(natives, options)) {
+        try (NativeSessionOptions cpu = NativeSessionOptions.cpu(natives, options, profilePrefix)) {
             return new Created(newSession(natives, files, state, cpu), ExecutionProvider.CPU);
         }
     }

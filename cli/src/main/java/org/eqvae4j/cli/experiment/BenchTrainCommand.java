@@ -44,6 +44,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
     boolean portable;
 
     @Option(
+            names = "--profile",
+            paramLabel = "DIR",
+            description = {
+                "Turn on ONNX Runtime's profiler and write, per size, its JSON profiles and a Markdown table",
+                "(forward/backward/optimizer share, time per op type, the 15 most expensive nodes with their",
+                "provider) into DIR. The profiler adds its own cost to the timed steps."
+            })
+    Path profile;
+
+    @Option(
             names = "--python",
             defaultValue = "/usr/bin/python3",
             description = "Python with torch for the peer (default ${DEFAULT-VALUE}).")
@@ -63,7 +73,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Map<String, Tensor> weights = BundleExporter.readWeights(List.of(), enc, dec);
         Path work = Files.createTempDirectory("eqvae-bench");
         TrainStepBenchReport.Settings settings =
-                new TrainStepBenchReport.Settings(sizes, batch, steps, warmup, threads, portable);
+                new TrainStepBenchReport.Settings(sizes, batch, steps, warmup, threads, portable, profile);
         Map<Integer, Double> torch = TrainStepBenchReport.torchPeer(
                 settings,
                 new TrainStepBenchReport.TorchPeer(python, home.resolve("bench/torch_taef2_step.py"), enc, dec),

@@ -20,6 +20,9 @@ import org.eqvae4j.export.graph.Value;
 public final class Autodiff {
     public static final String GRAD_SUFFIX = "_grad";
 
+    /** The naming scope of every node the backward pass adds: {@code grad/<forward node>/...}. */
+    public static final String GRAD_SCOPE = "grad";
+
     private final GradientRules rules;
 
     public Autodiff(GradientRules rules) {
@@ -110,7 +113,7 @@ public final class Autodiff {
                 throw new UnsupportedOpException("no gradient rule for " + n.describe() + " (ops with rules: "
                         + String.join(", ", rules.opTypes()) + ")");
             }
-            try (var s = b.scope("grad/" + n.name())) {
+            try (var s = b.scope(GRAD_SCOPE + "/" + n.name())) {
                 rule.backward(n, ctx);
             }
         }

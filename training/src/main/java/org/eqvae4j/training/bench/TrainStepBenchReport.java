@@ -2,6 +2,7 @@ package org.eqvae4j.training.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +22,21 @@ public final class TrainStepBenchReport {
     /** How long the PyTorch peer may take for all sizes. */
     static final Duration PEER_TIMEOUT = Duration.ofMinutes(30);
 
-    /** @param portable also time the portable (standard-op) gradient graph */
-    public record Settings(List<Integer> sizes, int batch, int steps, int warmup, int threads, boolean portable) {
+    /** Nodes listed by name in a profile table. */
+    static final int PROFILE_TOP_NODES = 15;
+
+    /**
+     * @param portable also time the portable (standard-op) gradient graph
+     * @param profile null, or a folder for ONNX Runtime's profiles and their tables (one per size and gradients)
+     */
+    public record Settings(
+            List<Integer> sizes, int batch, int steps, int warmup, int threads, boolean portable, Path profile) {
         public Settings {
             sizes = List.copyOf(sizes);
+        }
+
+        public Settings(List<Integer> sizes, int batch, int steps, int warmup, int threads, boolean portable) {
+            this(sizes, batch, steps, warmup, threads, portable, null);
         }
     }
 
@@ -79,16 +91,59 @@ public final class TrainStepBenchReport {
         List<Row> rows = new ArrayList<>();
         for (int size : s.sizes()) {
             for (boolean fused : s.portable() ? new boolean[] {true, false} : new boolean[] {true}) {
+                Path profileFolder = s.profile() == null ? null : profileFolder(s.profile(), fused, size, s.batch());
+                if (profileFolder != null) {
+                    Files.createDirectories(profileFolder);
+                }
                 Row row = new Row(
                         TrainStepBenchmark.run(
-                                arch, weights, size, s.batch(), s.warmup(), s.steps(), fused, s.threads(), work),
+                                arch,
+                                weights,
+                                size,
+                                s.batch(),
+                                s.warmup(),
+                                s.steps(),
+                                fused,
+                                s.threads(),
+                                work,
+                                profileFolder == null ? null : profileFolder.resolve("ort")),
                         torch.get(size));
                 rows.add(row);
                 out.print(format(row));
+                if (profileFolder != null) {
+                    writeProfileTable(profileFolder, row.ort(), s);
+                }
             }
         }
         out.print(footer(s));
+        if (s.profile() != null) {
+            out.printf("profile tables (Markdown) and ONNX Runtime's JSON profiles in %s%n", s.profile());
+        }
         return rows;
+    }
+
+    /** The folder of one profiled configuration, e.g. {@code fused-64px-b4}. */
+    static Path profileFolder(Path profile, boolean fused, int size, int batch) {
+        return profile.resolve((fused ? "fused" : "portable") + "-" + size + "px-b" + batch);
+    }
+
+    /** Tabulates the JSON profiles in {@code folder} into {@code folder.md} beside it. */
+    static Path writeProfileTable(Path folder, TrainStepBenchmark.Result r, Settings s) throws IOException {
+        ProfileTable table = ProfileTable.readFolder(folder);
+        Path md = folder.resolveSibling(folder.getFileName() + ".md");
+        String title = String.format(
+                Locale.ROOT,
+                "## %s gradients, %d px, batch %d, %d threads: %.1f ms/step (median, profiler on)%n%n"
+                        + "%d warm-up + %d timed steps profiled.%n%n",
+                r.gradients(),
+                r.size(),
+                r.batch(),
+                s.threads(),
+                r.msPerStep(),
+                s.warmup(),
+                s.steps());
+        Files.writeString(md, title + table.markdown(PROFILE_TOP_NODES));
+        return md;
     }
 
     static String header() {

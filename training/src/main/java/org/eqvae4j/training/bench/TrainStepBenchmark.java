@@ -44,6 +44,27 @@ public final class TrainStepBenchmark {
             int threads,
             Path work)
             throws IOException {
+        return run(arch, weights, size, batch, warmup, steps, fused, threads, work, null);
+    }
+
+    /**
+     * As {@link #run(AutoencoderArchitecture, java.util.Map, int, int, int, int, boolean, int, Path)}, with ONNX
+     * Runtime's profiler on when {@code profilePrefix} is not null: the training, eval and optimizer sessions
+     * write {@code <profilePrefix>_<time>.json} (warm-up and timed steps) when the session closes, before this
+     * returns. The profiler's own cost is in the timed steps then.
+     */
+    public static Result run(
+            AutoencoderArchitecture arch,
+            java.util.Map<String, Tensor> weights,
+            int size,
+            int batch,
+            int warmup,
+            int steps,
+            boolean fused,
+            int threads,
+            Path work,
+            Path profilePrefix)
+            throws IOException {
         SplittableRandom r = new SplittableRandom(0);
         float[] x = new float[batch * arch.imageChannels() * size * size];
         for (int i = 0; i < x.length; i++) {
@@ -51,9 +72,11 @@ public final class TrainStepBenchmark {
         }
         FloatTensor images = new FloatTensor(batch, arch.imageChannels(), size, size, x);
         double[] ms = new double[steps];
-        try (TrainingSession s = TrainingSession.open(
-                artifacts(arch, weights, fused, work, size + "-" + batch),
-                RuntimeOptions.DEFAULT.withThreads(threads))) {
+        Path folder = artifacts(arch, weights, fused, work, size + "-" + batch);
+        RuntimeOptions options = RuntimeOptions.DEFAULT.withThreads(threads);
+        try (TrainingSession s = profilePrefix == null
+                ? TrainingSession.open(folder, options)
+                : TrainingSession.openProfiled(folder, options, profilePrefix)) {
             s.setLearningRate(1e-5f);
             Tensor[] feed = plainStep(arch, images);
             for (int i = 0; i < warmup + steps; i++) {
