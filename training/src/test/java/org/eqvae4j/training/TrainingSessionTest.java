@@ -20,6 +20,7 @@ import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
+import org.eqvae4j.training.bench.ProfileTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,27 @@ class TrainingSessionTest {
             }
             assertTrue(last < 0.5f * first, "loss " + first + " -> " + last);
         }
+    }
+
+    @Test
+    void profiledSessionWritesTracesThatTabulateByPhase() throws IOException {
+        Path profiles = Files.createDirectories(dir.resolve("profiles"));
+        try (TrainingSession s = TrainingSession.openProfiled(
+                linearArtifacts(OptimizerConfig.eqVaeAdam()), ONE_THREAD, profiles.resolve("ort"))) {
+            s.setLearningRate(0.1f);
+            for (int i = 0; i < 3; i++) {
+                step(s, x, t);
+            }
+        }
+        ProfileTable table = ProfileTable.readFolder(profiles);
+        Map<ProfileTable.Phase, Long> phases = table.phaseMicros();
+        for (var p : ProfileTable.Phase.values()) {
+            assertTrue(phases.get(p) > 0, p + " has no kernel time in " + phases);
+        }
+        assertTrue(
+                table.nodes().stream()
+                        .anyMatch(n -> n.opType().equals("AdamWOptimizer") && n.runs() == 3),
+                table.markdown(20));
     }
 
     @Test
