@@ -63,7 +63,8 @@ final class NativeSessionOptions implements AutoCloseable {
             // ORT copies the prefix; the profile is written when each session is released
             try (BytePointer prefix =
                     new BytePointer(profilePrefix.toAbsolutePath().toString(), StandardCharsets.UTF_8)) {
-                natives.check(natives.api().EnableProfiling(handle, prefix), "enabling the profiler at " + profilePrefix);
+                natives.check(
+                        natives.api().EnableProfiling(handle, prefix), "enabling the profiler at " + profilePrefix);
             }
         }
         return handle;

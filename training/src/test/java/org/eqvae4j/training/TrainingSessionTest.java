@@ -80,8 +80,7 @@ class TrainingSessionTest {
             assertTrue(phases.get(p) > 0, p + " has no kernel time in " + phases);
         }
         assertTrue(
-                table.nodes().stream()
-                        .anyMatch(n -> n.opType().equals("AdamWOptimizer") && n.runs() == 3),
+                table.nodes().stream().anyMatch(n -> n.opType().equals("AdamWOptimizer") && n.runs() == 3),
                 table.markdown(20));
     }
 

@@ -176,7 +176,11 @@ public final class ProfileTable {
         b.append("| phase | ms | share |\n|---|---:|---:|\n");
         for (var e : phaseMicros().entrySet()) {
             b.append(String.format(
-                    Locale.ROOT, "| %s | %.1f | %s |%n", e.getKey().label(), e.getValue() / 1000.0, share(e.getValue())));
+                    Locale.ROOT,
+                    "| %s | %.1f | %s |%n",
+                    e.getKey().label(),
+                    e.getValue() / 1000.0,
+                    share(e.getValue())));
         }
         b.append("\n| phase | op type | nodes | ms | share |\n|---|---|---:|---:|---:|\n");
         for (OpTypeTime t : opTypes()) {

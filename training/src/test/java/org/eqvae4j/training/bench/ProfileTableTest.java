@@ -29,7 +29,8 @@ class ProfileTableTest {
     /** Two runs of a training model and one of an optimizer model, with session and fence events mixed in. */
     private static void fixture(Path dir) throws IOException {
         String session = "{\"cat\":\"Session\",\"dur\":9000,\"name\":\"model_run\",\"args\":{}}";
-        String fence = "{\"cat\":\"Node\",\"dur\":7,\"name\":\"encoder/Conv_fence_before\",\"args\":{\"op_name\":\"Conv\"}}";
+        String fence =
+                "{\"cat\":\"Node\",\"dur\":7,\"name\":\"encoder/Conv_fence_before\",\"args\":{\"op_name\":\"Conv\"}}";
         write(
                 dir,
                 "ort_2026-12-02_00-00-00.json",
@@ -86,7 +87,8 @@ class ProfileTableTest {
         assertTrue(md.contains("| optimizer | 0.1 | 5.0% |"), md);
         assertTrue(md.contains("| forward | Conv | 2 | 0.8 | 40.0% |"), md);
         assertTrue(
-                md.contains("| grad/encoder/Conv/ConvGrad | ConvGrad | CPUExecutionProvider | backward | 2 | 0.51 | 51.0% |"),
+                md.contains(
+                        "| grad/encoder/Conv/ConvGrad | ConvGrad | CPUExecutionProvider | backward | 2 | 0.51 | 51.0% |"),
                 md);
         assertTrue(md.contains("| encoder/Conv | Conv | CPUExecutionProvider | forward | 2 | 0.28 | 28.0% |"), md);
         // only the two most expensive nodes are listed by name
