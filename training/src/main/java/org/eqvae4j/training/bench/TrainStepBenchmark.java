@@ -33,25 +33,11 @@ public final class TrainStepBenchmark {
 
     private TrainStepBenchmark() {}
 
-    public static Result run(
-            AutoencoderArchitecture arch,
-            java.util.Map<String, Tensor> weights,
-            int size,
-            int batch,
-            int warmup,
-            int steps,
-            boolean fused,
-            int threads,
-            Path work)
-            throws IOException {
-        return run(arch, weights, size, batch, warmup, steps, fused, threads, work, null);
-    }
-
     /**
-     * As {@link #run(AutoencoderArchitecture, java.util.Map, int, int, int, int, boolean, int, Path)}, with ONNX
-     * Runtime's profiler on when {@code profilePrefix} is not null: the training, eval and optimizer sessions
-     * write {@code <profilePrefix>_<time>.json} (warm-up and timed steps) when the session closes, before this
-     * returns. The profiler's own cost is in the timed steps then.
+     * Times {@code steps} training steps after {@code warmup} untimed ones. With a {@code profilePrefix} (else
+     * null) ONNX Runtime's profiler is on: the training, eval and optimizer sessions write
+     * {@code <profilePrefix>_<time>.json} (warm-up and timed steps) when the session closes, before this
+     * returns; the profiler's own cost is then in the timed steps.
      */
     public static Result run(
             AutoencoderArchitecture arch,
