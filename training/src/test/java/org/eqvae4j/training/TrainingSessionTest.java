@@ -75,13 +75,24 @@ class TrainingSessionTest {
             }
         }
         ProfileTable table = ProfileTable.readFolder(profiles);
-        Map<ProfileTable.Phase, Long> phases = table.phaseMicros();
-        for (var p : ProfileTable.Phase.values()) {
-            assertTrue(phases.get(p) > 0, p + " has no kernel time in " + phases);
+        // kernels of this tiny model may take under a microsecond (dur 0): assert the nodes of each phase and
+        // their run counts, not their times
+        assertTrue(table.totalMicros() > 0, table.markdown(20));
+        // ORT names a profile by the millisecond its session was created, and the three sessions of this tiny
+        // model can start within one: then they share a file and the last one written wins
+        long files;
+        try (var list = Files.list(profiles)) {
+            files = list.count();
         }
-        assertTrue(
-                table.nodes().stream().anyMatch(n -> n.opType().equals("AdamWOptimizer") && n.runs() == 3),
-                table.markdown(20));
+        assertTrue(files >= 1 && files <= 3, files + " profile files");
+        List<ProfileTable.Phase> expected = files == 3
+                ? List.of(ProfileTable.Phase.values())
+                : List.of(ProfileTable.Phase.FORWARD, ProfileTable.Phase.BACKWARD);
+        for (var phase : expected) {
+            assertTrue(
+                    table.nodes().stream().anyMatch(n -> n.phase() == phase && n.runs() == 3),
+                    "no " + phase + " node run 3 times in " + files + " files:\n" + table.markdown(20));
+        }
     }
 
     @Test

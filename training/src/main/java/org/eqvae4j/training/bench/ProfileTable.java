@@ -182,6 +182,10 @@ public final class ProfileTable {
                     e.getValue() / 1000.0,
                     share(e.getValue())));
         }
+        if (nodes.stream().noneMatch(n -> n.phase() == Phase.OPTIMIZER)) {
+            // ORT names profiles by the millisecond a session starts: sessions started within one share a file
+            b.append("\nNo optimizer node in the profiles: its session's trace is missing or was overwritten.\n");
+        }
         b.append("\n| phase | op type | nodes | ms | share |\n|---|---|---:|---:|---:|\n");
         for (OpTypeTime t : opTypes()) {
             b.append(String.format(
