@@ -99,9 +99,9 @@ public final class AutoencoderEvaluation {
             m.put("equivariance_error_rotation", round(meanError(rotations)));
             m.put("equivariance_error_scale", round(meanError(scales)));
             m.put("psnr_transformed_latent_rotation", round(meanPsnr(rotations)));
+            m.put("psnr_transformed_latent_scale", round(meanPsnr(scales)));
             m.put("centred_equivariance_error_rotation", round(meanCentredError(rotations)));
             m.put("centred_equivariance_error_scale", round(meanCentredError(scales)));
-            m.put("psnr_transformed_latent_scale", round(meanPsnr(scales)));
             for (List<TransformResult> group : List.of(rotations, scales)) {
                 for (TransformResult t : group) {
                     m.put("equivariance_error_" + t.name(), round(t.equivarianceError()));
