@@ -201,6 +201,24 @@ class EqvaeCliTest {
     }
 
     @Test
+    void resultsRefuseABaselineThatIsNotOneOfTheModels(@TempDir Path dir) {
+        Run r = run(
+                "results",
+                "--models",
+                ROOT.resolve("models/taef2").toString(),
+                "--baseline",
+                ROOT.resolve("models/eq-taef2").toString(),
+                "--images",
+                dir.toString(),
+                "--output",
+                dir.resolve("RESULTS.md").toString());
+        assertEquals(EqvaeCli.ERROR, r.code());
+        assertTrue(
+                r.err().contains("--baseline " + ROOT.resolve("models/eq-taef2") + " is not one of --models"), r.err());
+        assertFalse(Files.exists(dir.resolve("RESULTS.md")));
+    }
+
+    @Test
     void badTransformSpecIsNamed(@TempDir Path dir) {
         Run r = run(
                 "roundtrip",

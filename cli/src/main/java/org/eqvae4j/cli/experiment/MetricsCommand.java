@@ -3,7 +3,9 @@ package org.eqvae4j.cli.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Option;
         description = {
             "Measure an autoencoder as the EQ-VAE paper does: PSNR, SSIM, equivariance error and",
             "PSNR of decoded transformed latents for rotations {90,180,270} and scales {0.25,0.5,0.75},",
-            "and the TwoNN intrinsic dimension of latents. Images are centre-cropped and resized to --size."
+            "the centred equivariance error (each latent's per-channel mean removed), and the TwoNN",
+            "intrinsic dimension of latents. Images are centre-cropped and resized to --size."
         })
 public final class MetricsCommand implements Callable<Integer> {
     @Option(
@@ -53,6 +56,15 @@ public final class MetricsCommand implements Callable<Integer> {
             description = "Also write the metrics as JSON to this file.")
     Path output;
 
+    @Option(
+            names = "--baseline",
+            paramLabel = "BUNDLE",
+            description = {
+                "Also evaluate this bundle on the same images and report the model's relative reduction of",
+                "the plain and centred equivariance errors against it (e.g. models/taef2)."
+            })
+    Path baseline;
+
     @Mixin
     DeviceOptions device;
 
@@ -63,9 +75,23 @@ public final class MetricsCommand implements Callable<Integer> {
                     EvaluationImages.prepare(images, ae.manifest().imageChannels(), size, System.err);
             AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, prepared, new ProgressBar(System.err));
             System.out.print(EvaluationText.of(ae.manifest().id(), r));
+            Map<String, Object> metrics = new LinkedHashMap<>(r.asMap());
+            if (baseline != null) {
+                try (Autoencoder base = Autoencoder.open(ModelBundle.open(baseline), device.runtimeOptions())) {
+                    if (base.manifest().imageChannels() != ae.manifest().imageChannels()) {
+                        throw new IllegalArgumentException("--baseline " + baseline + " takes "
+                                + base.manifest().imageChannels() + "-channel images, --model " + model + " takes "
+                                + ae.manifest().imageChannels());
+                    }
+                    AutoencoderEvaluation.Report b =
+                            AutoencoderEvaluation.evaluate(base, prepared, new ProgressBar(System.err));
+                    System.out.print(EvaluationText.reductions(base.manifest().id(), b, r));
+                    metrics.putAll(r.reductionsAgainst(base.manifest().id(), b));
+                }
+            }
             if (output != null) {
                 String json =
-                        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.asMap());
+                        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(metrics);
                 AtomicFiles.write(output, out -> out.write((json + "\n").getBytes(StandardCharsets.UTF_8)));
                 System.out.println("wrote " + output);
             }

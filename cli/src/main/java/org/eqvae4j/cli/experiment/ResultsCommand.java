@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Evaluate several bundles on the same images and write the comparison table (models/RESULTS.md);",
-            "with --record, also store each bundle's metrics in its model.json."
+            "each bundle's plain and centred equivariance errors and their relative reduction against a",
+            "baseline bundle; with --record, also store each bundle's metrics in its model.json."
         })
 public final class ResultsCommand implements Callable<Integer> {
     @Option(
@@ -45,6 +46,15 @@ public final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", description = "Evaluation size (default ${DEFAULT-VALUE}).")
     int size;
 
+    @Option(
+            names = "--baseline",
+            paramLabel = "BUNDLE",
+            description = {
+                "One of --models: the table also gives each other bundle's relative reduction of the plain and",
+                "centred equivariance errors against it (default: models/taef2 when it is one of --models)."
+            })
+    Path baseline;
+
     @Option(names = "--record", description = "Store each bundle's metrics in its model.json.")
     boolean record;
 
@@ -53,14 +63,17 @@ public final class ResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path against = baseline != null ? baseline : defaultBaseline(models);
         String regenerate = String.format(
-                "./eqvae results --models %s --images %s --output %s%s",
+                "./eqvae results --models %s --images %s --output %s%s%s",
                 String.join(",", models.stream().map(Path::toString).toList()),
                 images,
                 output,
+                baseline != null ? " --baseline " + baseline : "",
                 record ? " --record" : "");
         String text = ResultsTable.evaluate(
                 models,
+                against,
                 images,
                 size,
                 record,
@@ -72,5 +85,14 @@ public final class ResultsCommand implements Callable<Integer> {
         AtomicFiles.write(output, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
         System.out.println("wrote " + output);
         return 0;
+    }
+
+    /** models/taef2 when it is one of the models (the project's reference autoencoder), else none. */
+    static Path defaultBaseline(List<Path> models) {
+        Path taef2 = Path.of("models", "taef2").toAbsolutePath().normalize();
+        return models.stream()
+                .filter(m -> m.toAbsolutePath().normalize().equals(taef2))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -19,6 +19,9 @@ import org.eqvae4j.runtime.transform.Resampler;
  *   <li>equivariance error per transform tau: mean over images of
  *       ||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2, with E(x) the deterministic latent (the posterior
  *       MEAN for KL models, not a sample), for rotations {90, 180, 270} and scales {0.25, 0.5, 0.75};</li>
+ *   <li>the centred equivariance error: the same ratio after removing each latent's per-channel mean from it, so a
+ *       change in the latents' mean (a large share of TAEF2's latent energy) cannot pass for a change in
+ *       structure;</li>
  *   <li>PSNR of D(tau(E(x))) against tau(x) per transform (the paper's Figure 3 measure);</li>
  *   <li>TwoNN intrinsic dimension of latent patches (4x4 latent pixels x channels, non-overlapping).</li>
  * </ul>
@@ -26,8 +29,14 @@ import org.eqvae4j.runtime.transform.Resampler;
 public final class AutoencoderEvaluation {
     public static final int PATCH = 4;
 
-    /** Per-transform results. */
-    public record TransformResult(String name, double equivarianceError, double psnr) {}
+    /**
+     * Per-transform results.
+     *
+     * @param equivarianceError        the paper's ||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2, averaged over images
+     * @param centredEquivarianceError the same with each latent's per-channel mean removed ({@link #centredRelativeError})
+     */
+    public record TransformResult(
+            String name, double equivarianceError, double centredEquivarianceError, double psnr) {}
 
     public record Report(
             int images,
@@ -45,6 +54,37 @@ public final class AutoencoderEvaluation {
                     .orElse(Double.NaN);
         }
 
+        public double meanCentredError(List<TransformResult> group) {
+            return group.stream()
+                    .mapToDouble(TransformResult::centredEquivarianceError)
+                    .average()
+                    .orElse(Double.NaN);
+        }
+
+        /**
+         * This report's relative reductions of the group mean errors against {@code baseline}'s (see
+         * {@link #relativeReduction}), under keys that sit beside {@link #asMap()}'s, with the baseline's id under
+         * {@code "baseline"}.
+         */
+        public Map<String, Object> reductionsAgainst(String baselineId, Report baseline) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("baseline", baselineId);
+            m.put(
+                    "reduction_equivariance_error_rotation",
+                    round(relativeReduction(baseline.meanError(baseline.rotations()), meanError(rotations))));
+            m.put(
+                    "reduction_equivariance_error_scale",
+                    round(relativeReduction(baseline.meanError(baseline.scales()), meanError(scales))));
+            m.put(
+                    "reduction_centred_equivariance_error_rotation",
+                    round(relativeReduction(
+                            baseline.meanCentredError(baseline.rotations()), meanCentredError(rotations))));
+            m.put(
+                    "reduction_centred_equivariance_error_scale",
+                    round(relativeReduction(baseline.meanCentredError(baseline.scales()), meanCentredError(scales))));
+            return m;
+        }
+
         public double meanPsnr(List<TransformResult> group) {
             return group.stream().mapToDouble(TransformResult::psnr).average().orElse(Double.NaN);
         }
@@ -60,13 +100,14 @@ public final class AutoencoderEvaluation {
             m.put("equivariance_error_scale", round(meanError(scales)));
             m.put("psnr_transformed_latent_rotation", round(meanPsnr(rotations)));
             m.put("psnr_transformed_latent_scale", round(meanPsnr(scales)));
-            for (TransformResult t : rotations) {
-                m.put("equivariance_error_" + t.name(), round(t.equivarianceError()));
-                m.put("psnr_transformed_latent_" + t.name(), round(t.psnr()));
-            }
-            for (TransformResult t : scales) {
-                m.put("equivariance_error_" + t.name(), round(t.equivarianceError()));
-                m.put("psnr_transformed_latent_" + t.name(), round(t.psnr()));
+            m.put("centred_equivariance_error_rotation", round(meanCentredError(rotations)));
+            m.put("centred_equivariance_error_scale", round(meanCentredError(scales)));
+            for (List<TransformResult> group : List.of(rotations, scales)) {
+                for (TransformResult t : group) {
+                    m.put("equivariance_error_" + t.name(), round(t.equivarianceError()));
+                    m.put("centred_equivariance_error_" + t.name(), round(t.centredEquivarianceError()));
+                    m.put("psnr_transformed_latent_" + t.name(), round(t.psnr()));
+                }
             }
             m.put("intrinsic_dimension_twonn", round(intrinsicDimension));
             return m;
@@ -118,9 +159,10 @@ public final class AutoencoderEvaluation {
                 FloatTensor tauX = tau.imageCounterpart(f).apply(x);
                 FloatTensor tauZ = tau.apply(z);
                 FloatTensor zTauX = ae.encode(tauX);
-                double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[2]);
+                double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[3]);
                 s[0] += relativeError(tauZ, zTauX);
-                s[1] += ImageMetrics.psnrUint8(tauX, ae.decode(tauZ));
+                s[1] += centredRelativeError(tauZ, zTauX);
+                s[2] += ImageMetrics.psnrUint8(tauX, ae.decode(tauZ));
             }
             done++;
         }
@@ -129,7 +171,8 @@ public final class AutoencoderEvaluation {
         List<TransformResult> rot = new ArrayList<>();
         List<TransformResult> sc = new ArrayList<>();
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
-            TransformResult r = new TransformResult(e.getKey(), e.getValue()[0] / n, e.getValue()[1] / n);
+            TransformResult r =
+                    new TransformResult(e.getKey(), e.getValue()[0] / n, e.getValue()[1] / n, e.getValue()[2] / n);
             (rotations.containsKey(e.getKey()) ? rot : sc).add(r);
         }
         double id = patches.size() >= 3 ? TwoNN.estimate(patches.toArray(float[][]::new)) : Double.NaN;
@@ -149,6 +192,56 @@ public final class AutoencoderEvaluation {
             den += b.data()[i] * (double) b.data()[i];
         }
         return num / den;
+    }
+
+    /**
+     * ||a' - b'||^2 / ||b'||^2 where a' and b' are a and b ([N,C,H,W]) each with its own per-channel mean (over N, H
+     * and W) subtracted: latents that differ only by a constant per channel score 0.
+     */
+    public static double centredRelativeError(FloatTensor a, FloatTensor b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException("latents of different shape: " + a + " and " + b);
+        }
+        double[] meanA = channelMeans(a);
+        double[] meanB = channelMeans(b);
+        int c = a.channels();
+        int plane = a.height() * a.width();
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.data().length; i++) {
+            int ch = (i / plane) % c;
+            double ca = a.data()[i] - meanA[ch];
+            double cb = b.data()[i] - meanB[ch];
+            num += (ca - cb) * (ca - cb);
+            den += cb * cb;
+        }
+        return num / den;
+    }
+
+    /**
+     * (baseline - value) / baseline: the share of a baseline's error that a model removes (0.33 = 33% lower; negative
+     * when the model is worse).
+     */
+    public static double relativeReduction(double baseline, double value) {
+        if (!(baseline > 0) || Double.isInfinite(baseline)) {
+            throw new IllegalArgumentException(
+                    "baseline error must be positive and finite for a relative reduction, got " + baseline);
+        }
+        return (baseline - value) / baseline;
+    }
+
+    private static double[] channelMeans(FloatTensor z) {
+        int c = z.channels();
+        int plane = z.height() * z.width();
+        double[] mean = new double[c];
+        for (int i = 0; i < z.data().length; i++) {
+            mean[(i / plane) % c] += z.data()[i];
+        }
+        double count = (double) z.data().length / c;
+        for (int ch = 0; ch < c; ch++) {
+            mean[ch] /= count;
+        }
+        return mean;
     }
 
     private static void collectPatches(FloatTensor z, List<float[]> out) {

@@ -6,8 +6,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
@@ -24,6 +26,7 @@ public final class ResultsTable {
     private ResultsTable() {}
 
     /**
+     * @param baseline   the bundle (one of {@code models}) whose errors the reductions are relative to; null for none
      * @param regenerate the command line that regenerates the table, quoted in its header
      * @param record     also store each bundle's metrics in its model.json
      * @param progress   a fresh progress listener for each bundle's evaluation
@@ -33,6 +36,7 @@ public final class ResultsTable {
      */
     public static String evaluate(
             List<Path> models,
+            Path baseline,
             Path images,
             int size,
             boolean record,
@@ -42,7 +46,9 @@ public final class ResultsTable {
             PrintStream out,
             PrintStream log)
             throws BundleException, IOException, OrtException {
+        int baselineIndex = baseline == null ? -1 : baselineIndex(models, baseline);
         List<String> ids = new ArrayList<>();
+        List<ModelBundle> bundles = new ArrayList<>();
         List<AutoencoderEvaluation.Report> reports = new ArrayList<>();
         for (Path m : models) {
             ModelBundle bundle = ModelBundle.open(m);
@@ -52,9 +58,7 @@ public final class ResultsTable {
                 AutoencoderEvaluation.Report r = AutoencoderEvaluation.evaluate(ae, prepared, progress.get());
                 ids.add(bundle.manifest().id());
                 reports.add(r);
-                if (record) {
-                    bundle.withMetrics(r.asMap());
-                }
+                bundles.add(bundle);
                 out.printf(
                         Locale.ROOT,
                         "%s: PSNR %.2f, eq. error rot %.3f scale %.3f%n",
@@ -64,12 +68,46 @@ public final class ResultsTable {
                         r.meanError(r.scales()));
             }
         }
-        return markdown(ids, reports, size, regenerate);
+        if (record) {
+            // after all evaluations, so every bundle can store its reductions whatever the baseline's position
+            for (int i = 0; i < bundles.size(); i++) {
+                Map<String, Object> metrics = new LinkedHashMap<>(reports.get(i).asMap());
+                if (baselineIndex >= 0 && i != baselineIndex) {
+                    metrics.putAll(
+                            reports.get(i).reductionsAgainst(ids.get(baselineIndex), reports.get(baselineIndex)));
+                }
+                bundles.get(i).withMetrics(metrics);
+            }
+        }
+        return markdown(ids, reports, baselineIndex, size, regenerate);
     }
 
-    /** The document for these bundles' reports (in table order). */
+    /** The position of {@code baseline} in {@code models} (compared as normalised absolute paths). */
+    static int baselineIndex(List<Path> models, Path baseline) {
+        Path b = baseline.toAbsolutePath().normalize();
+        for (int i = 0; i < models.size(); i++) {
+            if (models.get(i).toAbsolutePath().normalize().equals(b)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("--baseline " + baseline + " is not one of --models " + models);
+    }
+
+    /**
+     * The document for these bundles' reports (in table order).
+     *
+     * @param baselineIndex the report the relative reductions are against, or -1 for no reductions table
+     */
     public static String markdown(
-            List<String> ids, List<AutoencoderEvaluation.Report> reports, int size, String regenerate) {
+            List<String> ids,
+            List<AutoencoderEvaluation.Report> reports,
+            int baselineIndex,
+            int size,
+            String regenerate) {
+        if (baselineIndex < -1 || baselineIndex >= reports.size()) {
+            throw new IllegalArgumentException(
+                    "baseline index " + baselineIndex + " for " + reports.size() + " reports");
+        }
         if (ids.size() != reports.size()) {
             throw new IllegalArgumentException(ids.size() + " bundle ids for " + reports.size() + " reports");
         }
@@ -84,34 +122,65 @@ public final class ResultsTable {
                         "||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2 with E(x) the deterministic latent (posterior mean for KL); ")
                 .append(
                         "'PSNR tau' compares D(tau(E(x))) with tau(x); rotations {90,180,270}, scales {0.25,0.5,0.75}; ")
-                .append("intrinsic dimension by TwoNN over 4x4 latent patches.\n\n");
-        md.append(
-                "| model | PSNR | SSIM | eq. error rot | eq. error scale | PSNR tau rot | PSNR tau scale | TwoNN ID |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+                .append("intrinsic dimension by TwoNN over 4x4 latent patches. ")
+                .append("'Centred' is the same error after removing each latent's per-channel mean from both ")
+                .append(
+                        "tau(E(x)) and E(tau(x)), so a shift of the latents' mean cannot pass for a change in structure.\n\n");
+        md.append("| model | PSNR | SSIM | eq. error rot | eq. error scale | centred rot | centred scale "
+                + "| PSNR tau rot | PSNR tau scale | TwoNN ID |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> perTransform = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             AutoencoderEvaluation.Report r = reports.get(i);
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.2f | %.4f | %.3f | %.3f | %.2f | %.2f | %.1f |%n",
+                    "| %s | %.2f | %.4f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.1f |%n",
                     ids.get(i),
                     r.psnr(),
                     r.ssim(),
                     r.meanError(r.rotations()),
                     r.meanError(r.scales()),
+                    r.meanCentredError(r.rotations()),
+                    r.meanCentredError(r.scales()),
                     r.meanPsnr(r.rotations()),
                     r.meanPsnr(r.scales()),
                     r.intrinsicDimension()));
             StringBuilder row = new StringBuilder("| " + ids.get(i));
-            for (AutoencoderEvaluation.TransformResult t : r.rotations()) {
-                row.append(String.format(Locale.ROOT, " | %.3f / %.2f", t.equivarianceError(), t.psnr()));
-            }
-            for (AutoencoderEvaluation.TransformResult t : r.scales()) {
-                row.append(String.format(Locale.ROOT, " | %.3f / %.2f", t.equivarianceError(), t.psnr()));
+            for (List<AutoencoderEvaluation.TransformResult> group : List.of(r.rotations(), r.scales())) {
+                for (AutoencoderEvaluation.TransformResult t : group) {
+                    row.append(String.format(
+                            Locale.ROOT,
+                            " | %.3f / %.3f / %.2f",
+                            t.equivarianceError(),
+                            t.centredEquivarianceError(),
+                            t.psnr()));
+                }
             }
             perTransform.add(row.append(" |").toString());
         }
-        md.append("\nPer transform (equivariance error / PSNR tau in dB):\n\n");
+        if (baselineIndex >= 0) {
+            AutoencoderEvaluation.Report base = reports.get(baselineIndex);
+            md.append("\nRelative reduction of the mean errors against ")
+                    .append(ids.get(baselineIndex))
+                    .append(" ((baseline - model) / baseline; negative = worse than the baseline):\n\n");
+            md.append(
+                    "| model | eq. error rot | eq. error scale | centred rot | centred scale |\n|---|---|---|---|---|\n");
+            for (int i = 0; i < ids.size(); i++) {
+                if (i == baselineIndex) {
+                    continue;
+                }
+                Map<String, Object> m = reports.get(i).reductionsAgainst(ids.get(baselineIndex), base);
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %+.1f%% | %+.1f%% | %+.1f%% | %+.1f%% |%n",
+                        ids.get(i),
+                        100 * (double) m.get("reduction_equivariance_error_rotation"),
+                        100 * (double) m.get("reduction_equivariance_error_scale"),
+                        100 * (double) m.get("reduction_centred_equivariance_error_rotation"),
+                        100 * (double) m.get("reduction_centred_equivariance_error_scale")));
+            }
+        }
+        md.append("\nPer transform (equivariance error / centred error / PSNR tau in dB):\n\n");
         md.append(
                 "| model | rot90 | rot180 | rot270 | scale 0.25 | scale 0.5 | scale 0.75 |\n|---|---|---|---|---|---|---|\n");
         perTransform.forEach(r -> md.append(r).append('\n'));

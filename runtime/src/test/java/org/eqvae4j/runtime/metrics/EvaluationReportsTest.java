@@ -27,14 +27,27 @@ class EvaluationReportsTest {
             32.61,
             0.9123,
             List.of(
-                    new AutoencoderEvaluation.TransformResult("rot90", 1.0, 20.0),
-                    new AutoencoderEvaluation.TransformResult("rot180", 1.1, 21.0),
-                    new AutoencoderEvaluation.TransformResult("rot270", 0.96, 22.0)),
+                    new AutoencoderEvaluation.TransformResult("rot90", 1.0, 0.5, 20.0),
+                    new AutoencoderEvaluation.TransformResult("rot180", 1.1, 0.6, 21.0),
+                    new AutoencoderEvaluation.TransformResult("rot270", 0.96, 0.4, 22.0)),
             List.of(
-                    new AutoencoderEvaluation.TransformResult("scale0.25", 0.7, 18.0),
-                    new AutoencoderEvaluation.TransformResult("scale0.5", 0.6, 19.0),
-                    new AutoencoderEvaluation.TransformResult("scale0.75", 0.62, 23.0)),
+                    new AutoencoderEvaluation.TransformResult("scale0.25", 0.7, 0.3, 18.0),
+                    new AutoencoderEvaluation.TransformResult("scale0.5", 0.6, 0.2, 19.0),
+                    new AutoencoderEvaluation.TransformResult("scale0.75", 0.62, 0.25, 23.0)),
             25.64);
+
+    /** REPORT with every rotation error (plain and centred) halved. */
+    private static final AutoencoderEvaluation.Report HALVED_ROTATIONS = new AutoencoderEvaluation.Report(
+            16,
+            256,
+            31.0,
+            0.9,
+            REPORT.rotations().stream()
+                    .map(t -> new AutoencoderEvaluation.TransformResult(
+                            t.name(), t.equivarianceError() / 2, t.centredEquivarianceError() / 2, t.psnr()))
+                    .toList(),
+            REPORT.scales(),
+            20.0);
 
     @Test
     void imagesArePreparedSquareAndUnreadableOnesAreNamedAndSkipped(@TempDir Path dir) throws Exception {
@@ -63,13 +76,13 @@ class EvaluationReportsTest {
                 "model taef2, 16 images at 256x256; E(x) = deterministic latent (posterior mean for KL)", lines.get(0));
         assertEquals("reconstruction   PSNR 32.61 dB   SSIM 0.9123", lines.get(1));
         assertEquals(
-                List.of("rot90", "1.0000", "20.00", "dB"),
+                List.of("rot90", "1.0000", "0.5000", "20.00", "dB"),
                 List.of(lines.get(3).trim().split("\\s+")));
         assertEquals(
-                List.of("rotations", "1.0200", "21.00", "dB"),
+                List.of("rotations", "1.0200", "0.5000", "21.00", "dB"),
                 List.of(lines.get(9).trim().split("\\s+")));
         assertEquals(
-                List.of("scales", "0.6400", "20.00", "dB"),
+                List.of("scales", "0.6400", "0.2500", "20.00", "dB"),
                 List.of(lines.get(10).trim().split("\\s+")));
         assertEquals("intrinsic dimension (TwoNN, 4x4 latent patches): 25.6", lines.get(11));
         assertEquals(12, lines.size());
@@ -78,18 +91,59 @@ class EvaluationReportsTest {
     @Test
     void resultsTableHasAMeansRowAndAPerTransformRowPerBundle() {
         String md = ResultsTable.markdown(
-                List.of("taef2", "eq-taef2"), List.of(REPORT, REPORT), 256, "./eqvae results --models a,b");
+                List.of("taef2", "eq-taef2"), List.of(REPORT, REPORT), -1, 256, "./eqvae results --models a,b");
         assertTrue(md.startsWith("# Measured results\n\nRegenerate with `./eqvae results --models a,b` ("), md);
-        assertTrue(md.contains("| taef2 | 32.61 | 0.9123 | 1.020 | 0.640 | 21.00 | 20.00 | 25.6 |\n"), md);
         assertTrue(
-                md.contains(
-                        "| eq-taef2 | 1.000 / 20.00 | 1.100 / 21.00 | 0.960 / 22.00 | 0.700 / 18.00 | 0.600 / 19.00 | 0.620 / 23.00 |\n"),
+                md.contains("| taef2 | 32.61 | 0.9123 | 1.020 | 0.640 | 0.500 | 0.250 | 21.00 | 20.00 | 25.6 |\n"), md);
+        assertTrue(
+                md.contains("| eq-taef2 | 1.000 / 0.500 / 20.00 | 1.100 / 0.600 / 21.00 | 0.960 / 0.400 / 22.00 "
+                        + "| 0.700 / 0.300 / 18.00 | 0.600 / 0.200 / 19.00 | 0.620 / 0.250 / 23.00 |\n"),
                 md);
+        assertTrue(md.contains("'Centred' is the same error after removing each latent's per-channel mean"), md);
         assertEquals(
                 2 + 2 + 2 + 2,
                 md.lines().filter(l -> l.startsWith("|")).count(),
-                "two headers, two separators, four rows");
-        assertThrows(IllegalArgumentException.class, () -> ResultsTable.markdown(List.of("a"), List.of(), 256, "x"));
+                "two headers, two separators, four rows; no reductions without a baseline");
+        assertThrows(
+                IllegalArgumentException.class, () -> ResultsTable.markdown(List.of("a"), List.of(), -1, 256, "x"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ResultsTable.markdown(List.of("a"), List.of(REPORT), 1, 256, "x"));
+    }
+
+    @Test
+    void resultsTableGivesEachOtherBundlesReductionAgainstTheBaseline() {
+        String md =
+                ResultsTable.markdown(List.of("taef2", "eq-taef2"), List.of(REPORT, HALVED_ROTATIONS), 0, 256, "regen");
+        assertTrue(md.contains("Relative reduction of the mean errors against taef2"), md);
+        assertTrue(md.contains("| eq-taef2 | +50.0% | +0.0% | +50.0% | +0.0% |\n"), md);
+        assertTrue(!md.contains("| taef2 | +"), "no reduction row for the baseline itself:\n" + md);
+        // against eq-taef2, taef2 is twice as bad on rotations: -100%
+        String reversed =
+                ResultsTable.markdown(List.of("taef2", "eq-taef2"), List.of(REPORT, HALVED_ROTATIONS), 1, 256, "regen");
+        assertTrue(reversed.contains("| taef2 | -100.0% | +0.0% | -100.0% | +0.0% |\n"), reversed);
+    }
+
+    @Test
+    void baselineMustBeOneOfTheModels() {
+        List<Path> models = List.of(Path.of("models", "taef2"), Path.of("models", "eq-taef2"));
+        assertEquals(1, ResultsTable.baselineIndex(models, Path.of("models/./eq-taef2")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ResultsTable.baselineIndex(models, Path.of("models/other")));
+        assertTrue(e.getMessage().startsWith("--baseline models/other is not one of --models"), e.getMessage());
+    }
+
+    @Test
+    void consoleReductionsAreGivenInPercentPerGroup() {
+        List<String> lines = EvaluationText.reductions("taef2", REPORT, HALVED_ROTATIONS)
+                .lines()
+                .toList();
+        assertEquals(3, lines.size());
+        assertEquals(
+                List.of("rotations", "50.0%", "50.0%"),
+                List.of(lines.get(1).trim().split("\\s+")));
+        assertEquals(
+                List.of("scales", "0.0%", "0.0%"), List.of(lines.get(2).trim().split("\\s+")));
     }
 
     /** The workflow measures what AutoencoderEvaluation measures, bundle by bundle, and records only when asked. */
@@ -99,6 +153,7 @@ class EvaluationReportsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String md = ResultsTable.evaluate(
                 List.of(Taef2.bundleDir()),
+                null,
                 dir,
                 96,
                 false,
@@ -112,7 +167,7 @@ class EvaluationReportsTest {
                 ae,
                 EvaluationImages.prepare(dir, 3, 96, new PrintStream(new ByteArrayOutputStream())),
                 ProgressListener.NONE);
-        String want = ResultsTable.markdown(List.of("taef2"), List.of(expected), 96, "regen");
+        String want = ResultsTable.markdown(List.of("taef2"), List.of(expected), -1, 96, "regen");
         assertEquals(
                 want.substring(want.indexOf("Images are")),
                 md.substring(md.indexOf("Images are")),
