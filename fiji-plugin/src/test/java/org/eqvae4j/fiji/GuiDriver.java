@@ -125,41 +125,58 @@ public final class GuiDriver {
         Rectangle screenRect = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
         // open the menus with the keyboard, as a user can: F10 opens the first menu, Right moves to the next one
         // (first entering a first item that is a submenu), Down walks the items, Right opens a submenu, Enter chooses
-        EventQueue.invokeAndWait(() -> {
-            IJ.getInstance().toFront();
-            IJ.getInstance().requestFocus();
-        });
-        Thread.sleep(500);
-        key(robot, KeyEvent.VK_F10);
-        for (int i = 0; i < pluginsMenu; i++) {
-            key(robot, KeyEvent.VK_RIGHT);
-            if (bar.getMenu(i).getItemCount() > 0 && bar.getMenu(i).getItem(0) instanceof Menu) {
-                key(robot, KeyEvent.VK_RIGHT);
-            }
-        }
-        for (int i = 0; i < eqvaeItem; i++) {
-            key(robot, KeyEvent.VK_DOWN);
-        }
-        key(robot, KeyEvent.VK_RIGHT);
-        for (int i = 0; i < roundTrip; i++) {
-            key(robot, KeyEvent.VK_DOWN);
-        }
-        Thread.sleep(300);
-        ImageIO.write(
-                robot.createScreenCapture(screenRect),
-                "png",
-                out.resolve("menu.png").toFile());
-        key(robot, KeyEvent.VK_ENTER);
         AtomicReference<GenericDialog> dialog = new AtomicReference<>();
-        waitFor("the Round Trip dialog", () -> {
-            for (Window w : Window.getWindows()) {
-                if (w instanceof GenericDialog gd && gd.isShowing() && "EQ-VAE Round Trip".equals(gd.getTitle())) {
-                    dialog.set(gd);
-                    return true;
+        // keys sent while AWT is still opening a menu can be lost (seen once in CI on an idle machine): a walk whose
+        // Enter opened nothing is closed with Escape and walked again, at most three times
+        for (int attempt = 1; dialog.get() == null; attempt++) {
+            EventQueue.invokeAndWait(() -> {
+                IJ.getInstance().toFront();
+                IJ.getInstance().requestFocus();
+            });
+            Thread.sleep(500);
+            key(robot, KeyEvent.VK_F10);
+            for (int i = 0; i < pluginsMenu; i++) {
+                key(robot, KeyEvent.VK_RIGHT);
+                if (bar.getMenu(i).getItemCount() > 0 && bar.getMenu(i).getItem(0) instanceof Menu) {
+                    key(robot, KeyEvent.VK_RIGHT);
                 }
             }
-            return false;
-        });
+            for (int i = 0; i < eqvaeItem; i++) {
+                key(robot, KeyEvent.VK_DOWN);
+            }
+            key(robot, KeyEvent.VK_RIGHT);
+            for (int i = 0; i < roundTrip; i++) {
+                key(robot, KeyEvent.VK_DOWN);
+            }
+            Thread.sleep(300);
+            ImageIO.write(
+                    robot.createScreenCapture(screenRect),
+                    "png",
+                    out.resolve("menu.png").toFile());
+            key(robot, KeyEvent.VK_ENTER);
+            try {
+                waitFor("the Round Trip dialog", attempt < 3 ? 15 : 60, () -> {
+                    for (Window w : Window.getWindows()) {
+                        if (w instanceof GenericDialog gd
+                                && gd.isShowing()
+                                && "EQ-VAE Round Trip".equals(gd.getTitle())) {
+                            dialog.set(gd);
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+            } catch (IllegalStateException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                System.err.println(
+                        "attempt " + attempt + ": " + e.getMessage() + "; closing the menus and walking again");
+                for (int i = 0; i < 3; i++) {
+                    key(robot, KeyEvent.VK_ESCAPE);
+                }
+            }
+        }
         GenericDialog gd = dialog.get();
         EventQueue.invokeAndWait(() -> ((TextField) gd.getStringFields().get(0)).setText(model));
         Thread.sleep(300);
@@ -244,7 +261,11 @@ public final class GuiDriver {
     }
 
     private static void waitFor(String what, Condition c) throws Exception {
-        long end = System.nanoTime() + 60_000_000_000L;
+        waitFor(what, 60, c);
+    }
+
+    private static void waitFor(String what, int seconds, Condition c) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
         while (!c.holds()) {
             if (System.nanoTime() > end) {
                 throw new IllegalStateException("timed out waiting for " + what);
