@@ -83,6 +83,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Draw s ~ U(0.25, 1) (paper text) instead of the grid k/32, k=8..31 (reference code).")
     boolean uniformScale;
 
+    @Option(
+            names = "--scales",
+            split = ",",
+            paramLabel = "S",
+            description = {
+                "A discrete set of scale factors for tau, e.g. 0.25,0.5,0.75 (each in (0, 1], equally likely)",
+                "instead of the grid k/32; the evaluation's scales are 0.25, 0.5 and 0.75. Not with --uniform-scale."
+            })
+    java.util.List<Double> scales;
+
     @Option(names = "--anisotropic", description = "Independent scale per axis (ablation).")
     boolean anisotropic;
 
@@ -208,6 +218,19 @@ public final class TrainCommand implements Callable<Integer> {
         return new AdversarialLoss(new PatchGanConfig(imageChannels, discChannels, discLayers, norm), discWeight);
     }
 
+    /** The recipe options of issue 12, checked against each other; a conflict is a usage error. */
+    private EqVaeTrainConfig.RecipeOptions recipeOptions() {
+        EqVaeTrainConfig.RecipeOptions o = EqVaeTrainConfig.RecipeOptions.DEFAULT;
+        if (scales != null) {
+            if (uniformScale) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--scales and --uniform-scale exclude each other: give one");
+            }
+            o = o.withScales(scales);
+        }
+        return o;
+    }
+
     @Override
     public Integer call() throws Exception {
         ExecutionProvider provider = cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine());
@@ -239,6 +262,7 @@ public final class TrainCommand implements Callable<Integer> {
                 adversarial(base.imageChannels()),
                 discStart,
                 padTo);
+        cfg = cfg.withRecipeOptions(recipeOptions());
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {

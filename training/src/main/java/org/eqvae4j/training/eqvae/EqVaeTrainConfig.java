@@ -1,6 +1,8 @@
 package org.eqvae4j.training.eqvae;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.nio.file.Path;
+import java.util.List;
 import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
@@ -41,6 +43,8 @@ import org.eqvae4j.training.TrainingLoop;
  *                         {@code disc_start}; 0 for EQ-VAE fine-tuning)
  * @param padTo            training images smaller than this are centred on a zero canvas of this side
  *                         first (Fashion-MNIST 28 -> 32); 0: no padding
+ * @param recipeOptions    the recipe options beyond the reference recipe (issue 12); in config.json their fields
+ *                         sit beside the others, so a resume compares each by name
  */
 public record EqVaeTrainConfig(
         Path baseModel,
@@ -67,7 +71,85 @@ public record EqVaeTrainConfig(
         String outputId,
         AdversarialLoss adversarial,
         long discStart,
-        int padTo) {
+        int padTo,
+        @JsonUnwrapped RecipeOptions recipeOptions) {
+
+    /**
+     * Options of the recipe beyond the reference code's, each off (today's behaviour) by default.
+     *
+     * @param scales a discrete set for the scale factor s of tau (e.g. 0.25, 0.5, 0.75); empty: the grid k/32 or
+     *               U(0.25, 1) as {@code scaleGrid} says
+     */
+    public record RecipeOptions(List<Double> scales) {
+        public static final RecipeOptions DEFAULT = new RecipeOptions(List.of());
+
+        public RecipeOptions {
+            scales = List.copyOf(scales);
+            if (!scales.isEmpty()) {
+                TauSampler.Scales.set(scales); // validates the values
+            }
+        }
+
+        public RecipeOptions withScales(List<Double> s) {
+            return new RecipeOptions(s);
+        }
+    }
+
+    /** A run with the reference recipe's options. */
+    public EqVaeTrainConfig(
+            Path baseModel,
+            Path trainImages,
+            Path evalImages,
+            int cropSize,
+            int batch,
+            int accumulate,
+            long steps,
+            float learningRate,
+            int warmupSteps,
+            long seed,
+            double pEquivariance,
+            double pLowResolution,
+            boolean scaleGrid,
+            boolean anisotropic,
+            Interpolation interpolation,
+            EqVaeLoss loss,
+            Path perceptualNet,
+            int checkpointEvery,
+            int threads,
+            ExecutionProvider provider,
+            int evalSize,
+            String outputId,
+            AdversarialLoss adversarial,
+            long discStart,
+            int padTo) {
+        this(
+                baseModel,
+                trainImages,
+                evalImages,
+                cropSize,
+                batch,
+                accumulate,
+                steps,
+                learningRate,
+                warmupSteps,
+                seed,
+                pEquivariance,
+                pLowResolution,
+                scaleGrid,
+                anisotropic,
+                interpolation,
+                loss,
+                perceptualNet,
+                checkpointEvery,
+                threads,
+                provider,
+                evalSize,
+                outputId,
+                adversarial,
+                discStart,
+                padTo,
+                RecipeOptions.DEFAULT);
+    }
 
     /** A run without padding. */
     public EqVaeTrainConfig(
@@ -190,6 +272,49 @@ public record EqVaeTrainConfig(
         require(loss.perceptual() == 0 || perceptualNet != null, "a perceptual weight needs --perceptual-net");
         require(discStart >= 0, "discStart must be >= 0, got " + discStart);
         require(padTo >= 0, "padTo must be >= 0, got " + padTo);
+        require(recipeOptions != null, "recipeOptions are required (RecipeOptions.DEFAULT for none)");
+        require(
+                recipeOptions.scales().isEmpty() || scaleGrid,
+                "a scale set replaces the grid; it cannot be combined with U(0.25, 1)");
+    }
+
+    /** This run with other recipe options. */
+    public EqVaeTrainConfig withRecipeOptions(RecipeOptions options) {
+        return new EqVaeTrainConfig(
+                baseModel,
+                trainImages,
+                evalImages,
+                cropSize,
+                batch,
+                accumulate,
+                steps,
+                learningRate,
+                warmupSteps,
+                seed,
+                pEquivariance,
+                pLowResolution,
+                scaleGrid,
+                anisotropic,
+                interpolation,
+                loss,
+                perceptualNet,
+                checkpointEvery,
+                threads,
+                provider,
+                evalSize,
+                outputId,
+                adversarial,
+                discStart,
+                padTo,
+                options);
+    }
+
+    /** Where tau's scale factor comes from. */
+    public TauSampler.Scales scales() {
+        if (!recipeOptions.scales().isEmpty()) {
+            return TauSampler.Scales.set(recipeOptions.scales());
+        }
+        return scaleGrid ? TauSampler.Scales.grid() : TauSampler.Scales.uniform();
     }
 
     /**
@@ -204,12 +329,12 @@ public record EqVaeTrainConfig(
                 adversarial.discriminator().inChannels() == imageChannels,
                 "the discriminator takes " + adversarial.discriminator().inChannels()
                         + " channels but the model's images have " + imageChannels);
-        int smallest = smallestTargetSide(cropSize, f);
+        int smallest = smallestTargetSide(cropSize, f, scales().smallest());
         int needed = adversarial.discriminator().minInputSize();
         require(
                 smallest >= needed,
                 "with " + cropSize + " px crops the training targets can be as small as " + smallest
-                        + " px (scale 0.25), but a PatchGAN discriminator with "
+                        + " px (scale " + scales().smallest() + "), but a PatchGAN discriminator with "
                         + adversarial.discriminator().nLayers()
                         + " layers needs at least " + needed
                         + " px: use fewer discriminator layers or crops of at least "
@@ -218,11 +343,11 @@ public record EqVaeTrainConfig(
 
     /**
      * The smallest target side a crop of this size gives for downsampling factor f: the smallest scale
-     * 0.25 (both the reference grid and U(0.25, 1)) maps the latent side h to floor(h / 4), the image to
+     * (0.25 for both the reference grid and U(0.25, 1)) maps the latent side h to floor(h * s), the image to
      * f times that.
      */
-    public static int smallestTargetSide(int cropSize, int f) {
-        return f * (int) Math.floor(cropSize / f * 0.25);
+    public static int smallestTargetSide(int cropSize, int f, double smallestScale) {
+        return f * (int) Math.floor(cropSize / f * smallestScale);
     }
 
     /** Whether the discriminator trains, and the adversarial term counts, at optimizer step {@code step} (0-based). */
@@ -246,6 +371,6 @@ public record EqVaeTrainConfig(
 
     public StepInputs.Recipe recipe() {
         return new StepInputs.Recipe(
-                pEquivariance, pLowResolution, new TauSampler(scaleGrid, anisotropic, interpolation));
+                pEquivariance, pLowResolution, new TauSampler(scales(), anisotropic, interpolation));
     }
 }
