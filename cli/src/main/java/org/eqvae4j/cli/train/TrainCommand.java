@@ -93,6 +93,23 @@ public final class TrainCommand implements Callable<Integer> {
             })
     java.util.List<Double> scales;
 
+    @Option(
+            names = "--lr-schedule",
+            defaultValue = "constant",
+            paramLabel = "constant|cosine",
+            description = {
+                "The learning rate after the linear warm-up (--warmup-steps): constant, or a cosine from --lr",
+                "down to --lr-min at the last step (default ${DEFAULT-VALUE}). A cosine run resumes only with the",
+                "same --steps (the rate of every step depends on it)."
+            })
+    String lrSchedule;
+
+    @Option(
+            names = "--lr-min",
+            defaultValue = "0",
+            description = "Where the cosine schedule ends (default ${DEFAULT-VALUE}); needs --lr-schedule cosine.")
+    float lrMin;
+
     @Option(names = "--anisotropic", description = "Independent scale per axis (ablation).")
     boolean anisotropic;
 
@@ -228,6 +245,22 @@ public final class TrainCommand implements Callable<Integer> {
             }
             o = o.withScales(scales);
         }
+        EqVaeTrainConfig.RecipeOptions.LrSchedule schedule =
+                switch (lrSchedule.toLowerCase(java.util.Locale.ROOT)) {
+                    case "constant" -> EqVaeTrainConfig.RecipeOptions.LrSchedule.CONSTANT;
+                    case "cosine" -> EqVaeTrainConfig.RecipeOptions.LrSchedule.COSINE;
+                    default -> throw new picocli.CommandLine.ParameterException(
+                            spec.commandLine(), "--lr-schedule must be constant or cosine, got '" + lrSchedule + "'");
+                };
+        if (lrMin != 0 && schedule != EqVaeTrainConfig.RecipeOptions.LrSchedule.COSINE) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--lr-min " + lrMin + " needs --lr-schedule cosine");
+        }
+        if (lrMin < 0 || lrMin > runOptions.lr) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--lr-min must be in [0, --lr " + runOptions.lr + "], got " + lrMin);
+        }
+        o = o.withLrSchedule(schedule, lrMin);
         return o;
     }
 

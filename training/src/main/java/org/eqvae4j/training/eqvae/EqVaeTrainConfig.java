@@ -1,5 +1,7 @@
 package org.eqvae4j.training.eqvae;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,21 +79,37 @@ public record EqVaeTrainConfig(
     /**
      * Options of the recipe beyond the reference code's, each off (today's behaviour) by default.
      *
-     * @param scales a discrete set for the scale factor s of tau (e.g. 0.25, 0.5, 0.75); empty: the grid k/32 or
-     *               U(0.25, 1) as {@code scaleGrid} says
+     * @param scales     a discrete set for the scale factor s of tau (e.g. 0.25, 0.5, 0.75); empty: the grid k/32
+     *                   or U(0.25, 1) as {@code scaleGrid} says
+     * @param lrSchedule the learning rate after warm-up: constant, or a cosine down to {@code lrMin} at the last step
+     * @param lrMin      where the cosine ends (0 for a constant rate)
      */
-    public record RecipeOptions(List<Double> scales) {
-        public static final RecipeOptions DEFAULT = new RecipeOptions(List.of());
+    public record RecipeOptions(List<Double> scales, LrSchedule lrSchedule, float lrMin) {
+        public static final RecipeOptions DEFAULT = new RecipeOptions(List.of(), LrSchedule.CONSTANT, 0f);
+
+        /** The learning rate's course after the linear warm-up. */
+        public enum LrSchedule {
+            CONSTANT,
+            COSINE
+        }
 
         public RecipeOptions {
             scales = List.copyOf(scales);
             if (!scales.isEmpty()) {
                 TauSampler.Scales.set(scales); // validates the values
             }
+            require(lrSchedule != null, "lrSchedule is required (constant or cosine)");
+            require(
+                    lrMin == 0 || lrSchedule == LrSchedule.COSINE && lrMin > 0 && Float.isFinite(lrMin),
+                    "a minimum learning rate (" + lrMin + ") needs the cosine schedule and must be positive");
         }
 
         public RecipeOptions withScales(List<Double> s) {
-            return new RecipeOptions(s);
+            return new RecipeOptions(s, lrSchedule, lrMin);
+        }
+
+        public RecipeOptions withLrSchedule(LrSchedule schedule, float min) {
+            return new RecipeOptions(scales, schedule, min);
         }
     }
 
@@ -362,11 +380,31 @@ public record EqVaeTrainConfig(
     }
 
     /**
-     * Steps, micro-batch size, learning rate and warm-up (constant after it), seed and checkpoint cadence, as
-     * {@link TrainingLoop} reads them.
+     * Steps, micro-batch size, learning rate and warm-up (then constant, or a cosine down to {@code lrMin}), seed and
+     * checkpoint cadence, as {@link TrainingLoop} reads them.
      */
     public RunSchedule run() {
-        return new RunSchedule(steps, batch, learningRate, warmupSteps, RunSchedule.Decay.NONE, seed, checkpointEvery);
+        boolean cosine = recipeOptions.lrSchedule() == RecipeOptions.LrSchedule.COSINE;
+        return new RunSchedule(
+                steps,
+                batch,
+                learningRate,
+                warmupSteps,
+                cosine ? RunSchedule.Decay.WARMUP_COSINE : RunSchedule.Decay.NONE,
+                seed,
+                checkpointEvery,
+                recipeOptions.lrMin());
+    }
+
+    /**
+     * The length of the cosine, recorded in config.json beside the settings: a resume may change {@code steps}
+     * (how long a run goes), but with a cosine that would bend the rate of steps already taken, so there the
+     * resume is refused under this name. Absent for a constant rate.
+     */
+    @JsonProperty("cosineSteps")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Long cosineSteps() {
+        return recipeOptions.lrSchedule() == RecipeOptions.LrSchedule.COSINE ? steps : null;
     }
 
     public StepInputs.Recipe recipe() {

@@ -29,6 +29,7 @@ import org.eqvae4j.runtime.metrics.CodebookUsage;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
+import org.eqvae4j.training.RunSchedule;
 import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
 import org.eqvae4j.training.data.ImageSet;
@@ -81,6 +82,9 @@ public final class EqVaeTrainer {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /** The step's learning rate, a metrics.csv column when it decays. */
+    public static final String LR_COLUMN = "lr";
+
     /** VQ models: codebook usage of each step's tokens (perplexity, fraction of entries used), metrics.csv columns. */
     public static final List<String> VQ_COLUMNS = List.of("codebook_perplexity", "codebook_used");
 
@@ -132,6 +136,11 @@ public final class EqVaeTrainer {
         if (vq) {
             extraColumns.addAll(VQ_COLUMNS);
         }
+        RunSchedule schedule = cfg.run();
+        boolean logRate = schedule.decay() != RunSchedule.Decay.NONE;
+        if (logRate) {
+            extraColumns.add(LR_COLUMN);
+        }
         MetricsLog log = new MetricsLog(run, startStep, extraColumns);
         RuntimeOptions options =
                 RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
@@ -152,7 +161,7 @@ public final class EqVaeTrainer {
             }
             TrainingLoop.run(
                     session,
-                    cfg.run(),
+                    schedule,
                     run,
                     startStep,
                     new TrainingLoop.Hooks() {
@@ -166,6 +175,9 @@ public final class EqVaeTrainer {
                             eqCount = 0;
                             terms.clear();
                             stepIndices.clear();
+                            if (logRate) {
+                                terms.put(LR_COLUMN, (double) schedule.learningRateAt(step));
+                            }
                             Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
                             for (int k = 0; k < micro; k++) {
                                 StepInputs in = batches.next();
