@@ -110,6 +110,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Where the cosine schedule ends (default ${DEFAULT-VALUE}); needs --lr-schedule cosine.")
     float lrMin;
 
+    @Option(
+            names = "--ema",
+            defaultValue = "0",
+            paramLabel = "DECAY",
+            description = {
+                "Keep an exponential moving average of the autoencoder's weights with this decay, e.g. 0.999",
+                "(starting from the base model's weights, saved with each checkpoint); the bundle then carries",
+                "the average, and model.json's source says so. 0 (default) is off."
+            })
+    double ema;
+
     @Option(names = "--anisotropic", description = "Independent scale per axis (ablation).")
     boolean anisotropic;
 
@@ -261,7 +272,11 @@ public final class TrainCommand implements Callable<Integer> {
                     spec.commandLine(), "--lr-min must be in [0, --lr " + runOptions.lr + "], got " + lrMin);
         }
         o = o.withLrSchedule(schedule, lrMin);
-        return o;
+        if (ema < 0 || ema >= 1) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--ema must be in [0, 1) (0: off), got " + ema);
+        }
+        return o.withEma(ema);
     }
 
     @Override

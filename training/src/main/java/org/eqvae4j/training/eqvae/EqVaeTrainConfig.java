@@ -83,9 +83,12 @@ public record EqVaeTrainConfig(
      *                   or U(0.25, 1) as {@code scaleGrid} says
      * @param lrSchedule the learning rate after warm-up: constant, or a cosine down to {@code lrMin} at the last step
      * @param lrMin      where the cosine ends (0 for a constant rate)
+     * @param ema        decay of an exponential moving average of the autoencoder's weights, updated after every
+     *                   optimizer step from the base model's weights on; the bundle then carries the average
+     *                   (0: off, the bundle carries the trained weights)
      */
-    public record RecipeOptions(List<Double> scales, LrSchedule lrSchedule, float lrMin) {
-        public static final RecipeOptions DEFAULT = new RecipeOptions(List.of(), LrSchedule.CONSTANT, 0f);
+    public record RecipeOptions(List<Double> scales, LrSchedule lrSchedule, float lrMin, double ema) {
+        public static final RecipeOptions DEFAULT = new RecipeOptions(List.of(), LrSchedule.CONSTANT, 0f, 0);
 
         /** The learning rate's course after the linear warm-up. */
         public enum LrSchedule {
@@ -102,14 +105,19 @@ public record EqVaeTrainConfig(
             require(
                     lrMin == 0 || lrSchedule == LrSchedule.COSINE && lrMin > 0 && Float.isFinite(lrMin),
                     "a minimum learning rate (" + lrMin + ") needs the cosine schedule and must be positive");
+            require(ema >= 0 && ema < 1, "the EMA decay must be in [0, 1) (0: off), got " + ema);
         }
 
         public RecipeOptions withScales(List<Double> s) {
-            return new RecipeOptions(s, lrSchedule, lrMin);
+            return new RecipeOptions(s, lrSchedule, lrMin, ema);
         }
 
         public RecipeOptions withLrSchedule(LrSchedule schedule, float min) {
-            return new RecipeOptions(scales, schedule, min);
+            return new RecipeOptions(scales, schedule, min, ema);
+        }
+
+        public RecipeOptions withEma(double decay) {
+            return new RecipeOptions(scales, lrSchedule, lrMin, decay);
         }
     }
 
@@ -325,6 +333,24 @@ public record EqVaeTrainConfig(
                 discStart,
                 padTo,
                 options);
+    }
+
+    /**
+     * The recipe options that differ from the reference recipe, as the bundle's provenance names them (empty when
+     * none do); starts with ", ".
+     */
+    public String recipeDescription() {
+        StringBuilder d = new StringBuilder();
+        if (!recipeOptions.scales().isEmpty()) {
+            d.append(", scales ").append(scales());
+        }
+        if (recipeOptions.lrSchedule() == RecipeOptions.LrSchedule.COSINE) {
+            d.append(", lr cosine to ").append(recipeOptions.lrMin());
+        }
+        if (recipeOptions.ema() > 0) {
+            d.append(", weights: EMA with decay ").append(recipeOptions.ema());
+        }
+        return d.toString();
     }
 
     /** Where tau's scale factor comes from. */

@@ -32,6 +32,7 @@ import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.RunSchedule;
 import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
+import org.eqvae4j.training.WeightEma;
 import org.eqvae4j.training.data.ImageSet;
 import org.eqvae4j.training.data.Prefetcher;
 import org.eqvae4j.training.data.RandomCrops;
@@ -82,6 +83,12 @@ public final class EqVaeTrainer {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /** The weight average saved with each checkpoint when {@code ema} is on (safetensors, by state-dict name). */
+    public static final String EMA = "ema.safetensors";
+
+    /** Milliseconds of the step spent updating the weight average, a metrics.csv column when it is on. */
+    public static final String EMA_MS_COLUMN = "ema_ms";
+
     /** The step's learning rate, a metrics.csv column when it decays. */
     public static final String LR_COLUMN = "lr";
 
@@ -120,6 +127,12 @@ public final class EqVaeTrainer {
             writeArtifacts(base, arch, artifacts);
         }
         Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
+        Map<String, Tensor> baseWeights = arch.stateDict(
+                OnnxReader.read(base.file("encoder")), OnnxReader.read(base.file("decoder")));
+        double emaDecay = cfg.recipeOptions().ema();
+        WeightEma ema = emaDecay == 0
+                ? null
+                : startStep > 0 ? WeightEma.read(run.stateFile(EMA), baseWeights) : new WeightEma(baseWeights);
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());
         if (cfg.padTo() > 0) {
@@ -140,6 +153,9 @@ public final class EqVaeTrainer {
         boolean logRate = schedule.decay() != RunSchedule.Decay.NONE;
         if (logRate) {
             extraColumns.add(LR_COLUMN);
+        }
+        if (ema != null) {
+            extraColumns.add(EMA_MS_COLUMN);
         }
         MetricsLog log = new MetricsLog(run, startStep, extraColumns);
         RuntimeOptions options =
@@ -207,6 +223,11 @@ public final class EqVaeTrainer {
 
                         @Override
                         public void afterStep(TrainingSession s, long step) {
+                            if (ema != null) {
+                                long t0 = System.nanoTime();
+                                ema.update(p -> s.parameter(p).toFloats(), emaDecay);
+                                terms.put(EMA_MS_COLUMN, (System.nanoTime() - t0) / 1e6);
+                            }
                             if (vq) {
                                 CodebookUsage u = CodebookUsage.of(
                                         stepIndices.stream()
@@ -235,9 +256,14 @@ public final class EqVaeTrainer {
                                             ms)
                                     : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms);
                         }
+
+                        @Override
+                        public Map<String, RunFolder.StateWriter> checkpointState() {
+                            return ema == null ? Map.of() : Map.of(EMA, ema::write);
+                        }
                     },
                     progress);
-            exportBundle(session, arch, base);
+            exportBundle(ema != null ? ema.tensors() : trainedWeights(session, baseWeights.keySet()), session, arch, base);
         }
         return records;
     }
@@ -265,14 +291,22 @@ public final class EqVaeTrainer {
         return cfg.seed() ^ 0x44697363L;
     }
 
-    private void exportBundle(TrainingSession session, AutoencoderArchitecture arch, ModelBundle base)
-            throws IOException {
+    /** The autoencoder's weights as the session holds them, by state-dict name. */
+    private static Map<String, Tensor> trainedWeights(TrainingSession session, java.util.Set<String> names) {
         Map<String, Tensor> trained = new LinkedHashMap<>();
-        Graph enc = OnnxReader.read(base.file("encoder"));
-        Graph dec = OnnxReader.read(base.file("decoder"));
-        for (String name : arch.stateDict(enc, dec).keySet()) {
+        for (String name : names) {
             trained.put(name, session.parameter(name));
         }
+        return trained;
+    }
+
+    /**
+     * Writes the bundle with the given autoencoder weights (the EMA when on, else the trained ones) and, with the
+     * adversarial term, the session's trained discriminator (never averaged).
+     */
+    private void exportBundle(
+            Map<String, Tensor> trained, TrainingSession session, AutoencoderArchitecture arch, ModelBundle base)
+            throws IOException {
         Map<String, Graph> extra = new LinkedHashMap<>();
         if (cfg.adversarial() != null) {
             // the trained discriminator by its state-dict names, as a model of its own
@@ -319,7 +353,8 @@ public final class EqVaeTrainer {
                                 cfg.adversarial().discriminator().ndf(),
                                 cfg.adversarial().discriminator().norm().name().toLowerCase(Locale.ROOT),
                                 cfg.adversarial().discWeight(),
-                                cfg.discStart()));
+                                cfg.discStart()))
+                + cfg.recipeDescription();
         String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
         BundleExporter.export(
                 new BundleExporter.Request(

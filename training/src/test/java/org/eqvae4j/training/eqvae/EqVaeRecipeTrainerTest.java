@@ -1,0 +1,111 @@
+package org.eqvae4j.training.eqvae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.eqvae4j.export.arch.Architectures;
+import org.eqvae4j.export.eqvae.EqVaeLoss;
+import org.eqvae4j.export.graph.Tensor;
+import org.eqvae4j.export.onnx.OnnxReader;
+import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
+import org.eqvae4j.runtime.progress.ProgressListener;
+import org.eqvae4j.runtime.transform.Interpolation;
+import org.eqvae4j.testsupport.RepositoryRoot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recipe options of issue 12 in real runs: the shipped TAEF2 on the bundled photos, tiny crops, a few steps. */
+class EqVaeRecipeTrainerTest {
+    private static final Path ROOT = RepositoryRoot.get();
+
+    private static EqVaeTrainConfig config(long steps, EqVaeTrainConfig.RecipeOptions options) {
+        return new EqVaeTrainConfig(
+                        ROOT.resolve("models/taef2"),
+                        ROOT.resolve("test-images/photos"),
+                        null,
+                        32,
+                        2,
+                        1,
+                        steps,
+                        1e-3f,
+                        0,
+                        7,
+                        0.5,
+                        0.25,
+                        true,
+                        false,
+                        Interpolation.BILINEAR,
+                        new EqVaeLoss(1f, 0f, 0f),
+                        null,
+                        1,
+                        1,
+                        ExecutionProvider.CPU,
+                        256,
+                        "eq-test")
+                .withRecipeOptions(options);
+    }
+
+    /** The autoencoder weights of a bundle by state-dict name. */
+    private static Map<String, Tensor> weights(Path bundle) throws Exception {
+        ModelBundle b = ModelBundle.open(bundle);
+        return Architectures.standard()
+                .get(b.manifest().architecture())
+                .stateDict(OnnxReader.read(b.file("encoder")), OnnxReader.read(b.file("decoder")));
+    }
+
+    private static void train(EqVaeTrainConfig cfg, Path run) throws Exception {
+        new EqVaeTrainer(cfg, run).train(ProgressListener.NONE);
+    }
+
+    @Test
+    void emaBundleIsTheClosedFormOfTheTrainedWeightsAndResumesThrough(@TempDir Path dir) throws Exception {
+        double d = 0.5; // large enough a weight on every step, so a restarted average would show
+        EqVaeTrainConfig.RecipeOptions none = EqVaeTrainConfig.RecipeOptions.DEFAULT;
+        // the trained weights w1, w2 (an EMA does not change training: batches and weights are the same)
+        Path plain = dir.resolve("plain");
+        train(config(1, none), plain);
+        Map<String, Tensor> w1 = weights(plain.resolve(EqVaeTrainer.BUNDLE));
+        train(config(2, none), plain);
+        Map<String, Tensor> w2 = weights(plain.resolve(EqVaeTrainer.BUNDLE));
+        Map<String, Tensor> w0 = weights(ROOT.resolve("models/taef2"));
+        // the EMA run, stopped after step 1 and resumed: its average must continue, not restart
+        Path emaRun = dir.resolve("ema");
+        train(config(1, none.withEma(d)), emaRun);
+        assertTrue(Files.isRegularFile(
+                org.eqvae4j.training.RunFolder.committedFile(emaRun, EqVaeTrainer.EMA)));
+        train(config(2, none.withEma(d)), emaRun);
+        Map<String, Tensor> e2 = weights(emaRun.resolve(EqVaeTrainer.BUNDLE));
+        double worst = 0;
+        int changed = 0;
+        for (String name : w0.keySet()) {
+            float[] a = w0.get(name).toFloats();
+            float[] b = w1.get(name).toFloats();
+            float[] c = w2.get(name).toFloats();
+            float[] got = e2.get(name).toFloats();
+            for (int i = 0; i < got.length; i++) {
+                // ema_2 = d^2 w0 + (1 - d) (d w1 + w2)
+                double expected = d * d * a[i] + (1 - d) * (d * b[i] + c[i]);
+                worst = Math.max(worst, Math.abs(expected - got[i]) / (1e-3 + Math.abs(expected)));
+                changed += Float.compare(got[i], c[i]) != 0 ? 1 : 0;
+            }
+        }
+        assertTrue(worst < 1e-5, "EMA bundle vs closed form, worst relative difference " + worst);
+        assertTrue(changed > 1000, "the bundle carries the average, not the trained weights: " + changed);
+        assertTrue(
+                ModelBundle.open(emaRun.resolve(EqVaeTrainer.BUNDLE)).manifest().provenance().get("weights").toString().contains("EMA with decay 0.5"),
+                "model.json says the weights are an EMA");
+        List<String> header = Files.readAllLines(emaRun.resolve(EqVaeTrainer.METRICS));
+        assertEquals("step,loss,equivariance_microbatches,ms,ema_ms", header.get(0));
+        assertEquals(3, header.size());
+        // switching the average off on resume is refused: the run would export something else
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> train(config(3, none), emaRun));
+        assertTrue(e.getMessage().contains("ema 0.5 -> 0.0"), e.getMessage());
+    }
+}
