@@ -20,7 +20,8 @@ class WeightEmaTest {
     private static Map<String, float[]> weightsAt(int j) {
         SplittableRandom r = new SplittableRandom(100 + j);
         Map<String, float[]> w = new LinkedHashMap<>();
-        w.put("conv.weight", new float[] {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()});
+        w.put("conv.weight", new float[] {(float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian()
+        });
         w.put("conv.bias", new float[] {(float) r.nextGaussian()});
         return w;
     }
@@ -71,7 +72,8 @@ class WeightEmaTest {
         for (String name : straight.values().keySet()) {
             assertArrayEquals(straight.values().get(name), resumed.values().get(name), name);
         }
-        assertArrayEquals(new long[] {1, 3}, resumed.tensors().get("conv.weight").dims());
+        assertArrayEquals(
+                new long[] {1, 3}, resumed.tensors().get("conv.weight").dims());
     }
 
     @Test
@@ -80,7 +82,8 @@ class WeightEmaTest {
         Map<String, Tensor> other = new LinkedHashMap<>(tensors(weightsAt(0)));
         other.put("extra.weight", Tensor.ofFloats("extra.weight", new long[] {1}, 0f));
         IOException e = assertThrows(IOException.class, () -> WeightEma.read(dir.resolve("ema.safetensors"), other));
-        assertTrue(e.getMessage().contains("ema.safetensors") && e.getMessage().contains("extra.weight"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("ema.safetensors") && e.getMessage().contains("extra.weight"), e.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
                 () -> new WeightEma(tensors(weightsAt(0))).update(weightsAt(1)::get, 1.0));

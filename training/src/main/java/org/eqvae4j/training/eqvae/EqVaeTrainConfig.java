@@ -10,6 +10,7 @@ import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.RunSchedule;
+import org.eqvae4j.training.StepStages;
 import org.eqvae4j.training.TrainingLoop;
 
 /**
@@ -86,9 +87,18 @@ public record EqVaeTrainConfig(
      * @param ema        decay of an exponential moving average of the autoencoder's weights, updated after every
      *                   optimizer step from the base model's weights on; the bundle then carries the average
      *                   (0: off, the bundle carries the trained weights)
+     * @param phases     which part trains in each phase, e.g. {@code encoder:1500,decoder:500}; none: all of it
+     * @param crops      the crop side in stages, e.g. {@code 64:1500,192:500}; none: {@code cropSize} throughout
      */
-    public record RecipeOptions(List<Double> scales, LrSchedule lrSchedule, float lrMin, double ema) {
-        public static final RecipeOptions DEFAULT = new RecipeOptions(List.of(), LrSchedule.CONSTANT, 0f, 0);
+    public record RecipeOptions(
+            List<Double> scales,
+            LrSchedule lrSchedule,
+            float lrMin,
+            double ema,
+            StepStages<TrainablePart> phases,
+            StepStages<Integer> crops) {
+        public static final RecipeOptions DEFAULT =
+                new RecipeOptions(List.of(), LrSchedule.CONSTANT, 0f, 0, StepStages.none(), StepStages.none());
 
         /** The learning rate's course after the linear warm-up. */
         public enum LrSchedule {
@@ -106,18 +116,30 @@ public record EqVaeTrainConfig(
                     lrMin == 0 || lrSchedule == LrSchedule.COSINE && lrMin > 0 && Float.isFinite(lrMin),
                     "a minimum learning rate (" + lrMin + ") needs the cosine schedule and must be positive");
             require(ema >= 0 && ema < 1, "the EMA decay must be in [0, 1) (0: off), got " + ema);
+            require(phases != null && crops != null, "phases and crops are required (StepStages.none() for none)");
+            for (int side : crops.values()) {
+                require(side >= 8, "crop sizes must be >= 8, got " + side + " in " + crops);
+            }
         }
 
         public RecipeOptions withScales(List<Double> s) {
-            return new RecipeOptions(s, lrSchedule, lrMin, ema);
+            return new RecipeOptions(s, lrSchedule, lrMin, ema, phases, crops);
         }
 
         public RecipeOptions withLrSchedule(LrSchedule schedule, float min) {
-            return new RecipeOptions(scales, schedule, min, ema);
+            return new RecipeOptions(scales, schedule, min, ema, phases, crops);
         }
 
         public RecipeOptions withEma(double decay) {
-            return new RecipeOptions(scales, lrSchedule, lrMin, decay);
+            return new RecipeOptions(scales, lrSchedule, lrMin, decay, phases, crops);
+        }
+
+        public RecipeOptions withPhases(StepStages<TrainablePart> p) {
+            return new RecipeOptions(scales, lrSchedule, lrMin, ema, p, crops);
+        }
+
+        public RecipeOptions withCrops(StepStages<Integer> c) {
+            return new RecipeOptions(scales, lrSchedule, lrMin, ema, phases, c);
         }
     }
 
@@ -347,10 +369,37 @@ public record EqVaeTrainConfig(
         if (recipeOptions.lrSchedule() == RecipeOptions.LrSchedule.COSINE) {
             d.append(", lr cosine to ").append(recipeOptions.lrMin());
         }
+        if (!recipeOptions.phases().isEmpty()) {
+            d.append(", phases ").append(recipeOptions.phases());
+        }
+        if (!recipeOptions.crops().isEmpty()) {
+            d.append(", crops ").append(recipeOptions.crops());
+        }
         if (recipeOptions.ema() > 0) {
             d.append(", weights: EMA with decay ").append(recipeOptions.ema());
         }
         return d.toString();
+    }
+
+    /** The part that trains at optimizer step {@code step} (0-based). */
+    public TrainablePart phaseAt(long step) {
+        return recipeOptions.phases().isEmpty()
+                ? TrainablePart.ALL
+                : recipeOptions.phases().valueAt(step);
+    }
+
+    /** The crop side at optimizer step {@code step} (0-based). */
+    public int cropAt(long step) {
+        return recipeOptions.crops().isEmpty()
+                ? cropSize
+                : recipeOptions.crops().valueAt(step);
+    }
+
+    /** Every crop side the run uses. */
+    public List<Integer> cropSizes() {
+        return recipeOptions.crops().isEmpty()
+                ? List.of(cropSize)
+                : recipeOptions.crops().values();
     }
 
     /** Where tau's scale factor comes from. */
@@ -373,16 +422,18 @@ public record EqVaeTrainConfig(
                 adversarial.discriminator().inChannels() == imageChannels,
                 "the discriminator takes " + adversarial.discriminator().inChannels()
                         + " channels but the model's images have " + imageChannels);
-        int smallest = smallestTargetSide(cropSize, f, scales().smallest());
+        int smallestCrop =
+                cropSizes().stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int smallest = smallestTargetSide(smallestCrop, f, scales().smallest());
         int needed = adversarial.discriminator().minInputSize();
         require(
                 smallest >= needed,
-                "with " + cropSize + " px crops the training targets can be as small as " + smallest
+                "with " + smallestCrop + " px crops the training targets can be as small as " + smallest
                         + " px (scale " + scales().smallest() + "), but a PatchGAN discriminator with "
                         + adversarial.discriminator().nLayers()
                         + " layers needs at least " + needed
                         + " px: use fewer discriminator layers or crops of at least "
-                        + 4 * needed + " px");
+                        + (int) Math.ceil(needed / scales().smallest()) + " px");
     }
 
     /**

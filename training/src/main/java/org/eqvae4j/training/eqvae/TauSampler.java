@@ -85,9 +85,10 @@ public record TauSampler(Scales scales, boolean anisotropic, Interpolation inter
             return switch (kind) {
                 case GRID -> "k/32, k=8..31";
                 case UNIFORM -> "U(0.25, 1)";
-                case SET -> values.stream()
-                        .map(v -> String.format(Locale.ROOT, "%s", v))
-                        .collect(Collectors.joining(",", "{", "}"));
+                case SET ->
+                    values.stream()
+                            .map(v -> String.format(Locale.ROOT, "%s", v))
+                            .collect(Collectors.joining(",", "{", "}"));
             };
         }
     }

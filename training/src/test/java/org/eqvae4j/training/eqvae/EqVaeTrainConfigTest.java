@@ -73,7 +73,9 @@ class EqVaeTrainConfigTest {
         assertEquals(1e-5, n.get("lrMin").asDouble(), 1e-12);
         assertEquals(100, n.get("cosineSteps").asLong());
         assertEquals(TauSampler.Scales.set(List.of(0.25, 0.5, 0.75)), c.scales());
-        assertEquals(TauSampler.Scales.set(List.of(0.25, 0.5, 0.75)), c.recipe().sampler().scales());
+        assertEquals(
+                TauSampler.Scales.set(List.of(0.25, 0.5, 0.75)),
+                c.recipe().sampler().scales());
         RunSchedule s = c.run();
         assertEquals(RunSchedule.Decay.WARMUP_COSINE, s.decay());
         assertEquals(1e-5f, s.minLearningRate());
@@ -107,8 +109,7 @@ class EqVaeTrainConfigTest {
                 "x");
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> uniform.withRecipeOptions(
-                        EqVaeTrainConfig.RecipeOptions.DEFAULT.withScales(List.of(0.5))));
+                () -> uniform.withRecipeOptions(EqVaeTrainConfig.RecipeOptions.DEFAULT.withScales(List.of(0.5))));
         assertTrue(e.getMessage().contains("U(0.25, 1)"), e.getMessage());
         assertThrows(
                 IllegalArgumentException.class,

@@ -80,8 +80,8 @@ class TauSamplerTest {
 
     @Test
     void badSetsAreRefusedWithTheValue() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> TauSampler.Scales.set(List.of(0.5, 1.5)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TauSampler.Scales.set(List.of(0.5, 1.5)));
         assertTrue(e.getMessage().contains("1.5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TauSampler.Scales.set(List.of()));
         assertThrows(IllegalArgumentException.class, () -> TauSampler.Scales.set(List.of(0.0)));
