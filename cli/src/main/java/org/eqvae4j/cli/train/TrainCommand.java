@@ -321,7 +321,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) { // a value the settings refuse, e.g. a scale outside (0, 1]
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(
+        return new EqVaeTrainConfig(
                 model,
                 data,
                 eval,
@@ -346,8 +346,8 @@ public final class TrainCommand implements Callable<Integer> {
                 id == null ? "eq-" + base.id() : id,
                 adversarial(base.imageChannels()),
                 discStart,
-                padTo);
-        return cfg.withRecipeOptions(options);
+                padTo,
+                options);
     }
 
     @Override

@@ -143,62 +143,6 @@ public record EqVaeTrainConfig(
         }
     }
 
-    /** A run with the reference recipe's options. */
-    public EqVaeTrainConfig(
-            Path baseModel,
-            Path trainImages,
-            Path evalImages,
-            int cropSize,
-            int batch,
-            int accumulate,
-            long steps,
-            float learningRate,
-            int warmupSteps,
-            long seed,
-            double pEquivariance,
-            double pLowResolution,
-            boolean scaleGrid,
-            boolean anisotropic,
-            Interpolation interpolation,
-            EqVaeLoss loss,
-            Path perceptualNet,
-            int checkpointEvery,
-            int threads,
-            ExecutionProvider provider,
-            int evalSize,
-            String outputId,
-            AdversarialLoss adversarial,
-            long discStart,
-            int padTo) {
-        this(
-                baseModel,
-                trainImages,
-                evalImages,
-                cropSize,
-                batch,
-                accumulate,
-                steps,
-                learningRate,
-                warmupSteps,
-                seed,
-                pEquivariance,
-                pLowResolution,
-                scaleGrid,
-                anisotropic,
-                interpolation,
-                loss,
-                perceptualNet,
-                checkpointEvery,
-                threads,
-                provider,
-                evalSize,
-                outputId,
-                adversarial,
-                discStart,
-                padTo,
-                RecipeOptions.DEFAULT);
-    }
-
     /** A run without padding. */
     public EqVaeTrainConfig(
             Path baseModel,
@@ -250,7 +194,8 @@ public record EqVaeTrainConfig(
                 outputId,
                 adversarial,
                 discStart,
-                0);
+                0,
+                RecipeOptions.DEFAULT);
     }
 
     /** A run without the adversarial term. */
@@ -301,7 +246,6 @@ public record EqVaeTrainConfig(
                 evalSize,
                 outputId,
                 null,
-                0,
                 0);
     }
 
@@ -324,37 +268,6 @@ public record EqVaeTrainConfig(
         require(
                 recipeOptions.scales().isEmpty() || scaleGrid,
                 "a scale set replaces the grid; it cannot be combined with U(0.25, 1)");
-    }
-
-    /** This run with other recipe options. */
-    public EqVaeTrainConfig withRecipeOptions(RecipeOptions options) {
-        return new EqVaeTrainConfig(
-                baseModel,
-                trainImages,
-                evalImages,
-                cropSize,
-                batch,
-                accumulate,
-                steps,
-                learningRate,
-                warmupSteps,
-                seed,
-                pEquivariance,
-                pLowResolution,
-                scaleGrid,
-                anisotropic,
-                interpolation,
-                loss,
-                perceptualNet,
-                checkpointEvery,
-                threads,
-                provider,
-                evalSize,
-                outputId,
-                adversarial,
-                discStart,
-                padTo,
-                options);
     }
 
     /**

@@ -10,13 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.eqvae4j.export.arch.Architectures;
-import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.onnx.OnnxReader;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.progress.ProgressListener;
-import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,30 +23,7 @@ class EqVaeRecipeTrainerTest {
     private static final Path ROOT = RepositoryRoot.get();
 
     private static EqVaeTrainConfig config(long steps, EqVaeTrainConfig.RecipeOptions options) {
-        return new EqVaeTrainConfig(
-                        ROOT.resolve("models/taef2"),
-                        ROOT.resolve("test-images/photos"),
-                        null,
-                        32,
-                        2,
-                        1,
-                        steps,
-                        1e-3f,
-                        0,
-                        7,
-                        0.5,
-                        0.25,
-                        true,
-                        false,
-                        Interpolation.BILINEAR,
-                        new EqVaeLoss(1f, 0f, 0f),
-                        null,
-                        1,
-                        1,
-                        ExecutionProvider.CPU,
-                        256,
-                        "eq-test")
-                .withRecipeOptions(options);
+        return TestConfigs.taef2(steps, 1e-3f, 1, true, options);
     }
 
     /** The autoencoder weights of a bundle by state-dict name. */

@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.List;
-import org.eqvae4j.export.eqvae.EqVaeLoss;
-import org.eqvae4j.runtime.ort.ExecutionProvider;
-import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.RunSchedule;
 import org.junit.jupiter.api.Test;
 
@@ -20,29 +16,7 @@ class EqVaeTrainConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static EqVaeTrainConfig reference(long steps) {
-        return new EqVaeTrainConfig(
-                Path.of("models/taef2"),
-                Path.of("photos"),
-                null,
-                64,
-                2,
-                1,
-                steps,
-                1e-4f,
-                5,
-                7,
-                0.5,
-                0.25,
-                true,
-                false,
-                Interpolation.BILINEAR,
-                new EqVaeLoss(1f, 0f, 0f),
-                null,
-                10,
-                1,
-                ExecutionProvider.CPU,
-                256,
-                "eq-test");
+        return TestConfigs.taef2(steps, 1e-4f, 10, true);
     }
 
     private static JsonNode json(EqVaeTrainConfig c) throws Exception {
@@ -63,8 +37,12 @@ class EqVaeTrainConfigTest {
 
     @Test
     void eachOptionIsASettingOfItsOwnInConfigJson() throws Exception {
-        EqVaeTrainConfig c = reference(100)
-                .withRecipeOptions(EqVaeTrainConfig.RecipeOptions.DEFAULT
+        EqVaeTrainConfig c = TestConfigs.taef2(
+                100,
+                1e-4f,
+                10,
+                true,
+                EqVaeTrainConfig.RecipeOptions.DEFAULT
                         .withScales(List.of(0.25, 0.5, 0.75))
                         .withLrSchedule(EqVaeTrainConfig.RecipeOptions.LrSchedule.COSINE, 1e-5f));
         JsonNode n = json(c);
@@ -79,37 +57,15 @@ class EqVaeTrainConfigTest {
         RunSchedule s = c.run();
         assertEquals(RunSchedule.Decay.WARMUP_COSINE, s.decay());
         assertEquals(1e-5f, s.minLearningRate());
-        assertEquals(1e-4f, s.learningRateAt(5), 1e-10f);
+        assertEquals(1e-4f, s.learningRateAt(0), 1e-10f); // no warm-up: the cosine starts at the full rate
     }
 
     @Test
     void conflictingOptionsAreRefused() {
-        EqVaeTrainConfig uniform = new EqVaeTrainConfig(
-                Path.of("m"),
-                Path.of("d"),
-                null,
-                64,
-                2,
-                1,
-                10,
-                1e-4f,
-                0,
-                7,
-                0.5,
-                0.25,
-                false,
-                false,
-                Interpolation.BILINEAR,
-                new EqVaeLoss(1f, 0f, 0f),
-                null,
-                10,
-                1,
-                ExecutionProvider.CPU,
-                256,
-                "x");
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> uniform.withRecipeOptions(EqVaeTrainConfig.RecipeOptions.DEFAULT.withScales(List.of(0.5))));
+                () -> TestConfigs.taef2(
+                        10, 1e-4f, 10, false, EqVaeTrainConfig.RecipeOptions.DEFAULT.withScales(List.of(0.5))));
         assertTrue(e.getMessage().contains("U(0.25, 1)"), e.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
