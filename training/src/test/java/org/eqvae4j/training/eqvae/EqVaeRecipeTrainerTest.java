@@ -183,4 +183,44 @@ class EqVaeRecipeTrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train(config(6, options), run));
         assertTrue(e.getMessage().contains("cosineSteps 3 -> 6"), e.getMessage());
     }
+
+    /** The trainable discriminator weights of a checkpoint file. */
+    private static Map<String, Tensor> discriminator(Path checkpoint) throws Exception {
+        Map<String, Tensor> d = new java.util.TreeMap<>();
+        org.eqvae4j.export.training.CheckpointFile.read(checkpoint).trainable().forEach((k, v) -> {
+            if (k.startsWith(org.eqvae4j.export.eqvae.EqVaeObjective.DISCRIMINATOR_PREFIX)) {
+                d.put(k, v);
+            }
+        });
+        return d;
+    }
+
+    private static boolean sameValues(Map<String, Tensor> a, Map<String, Tensor> b) {
+        assertEquals(a.keySet(), b.keySet());
+        return a.keySet().stream().allMatch(k -> sameBits(a.get(k), b.get(k)));
+    }
+
+    @Test
+    void theDiscriminatorTrainsInEveryPhase(@TempDir Path dir) throws Exception {
+        EqVaeTrainConfig.RecipeOptions phases = EqVaeTrainConfig.RecipeOptions.DEFAULT.withPhases(
+                org.eqvae4j.training.StepStages.parse("encoder:1,decoder:1", "--phases", TrainablePart::parse));
+        org.eqvae4j.export.eqvae.AdversarialLoss gan = new org.eqvae4j.export.eqvae.AdversarialLoss(
+                new org.eqvae4j.export.arch.PatchGanConfig(
+                        3, 8, 1, org.eqvae4j.export.arch.PatchGanConfig.Norm.BATCH_STATISTICS),
+                0.5f);
+        Path run = dir.resolve("gan");
+        new EqVaeTrainer(TestConfigs.taef2(1, 1e-3f, 1, true, phases, gan), run).train(ProgressListener.NONE);
+        Map<String, Tensor> initial = discriminator(
+                run.resolve("artifacts-encoder").resolve(org.eqvae4j.export.training.TrainingArtifacts.CHECKPOINT));
+        assertFalse(initial.isEmpty(), "the discriminator is trainable in the encoder phase");
+        Map<String, Tensor> afterEncoderPhase =
+                discriminator(org.eqvae4j.training.RunFolder.committedFile(run, EqVaeTrainer.CHECKPOINT));
+        assertFalse(sameValues(initial, afterEncoderPhase), "trained in the encoder phase");
+        new EqVaeTrainer(TestConfigs.taef2(2, 1e-3f, 1, true, phases, gan), run).train(ProgressListener.NONE);
+        Map<String, Tensor> afterDecoderPhase =
+                discriminator(org.eqvae4j.training.RunFolder.committedFile(run, EqVaeTrainer.CHECKPOINT));
+        assertFalse(sameValues(afterEncoderPhase, afterDecoderPhase), "trained in the decoder phase");
+        assertTrue(ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE))
+                .has(org.eqvae4j.runtime.bundle.ModelManifest.DISCRIMINATOR));
+    }
 }

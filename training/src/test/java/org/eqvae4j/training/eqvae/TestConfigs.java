@@ -1,6 +1,7 @@
 package org.eqvae4j.training.eqvae;
 
 import java.nio.file.Path;
+import org.eqvae4j.export.eqvae.AdversarialLoss;
 import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
@@ -18,6 +19,17 @@ final class TestConfigs {
     /** The same with the given recipe options. */
     static EqVaeTrainConfig taef2(
             long steps, float lr, int checkpointEvery, boolean scaleGrid, EqVaeTrainConfig.RecipeOptions options) {
+        return taef2(steps, lr, checkpointEvery, scaleGrid, options, null);
+    }
+
+    /** The same with an adversarial term from step 0 (or none when null). */
+    static EqVaeTrainConfig taef2(
+            long steps,
+            float lr,
+            int checkpointEvery,
+            boolean scaleGrid,
+            EqVaeTrainConfig.RecipeOptions options,
+            AdversarialLoss adversarial) {
         Path root = RepositoryRoot.get();
         return new EqVaeTrainConfig(
                 root.resolve("models/taef2"),
@@ -42,7 +54,7 @@ final class TestConfigs {
                 ExecutionProvider.CPU,
                 256,
                 "eq-test",
-                null,
+                adversarial,
                 0,
                 0,
                 options);
