@@ -287,6 +287,21 @@ public final class RunFolder implements AutoCloseable {
         return artifacts;
     }
 
+    /**
+     * A further training-artifacts folder of the run ({@code artifacts-NAME/}, e.g. one per training phase's trainable
+     * part), kept and removed under the same rule as {@link #artifacts()}.
+     */
+    public Path artifacts(String name) throws IOException {
+        if (!STATE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("artifacts name '" + name + "' is not a plain file name");
+        }
+        Path artifacts = dir.resolve(ARTIFACTS + "-" + name);
+        if (committed == null && Files.exists(artifacts)) {
+            deleteTree(artifacts);
+        }
+        return artifacts;
+    }
+
     // ---------------------------------------------------------------- checkpoints
 
     /** The step of the committed checkpoint, 0 when there is none (a fresh run). */

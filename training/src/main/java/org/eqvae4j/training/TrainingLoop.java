@@ -78,10 +78,32 @@ public final class TrainingLoop {
             Hooks hooks,
             ProgressListener progress)
             throws IOException, InterruptedException {
+        run(session, schedule, run, startStep, schedule.steps(), hooks, progress);
+    }
+
+    /**
+     * Trains from {@code startStep} to {@code endStep}, one piece of a run that changes sessions on the way (e.g. one
+     * per training phase): checkpoints follow the schedule as in a run in one piece, and the run folder's last
+     * checkpoint is committed only when {@code endStep} is the schedule's last step; a checkpoint saved at
+     * {@code endStep} is committed by the next piece's first finite loss.
+     */
+    public static void run(
+            TrainingSession session,
+            RunSchedule schedule,
+            RunFolder run,
+            long startStep,
+            long endStep,
+            Hooks hooks,
+            ProgressListener progress)
+            throws IOException, InterruptedException {
+        if (endStep > schedule.steps() || endStep < startStep) {
+            throw new IllegalArgumentException(
+                    "steps " + startStep + ".." + endStep + " do not lie within the run's " + schedule.steps());
+        }
         // the schedule's rate, not the checkpoint's: a resume after a divergence may lower it
         // (RunFolder#requireSameConfig)
         session.setLearningRate(schedule.learningRateAt(startStep));
-        for (long step = startStep; step < schedule.steps(); step++) {
+        for (long step = startStep; step < endStep; step++) {
             long t0 = System.nanoTime();
             if (schedule.rateChangesAt(step)) {
                 session.setLearningRate(schedule.learningRateAt(step));
@@ -104,7 +126,7 @@ public final class TrainingLoop {
                 run.saveCheckpoint(session, step + 1, hooks.checkpointState());
             }
         }
-        if (run != null) {
+        if (run != null && endStep == schedule.steps()) {
             run.finish();
         }
     }

@@ -39,6 +39,42 @@ class RunScheduleTest {
     }
 
     @Test
+    void warmUpThenCosineDecayReachesTheFloor() {
+        // 10 steps of warm-up, then 100 of cosine from 1e-3 down to 1e-4
+        RunSchedule s = new RunSchedule(110, 4, 1e-3f, 10, RunSchedule.Decay.WARMUP_COSINE, 1, 50, 1e-4f);
+        assertEquals(1e-4f, s.learningRateAt(0), 1e-10f); // 1/10 of the rate
+        assertEquals(5e-4f, s.learningRateAt(4), 1e-10f);
+        assertEquals(1e-3f, s.learningRateAt(9), 1e-10f); // warm-up done
+        assertEquals(1e-3f, s.learningRateAt(10), 1e-10f); // the cosine starts at the full rate
+        assertEquals(5.5e-4f, s.learningRateAt(60), 1e-9f); // half way: (max + min) / 2
+        assertEquals(1e-4f + 9e-4f * 0.5 * (1 + Math.cos(Math.PI * 0.25)), s.learningRateAt(35), 1e-9f);
+        assertEquals(1e-4f + 9e-4f * 0.5 * (1 + Math.cos(Math.PI * 0.99)), s.learningRateAt(109), 1e-9f);
+        for (long k = 11; k < 110; k++) {
+            assertTrue(s.learningRateAt(k) < s.learningRateAt(k - 1), "falls after warm-up, step " + k);
+            assertTrue(s.learningRateAt(k) > 1e-4f, "stays above the floor, step " + k);
+        }
+        // a pure function of the step: the same value whenever asked (what an exact resume needs)
+        assertEquals(
+                Float.floatToIntBits(s.learningRateAt(77)),
+                Float.floatToIntBits(new RunSchedule(110, 4, 1e-3f, 10, RunSchedule.Decay.WARMUP_COSINE, 9, 7, 1e-4f)
+                        .learningRateAt(77)));
+        // without warm-up and floor: the cosine from step 0 to 0, as the classifier's rule
+        RunSchedule plain = new RunSchedule(3000, 64, 2e-3f, 0, RunSchedule.Decay.WARMUP_COSINE, 1, 3000, 0f);
+        RunSchedule classifier = new RunSchedule(3000, 64, 2e-3f, 0, RunSchedule.Decay.COSINE, 1, 3000);
+        for (long step : new long[] {0, 1, 750, 1500, 2999}) {
+            assertEquals(classifier.learningRateAt(step), plain.learningRateAt(step), 1e-10f, "step " + step);
+        }
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new RunSchedule(10, 1, 1e-3f, 0, RunSchedule.Decay.NONE, 0, 1, 1e-4f))
+                .getMessage()
+                .contains("minimum learning rate"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RunSchedule(10, 1, 1e-3f, 0, RunSchedule.Decay.WARMUP_COSINE, 0, 1, 2e-3f));
+    }
+
+    @Test
     void checkpointsEveryIntervalAndAfterTheLastStep() {
         RunSchedule s = new RunSchedule(7, 1, 1e-3f, 0, RunSchedule.Decay.NONE, 0, 3);
         StringBuilder after = new StringBuilder();

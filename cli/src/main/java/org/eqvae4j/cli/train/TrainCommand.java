@@ -11,8 +11,10 @@ import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.transform.Interpolation;
+import org.eqvae4j.training.StepStages;
 import org.eqvae4j.training.eqvae.EqVaeTrainConfig;
 import org.eqvae4j.training.eqvae.EqVaeTrainer;
+import org.eqvae4j.training.eqvae.TrainablePart;
 import org.eqvae4j.training.report.TrainingReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,6 +84,65 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--uniform-scale",
             description = "Draw s ~ U(0.25, 1) (paper text) instead of the grid k/32, k=8..31 (reference code).")
     boolean uniformScale;
+
+    @Option(
+            names = "--scales",
+            split = ",",
+            paramLabel = "S",
+            description = {
+                "A discrete set of scale factors for tau, e.g. 0.25,0.5,0.75 (each in (0, 1], equally likely)",
+                "instead of the grid k/32; the evaluation's scales are 0.25, 0.5 and 0.75. Not with --uniform-scale."
+            })
+    java.util.List<Double> scales;
+
+    @Option(
+            names = "--lr-schedule",
+            defaultValue = "constant",
+            paramLabel = "constant|cosine",
+            description = {
+                "The learning rate after the linear warm-up (--warmup-steps): constant, or a cosine from --lr",
+                "down to --lr-min at the last step (default ${DEFAULT-VALUE}). A cosine run resumes only with the",
+                "same --steps (the rate of every step depends on it)."
+            })
+    String lrSchedule;
+
+    @Option(
+            names = "--lr-min",
+            defaultValue = "0",
+            description = "Where the cosine schedule ends (default ${DEFAULT-VALUE}); needs --lr-schedule cosine.")
+    float lrMin;
+
+    @Option(
+            names = "--ema",
+            defaultValue = "0",
+            paramLabel = "DECAY",
+            description = {
+                "Keep an exponential moving average of the autoencoder's weights with this decay, e.g. 0.999",
+                "(starting from the base model's weights, saved with each checkpoint); the bundle then carries",
+                "the average, and model.json's source says so. 0 (default) is off."
+            })
+    double ema;
+
+    @Option(
+            names = "--phases",
+            paramLabel = "PART:STEPS,...",
+            description = {
+                "Which part trains in each phase: encoder, decoder or all, e.g. encoder:1500,decoder:500 (the",
+                "decoder frozen while the encoder learns to be equivariant, then the decoder wins reconstruction",
+                "back). A frozen part gets no update; the last phase continues past its steps. Each part has its",
+                "own training artifacts (gradients of that part only); at a boundary the weights carry over and",
+                "Adam starts afresh. Default: all weights train throughout."
+            })
+    String phases;
+
+    @Option(
+            names = "--crops",
+            paramLabel = "PX:STEPS,...",
+            description = {
+                "Crop side in stages, e.g. 64:1500,192:500 (most steps small, finishing large); the last size",
+                "continues past its steps. Replaces --crop."
+            })
+    String crops;
 
     @Option(names = "--anisotropic", description = "Independent scale per axis (ablation).")
     boolean anisotropic;
@@ -208,16 +269,63 @@ public final class TrainCommand implements Callable<Integer> {
         return new AdversarialLoss(new PatchGanConfig(imageChannels, discChannels, discLayers, norm), discWeight);
     }
 
-    @Override
-    public Integer call() throws Exception {
-        ExecutionProvider provider = cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine());
-        org.eqvae4j.runtime.bundle.ModelManifest base = ModelBundle.open(model).manifest();
-        String baseId = base.id();
-        EqVaeTrainConfig cfg = new EqVaeTrainConfig(
+    /** The recipe options of issue 12, checked against each other; a conflict is a usage error. */
+    private EqVaeTrainConfig.RecipeOptions recipeOptions() {
+        EqVaeTrainConfig.RecipeOptions o = EqVaeTrainConfig.RecipeOptions.DEFAULT;
+        if (scales != null) {
+            if (uniformScale) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--scales and --uniform-scale exclude each other: give one");
+            }
+            o = o.withScales(scales);
+        }
+        EqVaeTrainConfig.RecipeOptions.LrSchedule schedule = switch (lrSchedule.toLowerCase(java.util.Locale.ROOT)) {
+            case "constant" -> EqVaeTrainConfig.RecipeOptions.LrSchedule.CONSTANT;
+            case "cosine" -> EqVaeTrainConfig.RecipeOptions.LrSchedule.COSINE;
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--lr-schedule must be constant or cosine, got '" + lrSchedule + "'");
+        };
+        if (lrMin != 0 && schedule != EqVaeTrainConfig.RecipeOptions.LrSchedule.COSINE) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--lr-min " + lrMin + " needs --lr-schedule cosine");
+        }
+        if (lrMin < 0 || lrMin > runOptions.lr) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--lr-min must be in [0, --lr " + runOptions.lr + "], got " + lrMin);
+        }
+        o = o.withLrSchedule(schedule, lrMin);
+        if (ema < 0 || ema >= 1) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--ema must be in [0, 1) (0: off), got " + ema);
+        }
+        o = o.withEma(ema);
+        if (phases != null) {
+            o = o.withPhases(StepStages.parse(phases, "--phases", TrainablePart::parse));
+        }
+        if (crops != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--crop")) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--crops replaces --crop: give one");
+            }
+            o = o.withCrops(StepStages.parse(crops, "--crops", Integer::valueOf));
+        }
+        return o;
+    }
+
+    /** The run's settings from the options; conflicting options are usage errors. */
+    EqVaeTrainConfig config(org.eqvae4j.runtime.bundle.ModelManifest base, ExecutionProvider provider) {
+        EqVaeTrainConfig.RecipeOptions options;
+        try {
+            options = recipeOptions();
+        } catch (IllegalArgumentException e) { // a value the settings refuse, e.g. a scale outside (0, 1]
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        return new EqVaeTrainConfig(
                 model,
                 data,
                 eval,
-                crop,
+                options.crops().isEmpty() ? crop : options.crops().valueAt(0),
                 runOptions.batch,
                 accumulate,
                 runOptions.steps,
@@ -235,10 +343,17 @@ public final class TrainCommand implements Callable<Integer> {
                 device.threads,
                 provider,
                 evalSize,
-                id == null ? "eq-" + baseId : id,
+                id == null ? "eq-" + base.id() : id,
                 adversarial(base.imageChannels()),
                 discStart,
-                padTo);
+                padTo,
+                options);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ExecutionProvider provider = cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine());
+        EqVaeTrainConfig cfg = config(ModelBundle.open(model).manifest(), provider);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {

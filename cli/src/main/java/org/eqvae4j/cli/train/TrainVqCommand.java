@@ -115,7 +115,8 @@ public final class TrainVqCommand implements Callable<Integer> {
                 outId,
                 null,
                 0,
-                32);
+                32,
+                EqVaeTrainConfig.RecipeOptions.DEFAULT);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: "
                 + ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE)).root());

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.arch.AutoencoderArchitecture;
@@ -21,6 +22,8 @@ import org.eqvae4j.export.eqvae.EqVaeObjective;
 import org.eqvae4j.export.graph.Graph;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.export.onnx.OnnxReader;
+import org.eqvae4j.export.training.Checkpoint;
+import org.eqvae4j.export.training.CheckpointFile;
 import org.eqvae4j.export.training.OptimizerConfig;
 import org.eqvae4j.export.training.TrainingArtifacts;
 import org.eqvae4j.runtime.bundle.ModelBundle;
@@ -29,8 +32,10 @@ import org.eqvae4j.runtime.metrics.CodebookUsage;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.RunFolder;
+import org.eqvae4j.training.RunSchedule;
 import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingSession;
+import org.eqvae4j.training.WeightEma;
 import org.eqvae4j.training.data.ImageSet;
 import org.eqvae4j.training.data.Prefetcher;
 import org.eqvae4j.training.data.RandomCrops;
@@ -81,6 +86,21 @@ public final class EqVaeTrainer {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /** The weight average saved with each checkpoint when {@code ema} is on (safetensors, by state-dict name). */
+    public static final String EMA = "ema.safetensors";
+
+    /** Milliseconds of the step spent updating the weight average, a metrics.csv column when it is on. */
+    public static final String EMA_MS_COLUMN = "ema_ms";
+
+    /** The step's crop side, a metrics.csv column when it follows a schedule. */
+    public static final String CROP_COLUMN = "crop";
+
+    /** A graph without weights: {@code stateDict(encoder, NO_GRAPH)} names the encoder's weights alone. */
+    private static final Graph NO_GRAPH = new Graph("none", List.of(), List.of(), Map.of(), List.of(), Map.of());
+
+    /** The step's learning rate, a metrics.csv column when it decays. */
+    public static final String LR_COLUMN = "lr";
+
     /** VQ models: codebook usage of each step's tokens (perplexity, fraction of entries used), metrics.csv columns. */
     public static final List<String> VQ_COLUMNS = List.of("codebook_perplexity", "codebook_used");
 
@@ -104,25 +124,36 @@ public final class EqVaeTrainer {
         ModelManifest m = base.manifest();
         AutoencoderArchitecture arch = Architectures.standard().get(m.architecture());
         int f = m.downsamplingFactor();
-        if (cfg.cropSize() % f != 0) {
-            throw new IllegalArgumentException(
-                    "crop size " + cfg.cropSize() + " is not a multiple of the downsampling factor " + f);
+        for (int side : cfg.cropSizes()) {
+            if (side % f != 0) {
+                throw new IllegalArgumentException(
+                        "crop size " + side + " is not a multiple of the downsampling factor " + f);
+            }
         }
         cfg.requireDiscriminatorFits(f, m.imageChannels());
         run.requireSameConfig(cfg);
         long startStep = run.resumedStep();
-        Path artifacts = run.artifacts();
-        if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
-            writeArtifacts(base, arch, artifacts);
-        }
-        Path checkpoint = run.checkpointToOpen(startStep, artifacts.resolve(TrainingArtifacts.CHECKPOINT));
+        Graph encoderGraph = OnnxReader.read(base.file("encoder"));
+        Graph decoderGraph = OnnxReader.read(base.file("decoder"));
+        Map<String, Tensor> baseWeights = arch.stateDict(encoderGraph, decoderGraph);
+        Map<TrainablePart, Set<String>> partNames = Map.of(
+                TrainablePart.ENCODER, arch.stateDict(encoderGraph, NO_GRAPH).keySet(),
+                TrainablePart.DECODER, arch.stateDict(NO_GRAPH, decoderGraph).keySet(),
+                TrainablePart.ALL, baseWeights.keySet());
+        double emaDecay = cfg.recipeOptions().ema();
+        WeightEma ema = emaDecay == 0
+                ? null
+                : startStep > 0 ? WeightEma.read(run.stateFile(EMA), baseWeights) : new WeightEma(baseWeights);
 
         ImageSet images = ImageSet.load(cfg.trainImages(), m.imageChannels());
         if (cfg.padTo() > 0) {
             images = images.padded(cfg.padTo());
         }
         images.skipped().forEach(s -> progress.progress(0, 0, "skipped " + s));
-        RandomCrops crops = new RandomCrops(images, cfg.cropSize(), cfg.seed());
+        Map<Integer, RandomCrops> crops = new LinkedHashMap<>();
+        for (int side : cfg.cropSizes()) {
+            crops.put(side, new RandomCrops(images, side, cfg.seed()));
+        }
         int noiseChannels = m.kind() == org.eqvae4j.runtime.bundle.LatentKind.KL ? m.latentChannels() : 0;
         int micro = cfg.accumulate();
         List<StepRecord> records = new ArrayList<>();
@@ -132,105 +163,230 @@ public final class EqVaeTrainer {
         if (vq) {
             extraColumns.addAll(VQ_COLUMNS);
         }
+        RunSchedule schedule = cfg.run();
+        boolean logRate = schedule.decay() != RunSchedule.Decay.NONE;
+        if (logRate) {
+            extraColumns.add(LR_COLUMN);
+        }
+        if (ema != null) {
+            extraColumns.add(EMA_MS_COLUMN);
+        }
+        boolean logCrop = !cfg.recipeOptions().crops().isEmpty();
+        if (logCrop) {
+            extraColumns.add(CROP_COLUMN);
+        }
         MetricsLog log = new MetricsLog(run, startStep, extraColumns);
         RuntimeOptions options =
                 RuntimeOptions.DEFAULT.withThreads(cfg.threads()).withProvider(cfg.provider());
-        try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options);
-                Prefetcher<StepInputs> batches = new Prefetcher<>(
-                        i -> {
-                            // micro-batch i: a pure function of (seed, i)
-                            SplittableRandom rnd = new SplittableRandom(cfg.seed() ^ (0xD1B54A32D192ED03L * (i + 1)));
-                            return StepInputs.make(
-                                    crops.batch(cfg.batch(), i), f, cfg.recipe(), noiseChannels, m.valueRange(), rnd);
-                        },
-                        startStep * micro,
-                        4)) {
-            if (session.trainInputNames().contains(EqVaeObjective.DISC_FACTOR) != gan) {
-                throw new IllegalArgumentException("run folder " + runDir + " was started " + (gan ? "without" : "with")
-                        + " the adversarial term (its artifacts are kept for resuming); use a new run folder to "
-                        + (gan ? "add" : "drop") + " it");
-            }
-            TrainingLoop.run(
-                    session,
-                    cfg.run(),
-                    run,
-                    startStep,
-                    new TrainingLoop.Hooks() {
-                        private final Map<String, Double> terms = new LinkedHashMap<>();
-                        private final List<long[]> stepIndices = new ArrayList<>();
-                        private int eqCount;
+        try (Prefetcher<StepInputs> batches = new Prefetcher<>(
+                i -> {
+                    // micro-batch i: a pure function of (seed, i)
+                    SplittableRandom rnd = new SplittableRandom(cfg.seed() ^ (0xD1B54A32D192ED03L * (i + 1)));
+                    RandomCrops c = crops.get(cfg.cropAt(i / micro));
+                    return StepInputs.make(
+                            c.batch(cfg.batch(), i), f, cfg.recipe(), noiseChannels, m.valueRange(), rnd);
+                },
+                startStep * micro,
+                4)) {
+            TrainingLoop.Hooks hooks = new TrainingLoop.Hooks() {
+                private final Map<String, Double> terms = new LinkedHashMap<>();
+                private final List<long[]> stepIndices = new ArrayList<>();
+                private int eqCount;
 
-                        @Override
-                        public double step(TrainingSession s, long step) throws InterruptedException {
-                            double loss = 0;
-                            eqCount = 0;
-                            terms.clear();
-                            stepIndices.clear();
-                            Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
-                            for (int k = 0; k < micro; k++) {
-                                StepInputs in = batches.next();
-                                Map<String, Tensor> out = s.trainStepOutputs(EqVaeObjective.inputs(
-                                        in.image(), in.target(), in.tau(), in.noise(), discFactor));
-                                float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
-                                if (vq) {
-                                    stepIndices.add(
-                                            out.get(EqVaeObjective.INDICES).toLongs());
-                                }
-                                for (Map.Entry<String, String> c : gan
-                                        ? ADVERSARIAL_COLUMNS.entrySet()
-                                        : Map.<String, String>of().entrySet()) {
-                                    terms.merge(
-                                            c.getKey(),
-                                            (double) out.get(c.getValue()).toFloats()[0] / micro,
-                                            Double::sum);
-                                }
-                                if (!Float.isFinite(l)) {
-                                    return l; // the loop stops the run before the optimizer step
-                                }
-                                loss += l / micro;
-                                eqCount += in.equivariance() ? 1 : 0;
-                            }
-                            return loss;
+                @Override
+                public double step(TrainingSession s, long step) throws InterruptedException {
+                    double loss = 0;
+                    eqCount = 0;
+                    terms.clear();
+                    stepIndices.clear();
+                    if (logRate) {
+                        terms.put(LR_COLUMN, (double) schedule.learningRateAt(step));
+                    }
+                    if (logCrop) {
+                        terms.put(CROP_COLUMN, (double) cfg.cropAt(step));
+                    }
+                    Float discFactor = gan ? (cfg.discriminatorActiveAt(step) ? 1f : 0f) : null;
+                    for (int k = 0; k < micro; k++) {
+                        StepInputs in = batches.next();
+                        Map<String, Tensor> out = s.trainStepOutputs(
+                                EqVaeObjective.inputs(in.image(), in.target(), in.tau(), in.noise(), discFactor));
+                        float l = out.get(EqVaeObjective.LOSS).toFloats()[0];
+                        if (vq) {
+                            stepIndices.add(out.get(EqVaeObjective.INDICES).toLongs());
                         }
+                        for (Map.Entry<String, String> c : gan
+                                ? ADVERSARIAL_COLUMNS.entrySet()
+                                : Map.<String, String>of().entrySet()) {
+                            terms.merge(
+                                    c.getKey(), (double) out.get(c.getValue()).toFloats()[0] / micro, Double::sum);
+                        }
+                        if (!Float.isFinite(l)) {
+                            return l; // the loop stops the run before the optimizer step
+                        }
+                        loss += l / micro;
+                        eqCount += in.equivariance() ? 1 : 0;
+                    }
+                    return loss;
+                }
 
-                        @Override
-                        public void afterStep(TrainingSession s, long step) {
-                            if (vq) {
-                                CodebookUsage u = CodebookUsage.of(
-                                        stepIndices.stream()
-                                                .flatMapToLong(java.util.Arrays::stream)
-                                                .toArray(),
-                                        m.codebookSize());
-                                terms.put(VQ_COLUMNS.get(0), u.perplexity());
-                                terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
-                            }
-                        }
+                @Override
+                public void afterStep(TrainingSession s, long step) {
+                    if (ema != null) {
+                        long t0 = System.nanoTime();
+                        ema.update(p -> s.parameter(p).toFloats(), emaDecay);
+                        terms.put(EMA_MS_COLUMN, (System.nanoTime() - t0) / 1e6);
+                    }
+                    if (vq) {
+                        CodebookUsage u = CodebookUsage.of(
+                                stepIndices.stream()
+                                        .flatMapToLong(java.util.Arrays::stream)
+                                        .toArray(),
+                                m.codebookSize());
+                        terms.put(VQ_COLUMNS.get(0), u.perplexity());
+                        terms.put(VQ_COLUMNS.get(1), u.fractionUsed());
+                    }
+                }
 
-                        @Override
-                        public String log(long step, double loss, double ms) throws IOException {
-                            StepRecord r = new StepRecord(step, loss, eqCount, ms, new LinkedHashMap<>(terms));
-                            records.add(r);
-                            log.append(r);
-                            return gan
-                                    ? String.format(
-                                            Locale.ROOT,
-                                            "loss %.5f  rec %.5f  d %.4f  g_adv %.4f  lambda %.3g  %.0f ms/step",
-                                            loss,
-                                            terms.get("rec_loss"),
-                                            terms.get("d_loss"),
-                                            terms.get("g_adv"),
-                                            terms.get("lambda"),
-                                            ms)
-                                    : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms);
-                        }
-                    },
-                    progress);
-            exportBundle(session, arch, base);
+                @Override
+                public String log(long step, double loss, double ms) throws IOException {
+                    StepRecord r = new StepRecord(step, loss, eqCount, ms, new LinkedHashMap<>(terms));
+                    records.add(r);
+                    log.append(r);
+                    return gan
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "loss %.5f  rec %.5f  d %.4f  g_adv %.4f  lambda %.3g  %.0f ms/step",
+                                    loss,
+                                    terms.get("rec_loss"),
+                                    terms.get("d_loss"),
+                                    terms.get("g_adv"),
+                                    terms.get("lambda"),
+                                    ms)
+                            : String.format(Locale.ROOT, "loss %.5f  %.0f ms/step", loss, ms);
+                }
+
+                @Override
+                public Map<String, RunFolder.StateWriter> checkpointState() {
+                    return ema == null ? Map.of() : Map.of(EMA, ema::write);
+                }
+            };
+            runPhases(run, startStep, schedule, hooks, progress, base, arch, partNames, ema, options);
         }
         return records;
     }
 
-    private void writeArtifacts(ModelBundle base, AutoencoderArchitecture arch, Path folder) throws IOException {
+    /**
+     * Runs the optimizer steps from {@code startStep} to the end, one training session per phase
+     * ({@link EqVaeTrainConfig.RecipeOptions#phases}; without phases one session trains everything, as before).
+     * Each trainable part has its own artifacts, with gradients for that part (and the discriminator) only, so a
+     * frozen part gets no update and costs no weight gradient. At a phase boundary the weights (trained and frozen)
+     * of the session that ends are written into the next part's initial checkpoint; the optimizer starts afresh
+     * (Adam's moments and step at zero), as a new optimizer over other parameters would. A run resumed at a boundary
+     * carries its checkpoint's weights over the same way, so it continues as an uninterrupted one. Exports the
+     * bundle after the last step.
+     */
+    private void runPhases(
+            RunFolder run,
+            long startStep,
+            RunSchedule schedule,
+            TrainingLoop.Hooks hooks,
+            ProgressListener progress,
+            ModelBundle base,
+            AutoencoderArchitecture arch,
+            Map<TrainablePart, Set<String>> partNames,
+            WeightEma ema,
+            RuntimeOptions options)
+            throws IOException, InterruptedException {
+        boolean gan = cfg.adversarial() != null;
+        Map<TrainablePart, Path> artifactFolders = new java.util.EnumMap<>(TrainablePart.class);
+        Map<String, Tensor> carried = null;
+        if (startStep > 0 && cfg.phaseAt(startStep - 1) != cfg.phaseAt(startStep)) {
+            // the checkpoint was saved by the previous phase's session, over other trainable parameters
+            Checkpoint saved = CheckpointFile.read(run.checkpointToOpen(startStep, null));
+            carried = new LinkedHashMap<>(saved.trainable());
+            carried.putAll(saved.frozen());
+        }
+        long step = startStep;
+        while (true) {
+            TrainablePart part = cfg.phaseAt(step);
+            long end = cfg.recipeOptions().phases().isEmpty()
+                    ? schedule.steps()
+                    : Math.min(schedule.steps(), cfg.recipeOptions().phases().nextChangeAfter(step));
+            Path artifacts = artifactFolders.get(part);
+            if (artifacts == null) {
+                artifacts = part == TrainablePart.ALL ? run.artifacts() : run.artifacts(partName(part));
+                if (!Files.isRegularFile(artifacts.resolve(TrainingArtifacts.CHECKPOINT))) {
+                    writeArtifacts(base, arch, artifacts, partNames.get(part));
+                }
+                artifactFolders.put(part, artifacts);
+            }
+            Path initial = artifacts.resolve(TrainingArtifacts.CHECKPOINT);
+            Path carriedFile = carried == null ? null : run.resolve(".phase-" + partName(part) + ".tmp");
+            if (carried != null) {
+                writeCarried(initial, carried, carriedFile);
+            }
+            Path checkpoint = carried != null ? carriedFile : run.checkpointToOpen(step, initial);
+            try (TrainingSession session = TrainingSession.open(artifacts, checkpoint, options)) {
+                if (session.trainInputNames().contains(EqVaeObjective.DISC_FACTOR) != gan) {
+                    throw new IllegalArgumentException("run folder " + runDir + " was started "
+                            + (gan ? "without" : "with")
+                            + " the adversarial term (its artifacts are kept for resuming); use a new run folder to "
+                            + (gan ? "add" : "drop") + " it");
+                }
+                TrainingLoop.run(session, schedule, run, step, end, hooks, progress);
+                if (end == schedule.steps()) {
+                    Set<String> autoencoder = partNames.get(TrainablePart.ALL);
+                    exportBundle(ema != null ? ema.tensors() : parameters(session, autoencoder), session, arch, base);
+                    return;
+                }
+                Checkpoint names = CheckpointFile.read(initial);
+                Set<String> all =
+                        new java.util.LinkedHashSet<>(names.trainable().keySet());
+                all.addAll(names.frozen().keySet());
+                carried = parameters(session, all);
+            } finally {
+                if (carriedFile != null) {
+                    Files.deleteIfExists(carriedFile);
+                }
+            }
+            step = end;
+        }
+    }
+
+    private static String partName(TrainablePart part) {
+        return part.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Writes {@code initial} (a part's initial checkpoint) with every parameter's value taken from {@code values}:
+     * the weights of the session or checkpoint before a phase boundary; no optimizer state.
+     */
+    private static void writeCarried(Path initial, Map<String, Tensor> values, Path file) throws IOException {
+        Checkpoint start = CheckpointFile.read(initial);
+        CheckpointFile.write(
+                Checkpoint.ofParameters(carry(start.trainable(), values, file), carry(start.frozen(), values, file)),
+                file);
+    }
+
+    private static Map<String, Tensor> carry(Map<String, Tensor> like, Map<String, Tensor> values, Path file) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : like.keySet()) {
+            Tensor v = values.get(name);
+            if (v == null || !java.util.Arrays.equals(v.dims(), like.get(name).dims())) {
+                throw new IllegalStateException("cannot carry weight " + name + " into " + file
+                        + (v == null ? ": the previous phase has no such weight" : ": its shape differs"));
+            }
+            out.put(name, v.renamed(name));
+        }
+        return out;
+    }
+
+    /**
+     * Writes training artifacts whose trainable parameters are {@code trainable} (a part of the autoencoder) and the
+     * discriminator's, if any; the other weights are frozen.
+     */
+    private void writeArtifacts(ModelBundle base, AutoencoderArchitecture arch, Path folder, Set<String> trainable)
+            throws IOException {
         Graph enc = OnnxReader.read(base.file("encoder"));
         Graph dec = OnnxReader.read(base.file("decoder"));
         Map<String, Tensor> weights = arch.stateDict(enc, dec);
@@ -242,7 +398,15 @@ public final class EqVaeTrainer {
         if (disc != null) {
             disc.finish();
         }
-        List<String> params = new ArrayList<>(objective.parameterNames());
+        List<String> params = new ArrayList<>();
+        for (String p : objective.parameterNames()) {
+            if (trainable.contains(p) || p.startsWith(EqVaeObjective.DISCRIMINATOR_PREFIX)) {
+                params.add(p);
+            }
+        }
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException("no weights of " + base.root() + " to train in " + folder);
+        }
         params.sort(null);
         Graph withGrads = Autodiff.forOnnxRuntimeTraining().gradients(objective, EqVaeObjective.LOSS, params);
         new TrainingArtifacts(withGrads, objective, params, OptimizerConfig.eqVaeAdam()).writeTo(folder);
@@ -253,14 +417,22 @@ public final class EqVaeTrainer {
         return cfg.seed() ^ 0x44697363L;
     }
 
-    private void exportBundle(TrainingSession session, AutoencoderArchitecture arch, ModelBundle base)
-            throws IOException {
+    /** The named weights as the session holds them. */
+    private static Map<String, Tensor> parameters(TrainingSession session, Set<String> names) {
         Map<String, Tensor> trained = new LinkedHashMap<>();
-        Graph enc = OnnxReader.read(base.file("encoder"));
-        Graph dec = OnnxReader.read(base.file("decoder"));
-        for (String name : arch.stateDict(enc, dec).keySet()) {
+        for (String name : names) {
             trained.put(name, session.parameter(name));
         }
+        return trained;
+    }
+
+    /**
+     * Writes the bundle with the given autoencoder weights (the EMA when on, else the trained ones) and, with the
+     * adversarial term, the session's trained discriminator (never averaged).
+     */
+    private void exportBundle(
+            Map<String, Tensor> trained, TrainingSession session, AutoencoderArchitecture arch, ModelBundle base)
+            throws IOException {
         Map<String, Graph> extra = new LinkedHashMap<>();
         if (cfg.adversarial() != null) {
             // the trained discriminator by its state-dict names, as a model of its own
@@ -307,7 +479,8 @@ public final class EqVaeTrainer {
                                 cfg.adversarial().discriminator().ndf(),
                                 cfg.adversarial().discriminator().norm().name().toLowerCase(Locale.ROOT),
                                 cfg.adversarial().discWeight(),
-                                cfg.discStart()));
+                                cfg.discStart()))
+                + cfg.recipeDescription();
         String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
         BundleExporter.export(
                 new BundleExporter.Request(
@@ -344,7 +517,11 @@ public final class EqVaeTrainer {
             StringBuilder line = new StringBuilder(String.format(
                     Locale.ROOT, "%d,%.6f,%d,%.1f", r.step(), r.loss(), r.equivarianceSteps(), r.millis()));
             for (String c : extraColumns) {
-                line.append(String.format(Locale.ROOT, ",%.6g", r.terms().get(c)));
+                double v = r.terms().get(c);
+                line.append(
+                        c.equals(CROP_COLUMN)
+                                ? String.format(Locale.ROOT, ",%d", (long) v)
+                                : String.format(Locale.ROOT, ",%.6g", v));
             }
             file.append(line.toString());
         }

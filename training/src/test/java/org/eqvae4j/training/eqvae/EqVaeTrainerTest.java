@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.eqvae4j.export.eqvae.EqVaeLoss;
 import org.eqvae4j.runtime.bundle.ModelBundle;
-import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.testsupport.RepositoryRoot;
 import org.eqvae4j.training.TrainingDivergedException;
@@ -22,29 +20,7 @@ class EqVaeTrainerTest {
     private static final Path ROOT = RepositoryRoot.get();
 
     private static EqVaeTrainConfig config(long steps, float lr, int checkpointEvery) {
-        return new EqVaeTrainConfig(
-                ROOT.resolve("models/taef2"),
-                ROOT.resolve("test-images/photos"),
-                null,
-                32,
-                2,
-                1,
-                steps,
-                lr,
-                0,
-                7,
-                0.5,
-                0.25,
-                true,
-                false,
-                org.eqvae4j.runtime.transform.Interpolation.BILINEAR,
-                new EqVaeLoss(1f, 0f, 0f),
-                null,
-                checkpointEvery,
-                1,
-                ExecutionProvider.CPU,
-                256,
-                "eq-test");
+        return TestConfigs.taef2(steps, lr, checkpointEvery, true);
     }
 
     private static List<String> losses(Path run) throws Exception {

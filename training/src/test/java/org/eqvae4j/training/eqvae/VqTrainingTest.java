@@ -63,7 +63,8 @@ class VqTrainingTest {
                 "vq-trained",
                 null,
                 0,
-                32);
+                32,
+                EqVaeTrainConfig.RecipeOptions.DEFAULT);
         new EqVaeTrainer(cfg, dir.resolve("run")).train(ProgressListener.NONE);
         List<String> rows = Files.readAllLines(dir.resolve("run/metrics.csv"));
         assertEquals("step,loss,equivariance_microbatches,ms,codebook_perplexity,codebook_used", rows.get(0));

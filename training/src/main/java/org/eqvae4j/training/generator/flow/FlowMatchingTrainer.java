@@ -30,6 +30,7 @@ import org.eqvae4j.training.RunFolder;
 import org.eqvae4j.training.TrainingLoop;
 import org.eqvae4j.training.TrainingLoop.StepRecord;
 import org.eqvae4j.training.TrainingSession;
+import org.eqvae4j.training.WeightEma;
 import org.eqvae4j.training.data.Prefetcher;
 
 /**
@@ -109,18 +110,17 @@ public final class FlowMatchingTrainer {
                     .build(fresh)
                     .writeTo(artifacts);
         }
-        Map<String, float[]> ema = new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
         Path emaFile = startStep > 0 ? run.stateFile(EMA) : null;
         Graph emaSource = startStep > 0 ? OnnxReader.read(emaFile) : fresh;
+        Map<String, Tensor> emaStart = new LinkedHashMap<>();
         for (String p : params) {
             Tensor t = emaSource.initializers().get(p);
             if (t == null) {
                 throw new IOException(emaFile + " lacks parameter " + p + "; the run folder is inconsistent");
             }
-            ema.put(p, t.toFloats().clone());
-            shapes.put(p, t.dims());
+            emaStart.put(p, t);
         }
+        WeightEma ema = new WeightEma(emaStart);
 
         int per = cache.channels() * cache.height() * cache.width();
         int plane = cache.height() * cache.width();
@@ -148,13 +148,7 @@ public final class FlowMatchingTrainer {
                         @Override
                         public void afterStep(TrainingSession s, long step) {
                             double decay = Math.min(cfg.emaDecay(), (1.0 + step) / (10.0 + step));
-                            for (String p : params) {
-                                float[] cur = s.parameter(p).toFloats();
-                                float[] e = ema.get(p);
-                                for (int i = 0; i < e.length; i++) {
-                                    e[i] = (float) (decay * e[i] + (1 - decay) * cur[i]);
-                                }
-                            }
+                            ema.update(p -> s.parameter(p).toFloats(), decay);
                         }
 
                         @Override
@@ -170,15 +164,15 @@ public final class FlowMatchingTrainer {
                             if (cfg.snapshotEvery() > 0 && step % cfg.snapshotEvery() == 0) {
                                 writeGenerator(
                                         dit,
-                                        ema,
-                                        shapes,
+                                        ema.values(),
+                                        ema.shapes(),
                                         runDir.resolve(SNAPSHOTS).resolve(snapshotName(step)));
                             }
                         }
 
                         @Override
                         public Map<String, RunFolder.StateWriter> checkpointState() {
-                            return Map.of(EMA, file -> writeGenerator(dit, ema, shapes, file));
+                            return Map.of(EMA, file -> writeGenerator(dit, ema.values(), ema.shapes(), file));
                         }
                     },
                     progress);
