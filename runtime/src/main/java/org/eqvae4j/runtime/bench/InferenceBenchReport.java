@@ -81,19 +81,17 @@ public final class InferenceBenchReport {
         String loadBefore = loadAverage();
         Instant start = Instant.now();
         List<InferenceBenchmark.Result> ort = new ArrayList<>();
-        if (s.profile() == null) {
-            try (Autoencoder ae = Autoencoder.open(ModelBundle.open(s.bundle()), RuntimeOptions.threads(s.threads()))) {
-                for (InferenceBenchmark.Case c : s.cases()) {
-                    ort.add(runCase(ae, c, s, log));
-                }
-            }
-        } else {
-            for (InferenceBenchmark.Case c : s.cases()) { // sessions per case, so that each case has its traces
-                RuntimeOptions options = RuntimeOptions.threads(s.threads())
-                        .withProfiling(profileFolder(s.profile(), c).resolve("ort"));
-                try (Autoencoder ae = Autoencoder.open(ModelBundle.open(s.bundle()), options)) {
-                    ort.add(runCase(ae, c, s, log));
-                }
+        // each case on sessions of its own, opened after a collection: a case's peak RSS then does not carry the
+        // arenas and heap of the cases before it (a 512 px untiled run leaves ~0.5 GB of arena behind)
+        for (InferenceBenchmark.Case c : s.cases()) {
+            RuntimeOptions options = RuntimeOptions.threads(s.threads())
+                    .withProfiling(
+                            s.profile() == null
+                                    ? null
+                                    : profileFolder(s.profile(), c).resolve("ort"));
+            System.gc();
+            try (Autoencoder ae = Autoencoder.open(ModelBundle.open(s.bundle()), options)) {
+                ort.add(runCase(ae, c, s, log));
             }
         }
         Map<String, JsonNode> torch = peer == null ? Map.of() : torchPeer(s, peer, log);
@@ -189,8 +187,9 @@ public final class InferenceBenchReport {
                 return out;
             }
             writeWholeModelManifest(s.bundle(), dir);
-            try (Autoencoder ae = Autoencoder.open(ModelBundle.open(dir), RuntimeOptions.threads(s.threads()))) {
-                for (InferenceBenchmark.Case c : whole) {
+            for (InferenceBenchmark.Case c : whole) {
+                System.gc();
+                try (Autoencoder ae = Autoencoder.open(ModelBundle.open(dir), RuntimeOptions.threads(s.threads()))) {
                     log.println("torch.onnx export on ONNX Runtime: " + c.label() + " px ...");
                     out.put(key(c), InferenceBenchmark.run(ae, c, s.warmup(), s.reps()));
                 }
@@ -328,7 +327,7 @@ public final class InferenceBenchReport {
         b.append(String.format(
                 Locale.ROOT,
                 "%nTAEF2 encode + decode of one RGB image (batch 1), CPU, %d threads per peer; median of %d runs after %d"
-                        + " warm-up (%d run%s, no warm-up, from %d px); peak RSS = the process's VmHWM during the case (model loaded before;"
+                        + " warm-up (%d run%s, no warm-up, from %d px); peak RSS = the process's VmHWM during the case (each case on fresh sessions after a collection, model loaded before;"
                         + " the JVM's includes its heap).%n",
                 s.threads(),
                 s.reps(),
