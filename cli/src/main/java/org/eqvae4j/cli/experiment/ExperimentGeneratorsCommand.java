@@ -18,10 +18,12 @@ import picocli.CommandLine.Option;
         name = "experiment-generators",
         mixinStandardHelpOptions = true,
         description = {
-            "The paper's generator experiment at small scale: the same flow-matching DiT trained on the latents of a",
-            "baseline and an EQ-VAE autoencoder (Fashion-MNIST, same data, steps and seed), every EMA snapshot scored by",
-            "FD-FMNIST-CNN; writes a report (README.md, results.csv, loss.png, fd.png, sample grids) and the iteration ratio.",
-            "Training resumes or is skipped in <work>/<bundle id>; scored snapshots are not scored again."
+            "The paper's generator experiment at small scale: the same flow-matching DiT trained on the latents of several",
+            "autoencoders (--arms: base, control, EQ), each with several --seeds (Fashion-MNIST, same data and steps);",
+            "every EMA snapshot scored in the FMNIST-classifier feature space (FD, KD = KID's estimator, precision/recall);",
+            "writes a report (README.md, runs/bands/ratios/floors CSV, band charts, sample grids) with bootstrap intervals",
+            "over seeds. Prints the compute budget first (--budget: only that). Training resumes or is skipped in",
+            "<work>/<arm>/seed-<seed>; scored snapshots are not scored again."
         })
 public final class ExperimentGeneratorsCommand implements Callable<Integer> {
     @Option(
@@ -40,18 +42,23 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
     Path data;
 
     @Option(
-            names = "--baseline",
-            defaultValue = "models/taef2",
-            paramLabel = "BUNDLE",
-            description = "Baseline autoencoder (default ${DEFAULT-VALUE}).")
-    Path baseline;
+            names = "--arms",
+            split = ",",
+            defaultValue = "base=models/taef2,eq=models/eq-taef2",
+            paramLabel = "LABEL=BUNDLE",
+            description = {
+                "The arms: autoencoder bundles with a label each, the reference arm first (default ${DEFAULT-VALUE}).",
+                "The issue's design: base=models/taef2,control=<fine-tune with p_eq 0>,eq=<EQ-VAE fine-tune>."
+            })
+    List<String> arms;
 
     @Option(
-            names = "--eq",
-            defaultValue = "models/eq-taef2",
-            paramLabel = "BUNDLE",
-            description = "EQ-VAE autoencoder (default ${DEFAULT-VALUE}).")
-    Path eq;
+            names = "--seeds",
+            split = ",",
+            defaultValue = "0,1,2",
+            paramLabel = "SEED",
+            description = "Training seeds, each arm trained once per seed (default ${DEFAULT-VALUE}).")
+    List<Long> seeds;
 
     @Option(
             names = "--classifier",
@@ -109,9 +116,6 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
             description = "Null-class probability (default ${DEFAULT-VALUE}).")
     double classDropout;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Training seed (default ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(
             names = "--snapshot-every",
             defaultValue = "250",
@@ -119,10 +123,29 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
     int snapshotEvery;
 
     @Option(
-            names = "--samples",
-            defaultValue = "500",
-            description = "Generated images per score (default ${DEFAULT-VALUE}).")
-    int samples;
+            names = "--eval-samples",
+            defaultValue = "2000",
+            description = "Generated images per score on the way (default ${DEFAULT-VALUE}).")
+    int evalSamples;
+
+    @Option(
+            names = "--final-samples",
+            defaultValue = "5000",
+            description = "Generated images at the last snapshot, and test images of the reconstruction floor "
+                    + "(default ${DEFAULT-VALUE}).")
+    int finalSamples;
+
+    @Option(
+            names = "--budget",
+            description = "Print the compute budget (runs x steps x measured ms/step) and stop; measures with a short "
+                    + "probe run (--probe-steps) when no run has been trained yet.")
+    boolean budgetOnly;
+
+    @Option(
+            names = "--probe-steps",
+            defaultValue = "20",
+            description = "Steps of the budget's probe run (default ${DEFAULT-VALUE}).")
+    int probeSteps;
 
     @Option(
             names = "--sample-steps",
@@ -158,13 +181,9 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--data " + data + " lacks " + p.getFileName());
             }
         }
-        List<GeneratorExperiment.Arm> arms = new ArrayList<>();
-        for (Path b : List.of(baseline, eq)) {
-            String id = ModelBundle.open(b).manifest().id();
-            arms.add(new GeneratorExperiment.Arm(id, b, work.resolve(id)));
-        }
+        List<GeneratorExperiment.Arm> armList = parseArms(arms);
         GeneratorTrainConfig template = new GeneratorTrainConfig(
-                baseline,
+                armList.get(0).autoencoder(),
                 images,
                 labels,
                 work.resolve("unused.bin"),
@@ -177,7 +196,7 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 batch,
                 lr,
                 warmup,
-                seed,
+                seeds.get(0),
                 classDropout,
                 ema,
                 Math.max(snapshotEvery, 1),
@@ -188,32 +207,64 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 1.5,
                 "template");
         GeneratorExperiment.Config c = new GeneratorExperiment.Config(
-                arms,
+                armList,
+                seeds,
+                work,
                 template,
                 data.resolve("t10k-images-idx3-ubyte.gz"),
                 data.resolve("t10k-labels-idx1-ubyte.gz"),
                 classifier,
-                samples,
+                evalSamples,
+                finalSamples,
                 sampleSteps,
                 solver.toLowerCase(Locale.ROOT),
                 cfg,
                 sampleSeed,
                 threads,
                 output);
-        var results = new GeneratorExperiment(c).run(new ProgressBar(System.err));
+        GeneratorExperiment experiment = new GeneratorExperiment(c);
+        GeneratorExperiment.Budget budget = experiment.budget(probeSteps, new ProgressBar(System.err));
+        System.out.println(budget.describe());
+        if (budgetOnly) {
+            return 0;
+        }
+        GeneratorExperiment.Result result = experiment.run(new ProgressBar(System.err));
         System.out.println("report: " + output.resolve("README.md"));
-        for (var r : results) {
-            var last = r.points().get(r.points().size() - 1);
+        for (var r : result.ratios()) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-10s final step %d  FD-FMNIST-CNN %.2f (vs own reconstructions %.2f)  class accuracy %.1f %%  reconstruction floor %.2f%n",
-                    r.arm().label(),
-                    last.step(),
-                    last.fd(),
-                    last.fdOwn(),
-                    100 * last.accuracy(),
-                    r.reconstructionFd());
+                    "%-8s vs %-8s %-24s iteration ratio %.2f [%.2f, %.2f] over %d seeds%n",
+                    r.armB(),
+                    r.armA(),
+                    r.metric(),
+                    r.interval().estimate(),
+                    r.interval().low(),
+                    r.interval().high(),
+                    r.seeds().length);
         }
+        var floors = result.floorCheck();
+        System.out.printf(
+                Locale.ROOT,
+                "reconstruction floors %s: spread %.0f %% (%s the %.0f %% aim)%n",
+                floors.floors(),
+                100 * floors.spread(),
+                floors.within() ? "within" : "outside",
+                100 * floors.tolerance());
         return 0;
+    }
+
+    /** {@code label=bundle} pairs; a bare path is labelled by its bundle id. */
+    static List<GeneratorExperiment.Arm> parseArms(List<String> specs) throws java.io.IOException {
+        List<GeneratorExperiment.Arm> out = new ArrayList<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            Path bundle = Path.of(eq < 0 ? spec : spec.substring(eq + 1));
+            if (!Files.isDirectory(bundle)) {
+                throw new IllegalArgumentException("--arms " + spec + ": bundle folder " + bundle + " does not exist");
+            }
+            String label = eq < 0 ? ModelBundle.open(bundle).manifest().id() : spec.substring(0, eq);
+            out.add(new GeneratorExperiment.Arm(label, bundle));
+        }
+        return out;
     }
 }
