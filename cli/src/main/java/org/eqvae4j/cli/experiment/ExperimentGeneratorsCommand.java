@@ -75,6 +75,15 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
     Path output;
 
     @Option(
+            names = "--size",
+            defaultValue = "32",
+            description = {
+                "Model side of the Fashion-MNIST images (default ${DEFAULT-VALUE}): 32 = padded 28 -> 32; 64 = padded, then",
+                "resized bicubically to 64 (8x8 latents for TAEF2, room for scale equivariance); a multiple of 32."
+            })
+    int size;
+
+    @Option(
             names = "--limit",
             defaultValue = "12000",
             description = "Training images (default ${DEFAULT-VALUE}; 0 = all 60000).")
@@ -205,7 +214,8 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 ExecutionProvider.CPU,
                 20,
                 1.5,
-                "template");
+                "template",
+                size);
         GeneratorExperiment.Config c = new GeneratorExperiment.Config(
                 armList,
                 seeds,

@@ -57,6 +57,15 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     Path cache;
 
     @Option(
+            names = "--size",
+            defaultValue = "32",
+            description = {
+                "Model side of the Fashion-MNIST images (default ${DEFAULT-VALUE}): 32 = padded 28 -> 32; 64 = padded, then",
+                "resized bicubically to 64 (8x8 latents for TAEF2, room for scale equivariance); a multiple of 32."
+            })
+    int size;
+
+    @Option(
             names = "--limit",
             defaultValue = "0",
             description = "Use the first N training images (default ${DEFAULT-VALUE} = all).")
@@ -148,7 +157,8 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
                 cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine()),
                 sampleSteps,
                 cfg,
-                id == null ? baseId + "-dit" : id);
+                id == null ? baseId + "-dit" : id,
+                size);
         new FlowMatchingTrainer(c, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + run.resolve(FlowMatchingTrainer.BUNDLE));
         return 0;

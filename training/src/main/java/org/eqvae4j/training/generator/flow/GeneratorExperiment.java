@@ -222,7 +222,8 @@ public final class GeneratorExperiment {
                 t.provider(),
                 t.sampleSteps(),
                 t.cfgScale(),
-                arm.label() + "-dit-fmnist");
+                arm.label() + "-dit-fmnist",
+                t.imageSize());
     }
 
     /**
@@ -395,9 +396,10 @@ public final class GeneratorExperiment {
         ModelBundle bundle = ModelBundle.open(firstRun.resolve(FlowMatchingTrainer.BUNDLE));
         try (Autoencoder ae = Autoencoder.open(bundle, opts)) {
             int own = Math.min(Math.max(OWN_REFERENCE_IMAGES, cfg.finalSamples()), test.size());
+            int side = cfg.template().imageSize();
             progress.progress(0, 0, arm.label() + ": reconstructing " + own + " test images");
             float[] reconPx = FashionMnistImages.toClassifier(
-                    decodeAll(ae, encodeAll(ae, test, own, bundle.manifest().imageChannels())));
+                    decodeAll(ae, encodeAll(ae, test, own, bundle.manifest().imageChannels(), side)));
             double[][] reconFeatures = clf.features(reconPx, own);
             double floor = FrechetDistance.between(
                     FrechetDistance.Gaussian.fit(
@@ -513,11 +515,11 @@ public final class GeneratorExperiment {
         return max + 1;
     }
 
-    private static FloatTensor encodeAll(Autoencoder ae, List<Image8> images, int n, int channels)
+    private static FloatTensor encodeAll(Autoencoder ae, List<Image8> images, int n, int channels, int side)
             throws ai.onnxruntime.OrtException {
         List<FloatTensor> parts = new ArrayList<>();
         for (int from = 0; from < n; from += 100) {
-            parts.add(ae.encode(FashionMnistImages.toModel(images, from, Math.min(100, n - from), channels)));
+            parts.add(ae.encode(FashionMnistImages.toModel(images, from, Math.min(100, n - from), channels, side)));
         }
         return FloatTensor.stack(parts);
     }

@@ -40,9 +40,10 @@ final class GeneratorReport {
                         cfg.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))));
         md.append(String.format(
                 Locale.ROOT,
-                "- Data: the first %s Fashion-MNIST training images (28x28 grey, zero-padded to 32x32, grey repeated to RGB), "
-                        + "labels as classes; latents encoded once per arm by its frozen encoder and cached.%n",
-                t.limit() == 0 ? "60000" : String.valueOf(t.limit())));
+                "- Data: the first %s Fashion-MNIST training images (%s), labels as classes; latents encoded once per arm by "
+                        + "its frozen encoder and cached.%n",
+                t.limit() == 0 ? "60000" : String.valueOf(t.limit()),
+                FashionMnistImages.preprocessing(t.imageSize(), 3)));
         md.append(String.format(
                 Locale.ROOT,
                 "- Generator: DiT with patch %d, width %d, %d blocks, %d heads, adaLN-Zero, 10 classes + null class; flow matching "
@@ -189,11 +190,12 @@ final class GeneratorReport {
         GeneratorTrainConfig t = cfg.template();
         return String.format(
                 Locale.ROOT,
-                "./eqvae experiment-generators --work WORKDIR --data FASHION_MNIST_DIR --arms %s --seeds %s --limit %d "
+                "./eqvae experiment-generators --work WORKDIR --data FASHION_MNIST_DIR --arms %s --seeds %s --size %d --limit %d "
                         + "--steps %d --batch %d --hidden %d --depth %d --heads %d --lr %s --ema %s --snapshot-every %d "
                         + "--eval-samples %d --final-samples %d --sample-steps %d",
                 cfg.arms().stream().map(a -> a.label() + "=" + a.autoencoder()).collect(Collectors.joining(",")),
                 cfg.seeds().stream().map(String::valueOf).collect(Collectors.joining(",")),
+                t.imageSize(),
                 t.limit(),
                 t.steps(),
                 t.batch(),
