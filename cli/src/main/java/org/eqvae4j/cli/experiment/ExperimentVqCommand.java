@@ -1,6 +1,7 @@
 package org.eqvae4j.cli.experiment;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
@@ -12,17 +13,31 @@ import picocli.CommandLine.Option;
         name = "experiment-vq",
         mixinStandardHelpOptions = true,
         description = {
-            "The discrete generator experiment: the same MaskGIT trained on the tokens of a baseline and of an",
-            "EQ-VAE VQ autoencoder (same config, steps, seed, data); FD-FMNIST-CNN of samples over training, VQ",
-            "reconstruction / codebook / equivariance metrics, the iteration ratio; writes README.md, results.json,",
-            "loss.png, fd.png and sample grids into --report (models/reports/generators-vq). Resumable."
+            "The discrete generator experiment: the same MaskGIT trained on the tokens of several VQ autoencoders",
+            "(--arms: base, control, EQ), once per --seeds (same config, steps, data); FD, KD (KID's estimator) and",
+            "precision/recall in the FMNIST-classifier feature space over training, VQ reconstruction / codebook /",
+            "equivariance metrics, floors, iteration ratios with bootstrap intervals over seeds; writes README.md,",
+            "results.json, runs/bands/ratios/floors CSV, band charts and sample grids into --report. Resumable."
         })
 public final class ExperimentVqCommand implements Callable<Integer> {
-    @Option(names = "--vq", required = true, paramLabel = "BUNDLE", description = "Baseline VQ bundle.")
-    Path baseVq;
+    @Option(
+            names = "--arms",
+            required = true,
+            split = ",",
+            paramLabel = "LABEL=BUNDLE",
+            description = {
+                "The arms: VQ bundles with a label each, the reference arm first, e.g.",
+                "base=models/vq-small-fmnist,control=<fine-tune, p_eq 0>,eq=<EQ-VAE fine-tune>."
+            })
+    List<String> arms;
 
-    @Option(names = "--eq-vq", required = true, paramLabel = "BUNDLE", description = "EQ-VAE VQ bundle.")
-    Path eqVq;
+    @Option(
+            names = "--seeds",
+            split = ",",
+            defaultValue = "0,1,2",
+            paramLabel = "SEED",
+            description = "Training seeds, each arm trained once per seed (default ${DEFAULT-VALUE}).")
+    List<Long> seeds;
 
     @Option(
             names = "--data",
@@ -66,9 +81,6 @@ public final class ExperimentVqCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", defaultValue = "100", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
     int warmupSteps;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of both arms (default ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(
             names = "--eval-every",
             defaultValue = "250",
@@ -77,9 +89,15 @@ public final class ExperimentVqCommand implements Callable<Integer> {
 
     @Option(
             names = "--eval-samples",
-            defaultValue = "500",
-            description = "Samples per FD evaluation (default ${DEFAULT-VALUE}).")
+            defaultValue = "2000",
+            description = "Samples per evaluation on the way (default ${DEFAULT-VALUE}).")
     int evalSamples;
+
+    @Option(
+            names = "--final-samples",
+            defaultValue = "5000",
+            description = "Samples at the evaluation after the last step (default ${DEFAULT-VALUE}).")
+    int finalSamples;
 
     @Option(
             names = "--decode-steps",
@@ -113,9 +131,21 @@ public final class ExperimentVqCommand implements Callable<Integer> {
         device.trainingProvider(spec.commandLine());
         String command = "./eqvae "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        List<MaskGitExperiment.VqArm> armList = new java.util.ArrayList<>();
+        for (String spec : arms) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--arms " + spec + ": expected LABEL=BUNDLE");
+            }
+            Path bundle = Path.of(spec.substring(eq + 1));
+            if (!java.nio.file.Files.isDirectory(bundle)) {
+                throw new IllegalArgumentException("--arms " + spec + ": bundle folder " + bundle + " does not exist");
+            }
+            armList.add(new MaskGitExperiment.VqArm(spec.substring(0, eq), bundle));
+        }
         var cfg = new MaskGitExperiment.Config(
-                baseVq,
-                eqVq,
+                armList,
+                seeds,
                 data,
                 classifier,
                 runs,
@@ -125,9 +155,9 @@ public final class ExperimentVqCommand implements Callable<Integer> {
                 batch,
                 lr,
                 warmupSteps,
-                seed,
                 evalEvery,
                 evalSamples,
+                finalSamples,
                 decodeSteps,
                 dim,
                 depth,

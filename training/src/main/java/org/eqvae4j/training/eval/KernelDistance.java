@@ -17,6 +17,11 @@ import java.util.SplittableRandom;
  * recomputing 100 subsets of 1000.
  */
 public final class KernelDistance {
+    /** Subsets and their largest size, as torch-fidelity's defaults. */
+    public static final int DEFAULT_SUBSETS = 100;
+
+    public static final int DEFAULT_SUBSET_SIZE = 1000;
+
     private KernelDistance() {}
 
     /** Mean and standard deviation of the subset estimates. */
@@ -38,6 +43,9 @@ public final class KernelDistance {
             throw new IllegalArgumentException("kernel distance: subset size must be at least 2, got " + subsetSize);
         }
         int m = Math.min(subsetSize, Math.min(a.length, b.length));
+        if (m == a.length && m == b.length) {
+            subsets = 1; // every subset would be both whole sets: one estimate, no spread
+        }
         float[] kaa = kernel(a, a, d);
         float[] kbb = kernel(b, b, d);
         float[] kab = kernel(a, b, d);

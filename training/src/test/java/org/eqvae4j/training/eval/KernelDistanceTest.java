@@ -60,6 +60,9 @@ class KernelDistanceTest {
                 KernelDistance.between(setB(12, 3), setA(12, 3), 1, 50, 3).mean(),
                 1e-5,
                 "symmetric, and the subset size is capped at the sets' size");
+        var whole = KernelDistance.between(setA(12, 3), setB(12, 3), 100, 1000, 3);
+        assertEquals(1, whole.subsets(), "subsets of the whole sets are all the same: one");
+        assertEquals(ab.mean(), whole.mean(), 1e-12);
     }
 
     @Test

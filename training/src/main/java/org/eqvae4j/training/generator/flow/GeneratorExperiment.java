@@ -30,6 +30,7 @@ import org.eqvae4j.training.eval.ClassifierFeatures;
 import org.eqvae4j.training.eval.FrechetDistance;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.eval.PrecisionRecall;
+import org.eqvae4j.training.generator.SeedReport;
 import org.eqvae4j.training.generator.SeedStatistics;
 
 /**
@@ -155,11 +156,6 @@ public final class GeneratorExperiment {
     public static final String KD = "kd_fmnist_cnn";
     public static final String PRECISION = "precision";
     public static final String RECALL = "recall";
-
-    /** Subsets of the kernel distance (torch-fidelity's count) and their largest size. */
-    public static final int KD_SUBSETS = 100;
-
-    public static final int KD_SUBSET_SIZE = 1000;
 
     /** Test images whose reconstructions form each arm's own reference (at least; finalSamples when larger). */
     public static final int OWN_REFERENCE_IMAGES = 2000;
@@ -484,7 +480,8 @@ public final class GeneratorExperiment {
         int n = features.length;
         FrechetDistance.Gaussian g = FrechetDistance.Gaussian.fit(features, "samples of step " + step);
         double[][] real = java.util.Arrays.copyOf(testFeatures, n);
-        KernelDistance.Estimate kd = KernelDistance.between(real, features, KD_SUBSETS, KD_SUBSET_SIZE, step);
+        KernelDistance.Estimate kd = KernelDistance.between(
+                real, features, KernelDistance.DEFAULT_SUBSETS, KernelDistance.DEFAULT_SUBSET_SIZE, step);
         PrecisionRecall.Result pr = PrecisionRecall.between(real, features, PrecisionRecall.DEFAULT_K);
         int right = 0;
         for (int i = 0; i < n; i++) {
@@ -619,41 +616,32 @@ public final class GeneratorExperiment {
         Path out = cfg.output();
         Files.createDirectories(out);
         GeneratorCharts.loss(result.runs(), out.resolve("loss.png"), 100);
-        SeedStatistics stats = result.statistics();
-        for (String[] chart : CHARTS) {
-            stats.writeBandChart(chart[0], chart[2], chart[3], out.resolve(chart[1]));
-        }
-        stats.writeRunsCsv(out.resolve("runs.csv"));
-        stats.writeBandsCsv(out.resolve("bands.csv"));
-        SeedStatistics.writeRatiosCsv(result.ratios(), out.resolve("ratios.csv"));
-        StringBuilder floors =
-                new StringBuilder("arm,reconstruction_fd_fmnist_cnn,test_images,spread,tolerance,within\n");
-        for (var e : result.floors().entrySet()) {
-            floors.append(String.format(
-                    Locale.ROOT,
-                    "%s,%.6f,%d,%.6f,%s,%s%n",
-                    e.getKey(),
-                    e.getValue(),
-                    cfg.finalSamples(),
-                    result.floorCheck().spread(),
-                    result.floorCheck().tolerance(),
-                    result.floorCheck().within()));
-        }
-        AtomicFiles.write(
-                out.resolve("floors.csv"), o -> o.write(floors.toString().getBytes(StandardCharsets.UTF_8)));
+        SeedReport.writeFiles(
+                out, result.statistics(), result.ratios(), result.floorCheck(), cfg.finalSamples(), CHARTS);
         AtomicFiles.write(
                 out.resolve("README.md"),
                 o -> o.write(GeneratorReport.markdown(cfg, result).getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** metric, file, title, axis label of the band charts. */
-    static final String[][] CHARTS = {
-        {FD, "fd.png", "FD-FMNIST-CNN against the test images (lower is better)", "FD-FMNIST-CNN"},
-        {FD_OWN, "fd-own.png", "FD-FMNIST-CNN against each arm's own reconstructions (lower is better)", "FD-FMNIST-CNN"
-        },
-        {KD, "kd.png", "KD-FMNIST-CNN (KID's estimator in the classifier's features; lower is better)", "KD-FMNIST-CNN"
-        },
-        {PRECISION, "precision.png", "Precision in the FMNIST-classifier feature space (k = 3)", "precision"},
-        {RECALL, "recall.png", "Recall in the FMNIST-classifier feature space (k = 3)", "recall"}
-    };
+    /** The band charts. */
+    static final List<SeedReport.Chart> CHARTS = List.of(
+            new SeedReport.Chart(
+                    FD, "fd.png", "FD-FMNIST-CNN against the test images (lower is better)", "FD-FMNIST-CNN"),
+            new SeedReport.Chart(
+                    FD_OWN,
+                    "fd-own.png",
+                    "FD-FMNIST-CNN against each arm's own reconstructions (lower is better)",
+                    "FD-FMNIST-CNN"),
+            new SeedReport.Chart(
+                    KD,
+                    "kd.png",
+                    "KD-FMNIST-CNN (KID's estimator in the classifier's features; lower is better)",
+                    "KD-FMNIST-CNN"),
+            new SeedReport.Chart(
+                    PRECISION,
+                    "precision.png",
+                    "Precision in the FMNIST-classifier feature space (k = 3)",
+                    "precision"),
+            new SeedReport.Chart(
+                    RECALL, "recall.png", "Recall in the FMNIST-classifier feature space (k = 3)", "recall"));
 }

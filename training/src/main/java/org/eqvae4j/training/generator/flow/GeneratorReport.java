@@ -3,8 +3,8 @@ package org.eqvae4j.training.generator.flow;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.eqvae4j.training.eval.Bootstrap;
-import org.eqvae4j.training.generator.SeedStatistics;
+import org.eqvae4j.training.eval.KernelDistance;
+import org.eqvae4j.training.generator.SeedReport;
 
 /** The experiment's Markdown report: setup, floors, final scores with intervals, iteration ratios, figures. */
 final class GeneratorReport {
@@ -68,8 +68,8 @@ final class GeneratorReport {
                         + "as many test images as samples; the classifier's accuracy on the conditioning class. %d samples per "
                         + "snapshot on the way, %d at the last (classes in turn, %s %d steps, guidance %s, noise seed %d).%n",
                 Math.max(GeneratorExperiment.OWN_REFERENCE_IMAGES, cfg.finalSamples()),
-                GeneratorExperiment.KD_SUBSETS,
-                GeneratorExperiment.KD_SUBSET_SIZE,
+                KernelDistance.DEFAULT_SUBSETS,
+                KernelDistance.DEFAULT_SUBSET_SIZE,
                 org.eqvae4j.training.eval.PrecisionRecall.DEFAULT_K,
                 cfg.evalSamples(),
                 cfg.finalSamples(),
@@ -79,90 +79,19 @@ final class GeneratorReport {
                 cfg.sampleSeed()));
         md.append(
                 "- Intervals: 95 % percentile bootstrap over seeds (10,000 resamples, seeded): of the mean for scores, of the "
-                        + "geometric mean for iteration ratios. With 3 seeds an interval is about the range of the seeds.\n\n");
+                        + "geometric mean for iteration ratios.\n\n");
 
-        md.append("## Reconstruction floors\n\n| arm | FD-FMNIST-CNN of its reconstructions |\n|---|---:|\n");
-        result.floors().forEach((arm, fd) -> md.append(String.format(Locale.ROOT, "| %s | %.2f |%n", arm, fd)));
-        SeedStatistics.FloorCheck fc = result.floorCheck();
-        md.append(String.format(
-                Locale.ROOT,
-                "%nThe largest floor is %.0f %% above the smallest: %s (aim: within %.0f %%, so that FD test compares "
-                        + "generators, not decoders).%n%n",
-                100 * fc.spread(),
-                fc.within()
-                        ? "**within** the aim"
-                        : "**outside** the aim; FD test then mostly ranks the decoders, read FD own",
-                100 * fc.tolerance()));
-
-        md.append("## Final scores (mean over seeds [95 % interval])\n\n| arm | step | samples |");
-        for (String[] c : GeneratorExperiment.CHARTS) {
-            md.append(' ').append(c[0]).append(" |");
-        }
-        md.append("\n|---|---:|---:|")
-                .append("---:|".repeat(GeneratorExperiment.CHARTS.length))
-                .append('\n');
-        SeedStatistics stats = result.statistics();
-        for (String arm : stats.arms()) {
-            List<SeedStatistics.Band> fd = stats.bands(arm, GeneratorExperiment.FD);
-            if (fd.isEmpty()) {
-                continue;
-            }
-            long last = fd.get(fd.size() - 1).step();
-            md.append("| ").append(arm).append(" | ").append(last).append(" | ");
-            md.append(result.runs().stream()
-                            .filter(r -> r.arm().label().equals(arm))
-                            .flatMap(r -> r.points().stream())
-                            .filter(p -> p.step() == last)
-                            .mapToInt(GeneratorExperiment.Point::samples)
-                            .max()
-                            .orElse(0))
-                    .append(" |");
-            for (String m : TABLE) {
-                stats.bands(arm, m).stream()
-                        .filter(b -> b.step() == last)
-                        .findFirst()
-                        .ifPresent(
-                                b -> md.append(' ').append(format(b.interval())).append(" |"));
-            }
-            md.append('\n');
-        }
+        md.append("## Reconstruction floors\n\n").append(SeedReport.floors(result.floorCheck()));
+        md.append("## Final scores (mean over seeds [95 % interval])\n\n")
+                .append(SeedReport.finalScores(result.statistics(), TABLE, "samples"));
         md.append(
                 "\nEvery score of every snapshot and seed: `runs.csv`; means and intervals per step: `bands.csv`.\n\n");
-
-        md.append("## Iteration ratios\n\n");
-        md.append(
-                "Steps arm A needs for its final score divided by the steps arm B needs to reach it (linear interpolation "
-                        + "between scored snapshots), per seed pair; below 1 when B never reaches it (then A's steps to B's final "
-                        + "score over B's). Paper: x7 (DiT), x2 (MaskGIT) for EQ-VAE. All per-seed numbers: `ratios.csv`.\n\n");
-        md.append(
-                "| A | B | score | per seed | geometric mean [95 % interval] | verdict |\n|---|---|---|---|---:|---|\n");
-        for (SeedStatistics.PairRatio r : result.ratios()) {
-            StringBuilder per = new StringBuilder();
-            for (int i = 0; i < r.seeds().length; i++) {
-                per.append(i == 0 ? "" : ", ")
-                        .append(String.format(Locale.ROOT, "%.2f", r.perSeed()[i].ratio()))
-                        .append(r.perSeed()[i].atFirstEval() ? " (bound)" : "");
-            }
-            Bootstrap.Interval ci = r.interval();
-            String verdict = ci.low() > 1
-                    ? (ci.estimate() >= 2 ? "B faster, >= 2x" : "B faster")
-                    : ci.high() < 1 ? "A faster" : "no difference shown";
-            if (java.util.Arrays.stream(r.perSeed()).anyMatch(x -> x.atFirstEval())) {
-                verdict += " (some crossings at the first snapshot: bounds only; score earlier snapshots)";
-            }
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %s | %s | %s | %s | %s |%n",
-                    r.armA(),
-                    r.armB(),
-                    r.metric(),
-                    per,
-                    format(ci),
-                    verdict));
-        }
+        md.append("## Iteration ratios\n\n")
+                .append(SeedReport.RATIO_DEFINITION)
+                .append(SeedReport.ratios(result.ratios()));
         md.append("\n## Figures\n\n![loss](loss.png)\n\n");
-        for (String[] c : GeneratorExperiment.CHARTS) {
-            md.append("![").append(c[0]).append("](").append(c[1]).append(")\n\n");
+        for (SeedReport.Chart c : GeneratorExperiment.CHARTS) {
+            md.append("![").append(c.metric()).append("](").append(c.file()).append(")\n\n");
         }
         for (GeneratorExperiment.Arm a : cfg.arms()) {
             md.append("Samples of the final EMA generator of ")
@@ -176,14 +105,6 @@ final class GeneratorReport {
                     .append(".png)\n\n");
         }
         return md.toString();
-    }
-
-    private static String format(Bootstrap.Interval i) {
-        return String.format(Locale.ROOT, "%s [%s, %s]", num(i.estimate()), num(i.low()), num(i.high()));
-    }
-
-    private static String num(double v) {
-        return Math.abs(v) >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
     private static String command(GeneratorExperiment.Config cfg) {

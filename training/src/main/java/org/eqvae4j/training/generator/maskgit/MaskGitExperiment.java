@@ -21,15 +21,20 @@ import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
 import org.eqvae4j.training.eval.ClassifierFeatures;
 import org.eqvae4j.training.eval.FrechetDistance;
+import org.eqvae4j.training.eval.KernelDistance;
+import org.eqvae4j.training.eval.PrecisionRecall;
+import org.eqvae4j.training.generator.SeedStatistics;
 
 /**
- * The discrete half of the generator experiment: the same MaskGIT (config, steps, seed, data) trained on
- * the tokens of a baseline VQ autoencoder and of an EQ-VAE-trained one. Every {@code evalEvery} steps
- * each generator draws {@code evalSamples} images (classes 0..9 in turn, fixed seeds), the VQ decoder
- * decodes them, and their Frechet distance to the Fashion-MNIST test set is measured in the features of
- * the project's Fashion-MNIST classifier ("FD-FMNIST-CNN"; not FID: no Inception network is involved).
- * Writes {@code report/README.md} (tables, the iteration ratio), {@code loss.png}, {@code fd.png},
- * {@code samples-<arm>.png} and {@code results.json}; runs (resumable) live under {@code runs}.
+ * The discrete half of the generator experiment: the same MaskGIT (config, steps, data) trained on the tokens of
+ * several VQ autoencoders (arms: e.g. base, a fine-tune with p_eq = 0, the EQ-VAE fine-tune), once per seed. Every
+ * {@code evalEvery} steps each generator draws {@code evalSamples} images ({@code finalSamples} after the last step;
+ * classes 0..9 in turn, fixed seeds), the VQ decoder decodes them, and they are scored in the feature space of the
+ * project's Fashion-MNIST classifier: Frechet distance to the test set ("FD-FMNIST-CNN"), kernel distance (KID's
+ * estimator, "KD-FMNIST-CNN") and precision/recall (k = 3) against as many test images; never FID. Writes
+ * {@code report/README.md} (VQ metrics with codebook use, floors, final scores and iteration ratios with bootstrap
+ * intervals over seeds), runs/bands/ratios/floors CSV, band charts, {@code loss.png}, {@code samples-<arm>.png}
+ * and {@code results.json}; runs (resumable) live under {@code runs/<arm>/seed-<seed>}.
  */
 public final class MaskGitExperiment {
     public static final int SIDE = 28;
@@ -37,20 +42,31 @@ public final class MaskGitExperiment {
     static final int CLASSES = 10;
     private static final long SAMPLE_SEED = 20250101L;
 
+    /** One VQ autoencoder whose tokens a generator learns; the label names the arm in files and tables. */
+    public record VqArm(String label, Path bundle) {
+        public VqArm {
+            if (label == null || !label.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("arm label must be a [A-Za-z0-9._-] string, got " + label);
+            }
+        }
+    }
+
     /**
-     * @param baseVq        baseline VQ bundle
-     * @param eqVq          EQ-VAE VQ bundle
+     * @param arms          the VQ autoencoders, the reference arm (base) first
+     * @param seeds         training seeds, the same for every arm
      * @param data          folder with Fashion-MNIST's four IDX files
      * @param classifier    classifier ONNX (inputs [N,1,28,28] in [0,1], outputs logits and features)
      * @param trainImages   training images encoded for the generators (the first ones of the training set)
+     * @param evalSamples   samples per evaluation on the way
+     * @param finalSamples  samples at the evaluation after the last step
      * @param vqEvalImages  test images for the VQ models' reconstruction and equivariance metrics
      * @param decodeSteps   MaskGIT decoding steps for the evaluation samples
      * @param command       the command line that regenerates the report, quoted in it
      * @param runtime       where inference runs (VQ models, samplers, classifier) and the provider of the training sessions
      */
     public record Config(
-            Path baseVq,
-            Path eqVq,
+            List<VqArm> arms,
+            List<Long> seeds,
             Path data,
             Path classifier,
             Path runs,
@@ -60,9 +76,9 @@ public final class MaskGitExperiment {
             int batch,
             float learningRate,
             int warmupSteps,
-            long seed,
             int evalEvery,
             int evalSamples,
+            int finalSamples,
             int decodeSteps,
             int dim,
             int depth,
@@ -70,9 +86,33 @@ public final class MaskGitExperiment {
             int threads,
             int vqEvalImages,
             String command,
-            RuntimeOptions runtime) {}
+            RuntimeOptions runtime) {
+        public Config {
+            if (arms.isEmpty() || arms.stream().map(VqArm::label).distinct().count() != arms.size()) {
+                throw new IllegalArgumentException("--arms must name at least one arm, each label once, got " + arms);
+            }
+            if (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size()) {
+                throw new IllegalArgumentException("--seeds must name at least one seed, each once, got " + seeds);
+            }
+            if (evalSamples < 2 * (PrecisionRecall.DEFAULT_K + 1) || finalSamples < evalSamples) {
+                throw new IllegalArgumentException("--eval-samples must be at least "
+                        + 2 * (PrecisionRecall.DEFAULT_K + 1) + " and --final-samples at least --eval-samples, got "
+                        + evalSamples + " and " + finalSamples);
+            }
+        }
+    }
 
-    /** One arm's numbers. */
+    /** The evaluation columns of each run's eval CSV, in the order the evaluator returns them. */
+    static final List<String> SCORES =
+            List.of("fd_fmnist_cnn", "kd_fmnist_cnn", "kd_std", "precision", "recall", "samples");
+
+    static final String FD = "fd_fmnist_cnn";
+    static final String KD = "kd_fmnist_cnn";
+
+    /**
+     * One arm's numbers: the VQ model's, and those of its first seed's run (curves, samples), with every seed's
+     * evaluations in {@code seedRuns}.
+     */
     public record Arm(
             String name,
             String vqId,
@@ -81,7 +121,8 @@ public final class MaskGitExperiment {
             long[] evalSteps,
             double[] fd,
             double[][] loss,
-            Path bundle) {}
+            Path bundle,
+            List<SeedStatistics.Run> seedRuns) {}
 
     private final Config cfg;
 
@@ -100,11 +141,24 @@ public final class MaskGitExperiment {
         List<Arm> arms = new ArrayList<>();
         try (ClassifierFeatures cls = ClassifierFeatures.open(cfg.classifier(), rt)) {
             progress.progress(0, 0, "classifier features of " + test.size() + " test images");
-            FrechetDistance.Gaussian real =
-                    FrechetDistance.Gaussian.fit(cls.features(pixels(test), test.size()), "test images");
-            for (String arm : List.of("baseline", "eq")) {
-                Path vqPath = arm.equals("baseline") ? cfg.baseVq() : cfg.eqVq();
-                arms.add(runArm(arm, ModelBundle.open(vqPath), train, trainLabels, test, cls, real, rt, progress));
+            if (test.size() < cfg.finalSamples()) {
+                throw new IllegalArgumentException(
+                        "--final-samples " + cfg.finalSamples() + " exceeds the " + test.size() + " test images");
+            }
+            double[][] testFeatures = cls.features(pixels(test), test.size());
+            FrechetDistance.Gaussian real = FrechetDistance.Gaussian.fit(testFeatures, "test images");
+            for (VqArm arm : cfg.arms()) {
+                arms.add(runArm(
+                        arm.label(),
+                        ModelBundle.open(arm.bundle()),
+                        train,
+                        trainLabels,
+                        test,
+                        cls,
+                        real,
+                        testFeatures,
+                        rt,
+                        progress));
             }
         }
         writeReport(arms);
@@ -119,6 +173,7 @@ public final class MaskGitExperiment {
             List<Image8> test,
             ClassifierFeatures cls,
             FrechetDistance.Gaussian real,
+            double[][] testFeatures,
             RuntimeOptions rt,
             ProgressListener progress)
             throws Exception {
@@ -155,37 +210,49 @@ public final class MaskGitExperiment {
                         .write(tokens);
             }
         }
-        MaskGitTrainConfig mc = new MaskGitTrainConfig(
-                vq.root(),
-                tokens,
-                cfg.steps(),
-                cfg.batch(),
-                cfg.learningRate(),
-                cfg.warmupSteps(),
-                cfg.seed(),
-                0.1,
-                MaskSchedule.ARCCOS,
-                cfg.dim(),
-                cfg.depth(),
-                cfg.heads(),
-                Math.max(1, cfg.evalEvery()),
-                cfg.evalEvery(),
-                cfg.threads(),
-                "maskgit-" + vq.manifest().id(),
-                cfg.runtime().provider());
-        Path run = dir.resolve("maskgit");
-        new MaskGitTrainer(mc, run, fdEvaluator(cls, real, rt))
-                .train((done, total, msg) -> progress.progress(done, total, arm + ": " + msg));
-        List<long[]> evals = new ArrayList<>();
-        List<Double> fds = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV))
-                .subList(
-                        1,
-                        Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV)).size())) {
-            String[] f = line.split(",");
-            evals.add(new long[] {Long.parseLong(f[0])});
-            fds.add(Double.parseDouble(f[1]));
+        List<SeedStatistics.Run> seedRuns = new ArrayList<>();
+        Arm first = null;
+        for (long seed : cfg.seeds()) {
+            Path run = dir.resolve("seed-" + seed).resolve("maskgit");
+            MaskGitTrainConfig mc = new MaskGitTrainConfig(
+                    vq.root(),
+                    tokens,
+                    cfg.steps(),
+                    cfg.batch(),
+                    cfg.learningRate(),
+                    cfg.warmupSteps(),
+                    seed,
+                    0.1,
+                    MaskSchedule.ARCCOS,
+                    cfg.dim(),
+                    cfg.depth(),
+                    cfg.heads(),
+                    Math.max(1, cfg.evalEvery()),
+                    cfg.evalEvery(),
+                    cfg.threads(),
+                    "maskgit-" + vq.manifest().id(),
+                    cfg.runtime().provider());
+            new MaskGitTrainer(mc, run, scoreEvaluator(cls, real, testFeatures, rt))
+                    .train((done, total, msg) -> progress.progress(done, total, arm + " seed " + seed + ": " + msg));
+            SeedStatistics.Run scores = readScores(arm, seed, run.resolve(MaskGitTrainer.EVAL_CSV));
+            seedRuns.add(scores);
+            if (first == null) {
+                first = firstSeed(arm, vq, vqMetrics, reconFd, run, scores, seedRuns);
+            }
         }
+        return first;
+    }
+
+    /** The first seed's curves and bundle; {@code seedRuns} is filled by the caller as the seeds go on. */
+    private static Arm firstSeed(
+            String arm,
+            ModelBundle vq,
+            Map<String, Object> vqMetrics,
+            double reconFd,
+            Path run,
+            SeedStatistics.Run scores,
+            List<SeedStatistics.Run> seedRuns)
+            throws java.io.IOException {
         List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
         double[][] loss = new double[2][metrics.size() - 1];
         for (int i = 1; i < metrics.size(); i++) {
@@ -198,28 +265,61 @@ public final class MaskGitExperiment {
                 vq.manifest().id(),
                 vqMetrics,
                 reconFd,
-                evals.stream().mapToLong(a -> a[0]).toArray(),
-                fds.stream().mapToDouble(Double::doubleValue).toArray(),
+                scores.evaluations().stream()
+                        .mapToLong(SeedStatistics.Evaluation::step)
+                        .toArray(),
+                scores.evaluations().stream()
+                        .mapToDouble(e -> e.metrics().get(FD))
+                        .toArray(),
                 loss,
-                run.resolve(MaskGitTrainer.BUNDLE));
+                run.resolve(MaskGitTrainer.BUNDLE),
+                seedRuns);
     }
 
-    private MaskGitTrainer.Evaluator fdEvaluator(
-            ClassifierFeatures cls, FrechetDistance.Gaussian real, RuntimeOptions rt) {
+    /** A run's eval CSV (step, then {@link #SCORES}) as a {@link SeedStatistics.Run}. */
+    static SeedStatistics.Run readScores(String arm, long seed, Path csv) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(csv);
+        String expected = "step," + String.join(",", SCORES);
+        if (lines.isEmpty() || !lines.get(0).equals(expected)) {
+            throw new java.io.IOException(csv + " has the header " + (lines.isEmpty() ? "(none)" : lines.get(0))
+                    + ", expected " + expected + " (a run of an older version: move it away to score it again)");
+        }
+        List<SeedStatistics.Evaluation> ev = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (int i = 0; i < SCORES.size(); i++) {
+                m.put(SCORES.get(i), Double.parseDouble(f[i + 1]));
+            }
+            ev.add(new SeedStatistics.Evaluation(Long.parseLong(f[0]), m));
+        }
+        return new SeedStatistics.Run(arm, seed, ev);
+    }
+
+    private MaskGitTrainer.Evaluator scoreEvaluator(
+            ClassifierFeatures cls, FrechetDistance.Gaussian real, double[][] testFeatures, RuntimeOptions rt) {
         return new MaskGitTrainer.Evaluator() {
             @Override
             public List<String> columns() {
-                return List.of("fd_fmnist_cnn");
+                return SCORES;
             }
 
             @Override
             public double[] evaluate(ModelBundle generator, long step) throws Exception {
-                FloatTensor images = samples(generator, cfg.evalSamples(), rt);
+                int n = step >= cfg.steps() ? cfg.finalSamples() : cfg.evalSamples();
+                FloatTensor images = samples(generator, n, rt);
+                double[][] features = cls.features(crop(images), images.batch());
+                double[][] reference = Arrays.copyOf(testFeatures, n);
+                KernelDistance.Estimate kd = KernelDistance.between(
+                        reference, features, KernelDistance.DEFAULT_SUBSETS, KernelDistance.DEFAULT_SUBSET_SIZE, step);
+                PrecisionRecall.Result pr = PrecisionRecall.between(reference, features, PrecisionRecall.DEFAULT_K);
                 return new double[] {
-                    FrechetDistance.between(
-                            real,
-                            FrechetDistance.Gaussian.fit(
-                                    cls.features(crop(images), images.batch()), "generated images"))
+                    FrechetDistance.between(real, FrechetDistance.Gaussian.fit(features, "generated images")),
+                    kd.mean(),
+                    kd.std(),
+                    pr.precision(),
+                    pr.recall(),
+                    n
                 };
             }
         };

@@ -57,7 +57,7 @@ class GeneratorExperimentTest {
         assertEquals(FrechetDistance.between(test, samples), p.fd(), 1e-9, "FD against all test images");
         assertEquals(FrechetDistance.between(recon, samples), p.fdOwn(), 1e-9, "FD own against the reconstructions");
         double[][] first80 = java.util.Arrays.copyOf(test, 80);
-        var kd = KernelDistance.between(first80, samples, GeneratorExperiment.KD_SUBSETS, 1000, 500);
+        var kd = KernelDistance.between(first80, samples, KernelDistance.DEFAULT_SUBSETS, 1000, 500);
         assertEquals(kd.mean(), p.kd(), 1e-12, "KD against as many test images as samples");
         assertEquals(kd.std(), p.kdStd(), 1e-12);
         var pr = PrecisionRecall.between(first80, samples, 3);
