@@ -144,17 +144,8 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int finalSamples;
 
-    @Option(
-            names = "--budget",
-            description = "Print the compute budget (runs x steps x measured ms/step) and stop; measures with a short "
-                    + "probe run (--probe-steps) when no run has been trained yet.")
-    boolean budgetOnly;
-
-    @Option(
-            names = "--probe-steps",
-            defaultValue = "20",
-            description = "Steps of the budget's probe run (default ${DEFAULT-VALUE}).")
-    int probeSteps;
+    @picocli.CommandLine.Mixin
+    BudgetOptions budget;
 
     @Option(
             names = "--sample-steps",
@@ -233,9 +224,10 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 threads,
                 output);
         GeneratorExperiment experiment = new GeneratorExperiment(c);
-        GeneratorExperiment.Budget budget = experiment.budget(probeSteps, new ProgressBar(System.err));
-        System.out.println(budget.describe());
-        if (budgetOnly) {
+        System.out.println(experiment
+                .budget(budget.probeSteps, new ProgressBar(System.err))
+                .describe());
+        if (budget.only) {
             return 0;
         }
         GeneratorExperiment.Result result = experiment.run(new ProgressBar(System.err));

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
             "(--arms: base, control, EQ), once per --seeds (same config, steps, data); FD, KD (KID's estimator) and",
             "precision/recall in the FMNIST-classifier feature space over training, VQ reconstruction / codebook /",
             "equivariance metrics, floors, iteration ratios with bootstrap intervals over seeds; writes README.md,",
-            "results.json, runs/bands/ratios/floors CSV, band charts and sample grids into --report. Resumable."
+            "results.json, runs/bands/ratios/floors CSV, band charts and sample grids into --report. Prints the compute",
+            "budget first (--budget: only that). Resumable."
         })
 public final class ExperimentVqCommand implements Callable<Integer> {
     @Option(
@@ -123,6 +124,9 @@ public final class ExperimentVqCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOptions device;
 
+    @picocli.CommandLine.Mixin
+    BudgetOptions budget;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -166,7 +170,14 @@ public final class ExperimentVqCommand implements Callable<Integer> {
                 vqEvalImages,
                 command,
                 device.runtimeOptions());
-        var arms = new MaskGitExperiment(cfg).run(new ProgressBar(System.err));
+        MaskGitExperiment experiment = new MaskGitExperiment(cfg);
+        System.out.println(experiment
+                .budget(budget.probeSteps, new ProgressBar(System.err))
+                .describe());
+        if (budget.only) {
+            return 0;
+        }
+        var arms = experiment.run(new ProgressBar(System.err));
         arms.forEach(a -> System.out.printf(
                 "%-8s %-22s final FD-FMNIST-CNN %.2f%n", a.name(), a.vqId(), a.fd()[a.fd().length - 1]));
         System.out.println("report: " + report.resolve("README.md"));

@@ -30,6 +30,7 @@ import org.eqvae4j.training.eval.ClassifierFeatures;
 import org.eqvae4j.training.eval.FrechetDistance;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.eval.PrecisionRecall;
+import org.eqvae4j.training.generator.ComputeBudget;
 import org.eqvae4j.training.generator.SeedReport;
 import org.eqvae4j.training.generator.SeedStatistics;
 
@@ -227,96 +228,34 @@ public final class GeneratorExperiment {
      * {@code ms} of the runs already trained in {@code work}, or, when there are none, of a short probe run of
      * {@code probeSteps} steps on the first arm ({@code <work>/budget-probe}, kept so its latents are reused).
      */
-    public Budget budget(int probeSteps, ProgressListener progress) throws IOException, InterruptedException {
-        List<Double> ms = new ArrayList<>();
-        String source = "runs in " + cfg.work();
+    public ComputeBudget budget(int probeSteps, ProgressListener progress) throws IOException, InterruptedException {
+        List<Path> metrics = new ArrayList<>();
         for (Arm arm : cfg.arms()) {
             for (long seed : cfg.seeds()) {
-                ms.addAll(stepMillis(cfg.run(arm, seed).resolve(RunFolder.METRICS)));
+                metrics.add(cfg.run(arm, seed).resolve(RunFolder.METRICS));
             }
         }
+        List<Double> ms = ComputeBudget.stepMillis(metrics);
+        String source = "runs in " + cfg.work();
         if (ms.isEmpty()) {
             Path probe = cfg.work().resolve("budget-probe");
             new FlowMatchingTrainer(trainConfig(cfg.arms().get(0), cfg.seeds().get(0), probeSteps), probe)
                     .train(progress);
-            ms.addAll(stepMillis(probe.resolve(RunFolder.METRICS)));
+            ms = ComputeBudget.stepMillis(List.of(probe.resolve(RunFolder.METRICS)));
             source = "a " + probeSteps + "-step probe run (" + probe + ")";
         }
-        double median = median(ms);
         int evaluations = cfg.template().snapshotEvery() == 0
                 ? 0
                 : (int) (cfg.template().steps() / cfg.template().snapshotEvery());
-        return new Budget(
+        return new ComputeBudget(
                 cfg.arms().size(),
                 cfg.seeds().size(),
                 cfg.template().steps(),
-                median,
+                ComputeBudget.median(ms),
                 source,
                 evaluations,
                 cfg.evalSamples(),
                 cfg.finalSamples());
-    }
-
-    /**
-     * The compute plan: {@code arms x seeds} runs of {@code steps} steps at {@code msPerStep}, and the scored
-     * snapshots per run (training only is timed; each score also samples and decodes its images).
-     */
-    public record Budget(
-            int arms,
-            int seeds,
-            long steps,
-            double msPerStep,
-            String measuredOn,
-            int evaluationsPerRun,
-            int evalSamples,
-            int finalSamples) {
-        public double trainingHours() {
-            return arms * (double) seeds * steps * msPerStep / 3.6e6;
-        }
-
-        public String describe() {
-            return String.format(
-                    Locale.ROOT,
-                    "compute budget: %d arms x %d seeds x %d steps x %.1f ms/step (median of %s) = %.2f h of training%n"
-                            + "  plus %d scored snapshots per run (%d runs): %d samples each, %d at the last",
-                    arms,
-                    seeds,
-                    steps,
-                    msPerStep,
-                    measuredOn,
-                    trainingHours(),
-                    evaluationsPerRun,
-                    arms * seeds,
-                    evalSamples,
-                    finalSamples);
-        }
-    }
-
-    /** The ms column of a metrics.csv without its first 5 rows (session start-up), or nothing when absent. */
-    static List<Double> stepMillis(Path metrics) throws IOException {
-        if (!Files.isRegularFile(metrics)) {
-            return List.of();
-        }
-        List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
-        if (lines.isEmpty()) {
-            return List.of();
-        }
-        int col = List.of(lines.get(0).split(",")).indexOf("ms");
-        if (col < 0) {
-            throw new IOException(metrics + " has no ms column: " + lines.get(0));
-        }
-        List<Double> ms = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size()).stream()
-                .skip(lines.size() > 10 ? 5 : 0)
-                .toList()) {
-            ms.add(Double.parseDouble(line.split(",")[col]));
-        }
-        return ms;
-    }
-
-    static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     public Result run(ProgressListener progress) throws IOException, InterruptedException {

@@ -23,6 +23,7 @@ import org.eqvae4j.training.eval.ClassifierFeatures;
 import org.eqvae4j.training.eval.FrechetDistance;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.eval.PrecisionRecall;
+import org.eqvae4j.training.generator.ComputeBudget;
 import org.eqvae4j.training.generator.SeedStatistics;
 
 /**
@@ -199,39 +200,13 @@ public final class MaskGitExperiment {
             FloatTensor recon = ae.decodeIndices(testTokens);
             reconFd = FrechetDistance.between(
                     real, FrechetDistance.Gaussian.fit(cls.features(crop(recon), recon.batch()), "reconstructions"));
-            boolean cached = false;
-            if (Files.isRegularFile(tokens)) {
-                TokenCache.Header h = TokenCache.read(tokens).header();
-                cached = h.bundleId().equals(vq.manifest().id()) && h.count() == train.size();
-            }
-            if (!cached) {
-                progress.progress(0, 0, arm + ": encoding " + train.size() + " training images");
-                TokenCache.encode(ae, train, labels, CLASSES, PADDED, 256, "Fashion-MNIST train, first " + train.size())
-                        .write(tokens);
-            }
+            ensureTokens(tokens, ae, vq, arm, train, labels, progress);
         }
         List<SeedStatistics.Run> seedRuns = new ArrayList<>();
         Arm first = null;
         for (long seed : cfg.seeds()) {
-            Path run = dir.resolve("seed-" + seed).resolve("maskgit");
-            MaskGitTrainConfig mc = new MaskGitTrainConfig(
-                    vq.root(),
-                    tokens,
-                    cfg.steps(),
-                    cfg.batch(),
-                    cfg.learningRate(),
-                    cfg.warmupSteps(),
-                    seed,
-                    0.1,
-                    MaskSchedule.ARCCOS,
-                    cfg.dim(),
-                    cfg.depth(),
-                    cfg.heads(),
-                    Math.max(1, cfg.evalEvery()),
-                    cfg.evalEvery(),
-                    cfg.threads(),
-                    "maskgit-" + vq.manifest().id(),
-                    cfg.runtime().provider());
+            Path run = runDir(arm, seed);
+            MaskGitTrainConfig mc = trainConfig(vq, tokens, seed, cfg.steps(), cfg.evalEvery());
             new MaskGitTrainer(mc, run, scoreEvaluator(cls, real, testFeatures, rt))
                     .train((done, total, msg) -> progress.progress(done, total, arm + " seed " + seed + ": " + msg));
             SeedStatistics.Run scores = readScores(arm, seed, run.resolve(MaskGitTrainer.EVAL_CSV));
@@ -241,6 +216,93 @@ public final class MaskGitExperiment {
             }
         }
         return first;
+    }
+
+    /** Encodes the training tokens into {@code tokens} unless it already holds those of this bundle and count. */
+    private static void ensureTokens(
+            Path tokens,
+            Autoencoder ae,
+            ModelBundle vq,
+            String arm,
+            List<Image8> train,
+            int[] labels,
+            ProgressListener progress)
+            throws Exception {
+        if (Files.isRegularFile(tokens)) {
+            TokenCache.Header h = TokenCache.read(tokens).header();
+            if (h.bundleId().equals(vq.manifest().id()) && h.count() == train.size()) {
+                return;
+            }
+        }
+        progress.progress(0, 0, arm + ": encoding " + train.size() + " training images");
+        TokenCache.encode(ae, train, labels, CLASSES, PADDED, 256, "Fashion-MNIST train, first " + train.size())
+                .write(tokens);
+    }
+
+    /**
+     * The compute budget before running: the median step time of the runs already trained under {@code runs}, or,
+     * when there are none, of a {@code probeSteps}-step probe run on the first arm ({@code <runs>/budget-probe}; the
+     * arm's token cache it makes is the one its runs use).
+     */
+    public ComputeBudget budget(int probeSteps, ProgressListener progress) throws Exception {
+        List<Path> metrics = new ArrayList<>();
+        for (VqArm arm : cfg.arms()) {
+            for (long seed : cfg.seeds()) {
+                metrics.add(runDir(arm.label(), seed).resolve("metrics.csv"));
+            }
+        }
+        List<Double> ms = ComputeBudget.stepMillis(metrics);
+        String source = "runs in " + cfg.runs();
+        if (ms.isEmpty()) {
+            VqArm arm = cfg.arms().get(0);
+            ModelBundle vq = ModelBundle.open(arm.bundle());
+            List<Image8> train = IdxFile.readImages(cfg.data().resolve("train-images-idx3-ubyte.gz"));
+            int n = Math.min(cfg.trainImages(), train.size());
+            int[] labels = Arrays.copyOf(IdxFile.readLabels(cfg.data().resolve("train-labels-idx1-ubyte.gz")), n);
+            Path tokens = cfg.runs().resolve(arm.label()).resolve("train.tokens");
+            Files.createDirectories(tokens.getParent());
+            try (Autoencoder ae = Autoencoder.open(vq, cfg.runtime())) {
+                ensureTokens(tokens, ae, vq, arm.label(), train.subList(0, n), labels, progress);
+            }
+            Path probe = cfg.runs().resolve("budget-probe");
+            new MaskGitTrainer(trainConfig(vq, tokens, cfg.seeds().get(0), probeSteps, 0), probe, null).train(progress);
+            ms = ComputeBudget.stepMillis(List.of(probe.resolve("metrics.csv")));
+            source = "a " + probeSteps + "-step probe run (" + probe + ")";
+        }
+        return new ComputeBudget(
+                cfg.arms().size(),
+                cfg.seeds().size(),
+                cfg.steps(),
+                ComputeBudget.median(ms),
+                source,
+                cfg.evalEvery() > 0 ? (int) (cfg.steps() / cfg.evalEvery()) : 1,
+                cfg.evalSamples(),
+                cfg.finalSamples());
+    }
+
+    private Path runDir(String arm, long seed) {
+        return cfg.runs().resolve(arm).resolve("seed-" + seed).resolve("maskgit");
+    }
+
+    private MaskGitTrainConfig trainConfig(ModelBundle vq, Path tokens, long seed, long steps, int evalEvery) {
+        return new MaskGitTrainConfig(
+                vq.root(),
+                tokens,
+                steps,
+                cfg.batch(),
+                cfg.learningRate(),
+                cfg.warmupSteps(),
+                seed,
+                0.1,
+                MaskSchedule.ARCCOS,
+                cfg.dim(),
+                cfg.depth(),
+                cfg.heads(),
+                Math.max(1, evalEvery),
+                evalEvery,
+                cfg.threads(),
+                "maskgit-" + vq.manifest().id(),
+                cfg.runtime().provider());
     }
 
     /** The first seed's curves and bundle; {@code seedRuns} is filled by the caller as the seeds go on. */

@@ -81,23 +81,6 @@ class GeneratorExperimentTest {
     }
 
     @Test
-    void theBudgetReadsMeasuredStepTimes(@TempDir Path dir) throws Exception {
-        Path metrics = dir.resolve("metrics.csv");
-        StringBuilder sb = new StringBuilder("step,loss,ms\n");
-        for (int s = 1; s <= 20; s++) {
-            sb.append(s).append(",1.0,").append(s <= 5 ? 900 : 100 + s).append('\n');
-        }
-        Files.writeString(metrics, sb);
-        List<Double> ms = GeneratorExperiment.stepMillis(metrics);
-        assertEquals(15, ms.size(), "the first 5 steps (session start-up) are left out");
-        assertEquals(113, GeneratorExperiment.median(ms), 1e-12);
-        assertEquals(List.of(), GeneratorExperiment.stepMillis(dir.resolve("absent.csv")));
-        var budget = new GeneratorExperiment.Budget(3, 3, 2000, 120, "test", 8, 2000, 5000);
-        assertEquals(3 * 3 * 2000 * 120 / 3.6e6, budget.trainingHours(), 1e-12);
-        assertTrue(budget.describe().contains("3 arms x 3 seeds x 2000 steps x 120.0 ms/step"), budget.describe());
-    }
-
-    @Test
     void theConfigRefusesDuplicateArmsAndSeedsAndTooFewSamples() {
         var base = new GeneratorExperiment.Arm("base", Path.of("a"));
         var e = assertThrows(IllegalArgumentException.class, () -> config(List.of(base, base), List.of(0L), 100, 200));
