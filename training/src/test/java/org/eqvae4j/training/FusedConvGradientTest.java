@@ -16,22 +16,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The fused Conv gradient (com.microsoft ConvGrad, used in training artifacts) equals the portable
- * standard-op rule, which the onnx-export tests prove against finite differences.
+ * The training-artifact gradients of Conv (com.microsoft ConvGrad, or a forward Conv for the input gradient of
+ * stride-1 convolutions) and Relu (com.microsoft ReluGrad) equal the portable standard-op rules, which the
+ * onnx-export tests prove against finite differences.
  */
 class FusedConvGradientTest {
 
     @ParameterizedTest
-    @CsvSource({"1,1,1,1,1,8", "2,1,1,1,1,8", "2,0,0,1,1,7", "1,1,1,1,2,6", "2,1,1,1,1,9"})
-    void fusedEqualsPortable(int stride, int padTop, int padLeft, int padEnd, int group, int size) throws Exception {
+    @CsvSource({
+        "1,1,1,1,1,8,3",
+        "2,1,1,1,1,8,3",
+        "2,0,0,1,1,7,3",
+        "1,1,1,1,2,6,3",
+        "2,1,1,1,1,9,3",
+        "1,0,0,0,1,8,3",
+        "1,0,1,2,1,7,3",
+        "1,2,2,2,1,8,5",
+        "1,0,0,0,1,6,1"
+    })
+    void fusedEqualsPortable(int stride, int padTop, int padLeft, int padEnd, int group, int size, int kernel)
+            throws Exception {
         SplittableRandom r = new SplittableRandom(stride * 31L + group * 7L + size);
         GraphBuilder b = new GraphBuilder("conv");
         Value x = b.input("x", DType.FLOAT, Shape.of(2, 4, size, size));
-        Value w = b.parameter("w", random("w", r, 6, 4 / group, 3, 3));
+        Value w = b.parameter("w", random("w", r, 6, 4 / group, kernel, kernel));
         Value bias = b.parameter("bias", random("bias", r, 6));
         Value y = b.conv(x, w, bias, new long[] {stride, stride}, new long[] {padTop, padLeft, padEnd, padEnd}, group);
         Value weights = b.constant(random("R", r, y.shape().toArray()));
-        b.output(b.reduceSum(b.mul(b.tanh(y), weights), false), "loss");
+        b.output(b.reduceSum(b.mul(b.tanh(b.relu(y)), weights), false), "loss");
         Graph g = b.build();
         List<String> wrt = List.of("x", "w", "bias");
         Tensor in = random("x", r, 2, 4, size, size);

@@ -10,6 +10,22 @@ import org.eqvae4j.export.graph.Value;
 final class ElementwiseRules {
     private ElementwiseRules() {}
 
+    /**
+     * Relu's gradient as ONNX Runtime's fused com.microsoft ReluGrad(dY, Y) (CPU and CUDA training kernels): one
+     * pass instead of Greater + Where, and it reads the output, so the pre-activation need not be kept for the
+     * backward pass (Y > 0 exactly where X > 0).
+     */
+    static void registerFusedRelu(GradientRules r) {
+        r.put("Relu", (n, c) -> {
+            GraphBuilder b = c.builder();
+            b.useOpset("com.microsoft", 1);
+            c.accumulate(
+                    n.input(0),
+                    b.op("com.microsoft", "ReluGrad", List.of(dy(n, c), n.output(0)), Map.of(), 1)
+                            .get(0));
+        });
+    }
+
     static void register(GradientRules r) {
         r.put("Identity", (n, c) -> c.accumulate(n.input(0), dy(n, c)));
         r.put("Neg", (n, c) -> c.accumulate(n.input(0), c.builder().op("Neg", dy(n, c))));

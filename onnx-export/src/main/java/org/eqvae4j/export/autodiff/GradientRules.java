@@ -26,12 +26,14 @@ public final class GradientRules {
 
     /**
      * The standard rules with ONNX Runtime's fused training kernels where they exist on both CPU and
-     * CUDA (com.microsoft ConvGrad): several times faster than the portable Conv rule, but only loadable
-     * by a training-enabled ONNX Runtime. Use for training artifacts, not for graphs run elsewhere.
+     * CUDA (com.microsoft ConvGrad for weight gradients, ReluGrad): several times faster than the portable
+     * Conv rule, but only loadable by a training-enabled ONNX Runtime. Use for training artifacts, not for
+     * graphs run elsewhere.
      */
     public static GradientRules onnxRuntimeTraining() {
         GradientRules r = standard();
         LinearRules.registerFusedConv(r);
+        ElementwiseRules.registerFusedRelu(r);
         return r;
     }
 

@@ -56,7 +56,10 @@ final class LayoutShapes {
                 int inferAxis = -1;
                 long known = 1;
                 for (int i = 0; i < t.length; i++) {
-                    if (t[i] == 0 && x != null) {
+                    if (t[i] == 0 && x == null) {
+                        // 0 copies the input's size there, which is unknown
+                        dims[i] = null;
+                    } else if (t[i] == 0) {
                         dims[i] = x.dim(i).isStatic()
                                 ? (Object) x.size(i)
                                 : x.dim(i).symbol();
