@@ -378,7 +378,9 @@ public final class GeneratorExperiment {
         for (Path snap : snapshots) {
             k++;
             long step = Long.parseLong(snap.getFileName().toString().replaceAll("\\D", ""));
-            boolean last = step == cfg.template().steps();
+            // the final score (finalSamples) is the last snapshot's, whether or not steps is a multiple of
+            // snapshotEvery
+            boolean last = snap.equals(snapshots.get(snapshots.size() - 1));
             boolean needGrid = last && seed == cfg.seeds().get(0) && !Files.isRegularFile(grid);
             if (done.containsKey(step) && !needGrid) {
                 continue;
