@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.ProgressBar;
-import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.training.generator.flow.GeneratorExperiment;
 import org.eqvae4j.training.generator.flow.GeneratorTrainConfig;
@@ -26,6 +25,9 @@ import picocli.CommandLine.Option;
             "<work>/<arm>/seed-<seed>; scored snapshots are not scored again."
         })
 public final class ExperimentGeneratorsCommand implements Callable<Integer> {
+    /** The arms without --arms: the shipped baseline and EQ-VAE TAEF2 (no control is shipped yet). */
+    static final List<String> DEFAULT_ARMS = List.of("base=models/taef2", "eq=models/eq-taef2");
+
     @Option(
             names = "--work",
             required = true,
@@ -41,24 +43,8 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                     "Fashion-MNIST IDX folder (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-...).")
     Path data;
 
-    @Option(
-            names = "--arms",
-            split = ",",
-            defaultValue = "base=models/taef2,eq=models/eq-taef2",
-            paramLabel = "LABEL=BUNDLE",
-            description = {
-                "The arms: autoencoder bundles with a label each, the reference arm first (default ${DEFAULT-VALUE}).",
-                "The issue's design: base=models/taef2,control=<fine-tune with p_eq 0>,eq=<EQ-VAE fine-tune>."
-            })
-    List<String> arms;
-
-    @Option(
-            names = "--seeds",
-            split = ",",
-            defaultValue = "0,1,2",
-            paramLabel = "SEED",
-            description = "Training seeds, each arm trained once per seed (default ${DEFAULT-VALUE}).")
-    List<Long> seeds;
+    @picocli.CommandLine.Mixin
+    ArmsAndSeeds design;
 
     @Option(
             names = "--classifier",
@@ -74,14 +60,8 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
             description = "Report folder (default ${DEFAULT-VALUE}).")
     Path output;
 
-    @Option(
-            names = "--size",
-            defaultValue = "32",
-            description = {
-                "Model side of the Fashion-MNIST images (default ${DEFAULT-VALUE}): 32 = padded 28 -> 32; 64 = padded, then",
-                "resized bicubically to 64 (8x8 latents for TAEF2, room for scale equivariance); a multiple of 32."
-            })
-    int size;
+    @picocli.CommandLine.Mixin
+    org.eqvae4j.cli.options.FashionMnistSizeOption size;
 
     @Option(
             names = "--limit",
@@ -181,7 +161,10 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--data " + data + " lacks " + p.getFileName());
             }
         }
-        List<GeneratorExperiment.Arm> armList = parseArms(arms);
+        List<GeneratorExperiment.Arm> armList = new ArrayList<>();
+        for (ArmsAndSeeds.Labelled a : design.arms(DEFAULT_ARMS)) {
+            armList.add(new GeneratorExperiment.Arm(a.label(), a.bundle()));
+        }
         GeneratorTrainConfig template = new GeneratorTrainConfig(
                 armList.get(0).autoencoder(),
                 images,
@@ -196,7 +179,7 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 batch,
                 lr,
                 warmup,
-                seeds.get(0),
+                design.seeds.get(0),
                 classDropout,
                 ema,
                 Math.max(snapshotEvery, 1),
@@ -206,10 +189,10 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 20,
                 1.5,
                 "template",
-                size);
+                size.size);
         GeneratorExperiment.Config c = new GeneratorExperiment.Config(
                 armList,
-                seeds,
+                design.seeds,
                 work,
                 template,
                 data.resolve("t10k-images-idx3-ubyte.gz"),
@@ -253,20 +236,5 @@ public final class ExperimentGeneratorsCommand implements Callable<Integer> {
                 floors.within() ? "within" : "outside",
                 100 * floors.tolerance());
         return 0;
-    }
-
-    /** {@code label=bundle} pairs; a bare path is labelled by its bundle id. */
-    static List<GeneratorExperiment.Arm> parseArms(List<String> specs) throws java.io.IOException {
-        List<GeneratorExperiment.Arm> out = new ArrayList<>();
-        for (String spec : specs) {
-            int eq = spec.indexOf('=');
-            Path bundle = Path.of(eq < 0 ? spec : spec.substring(eq + 1));
-            if (!Files.isDirectory(bundle)) {
-                throw new IllegalArgumentException("--arms " + spec + ": bundle folder " + bundle + " does not exist");
-            }
-            String label = eq < 0 ? ModelBundle.open(bundle).manifest().id() : spec.substring(0, eq);
-            out.add(new GeneratorExperiment.Arm(label, bundle));
-        }
-        return out;
     }
 }

@@ -21,24 +21,8 @@ import picocli.CommandLine.Option;
             "budget first (--budget: only that). Resumable."
         })
 public final class ExperimentVqCommand implements Callable<Integer> {
-    @Option(
-            names = "--arms",
-            required = true,
-            split = ",",
-            paramLabel = "LABEL=BUNDLE",
-            description = {
-                "The arms: VQ bundles with a label each, the reference arm first, e.g.",
-                "base=models/vq-small-fmnist,control=<fine-tune, p_eq 0>,eq=<EQ-VAE fine-tune>."
-            })
-    List<String> arms;
-
-    @Option(
-            names = "--seeds",
-            split = ",",
-            defaultValue = "0,1,2",
-            paramLabel = "SEED",
-            description = "Training seeds, each arm trained once per seed (default ${DEFAULT-VALUE}).")
-    List<Long> seeds;
+    @picocli.CommandLine.Mixin
+    ArmsAndSeeds design;
 
     @Option(
             names = "--data",
@@ -136,20 +120,12 @@ public final class ExperimentVqCommand implements Callable<Integer> {
         String command = "./eqvae "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         List<MaskGitExperiment.VqArm> armList = new java.util.ArrayList<>();
-        for (String spec : arms) {
-            int eq = spec.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--arms " + spec + ": expected LABEL=BUNDLE");
-            }
-            Path bundle = Path.of(spec.substring(eq + 1));
-            if (!java.nio.file.Files.isDirectory(bundle)) {
-                throw new IllegalArgumentException("--arms " + spec + ": bundle folder " + bundle + " does not exist");
-            }
-            armList.add(new MaskGitExperiment.VqArm(spec.substring(0, eq), bundle));
+        for (ArmsAndSeeds.Labelled a : design.arms(List.of())) {
+            armList.add(new MaskGitExperiment.VqArm(a.label(), a.bundle()));
         }
         var cfg = new MaskGitExperiment.Config(
                 armList,
-                seeds,
+                design.seeds,
                 data,
                 classifier,
                 runs,

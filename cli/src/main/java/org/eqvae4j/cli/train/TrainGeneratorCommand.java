@@ -56,14 +56,8 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "FILE", description = "Latent cache file (default <run>/latents.bin).")
     Path cache;
 
-    @Option(
-            names = "--size",
-            defaultValue = "32",
-            description = {
-                "Model side of the Fashion-MNIST images (default ${DEFAULT-VALUE}): 32 = padded 28 -> 32; 64 = padded, then",
-                "resized bicubically to 64 (8x8 latents for TAEF2, room for scale equivariance); a multiple of 32."
-            })
-    int size;
+    @picocli.CommandLine.Mixin
+    org.eqvae4j.cli.options.FashionMnistSizeOption size;
 
     @Option(
             names = "--limit",
@@ -158,7 +152,7 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
                 sampleSteps,
                 cfg,
                 id == null ? baseId + "-dit" : id,
-                size);
+                size.size);
         new FlowMatchingTrainer(c, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + run.resolve(FlowMatchingTrainer.BUNDLE));
         return 0;

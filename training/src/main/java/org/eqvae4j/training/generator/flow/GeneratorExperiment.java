@@ -31,6 +31,7 @@ import org.eqvae4j.training.eval.FrechetDistance;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.eval.PrecisionRecall;
 import org.eqvae4j.training.generator.ComputeBudget;
+import org.eqvae4j.training.generator.ExperimentDesign;
 import org.eqvae4j.training.generator.SeedReport;
 import org.eqvae4j.training.generator.SeedStatistics;
 
@@ -52,9 +53,7 @@ public final class GeneratorExperiment {
     /** One autoencoder whose latents a generator learns; the label names the arm in files and tables. */
     public record Arm(String label, Path autoencoder) {
         public Arm {
-            if (label == null || !label.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("arm label must be a [A-Za-z0-9._-] string, got " + label);
-            }
+            ExperimentDesign.requireLabel(label);
         }
     }
 
@@ -92,20 +91,7 @@ public final class GeneratorExperiment {
             int threads,
             Path output) {
         public Config {
-            if (arms.isEmpty()) {
-                throw new IllegalArgumentException("--arms: no arm given");
-            }
-            if (arms.stream().map(Arm::label).distinct().count() != arms.size()) {
-                throw new IllegalArgumentException("--arms: two arms share a label: " + arms);
-            }
-            if (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size()) {
-                throw new IllegalArgumentException("--seeds must name at least one seed, each once, got " + seeds);
-            }
-            if (evalSamples < 2 * (PrecisionRecall.DEFAULT_K + 1) || finalSamples < evalSamples) {
-                throw new IllegalArgumentException("--eval-samples must be at least "
-                        + 2 * (PrecisionRecall.DEFAULT_K + 1) + " and --final-samples at least --eval-samples, got "
-                        + evalSamples + " and " + finalSamples);
-            }
+            ExperimentDesign.require(arms.stream().map(Arm::label).toList(), seeds, evalSamples, finalSamples);
         }
 
         /** The run folder of one arm and seed. */

@@ -24,6 +24,7 @@ import org.eqvae4j.training.eval.FrechetDistance;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.eval.PrecisionRecall;
 import org.eqvae4j.training.generator.ComputeBudget;
+import org.eqvae4j.training.generator.ExperimentDesign;
 import org.eqvae4j.training.generator.SeedStatistics;
 
 /**
@@ -46,9 +47,7 @@ public final class MaskGitExperiment {
     /** One VQ autoencoder whose tokens a generator learns; the label names the arm in files and tables. */
     public record VqArm(String label, Path bundle) {
         public VqArm {
-            if (label == null || !label.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("arm label must be a [A-Za-z0-9._-] string, got " + label);
-            }
+            ExperimentDesign.requireLabel(label);
         }
     }
 
@@ -89,17 +88,7 @@ public final class MaskGitExperiment {
             String command,
             RuntimeOptions runtime) {
         public Config {
-            if (arms.isEmpty() || arms.stream().map(VqArm::label).distinct().count() != arms.size()) {
-                throw new IllegalArgumentException("--arms must name at least one arm, each label once, got " + arms);
-            }
-            if (seeds.isEmpty() || seeds.stream().distinct().count() != seeds.size()) {
-                throw new IllegalArgumentException("--seeds must name at least one seed, each once, got " + seeds);
-            }
-            if (evalSamples < 2 * (PrecisionRecall.DEFAULT_K + 1) || finalSamples < evalSamples) {
-                throw new IllegalArgumentException("--eval-samples must be at least "
-                        + 2 * (PrecisionRecall.DEFAULT_K + 1) + " and --final-samples at least --eval-samples, got "
-                        + evalSamples + " and " + finalSamples);
-            }
+            ExperimentDesign.require(arms.stream().map(VqArm::label).toList(), seeds, evalSamples, finalSamples);
         }
     }
 

@@ -84,7 +84,7 @@ class GeneratorExperimentTest {
     void theConfigRefusesDuplicateArmsAndSeedsAndTooFewSamples() {
         var base = new GeneratorExperiment.Arm("base", Path.of("a"));
         var e = assertThrows(IllegalArgumentException.class, () -> config(List.of(base, base), List.of(0L), 100, 200));
-        assertTrue(e.getMessage().contains("share a label"), e.getMessage());
+        assertTrue(e.getMessage().contains("each label once"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> config(List.of(base), List.of(1L, 1L), 100, 200));
         assertTrue(e.getMessage().contains("--seeds"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> config(List.of(base), List.of(1L), 300, 200));
