@@ -7,6 +7,10 @@ of InferenceBenchmark.pattern), and for tiled cases the same tiling as eqvae4j's
 whole-image parts (the GroupNorm blocks at latent resolution) run once, the local parts window by
 window (tile + halo on each side, windows spread evenly, linear blending ramps). Prints one JSON object
 per case on stdout, with the peak RSS of this process during the case (VmHWM, reset per case).
+
+With --export-onnx DIR it instead writes the same encoder and decoder as DIR/encoder.onnx and DIR/decoder.onnx
+with torch.onnx.export (opset 17, dynamic batch and size; input "image"/"latent", output "latent"/"image")
+and prints {"exported": DIR}: the benchmark's second peer, the PyTorch export run on plain ONNX Runtime.
 """
 import argparse
 import json
@@ -90,6 +94,16 @@ def tiled(fn, x, in_scale, out_scale, window, overlap):
     return out, len(rows.starts) * len(cols.starts)
 
 
+def export_onnx(enc, dec, folder):
+    os.makedirs(folder, exist_ok=True)
+    dims = {0: "batch", 2: "height", 3: "width"}
+    for model, x, name, inp, out in ((enc, torch.rand(1, 3, 64, 64), "encoder", "image", "latent"),
+                                     (dec, torch.rand(1, 32, 8, 8), "decoder", "latent", "image")):
+        torch.onnx.export(model, x, os.path.join(folder, name + ".onnx"), input_names=[inp], output_names=[out],
+                          dynamic_axes={inp: dims, out: dims}, opset_version=17)
+    print(json.dumps({"exported": folder, "peer": "pytorch " + torch.__version__}), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--encoder", required=True)
@@ -102,11 +116,15 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--tile", type=int, default=256)
     p.add_argument("--halo", type=int, default=32)
+    p.add_argument("--export-onnx", metavar="DIR", help="write the models with torch.onnx.export and exit")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     enc, dec = encoder().eval(), decoder().eval()
     enc.load_state_dict(read_safetensors(a.encoder))
     dec.load_state_dict(read_safetensors(a.decoder))
+    if a.export_onnx:
+        export_onnx(enc, dec, a.export_onnx)
+        return
     f = 8
     window, overlap = (a.tile + 2 * a.halo) // f, 2 * a.halo // f
     pool_block = dec[5]  # the export cuts the decoder inside this block: its GroupNorm branch is whole-image

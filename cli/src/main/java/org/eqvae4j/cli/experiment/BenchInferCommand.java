@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.eqvae4j.runtime.bench.InferenceBenchReport;
+import org.eqvae4j.runtime.bench.InferenceBenchmark;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.training.bench.ProfileTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,6 +79,16 @@ public final class BenchInferCommand implements Callable<Integer> {
     Path output;
 
     @Option(
+            names = "--profile",
+            paramLabel = "DIR",
+            description = {
+                "Turn on ONNX Runtime's profiler: each case runs on sessions of its own, whose JSON traces go to"
+                        + " DIR/<case>/, tabulated in DIR/<case>.md (time per op type, the 15 most expensive nodes"
+                        + " with their provider). The profiler adds its own cost to the timings."
+            })
+    Path profile;
+
+    @Option(
             names = "--home",
             paramLabel = "DIR",
             defaultValue = "${sys:eqvae.home:-.}",
@@ -93,7 +105,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                 largeReps,
                 model == null ? home.resolve("models/taef2") : model,
                 model == null ? "models/taef2" : model.toString(),
-                note);
+                note,
+                profile);
         InferenceBenchReport.TorchPeer peer = noPeer
                 ? null
                 : new InferenceBenchReport.TorchPeer(
@@ -106,6 +119,16 @@ public final class BenchInferCommand implements Callable<Integer> {
         System.out.print(table);
         AtomicFiles.write(out, o -> o.write(table.getBytes(StandardCharsets.UTF_8)));
         System.out.println("wrote " + out);
+        if (profile != null) {
+            for (InferenceBenchmark.Case c : settings.cases()) {
+                Path folder = InferenceBenchReport.profileFolder(profile, c);
+                Path md = folder.resolveSibling(folder.getFileName() + ".md");
+                String text = "# Inference profile: " + settings.bundleLabel() + ", " + c.label() + " px, " + threads
+                        + " threads\n\n" + ProfileTable.readFolder(folder).markdown(15);
+                AtomicFiles.write(md, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+                System.out.println("wrote " + md);
+            }
+        }
         return 0;
     }
 }

@@ -2,6 +2,9 @@ package org.eqvae4j.runtime.bench;
 
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 
@@ -31,6 +35,8 @@ public final class InferenceBenchReport {
     /**
      * @param bundleLabel how the table names the bundle (e.g. models/taef2)
      * @param note        a line added under the table, or null
+     * @param profile     null, or a folder for ONNX Runtime's profiler traces: each case then runs on sessions of
+     *                    its own that write {@code <profile>/<case>/ort-<role>_<time>.json} when closed
      */
     public record Settings(
             List<InferenceBenchmark.Case> cases,
@@ -40,7 +46,8 @@ public final class InferenceBenchReport {
             int largeReps,
             Path bundle,
             String bundleLabel,
-            String note) {
+            String note,
+            Path profile) {
         public Settings {
             cases = List.copyOf(cases);
         }
@@ -74,17 +81,44 @@ public final class InferenceBenchReport {
         String loadBefore = loadAverage();
         Instant start = Instant.now();
         List<InferenceBenchmark.Result> ort = new ArrayList<>();
-        try (Autoencoder ae = Autoencoder.open(ModelBundle.open(s.bundle()), RuntimeOptions.threads(s.threads()))) {
-            for (InferenceBenchmark.Case c : s.cases()) {
-                log.println("ONNX Runtime: " + c.label() + " px ...");
-                ort.add(
-                        c.size() >= LARGE
-                                ? InferenceBenchmark.run(ae, c, 0, s.largeReps())
-                                : InferenceBenchmark.run(ae, c, s.warmup(), s.reps()));
+        if (s.profile() == null) {
+            try (Autoencoder ae = Autoencoder.open(ModelBundle.open(s.bundle()), RuntimeOptions.threads(s.threads()))) {
+                for (InferenceBenchmark.Case c : s.cases()) {
+                    ort.add(runCase(ae, c, s, log));
+                }
+            }
+        } else {
+            for (InferenceBenchmark.Case c : s.cases()) { // sessions per case, so that each case has its traces
+                RuntimeOptions options = RuntimeOptions.threads(s.threads())
+                        .withProfiling(profileFolder(s.profile(), c).resolve("ort"));
+                try (Autoencoder ae = Autoencoder.open(ModelBundle.open(s.bundle()), options)) {
+                    ort.add(runCase(ae, c, s, log));
+                }
             }
         }
         Map<String, JsonNode> torch = peer == null ? Map.of() : torchPeer(s, peer, log);
-        return table(s, ort, torch, start, loadBefore, loadAverage());
+        Map<String, InferenceBenchmark.Result> exported =
+                peer == null || torch.isEmpty() ? Map.of() : torchOnnxPeer(s, peer, log);
+        return table(s, ort, torch, exported, start, loadBefore, loadAverage());
+    }
+
+    private static InferenceBenchmark.Result runCase(
+            Autoencoder ae, InferenceBenchmark.Case c, Settings s, PrintStream log) throws OrtException {
+        log.println("ONNX Runtime: " + c.label() + " px ...");
+        return c.size() >= LARGE
+                ? InferenceBenchmark.run(ae, c, 0, s.largeReps())
+                : InferenceBenchmark.run(ae, c, s.warmup(), s.reps());
+    }
+
+    /** The folder of one case's profiler traces, e.g. {@code <profile>/2048t}; created when missing. */
+    public static Path profileFolder(Path profile, InferenceBenchmark.Case c) {
+        Path folder = profile.resolve(c.size() + (c.tiled() ? "t" : ""));
+        try {
+            java.nio.file.Files.createDirectories(folder);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the profile folder " + folder, e);
+        }
+        return folder;
     }
 
     /** case key (e.g. "2048t") -> the peer's JSON, or empty when the peer is not available (said on {@code log}). */
@@ -121,6 +155,81 @@ public final class InferenceBenchReport {
         return out;
     }
 
+    /**
+     * The second peer: the same PyTorch modules exported by {@code torch.onnx.export} (the peer script's
+     * {@code --export-onnx}) and run on plain ONNX Runtime with the same session options, for the untiled cases
+     * (tiling would need the export split at latent resolution, which only our exporter does). Empty when the
+     * export fails (said on {@code log}).
+     */
+    static Map<String, InferenceBenchmark.Result> torchOnnxPeer(Settings s, TorchPeer peer, PrintStream log) {
+        Map<String, InferenceBenchmark.Result> out = new LinkedHashMap<>();
+        List<InferenceBenchmark.Case> whole =
+                s.cases().stream().filter(c -> !c.tiled()).toList();
+        if (whole.isEmpty()) {
+            return out;
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("eqvae-torch-onnx");
+            log.println("torch.onnx export on ONNX Runtime: exporting ...");
+            PeerProcess.Result r = PeerProcess.run(
+                    List.of(
+                            peer.python(),
+                            peer.script().toString(),
+                            "--encoder",
+                            peer.encoderWeights().toString(),
+                            "--decoder",
+                            peer.decoderWeights().toString(),
+                            "--export-onnx",
+                            dir.toString()),
+                    PEER_TIMEOUT,
+                    false);
+            if (r.usable("torch.onnx export", List.of("exported"), PeerProcess.INSTALL_TORCH, log)
+                    .isEmpty()) {
+                return out;
+            }
+            writeWholeModelManifest(s.bundle(), dir);
+            try (Autoencoder ae = Autoencoder.open(ModelBundle.open(dir), RuntimeOptions.threads(s.threads()))) {
+                for (InferenceBenchmark.Case c : whole) {
+                    log.println("torch.onnx export on ONNX Runtime: " + c.label() + " px ...");
+                    out.put(key(c), InferenceBenchmark.run(ae, c, s.warmup(), s.reps()));
+                }
+            }
+        } catch (IOException | OrtException e) {
+            log.println("torch.onnx export peer failed (" + e.getMessage() + ")");
+        } finally {
+            deleteQuietly(dir);
+        }
+        return out;
+    }
+
+    /** {@code bundle}'s model.json naming only the whole encoder.onnx and decoder.onnx, written into {@code dir}. */
+    static void writeWholeModelManifest(Path bundle, Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode m = (ObjectNode) json.readTree(bundle.resolve("model.json").toFile());
+        ObjectNode files = json.createObjectNode();
+        files.put(ModelManifest.ENCODER, "encoder.onnx");
+        files.put(ModelManifest.DECODER, "decoder.onnx");
+        m.set("files", files);
+        m.put("id", m.path("id").asText() + "-torch-onnx");
+        json.writerWithDefaultPrettyPrinter()
+                .writeValue(dir.resolve("model.json").toFile(), m);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temporary folder left behind costs disk, not correctness
+        }
+    }
+
     static String key(InferenceBenchmark.Case c) {
         return c.size() + (c.tiled() ? "t" : "");
     }
@@ -139,13 +248,14 @@ public final class InferenceBenchReport {
             Settings s,
             List<InferenceBenchmark.Result> ort,
             Map<String, JsonNode> torch,
+            Map<String, InferenceBenchmark.Result> exported,
             Instant start,
             String loadBefore,
             String loadAfter) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(
                 Locale.ROOT,
-                "%-11s %5s %-8s %9s %9s %9s %9s %9s %8s %9s %8s%n",
+                "%-11s %5s %-10s %9s %9s %9s %9s %9s %8s %9s %8s%n",
                 "case",
                 "tiles",
                 "peer",
@@ -188,6 +298,20 @@ public final class InferenceBenchReport {
                         pt.get("decode_ms").asDouble(),
                         pt.get("peak_rss_bytes").asLong(),
                         ""));
+                InferenceBenchmark.Result ex = exported.get(key(r.benchCase()));
+                if (ex != null) {
+                    b.append(row(
+                            "",
+                            ex.tiles(),
+                            "torch.onnx",
+                            ex.msPerImage(),
+                            ex.minMs(),
+                            ex.maxMs(),
+                            ex.encodeMs(),
+                            ex.decodeMs(),
+                            ex.peakRssBytes(),
+                            String.format(Locale.ROOT, "%.2f", r.msPerImage() / ex.msPerImage())));
+                }
                 double diff = Math.abs(r.outputMean() - pt.get("output_mean").asDouble());
                 if (diff > 1e-3) {
                     b.append(String.format(
@@ -216,6 +340,11 @@ public final class InferenceBenchReport {
                 + "); PyTorch: " + peer + ", same weights, input and tiling; the peers run one after the other.\n");
         b.append(
                 "Tiled: 256 px tiles with a 32 px halo, whole-image parts once (as --tiling always). ORT/PT > 1: ONNX Runtime is slower.\n");
+        if (!exported.isEmpty()) {
+            b.append("torch.onnx: the PyTorch modules exported by torch.onnx.export (opset 17) and run on the same ONNX"
+                    + " Runtime with the same session options (untiled cases only); its ORT/PT column is our ms over"
+                    + " its ms (> 1: our export is slower).\n");
+        }
         b.append(String.format(
                 Locale.ROOT,
                 "Run %s to %s, %d cores visible, JVM %s; load average (1/5/15 min) %s at the start, %s at the end.%n",
@@ -244,7 +373,7 @@ public final class InferenceBenchReport {
             String ratio) {
         return String.format(
                 Locale.ROOT,
-                "%-11s %5d %-8s %9.1f %9.1f %9.1f %9.1f %9.1f %8.3f %9s %8s%n",
+                "%-11s %5d %-10s %9.1f %9.1f %9.1f %9.1f %9.1f %8.3f %9s %8s%n",
                 label,
                 tiles,
                 peer,

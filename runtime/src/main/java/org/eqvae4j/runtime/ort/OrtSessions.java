@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.tensor.TokenGrid;
 
@@ -27,22 +28,36 @@ public final class OrtSessions {
     }
 
     /**
-     * A session for the file of {@code role} with {@code intraOpThreads} threads (0 = ONNX Runtime's
-     * default), on CUDA device {@code cudaDevice}, or on the CPU when it is negative.
+     * A session for the file of {@code role} with the options' threads (0 = ONNX Runtime's default) and
+     * profiler, on CUDA device {@code cudaDevice}, or on the CPU when it is negative.
      * {@link SessionFactory} chooses the provider and words the errors.
      */
-    public static OrtSession create(ModelBundle bundle, String role, int intraOpThreads, int cudaDevice)
+    public static OrtSession create(ModelBundle bundle, String role, RuntimeOptions options, int cudaDevice)
             throws OrtException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            if (intraOpThreads > 0) {
-                opts.setIntraOpNumThreads(intraOpThreads);
+            if (options.intraOpThreads() > 0) {
+                opts.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            if (options.profilePrefix() != null) {
+                opts.enableProfiling(options.profilePrefix() + "-" + role);
             }
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (runsOncePerImage(role)) {
+                // the whole-image stages of tiled bundles run once per image on a latent-sized tensor (for
+                // TAEF2 at 2048 px: 256x256 with 256-channel activations); an arena would keep that peak for
+                // the session's life, the tiles' sessions reuse theirs
+                opts.setCPUArenaAllocator(false);
+            }
             if (cudaDevice >= 0) {
                 opts.addCUDA(cudaDevice); // the CPU provider stays registered for nodes CUDA lacks
             }
             return env().createSession(bundle.file(role).toString(), opts);
         }
+    }
+
+    /** True for the whole-image stages of a split bundle: one call per tiled image, on its whole latent. */
+    static boolean runsOncePerImage(String role) {
+        return role.equals(ModelManifest.ENCODER_GLOBAL) || role.equals(ModelManifest.DECODER_GLOBAL);
     }
 
     /** A session for a file outside a bundle's roles; {@code what} names it in the error. */

@@ -50,7 +50,7 @@ public final class SessionFactory {
     public OrtSession create(ModelBundle bundle, String role) throws BundleException {
         if (choice.used() == ExecutionProvider.CUDA) {
             try {
-                return OrtSessions.create(bundle, role, options.intraOpThreads(), options.cudaDevice());
+                return OrtSessions.create(bundle, role, options, options.cudaDevice());
             } catch (OrtException cudaError) {
                 OrtSession cpu = cpu(bundle, role); // the model itself is broken when this fails too
                 fallBack("setting up CUDA device " + options.cudaDevice() + " failed ("
@@ -63,7 +63,7 @@ public final class SessionFactory {
 
     private OrtSession cpu(ModelBundle bundle, String role) throws BundleException {
         try {
-            return OrtSessions.create(bundle, role, options.intraOpThreads(), -1);
+            return OrtSessions.create(bundle, role, options, -1);
         } catch (OrtException e) {
             throw new BundleException(
                     "model bundle " + bundle.root() + ": " + role + " file "

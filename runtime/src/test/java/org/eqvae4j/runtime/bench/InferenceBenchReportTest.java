@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -27,7 +29,7 @@ class InferenceBenchReportTest {
 
     private static InferenceBenchReport.Settings settings(String note) {
         return new InferenceBenchReport.Settings(
-                List.of(WHOLE, TILED), 2, 3, 1, 1, Path.of("models/taef2"), "models/taef2", note);
+                List.of(WHOLE, TILED), 2, 3, 1, 1, Path.of("models/taef2"), "models/taef2", note, null);
     }
 
     @Test
@@ -57,6 +59,7 @@ class InferenceBenchReportTest {
                 settings("idle machine"),
                 List.of(whole, tiled),
                 Map.of("256", pt, "2048t", ptTiled),
+                Map.of("256", new InferenceBenchmark.Result(WHOLE, 3, 320, 310, 330, 120, 200, 350_000_000L, 1, 0.5)),
                 Instant.parse("2026-01-01T10:00:00Z"),
                 "0.1 0.2 0.3",
                 "1.0 1.0 1.0");
@@ -70,11 +73,16 @@ class InferenceBenchReportTest {
         assertEquals(
                 List.of("1", "PyTorch", "500.0", "480.0", "520.0", "200.0", "300.0", "2.000", "300", "MB"),
                 List.of(lines.get(2).trim().split("\\s+")));
+        // the torch.onnx export's row: its times, and our ms over its ms
+        assertEquals(
+                List.of("1", "torch.onnx", "320.0", "310.0", "330.0", "120.0", "200.0", "3.125", "350", "MB", "1.25"),
+                List.of(lines.get(3).trim().split("\\s+")));
         assertTrue(
-                lines.get(3).startsWith("2048 tiled px")
-                        && lines.get(3).contains(" n/a ")
-                        && lines.get(3).endsWith("0.67"),
-                lines.get(3));
+                lines.get(4).startsWith("2048 tiled px")
+                        && lines.get(4).contains(" n/a ")
+                        && lines.get(4).endsWith("0.67"),
+                lines.get(4));
+        assertTrue(table.contains("torch.onnx: the PyTorch modules exported by torch.onnx.export"), table);
         assertTrue(table.contains("WARNING: the peers' decoded images differ (mean 0.25000 vs 0.30000)"), table);
         assertEquals(1, table.split("WARNING").length - 1, "only the tiled case differs");
         assertTrue(
@@ -86,10 +94,28 @@ class InferenceBenchReportTest {
                 table);
         assertTrue(table.endsWith("idle machine\n"), table);
 
-        String alone =
-                InferenceBenchReport.table(settings(null), List.of(whole), Map.of(), Instant.now(), "n/a", "n/a");
+        String alone = InferenceBenchReport.table(
+                settings(null), List.of(whole), Map.of(), Map.of(), Instant.now(), "n/a", "n/a");
         assertTrue(alone.contains("no PyTorch peer") && !alone.contains("PyTorch  "), alone);
         assertEquals(7, alone.lines().count(), alone); // header, row, blank, 4 lines of notes
+    }
+
+    /** The torch.onnx peer's bundle: our manifest (value range, factor, channels) over only the whole models. */
+    @Test
+    void torchOnnxBundleKeepsTheManifestAndNamesOnlyTheWholeModels(@TempDir Path dir) throws Exception {
+        Path ours = org.eqvae4j.runtime.model.Taef2.bundleDir();
+        for (String f : List.of("encoder.onnx", "decoder.onnx")) {
+            Files.copy(ours.resolve(f), dir.resolve(f));
+        }
+        InferenceBenchReport.writeWholeModelManifest(ours, dir);
+        ModelBundle b = ModelBundle.open(dir);
+        assertEquals(
+                Map.of(ModelManifest.ENCODER, "encoder.onnx", ModelManifest.DECODER, "decoder.onnx"),
+                b.manifest().files());
+        ModelManifest m = ModelBundle.open(ours).manifest();
+        assertEquals(m.downsamplingFactor(), b.manifest().downsamplingFactor());
+        assertEquals(m.latentChannels(), b.manifest().latentChannels());
+        assertEquals(m.id() + "-torch-onnx", b.manifest().id());
     }
 
     /** The peer's command line and output, with a shell script standing in for python3 + torch. */

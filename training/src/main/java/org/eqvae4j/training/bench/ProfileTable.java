@@ -88,7 +88,12 @@ public final class ProfileTable {
         ObjectMapper json = new ObjectMapper();
         Map<String, long[]> sums = new LinkedHashMap<>(); // key -> {micros, runs}
         Map<String, String[]> kinds = new LinkedHashMap<>(); // key -> {node, op, provider}
+        // sessions of different models (an encoder and a decoder) may have nodes of the same name: when the
+        // files' prefixes differ, nodes are told apart by theirs ("ort-encoder_<time>.json" -> "encoder/")
+        boolean bySession =
+                files.stream().map(ProfileTable::sessionOf).distinct().count() > 1;
         for (Path f : files) {
+            String session = bySession ? sessionOf(f) + "/" : "";
             JsonNode root;
             try {
                 root = json.readTree(f.toFile());
@@ -104,7 +109,7 @@ public final class ProfileTable {
                 if (!"Node".equals(e.path("cat").asText()) || !name.endsWith(KERNEL_SUFFIX)) {
                     continue;
                 }
-                String node = name.substring(0, name.length() - KERNEL_SUFFIX.length());
+                String node = session + name.substring(0, name.length() - KERNEL_SUFFIX.length());
                 JsonNode args = e.path("args");
                 if (!args.hasNonNull("op_name") || !e.hasNonNull("dur")) {
                     throw new IOException("profile " + f + ": node event '" + name + "' has no args.op_name or dur");
@@ -128,6 +133,15 @@ public final class ProfileTable {
             nodes.add(new NodeTime(k[0], k[1], k[2], phaseOf(k[0], k[1]), s[0], (int) s[1]));
         }
         return new ProfileTable(nodes);
+    }
+
+    /**
+     * The session a profile file belongs to: its name without ONNX Runtime's {@code _<date>_<time>.json} suffix,
+     * after the last '-' of the prefix ({@code ort-encoderLocal_2026-12-02_01-49-04_566.json -> encoderLocal}).
+     */
+    static String sessionOf(Path file) {
+        String name = file.getFileName().toString().replaceFirst("_\\d{4}-\\d{2}-\\d{2}_[\\d_-]+\\.json$", "");
+        return name.substring(name.lastIndexOf('-') + 1);
     }
 
     /** Every node, most expensive first. */
@@ -175,6 +189,9 @@ public final class ProfileTable {
                 Locale.ROOT, "Kernel time summed over all profiled runs: %.1f ms%n%n", totalMicros / 1000.0));
         b.append("| phase | ms | share |\n|---|---:|---:|\n");
         for (var e : phaseMicros().entrySet()) {
+            if (e.getValue() == 0) {
+                continue; // an inference profile has no backward or optimizer time
+            }
             b.append(String.format(
                     Locale.ROOT,
                     "| %s | %.1f | %s |%n",
@@ -182,7 +199,8 @@ public final class ProfileTable {
                     e.getValue() / 1000.0,
                     share(e.getValue())));
         }
-        if (nodes.stream().noneMatch(n -> n.phase() == Phase.OPTIMIZER)) {
+        boolean training = nodes.stream().anyMatch(n -> n.phase() == Phase.BACKWARD);
+        if (training && nodes.stream().noneMatch(n -> n.phase() == Phase.OPTIMIZER)) {
             // ORT names profiles by the millisecond a session starts: sessions started within one share a file
             b.append("\nNo optimizer node in the profiles: its session's trace is missing or was overwritten.\n");
         }

@@ -96,6 +96,31 @@ class ProfileTableTest {
     }
 
     @Test
+    void inferenceSessionsWithTheSameNodeNamesStayApartAndHaveNoTrainingRows(@TempDir Path dir) throws IOException {
+        write(
+                dir,
+                "ort-encoder_2026-12-02_01-49-04_479.json",
+                kernel("Relu_2_nchwc", "Conv", "CPUExecutionProvider", 300));
+        write(
+                dir,
+                "ort-decoder_2026-12-02_01-49-04_535.json",
+                kernel("Relu_2_nchwc", "Conv", "CPUExecutionProvider", 100),
+                kernel("Relu_2_nchwc", "Conv", "CPUExecutionProvider", 120));
+        ProfileTable t = ProfileTable.readFolder(dir);
+
+        assertEquals(
+                List.of(
+                        new ProfileTable.NodeTime(
+                                "encoder/Relu_2_nchwc", "Conv", "CPUExecutionProvider", Phase.FORWARD, 300, 1),
+                        new ProfileTable.NodeTime(
+                                "decoder/Relu_2_nchwc", "Conv", "CPUExecutionProvider", Phase.FORWARD, 220, 2)),
+                t.nodes());
+        String md = t.markdown(5);
+        assertTrue(md.contains("| forward | 0.5 | 100.0% |"), md);
+        assertTrue(!md.contains("| backward |") && !md.contains("No optimizer node"), md);
+    }
+
+    @Test
     void phaseFollowsOurNaming() {
         assertEquals(Phase.BACKWARD, ProfileTable.phaseOf("grad/decoder/3/conv/Conv/Transpose", "Transpose"));
         assertEquals(Phase.FORWARD, ProfileTable.phaseOf("decoder/3/conv/Conv", "Conv"));
