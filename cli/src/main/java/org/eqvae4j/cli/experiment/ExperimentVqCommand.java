@@ -1,6 +1,7 @@
 package org.eqvae4j.cli.experiment;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
@@ -12,17 +13,16 @@ import picocli.CommandLine.Option;
         name = "experiment-vq",
         mixinStandardHelpOptions = true,
         description = {
-            "The discrete generator experiment: the same MaskGIT trained on the tokens of a baseline and of an",
-            "EQ-VAE VQ autoencoder (same config, steps, seed, data); FD-FMNIST-CNN of samples over training, VQ",
-            "reconstruction / codebook / equivariance metrics, the iteration ratio; writes README.md, results.json,",
-            "loss.png, fd.png and sample grids into --report (models/reports/generators-vq). Resumable."
+            "The discrete generator experiment: the same MaskGIT trained on the tokens of several VQ autoencoders",
+            "(--arms: base, control, EQ), once per --seeds (same config, steps, data); FD, KD (KID's estimator) and",
+            "precision/recall in the FMNIST-classifier feature space over training, VQ reconstruction / codebook /",
+            "equivariance metrics, floors, iteration ratios with bootstrap intervals over seeds; writes README.md,",
+            "results.json, runs/bands/ratios/floors CSV, band charts and sample grids into --report. Prints the compute",
+            "budget first (--budget: only that). Resumable."
         })
 public final class ExperimentVqCommand implements Callable<Integer> {
-    @Option(names = "--vq", required = true, paramLabel = "BUNDLE", description = "Baseline VQ bundle.")
-    Path baseVq;
-
-    @Option(names = "--eq-vq", required = true, paramLabel = "BUNDLE", description = "EQ-VAE VQ bundle.")
-    Path eqVq;
+    @picocli.CommandLine.Mixin
+    ArmsAndSeeds design;
 
     @Option(
             names = "--data",
@@ -66,9 +66,6 @@ public final class ExperimentVqCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", defaultValue = "100", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
     int warmupSteps;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of both arms (default ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(
             names = "--eval-every",
             defaultValue = "250",
@@ -77,9 +74,15 @@ public final class ExperimentVqCommand implements Callable<Integer> {
 
     @Option(
             names = "--eval-samples",
-            defaultValue = "500",
-            description = "Samples per FD evaluation (default ${DEFAULT-VALUE}).")
+            defaultValue = "2000",
+            description = "Samples per evaluation on the way (default ${DEFAULT-VALUE}).")
     int evalSamples;
+
+    @Option(
+            names = "--final-samples",
+            defaultValue = "5000",
+            description = "Samples at the evaluation after the last step (default ${DEFAULT-VALUE}).")
+    int finalSamples;
 
     @Option(
             names = "--decode-steps",
@@ -105,6 +108,9 @@ public final class ExperimentVqCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOptions device;
 
+    @picocli.CommandLine.Mixin
+    BudgetOptions budget;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -113,9 +119,13 @@ public final class ExperimentVqCommand implements Callable<Integer> {
         device.trainingProvider(spec.commandLine());
         String command = "./eqvae "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        List<MaskGitExperiment.VqArm> armList = new java.util.ArrayList<>();
+        for (ArmsAndSeeds.Labelled a : design.arms(List.of())) {
+            armList.add(new MaskGitExperiment.VqArm(a.label(), a.bundle()));
+        }
         var cfg = new MaskGitExperiment.Config(
-                baseVq,
-                eqVq,
+                armList,
+                design.seeds,
                 data,
                 classifier,
                 runs,
@@ -125,9 +135,9 @@ public final class ExperimentVqCommand implements Callable<Integer> {
                 batch,
                 lr,
                 warmupSteps,
-                seed,
                 evalEvery,
                 evalSamples,
+                finalSamples,
                 decodeSteps,
                 dim,
                 depth,
@@ -136,7 +146,14 @@ public final class ExperimentVqCommand implements Callable<Integer> {
                 vqEvalImages,
                 command,
                 device.runtimeOptions());
-        var arms = new MaskGitExperiment(cfg).run(new ProgressBar(System.err));
+        MaskGitExperiment experiment = new MaskGitExperiment(cfg);
+        System.out.println(experiment
+                .budget(budget.probeSteps, new ProgressBar(System.err))
+                .describe());
+        if (budget.only) {
+            return 0;
+        }
+        var arms = experiment.run(new ProgressBar(System.err));
         arms.forEach(a -> System.out.printf(
                 "%-8s %-22s final FD-FMNIST-CNN %.2f%n", a.name(), a.vqId(), a.fd()[a.fd().length - 1]));
         System.out.println("report: " + report.resolve("README.md"));

@@ -56,6 +56,9 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "FILE", description = "Latent cache file (default <run>/latents.bin).")
     Path cache;
 
+    @picocli.CommandLine.Mixin
+    org.eqvae4j.cli.options.FashionMnistSizeOption size;
+
     @Option(
             names = "--limit",
             defaultValue = "0",
@@ -148,7 +151,8 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
                 cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine()),
                 sampleSteps,
                 cfg,
-                id == null ? baseId + "-dit" : id);
+                id == null ? baseId + "-dit" : id,
+                size.size);
         new FlowMatchingTrainer(c, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: " + run.resolve(FlowMatchingTrainer.BUNDLE));
         return 0;

@@ -86,7 +86,14 @@ public final class FlowMatchingTrainer {
                     "bundle " + cfg.autoencoder() + " already has a generator; give a plain autoencoder bundle");
         }
         LatentCache cache = LatentCache.openOrEncode(
-                cfg.latentCache(), ae, cfg.trainImages(), cfg.trainLabels(), cfg.limit(), cfg.threads(), progress);
+                cfg.latentCache(),
+                ae,
+                cfg.trainImages(),
+                cfg.trainLabels(),
+                cfg.limit(),
+                cfg.imageSize(),
+                cfg.threads(),
+                progress);
         if (cache.height() != cache.width()) {
             throw new IllegalArgumentException("latent cache " + cfg.latentCache() + " holds non-square latents "
                     + cache.height() + "x" + cache.width());

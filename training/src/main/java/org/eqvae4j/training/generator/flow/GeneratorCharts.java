@@ -13,7 +13,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** The experiment's curves: training loss (moving average) and FD-FMNIST-CNN over steps, one series per arm. */
+/** The training loss (moving average) of every run, one series per arm and seed (the scores are band charts). */
 final class GeneratorCharts {
     private static final java.awt.Color[] COLORS = {
         new java.awt.Color(200, 80, 40),
@@ -24,10 +24,12 @@ final class GeneratorCharts {
 
     private GeneratorCharts() {}
 
-    static void loss(List<GeneratorExperiment.ArmResult> results, Path png, int window) throws IOException {
+    static void loss(List<GeneratorExperiment.RunResult> results, Path png, int window) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (GeneratorExperiment.ArmResult r : results) {
-            XYSeries s = new XYSeries(r.arm().label() + " (mean of " + window + " steps)");
+        java.util.List<String> arms =
+                results.stream().map(r -> r.arm().label()).distinct().toList();
+        for (GeneratorExperiment.RunResult r : results) {
+            XYSeries s = new XYSeries(r.arm().label() + " seed " + r.seed() + " (mean of " + window + " steps)");
             for (Map.Entry<Long, Double> e : r.loss().entrySet()) {
                 if (e.getKey() >= window) {
                     s.add(e.getKey().doubleValue(), GeneratorExperiment.meanLoss(r.loss(), e.getKey(), window));
@@ -46,40 +48,15 @@ final class GeneratorCharts {
                         false,
                         false),
                 png,
-                false);
+                results.stream().mapToInt(r -> arms.indexOf(r.arm().label())).toArray());
     }
 
-    static void fd(
-            List<GeneratorExperiment.ArmResult> results,
-            Path png,
-            java.util.function.ToDoubleFunction<GeneratorExperiment.Point> score,
-            String title)
-            throws IOException {
-        XYSeriesCollection data = new XYSeriesCollection();
-        for (GeneratorExperiment.ArmResult r : results) {
-            XYSeries s = new XYSeries(r.arm().label());
-            r.points().forEach(p -> s.add(p.step(), score.applyAsDouble(p)));
-            data.addSeries(s);
-        }
-        write(
-                ChartFactory.createXYLineChart(
-                        title + " (lower is better)",
-                        "optimizer step",
-                        "FD-FMNIST-CNN",
-                        data,
-                        PlotOrientation.VERTICAL,
-                        true,
-                        false,
-                        false),
-                png,
-                true);
-    }
-
-    private static void write(JFreeChart chart, Path png, boolean shapes) throws IOException {
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
-        for (int i = 0; i < COLORS.length; i++) {
-            renderer.setSeriesPaint(i, COLORS[i]);
-            renderer.setSeriesStroke(i, new java.awt.BasicStroke(2f));
+    /** @param armOfSeries the arm index of each series: the seeds of one arm share its colour */
+    private static void write(JFreeChart chart, Path png, int[] armOfSeries) throws IOException {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < armOfSeries.length; i++) {
+            renderer.setSeriesPaint(i, COLORS[armOfSeries[i] % COLORS.length]);
+            renderer.setSeriesStroke(i, new java.awt.BasicStroke(1.5f));
         }
         chart.getXYPlot().setRenderer(renderer);
         chart.getXYPlot().setBackgroundPaint(java.awt.Color.WHITE);

@@ -32,6 +32,8 @@ import org.eqvae4j.training.TrainingLoop;
  * @param sampleSteps     default ODE steps in the exported manifest
  * @param cfgScale        default guidance scale in the exported manifest
  * @param outputId        id of the exported bundle
+ * @param imageSize       model side of the Fashion-MNIST images: 32 (padded) or 64 (padded and resized; 8x8
+ *                        latents at downsampling 8), see {@link FashionMnistImages}
  */
 public record GeneratorTrainConfig(
         Path autoencoder,
@@ -56,7 +58,8 @@ public record GeneratorTrainConfig(
         ExecutionProvider provider,
         int sampleSteps,
         double cfgScale,
-        String outputId) {
+        String outputId,
+        int imageSize) {
 
     public GeneratorTrainConfig {
         require(limit >= 0, "limit must be >= 0, got " + limit);
@@ -70,6 +73,7 @@ public record GeneratorTrainConfig(
         require(snapshotEvery >= 0, "snapshotEvery must be >= 0, got " + snapshotEvery);
         require(sampleSteps >= 1, "sampleSteps must be >= 1, got " + sampleSteps);
         require(cfgScale >= 0 && Double.isFinite(cfgScale), "cfgScale must be >= 0, got " + cfgScale);
+        FashionMnistImages.checkSide(imageSize);
         require(
                 outputId != null && outputId.matches("[A-Za-z0-9._-]+"),
                 "outputId must be a [A-Za-z0-9._-] string, got " + outputId);

@@ -72,10 +72,12 @@ public final class LatentCache {
             Path images,
             Path labelsFile,
             int limit,
+            int side,
             int threads,
             ProgressListener progress)
             throws IOException {
-        Map<String, Object> expected = expectedHeader(bundle, images, labelsFile, limit);
+        FashionMnistImages.checkSide(side);
+        Map<String, Object> expected = expectedHeader(bundle, images, labelsFile, limit, side);
         if (Files.isRegularFile(file)) {
             LatentCache c = read(file);
             for (String key : List.of("bundleId", "encoderBytes", "source", "limit", "preprocessing")) {
@@ -96,14 +98,14 @@ public final class LatentCache {
         int n = limit > 0 ? Math.min(limit, im.size()) : im.size();
         ModelManifest m = bundle.manifest();
         int f = m.downsamplingFactor();
-        int h = FashionMnistImages.MODEL_SIDE / f;
+        int h = side / f;
         int c = m.latentChannels();
         float[] z = new float[Math.multiplyExact(n, c * h * h)];
         int batch = 250;
         try (Autoencoder ae = Autoencoder.open(bundle, RuntimeOptions.threads(threads))) {
             for (int from = 0; from < n; from += batch) {
                 int k = Math.min(batch, n - from);
-                FloatTensor lat = ae.encode(FashionMnistImages.toModel(im, from, k, m.imageChannels()));
+                FloatTensor lat = ae.encode(FashionMnistImages.toModel(im, from, k, m.imageChannels(), side));
                 if (lat.channels() != c || lat.height() != h || lat.width() != h) {
                     throw new IOException("encoder of " + bundle.root() + " gave latents " + lat + ", expected [" + k
                             + ", " + c + ", " + h + ", " + h + "]");
@@ -126,7 +128,7 @@ public final class LatentCache {
         return cache;
     }
 
-    private static Map<String, Object> expectedHeader(ModelBundle bundle, Path images, Path labels, int limit)
+    private static Map<String, Object> expectedHeader(ModelBundle bundle, Path images, Path labels, int limit, int side)
             throws IOException {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("format", "eqvae4j-latent-cache");
@@ -138,8 +140,7 @@ public final class LatentCache {
         h.put("limit", limit);
         h.put(
                 "preprocessing",
-                "28x28 grey zero-padded by 2 to 32x32, grey repeated to "
-                        + bundle.manifest().imageChannels() + " channels, [0, 1]");
+                FashionMnistImages.preprocessing(side, bundle.manifest().imageChannels()));
         return h;
     }
 

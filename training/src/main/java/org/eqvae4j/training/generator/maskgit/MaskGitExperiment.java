@@ -21,15 +21,22 @@ import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
 import org.eqvae4j.training.eval.ClassifierFeatures;
 import org.eqvae4j.training.eval.FrechetDistance;
+import org.eqvae4j.training.eval.KernelDistance;
+import org.eqvae4j.training.eval.PrecisionRecall;
+import org.eqvae4j.training.generator.ComputeBudget;
+import org.eqvae4j.training.generator.ExperimentDesign;
+import org.eqvae4j.training.generator.SeedStatistics;
 
 /**
- * The discrete half of the generator experiment: the same MaskGIT (config, steps, seed, data) trained on
- * the tokens of a baseline VQ autoencoder and of an EQ-VAE-trained one. Every {@code evalEvery} steps
- * each generator draws {@code evalSamples} images (classes 0..9 in turn, fixed seeds), the VQ decoder
- * decodes them, and their Frechet distance to the Fashion-MNIST test set is measured in the features of
- * the project's Fashion-MNIST classifier ("FD-FMNIST-CNN"; not FID: no Inception network is involved).
- * Writes {@code report/README.md} (tables, the iteration ratio), {@code loss.png}, {@code fd.png},
- * {@code samples-<arm>.png} and {@code results.json}; runs (resumable) live under {@code runs}.
+ * The discrete half of the generator experiment: the same MaskGIT (config, steps, data) trained on the tokens of
+ * several VQ autoencoders (arms: e.g. base, a fine-tune with p_eq = 0, the EQ-VAE fine-tune), once per seed. Every
+ * {@code evalEvery} steps each generator draws {@code evalSamples} images ({@code finalSamples} after the last step;
+ * classes 0..9 in turn, fixed seeds), the VQ decoder decodes them, and they are scored in the feature space of the
+ * project's Fashion-MNIST classifier: Frechet distance to the test set ("FD-FMNIST-CNN"), kernel distance (KID's
+ * estimator, "KD-FMNIST-CNN") and precision/recall (k = 3) against as many test images; never FID. Writes
+ * {@code report/README.md} (VQ metrics with codebook use, floors, final scores and iteration ratios with bootstrap
+ * intervals over seeds), runs/bands/ratios/floors CSV, band charts, {@code loss.png}, {@code samples-<arm>.png}
+ * and {@code results.json}; runs (resumable) live under {@code runs/<arm>/seed-<seed>}.
  */
 public final class MaskGitExperiment {
     public static final int SIDE = 28;
@@ -37,20 +44,29 @@ public final class MaskGitExperiment {
     static final int CLASSES = 10;
     private static final long SAMPLE_SEED = 20250101L;
 
+    /** One VQ autoencoder whose tokens a generator learns; the label names the arm in files and tables. */
+    public record VqArm(String label, Path bundle) {
+        public VqArm {
+            ExperimentDesign.requireLabel(label);
+        }
+    }
+
     /**
-     * @param baseVq        baseline VQ bundle
-     * @param eqVq          EQ-VAE VQ bundle
+     * @param arms          the VQ autoencoders, the reference arm (base) first
+     * @param seeds         training seeds, the same for every arm
      * @param data          folder with Fashion-MNIST's four IDX files
      * @param classifier    classifier ONNX (inputs [N,1,28,28] in [0,1], outputs logits and features)
      * @param trainImages   training images encoded for the generators (the first ones of the training set)
+     * @param evalSamples   samples per evaluation on the way
+     * @param finalSamples  samples at the evaluation after the last step
      * @param vqEvalImages  test images for the VQ models' reconstruction and equivariance metrics
      * @param decodeSteps   MaskGIT decoding steps for the evaluation samples
      * @param command       the command line that regenerates the report, quoted in it
      * @param runtime       where inference runs (VQ models, samplers, classifier) and the provider of the training sessions
      */
     public record Config(
-            Path baseVq,
-            Path eqVq,
+            List<VqArm> arms,
+            List<Long> seeds,
             Path data,
             Path classifier,
             Path runs,
@@ -60,9 +76,9 @@ public final class MaskGitExperiment {
             int batch,
             float learningRate,
             int warmupSteps,
-            long seed,
             int evalEvery,
             int evalSamples,
+            int finalSamples,
             int decodeSteps,
             int dim,
             int depth,
@@ -70,9 +86,23 @@ public final class MaskGitExperiment {
             int threads,
             int vqEvalImages,
             String command,
-            RuntimeOptions runtime) {}
+            RuntimeOptions runtime) {
+        public Config {
+            ExperimentDesign.require(arms.stream().map(VqArm::label).toList(), seeds, evalSamples, finalSamples);
+        }
+    }
 
-    /** One arm's numbers. */
+    /** The evaluation columns of each run's eval CSV, in the order the evaluator returns them. */
+    static final List<String> SCORES =
+            List.of("fd_fmnist_cnn", "kd_fmnist_cnn", "kd_std", "precision", "recall", "samples");
+
+    static final String FD = "fd_fmnist_cnn";
+    static final String KD = "kd_fmnist_cnn";
+
+    /**
+     * One arm's numbers: the VQ model's, and those of its first seed's run (curves, samples), with every seed's
+     * evaluations in {@code seedRuns}.
+     */
     public record Arm(
             String name,
             String vqId,
@@ -81,7 +111,8 @@ public final class MaskGitExperiment {
             long[] evalSteps,
             double[] fd,
             double[][] loss,
-            Path bundle) {}
+            Path bundle,
+            List<SeedStatistics.Run> seedRuns) {}
 
     private final Config cfg;
 
@@ -100,11 +131,24 @@ public final class MaskGitExperiment {
         List<Arm> arms = new ArrayList<>();
         try (ClassifierFeatures cls = ClassifierFeatures.open(cfg.classifier(), rt)) {
             progress.progress(0, 0, "classifier features of " + test.size() + " test images");
-            FrechetDistance.Gaussian real =
-                    FrechetDistance.Gaussian.fit(cls.features(pixels(test), test.size()), "test images");
-            for (String arm : List.of("baseline", "eq")) {
-                Path vqPath = arm.equals("baseline") ? cfg.baseVq() : cfg.eqVq();
-                arms.add(runArm(arm, ModelBundle.open(vqPath), train, trainLabels, test, cls, real, rt, progress));
+            if (test.size() < cfg.finalSamples()) {
+                throw new IllegalArgumentException(
+                        "--final-samples " + cfg.finalSamples() + " exceeds the " + test.size() + " test images");
+            }
+            double[][] testFeatures = cls.features(pixels(test), test.size());
+            FrechetDistance.Gaussian real = FrechetDistance.Gaussian.fit(testFeatures, "test images");
+            for (VqArm arm : cfg.arms()) {
+                arms.add(runArm(
+                        arm.label(),
+                        ModelBundle.open(arm.bundle()),
+                        train,
+                        trainLabels,
+                        test,
+                        cls,
+                        real,
+                        testFeatures,
+                        rt,
+                        progress));
             }
         }
         writeReport(arms);
@@ -119,6 +163,7 @@ public final class MaskGitExperiment {
             List<Image8> test,
             ClassifierFeatures cls,
             FrechetDistance.Gaussian real,
+            double[][] testFeatures,
             RuntimeOptions rt,
             ProgressListener progress)
             throws Exception {
@@ -144,48 +189,121 @@ public final class MaskGitExperiment {
             FloatTensor recon = ae.decodeIndices(testTokens);
             reconFd = FrechetDistance.between(
                     real, FrechetDistance.Gaussian.fit(cls.features(crop(recon), recon.batch()), "reconstructions"));
-            boolean cached = false;
-            if (Files.isRegularFile(tokens)) {
-                TokenCache.Header h = TokenCache.read(tokens).header();
-                cached = h.bundleId().equals(vq.manifest().id()) && h.count() == train.size();
-            }
-            if (!cached) {
-                progress.progress(0, 0, arm + ": encoding " + train.size() + " training images");
-                TokenCache.encode(ae, train, labels, CLASSES, PADDED, 256, "Fashion-MNIST train, first " + train.size())
-                        .write(tokens);
+            ensureTokens(tokens, ae, vq, arm, train, labels, progress);
+        }
+        List<SeedStatistics.Run> seedRuns = new ArrayList<>();
+        Arm first = null;
+        for (long seed : cfg.seeds()) {
+            Path run = runDir(arm, seed);
+            MaskGitTrainConfig mc = trainConfig(vq, tokens, seed, cfg.steps(), cfg.evalEvery());
+            new MaskGitTrainer(mc, run, scoreEvaluator(cls, real, testFeatures, rt))
+                    .train((done, total, msg) -> progress.progress(done, total, arm + " seed " + seed + ": " + msg));
+            SeedStatistics.Run scores = readScores(arm, seed, run.resolve(MaskGitTrainer.EVAL_CSV));
+            seedRuns.add(scores);
+            if (first == null) {
+                first = firstSeed(arm, vq, vqMetrics, reconFd, run, scores, seedRuns);
             }
         }
-        MaskGitTrainConfig mc = new MaskGitTrainConfig(
+        return first;
+    }
+
+    /** Encodes the training tokens into {@code tokens} unless it already holds those of this bundle and count. */
+    private static void ensureTokens(
+            Path tokens,
+            Autoencoder ae,
+            ModelBundle vq,
+            String arm,
+            List<Image8> train,
+            int[] labels,
+            ProgressListener progress)
+            throws Exception {
+        if (Files.isRegularFile(tokens)) {
+            TokenCache.Header h = TokenCache.read(tokens).header();
+            if (h.bundleId().equals(vq.manifest().id()) && h.count() == train.size()) {
+                return;
+            }
+        }
+        progress.progress(0, 0, arm + ": encoding " + train.size() + " training images");
+        TokenCache.encode(ae, train, labels, CLASSES, PADDED, 256, "Fashion-MNIST train, first " + train.size())
+                .write(tokens);
+    }
+
+    /**
+     * The compute budget before running: the median step time of the runs already trained under {@code runs}, or,
+     * when there are none, of a {@code probeSteps}-step probe run on the first arm ({@code <runs>/budget-probe}; the
+     * arm's token cache it makes is the one its runs use).
+     */
+    public ComputeBudget budget(int probeSteps, ProgressListener progress) throws Exception {
+        List<Path> metrics = new ArrayList<>();
+        for (VqArm arm : cfg.arms()) {
+            for (long seed : cfg.seeds()) {
+                metrics.add(runDir(arm.label(), seed).resolve("metrics.csv"));
+            }
+        }
+        List<Double> ms = ComputeBudget.stepMillis(metrics);
+        String source = "runs in " + cfg.runs();
+        if (ms.isEmpty()) {
+            VqArm arm = cfg.arms().get(0);
+            ModelBundle vq = ModelBundle.open(arm.bundle());
+            List<Image8> train = IdxFile.readImages(cfg.data().resolve("train-images-idx3-ubyte.gz"));
+            int n = Math.min(cfg.trainImages(), train.size());
+            int[] labels = Arrays.copyOf(IdxFile.readLabels(cfg.data().resolve("train-labels-idx1-ubyte.gz")), n);
+            Path tokens = cfg.runs().resolve(arm.label()).resolve("train.tokens");
+            Files.createDirectories(tokens.getParent());
+            try (Autoencoder ae = Autoencoder.open(vq, cfg.runtime())) {
+                ensureTokens(tokens, ae, vq, arm.label(), train.subList(0, n), labels, progress);
+            }
+            Path probe = cfg.runs().resolve("budget-probe");
+            new MaskGitTrainer(trainConfig(vq, tokens, cfg.seeds().get(0), probeSteps, 0), probe, null).train(progress);
+            ms = ComputeBudget.stepMillis(List.of(probe.resolve("metrics.csv")));
+            source = "a " + probeSteps + "-step probe run (" + probe + ")";
+        }
+        return new ComputeBudget(
+                cfg.arms().size(),
+                cfg.seeds().size(),
+                cfg.steps(),
+                ComputeBudget.median(ms),
+                source,
+                cfg.evalEvery() > 0 ? (int) (cfg.steps() / cfg.evalEvery()) : 1,
+                cfg.evalSamples(),
+                cfg.finalSamples());
+    }
+
+    private Path runDir(String arm, long seed) {
+        return cfg.runs().resolve(arm).resolve("seed-" + seed).resolve("maskgit");
+    }
+
+    private MaskGitTrainConfig trainConfig(ModelBundle vq, Path tokens, long seed, long steps, int evalEvery) {
+        return new MaskGitTrainConfig(
                 vq.root(),
                 tokens,
-                cfg.steps(),
+                steps,
                 cfg.batch(),
                 cfg.learningRate(),
                 cfg.warmupSteps(),
-                cfg.seed(),
+                seed,
                 0.1,
                 MaskSchedule.ARCCOS,
                 cfg.dim(),
                 cfg.depth(),
                 cfg.heads(),
-                Math.max(1, cfg.evalEvery()),
-                cfg.evalEvery(),
+                Math.max(1, evalEvery),
+                evalEvery,
                 cfg.threads(),
                 "maskgit-" + vq.manifest().id(),
                 cfg.runtime().provider());
-        Path run = dir.resolve("maskgit");
-        new MaskGitTrainer(mc, run, fdEvaluator(cls, real, rt))
-                .train((done, total, msg) -> progress.progress(done, total, arm + ": " + msg));
-        List<long[]> evals = new ArrayList<>();
-        List<Double> fds = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV))
-                .subList(
-                        1,
-                        Files.readAllLines(run.resolve(MaskGitTrainer.EVAL_CSV)).size())) {
-            String[] f = line.split(",");
-            evals.add(new long[] {Long.parseLong(f[0])});
-            fds.add(Double.parseDouble(f[1]));
-        }
+    }
+
+    /** The first seed's curves and bundle; {@code seedRuns} is filled by the caller as the seeds go on. */
+    private static Arm firstSeed(
+            String arm,
+            ModelBundle vq,
+            Map<String, Object> vqMetrics,
+            double reconFd,
+            Path run,
+            SeedStatistics.Run scores,
+            List<SeedStatistics.Run> seedRuns)
+            throws java.io.IOException {
         List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
         double[][] loss = new double[2][metrics.size() - 1];
         for (int i = 1; i < metrics.size(); i++) {
@@ -198,28 +316,61 @@ public final class MaskGitExperiment {
                 vq.manifest().id(),
                 vqMetrics,
                 reconFd,
-                evals.stream().mapToLong(a -> a[0]).toArray(),
-                fds.stream().mapToDouble(Double::doubleValue).toArray(),
+                scores.evaluations().stream()
+                        .mapToLong(SeedStatistics.Evaluation::step)
+                        .toArray(),
+                scores.evaluations().stream()
+                        .mapToDouble(e -> e.metrics().get(FD))
+                        .toArray(),
                 loss,
-                run.resolve(MaskGitTrainer.BUNDLE));
+                run.resolve(MaskGitTrainer.BUNDLE),
+                seedRuns);
     }
 
-    private MaskGitTrainer.Evaluator fdEvaluator(
-            ClassifierFeatures cls, FrechetDistance.Gaussian real, RuntimeOptions rt) {
+    /** A run's eval CSV (step, then {@link #SCORES}) as a {@link SeedStatistics.Run}. */
+    static SeedStatistics.Run readScores(String arm, long seed, Path csv) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(csv);
+        String expected = "step," + String.join(",", SCORES);
+        if (lines.isEmpty() || !lines.get(0).equals(expected)) {
+            throw new java.io.IOException(csv + " has the header " + (lines.isEmpty() ? "(none)" : lines.get(0))
+                    + ", expected " + expected + " (a run of an older version: move it away to score it again)");
+        }
+        List<SeedStatistics.Evaluation> ev = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (int i = 0; i < SCORES.size(); i++) {
+                m.put(SCORES.get(i), Double.parseDouble(f[i + 1]));
+            }
+            ev.add(new SeedStatistics.Evaluation(Long.parseLong(f[0]), m));
+        }
+        return new SeedStatistics.Run(arm, seed, ev);
+    }
+
+    private MaskGitTrainer.Evaluator scoreEvaluator(
+            ClassifierFeatures cls, FrechetDistance.Gaussian real, double[][] testFeatures, RuntimeOptions rt) {
         return new MaskGitTrainer.Evaluator() {
             @Override
             public List<String> columns() {
-                return List.of("fd_fmnist_cnn");
+                return SCORES;
             }
 
             @Override
             public double[] evaluate(ModelBundle generator, long step) throws Exception {
-                FloatTensor images = samples(generator, cfg.evalSamples(), rt);
+                int n = step >= cfg.steps() ? cfg.finalSamples() : cfg.evalSamples();
+                FloatTensor images = samples(generator, n, rt);
+                double[][] features = cls.features(crop(images), images.batch());
+                double[][] reference = Arrays.copyOf(testFeatures, n);
+                KernelDistance.Estimate kd = KernelDistance.between(
+                        reference, features, KernelDistance.DEFAULT_SUBSETS, KernelDistance.DEFAULT_SUBSET_SIZE, step);
+                PrecisionRecall.Result pr = PrecisionRecall.between(reference, features, PrecisionRecall.DEFAULT_K);
                 return new double[] {
-                    FrechetDistance.between(
-                            real,
-                            FrechetDistance.Gaussian.fit(
-                                    cls.features(crop(images), images.batch()), "generated images"))
+                    FrechetDistance.between(real, FrechetDistance.Gaussian.fit(features, "generated images")),
+                    kd.mean(),
+                    kd.std(),
+                    pr.precision(),
+                    pr.recall(),
+                    n
                 };
             }
         };

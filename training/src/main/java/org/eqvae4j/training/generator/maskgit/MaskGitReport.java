@@ -16,29 +16,20 @@ import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.visual.ImageGrid;
+import org.eqvae4j.training.eval.Bootstrap;
+import org.eqvae4j.training.generator.SeedReport;
+import org.eqvae4j.training.generator.SeedStatistics;
 import org.eqvae4j.training.generator.maskgit.MaskGitExperiment.Arm;
 import org.eqvae4j.training.report.CurveChart;
 
 /**
- * The report of a {@link MaskGitExperiment}: README.md (the VQ models' metrics, FD-FMNIST-CNN over training, the
- * iteration ratio on single and smoothed evaluations), loss.png, fd.png, samples per arm and results.json. Only
+ * The report of a {@link MaskGitExperiment}: README.md (the VQ models' metrics, floors, final scores and iteration
+ * ratios with bootstrap intervals over seeds, the first seed's FD over training), runs/bands/ratios/floors CSV, band
+ * charts, loss.png, samples per arm and results.json. Only
  * writes what the experiment measured; nothing here runs a model.
  */
 final class MaskGitReport {
     private MaskGitReport() {}
-
-    /**
-     * The first evaluation step at which {@code fd} is at or below {@code target}, or -1. The iteration
-     * ratio of the report is the baseline's last step over this step of the EQ run for the baseline's final FD.
-     */
-    public static long firstStepReaching(long[] steps, double[] fd, double target) {
-        for (int i = 0; i < steps.length; i++) {
-            if (fd[i] <= target) {
-                return steps[i];
-            }
-        }
-        return -1;
-    }
 
     /**
      * Writes {@code cfg.report()}: README.md, loss.png, fd.png, samples-ARM.png (from {@code samples}: per arm 80 decoded
@@ -49,7 +40,23 @@ final class MaskGitReport {
         Path out = cfg.report();
         Files.createDirectories(out);
         Arm base = arms.get(0);
-        Arm eq = arms.get(1);
+        List<SeedStatistics.Run> runs = new ArrayList<>();
+        Map<String, Double> floors = new LinkedHashMap<>();
+        for (Arm a : arms) {
+            runs.addAll(a.seedRuns());
+            floors.put(a.name(), a.reconstructionFd());
+        }
+        SeedStatistics stats = new SeedStatistics(runs, Bootstrap.DEFAULT_RESAMPLES, 0.95, 20250101L);
+        List<SeedStatistics.PairRatio> ratios = new ArrayList<>();
+        for (String metric : List.of(MaskGitExperiment.FD, MaskGitExperiment.KD)) {
+            for (int b = 1; b < arms.size(); b++) {
+                for (int a = 0; a < b; a++) {
+                    ratios.add(stats.ratio(arms.get(a).name(), arms.get(b).name(), metric));
+                }
+            }
+        }
+        SeedStatistics.FloorCheck floorCheck = SeedStatistics.floors(floors, FLOOR_TOLERANCE);
+        SeedReport.writeFiles(out, stats, ratios, floorCheck, Math.min(cfg.vqEvalImages(), 10_000), CHARTS);
         Map<String, double[][]> lossCurves = new LinkedHashMap<>();
         Map<String, double[][]> fdCurves = new LinkedHashMap<>();
         for (Arm a : arms) {
@@ -65,11 +72,11 @@ final class MaskGitReport {
                 lossCurves,
                 out.resolve("loss.png"));
         CurveChart.write(
-                "FD-FMNIST-CNN of " + cfg.evalSamples() + " samples vs the test set (lower is better)",
+                "FD-FMNIST-CNN vs the test set, first seed (" + cfg.seeds().get(0) + ") of each arm (lower is better)",
                 "step",
                 "FD-FMNIST-CNN",
                 fdCurves,
-                out.resolve("fd.png"));
+                out.resolve("fd-first-seed.png"));
         for (Arm a : arms) {
             FloatTensor s = samples.get(a.name());
             List<List<FloatTensor>> rows = new ArrayList<>();
@@ -82,13 +89,10 @@ final class MaskGitReport {
             }
             ImageFiles.writePng(ImageGrid.of(rows, 64, 2), out.resolve("samples-" + a.name() + ".png"));
         }
-        // single evaluations are noisy (500 samples, a model still moving): the ratio is given on the raw
-        // curves and on trailing means of SMOOTH evaluations
-        Ratio raw = ratio(base.evalSteps(), base.fd(), eq.evalSteps(), eq.fd());
-        Ratio smooth =
-                ratio(base.evalSteps(), trailingMean(base.fd(), SMOOTH), eq.evalSteps(), trailingMean(eq.fd(), SMOOTH));
         StringBuilder md = new StringBuilder();
-        md.append("# Discrete generators on baseline vs EQ-VAE latents (VQ + MaskGIT, Fashion-MNIST)\n\n");
+        md.append("# Discrete generators on the tokens of ")
+                .append(String.join(", ", floors.keySet()))
+                .append(" (VQ + MaskGIT, Fashion-MNIST)\n\n");
         md.append("Regenerate with:\n\n```bash\n").append(cfg.command()).append("\n```\n\n");
         md.append("Same MaskGIT (width ")
                 .append(cfg.dim())
@@ -104,16 +108,21 @@ final class MaskGitReport {
                 .append(cfg.learningRate())
                 .append(" (warm-up ")
                 .append(cfg.warmupSteps())
-                .append("), seed ")
-                .append(cfg.seed())
+                .append("), seeds ")
+                .append(cfg.seeds())
                 .append(", arccos masking, class dropout 0.1, ")
                 .append("the first ")
                 .append(base.loss()[0].length > 0 ? cfg.trainImages() : 0)
                 .append(" Fashion-MNIST training images (28x28 centred on 32x32 -> 8x8 tokens); ")
                 .append("only the VQ autoencoder differs.\n\n");
-        md.append("Sample quality is **FD-FMNIST-CNN**: the Frechet distance between ")
+        md.append(
+                        "Sample quality, all **in the FMNIST-classifier feature space** (never FID/KID): **FD-FMNIST-CNN**, the "
+                                + "Frechet distance to the 10,000 test images; KD-FMNIST-CNN (KID's unbiased MMD^2, cubic kernel) and "
+                                + "precision/recall (k = 3) against as many test images as samples. ")
                 .append(cfg.evalSamples())
-                .append(" generated images (classes 0-9 in turn, fixed seeds, ")
+                .append(" generated images per evaluation, ")
+                .append(cfg.finalSamples())
+                .append(" after the last step (classes 0-9 in turn, fixed seeds, ")
                 .append(cfg.decodeSteps())
                 .append(
                         " decoding steps, no guidance) and the 10,000 test images, in the feature space of the project's Fashion-MNIST classifier (`")
@@ -145,18 +154,30 @@ final class MaskGitReport {
                     num(m.get("psnr_transformed_latent_scale")),
                     a.reconstructionFd()));
         }
-        double bp = num(base.vqMetrics().get("codebook_perplexity"));
-        double ep = num(eq.vqMetrics().get("codebook_perplexity"));
+        double bp = arms.stream()
+                .mapToDouble(a -> num(a.vqMetrics().get("codebook_perplexity")))
+                .min()
+                .orElse(0);
+        double ep = arms.stream()
+                .mapToDouble(a -> num(a.vqMetrics().get("codebook_perplexity")))
+                .max()
+                .orElse(0);
         if (Math.abs(bp - ep) > 0.1 * Math.max(bp, ep)) {
             md.append(String.format(
                     Locale.ROOT,
-                    "%nThe two VQ models use their codebooks differently (perplexity %.1f vs %.1f): a token distribution "
+                    "%nThe VQ models use their codebooks differently (perplexity %.1f to %.1f): a token distribution "
                             + "of lower entropy is easier to model by itself, so the generators' cross-entropy losses are not comparable across arms, "
                             + "and part of any difference in sample quality may come from the codebook usage rather than from equivariance.%n",
                     bp,
                     ep));
         }
-        md.append("\n## MaskGIT: FD-FMNIST-CNN over training\n\n| step |");
+        md.append("\n## Reconstruction floors\n\n").append(SeedReport.floors(floorCheck));
+        md.append("## Final scores (mean over seeds [95 % interval])\n\n")
+                .append(SeedReport.finalScores(stats, TABLE, "samples"));
+        md.append(
+                "\nEvery score of every evaluation and seed: `runs.csv`; means and intervals per step: `bands.csv`.\n\n");
+        md.append("## Iteration ratios\n\n").append(SeedReport.RATIO_DEFINITION).append(SeedReport.ratios(ratios));
+        md.append("\n## MaskGIT: FD-FMNIST-CNN over training, first seed\n\n| step |");
         for (Arm a : arms) {
             md.append(' ').append(a.name()).append(" |");
         }
@@ -181,26 +202,12 @@ final class MaskGitReport {
                     a.fd()[a.fd().length - 1],
                     Arrays.stream(a.fd()).min().orElse(Double.NaN)));
         }
-        md.append("\n## Iteration ratio\n\n");
+        md.append("\n![loss](loss.png)\n\n![FD, first seed](fd-first-seed.png)\n\n");
+        for (SeedReport.Chart c : CHARTS) {
+            md.append("![").append(c.metric()).append("](").append(c.file()).append(")\n\n");
+        }
         md.append(
-                        "The step at which the EQ run first reaches the baseline's final FD-FMNIST-CNN, as baseline steps / EQ steps ")
-                .append("(resolution: the evaluation interval of ")
-                .append(cfg.evalEvery())
-                .append(" steps).\n\n");
-        md.append(
-                "| curves | baseline final | EQ final | EQ reaches baseline final at | ratio | baseline reaches EQ final at |\n|---|---|---|---|---|---|\n");
-        md.append(raw.row("single evaluations"));
-        md.append(smooth.row("trailing mean of " + SMOOTH + " evaluations"));
-        md.append("\nSingle evaluations fluctuate (")
-                .append(cfg.evalSamples())
-                .append(" samples; constant learning rate after warm-up, no weight ")
-                .append(
-                        "averaging), so the smoothed row is the more robust reading; both are one run per arm with one seed.\n");
-        md.append(
-                        "\nThe paper reports x2-x7 faster convergence for diffusion/autoregressive generators on EQ-VAE latents at ImageNet scale; ")
-                .append("this is one small CPU run per arm (one seed), so the ratio is indicative only.\n\n");
-        md.append(
-                "![loss](loss.png)\n\n![FD](fd.png)\n\nSamples after the last step (rows: classes 0-9, T-shirt/top ... ankle boot; 8 seeds each):\n\n");
+                "Samples after the last step of the first seed (rows: classes 0-9, T-shirt/top ... ankle boot; 8 seeds each):\n\n");
         for (Arm a : arms) {
             md.append(a.name())
                     .append(" (`")
@@ -223,10 +230,23 @@ final class MaskGitReport {
             m.put("finalLoss", tailMean(a.loss()[1], 50));
             json.put(a.name(), m);
         }
-        json.put("iterationRatio", raw.ratio());
-        json.put("iterationRatioSmoothed", smooth.ratio());
-        json.put("eqStepReachingBaselineFinal", raw.eqReach());
-        json.put("eqStepReachingBaselineFinalSmoothed", smooth.eqReach());
+        List<Map<String, Object>> ratioJson = new ArrayList<>();
+        for (SeedStatistics.PairRatio r : ratios) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("armA", r.armA());
+            m.put("armB", r.armB());
+            m.put("metric", r.metric());
+            m.put("seeds", r.seeds());
+            m.put(
+                    "perSeed",
+                    Arrays.stream(r.perSeed()).mapToDouble(x -> x.ratio()).toArray());
+            m.put("geometricMean", r.interval().estimate());
+            m.put("ciLow", r.interval().low());
+            m.put("ciHigh", r.interval().high());
+            ratioJson.add(m);
+        }
+        json.put("iterationRatios", ratioJson);
+        json.put("floorSpread", floorCheck.spread());
         json.put("command", cfg.command());
         AtomicFiles.write(
                 out.resolve("results.json"),
@@ -235,51 +255,30 @@ final class MaskGitReport {
                         .writeValue(o, json));
     }
 
-    /** Evaluations averaged for the smoothed iteration ratio. */
-    static final int SMOOTH = 3;
+    /** The largest allowed spread of the arms' reconstruction floors (reported, not enforced). */
+    static final double FLOOR_TOLERANCE = 0.2;
 
-    /** How the two FD curves compare: finals, the step where each reaches the other's final, the ratio (NaN when not reached). */
-    record Ratio(double baseFinal, double eqFinal, long baseLast, long eqLast, long eqReach, long baseReach) {
-        Double ratio() {
-            return eqReach > 0 ? (double) baseLast / eqReach : null;
-        }
+    private static final List<String> TABLE =
+            List.of(MaskGitExperiment.FD, MaskGitExperiment.KD, "precision", "recall");
 
-        String row(String what) {
-            return String.format(
-                    Locale.ROOT,
-                    "| %s | %.2f (step %d) | %.2f (step %d) | %s | %s | %s |%n",
-                    what,
-                    baseFinal,
-                    baseLast,
-                    eqFinal,
-                    eqLast,
-                    eqReach > 0 ? "step " + eqReach : "not reached",
-                    eqReach > 0 ? String.format(Locale.ROOT, "**%.2f**", ratio()) : "-",
-                    baseReach > 0 ? "step " + baseReach : "not reached");
-        }
-    }
-
-    static Ratio ratio(long[] baseSteps, double[] baseFd, long[] eqSteps, double[] eqFd) {
-        double baseFinal = baseFd[baseFd.length - 1];
-        double eqFinal = eqFd[eqFd.length - 1];
-        return new Ratio(
-                baseFinal,
-                eqFinal,
-                baseSteps[baseSteps.length - 1],
-                eqSteps[eqSteps.length - 1],
-                firstStepReaching(eqSteps, eqFd, baseFinal),
-                firstStepReaching(baseSteps, baseFd, eqFinal));
-    }
-
-    /** Mean of each value and up to {@code k - 1} values before it. */
-    static double[] trailingMean(double[] v, int k) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            int from = Math.max(0, i - k + 1);
-            out[i] = Arrays.stream(v, from, i + 1).average().orElse(Double.NaN);
-        }
-        return out;
-    }
+    static final List<SeedReport.Chart> CHARTS = List.of(
+            new SeedReport.Chart(
+                    MaskGitExperiment.FD,
+                    "fd.png",
+                    "FD-FMNIST-CNN against the test images (lower is better)",
+                    "FD-FMNIST-CNN"),
+            new SeedReport.Chart(
+                    MaskGitExperiment.KD,
+                    "kd.png",
+                    "KD-FMNIST-CNN (KID's estimator in the classifier's features; lower is better)",
+                    "KD-FMNIST-CNN"),
+            new SeedReport.Chart(
+                    "precision",
+                    "precision.png",
+                    "Precision in the FMNIST-classifier feature space (k = 3)",
+                    "precision"),
+            new SeedReport.Chart(
+                    "recall", "recall.png", "Recall in the FMNIST-classifier feature space (k = 3)", "recall"));
 
     private static double num(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;

@@ -1,30 +1,21 @@
 package org.eqvae4j.training.generator.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.eqvae4j.training.eval.FrechetDistance;
+import org.eqvae4j.training.eval.KernelDistance;
+import org.eqvae4j.training.eval.PrecisionRecall;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GeneratorExperimentTest {
-    private static final List<GeneratorExperiment.Point> POINTS = List.of(
-            new GeneratorExperiment.Point(250, 100, 50, 0.1),
-            new GeneratorExperiment.Point(500, 40, 30, 0.3),
-            new GeneratorExperiment.Point(750, 20, 10, 0.5));
-
-    @Test
-    void stepReachingInterpolatesBetweenSnapshots() {
-        assertEquals(250, GeneratorExperiment.stepReaching(POINTS, 120, GeneratorExperiment.Point::fd), 1e-9);
-        assertEquals(
-                250 + 250 * (100 - 70) / 60.0,
-                GeneratorExperiment.stepReaching(POINTS, 70, GeneratorExperiment.Point::fd),
-                1e-9);
-        assertEquals(625, GeneratorExperiment.stepReaching(POINTS, 20, GeneratorExperiment.Point::fdOwn), 1e-9);
-        assertTrue(
-                Double.isNaN(GeneratorExperiment.stepReaching(POINTS, 5, GeneratorExperiment.Point::fd)),
-                "never reached");
-    }
 
     @Test
     void meanLossAveragesTheWindowEndingAtTheStep() {
@@ -34,5 +25,78 @@ class GeneratorExperimentTest {
         }
         assertEquals((8 + 9 + 10) / 3.0, GeneratorExperiment.meanLoss(loss, 10, 3), 1e-12);
         assertEquals(1.5, GeneratorExperiment.meanLoss(loss, 2, 100), 1e-12);
+    }
+
+    private static double[][] features(int n, int d, double shift, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[][] x = new double[n][d];
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                row[j] = shift + r.nextDouble();
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void aSnapshotIsScoredByEveryMeasureAgainstTheRightReference() {
+        double[][] test = features(300, 6, 0, 1);
+        double[][] samples = features(80, 6, 0.2, 2);
+        double[][] recon = features(200, 6, 0.1, 3);
+        int[] labels = new int[80];
+        int[] predicted = new int[80];
+        for (int i = 0; i < 80; i++) {
+            labels[i] = i % 10;
+            predicted[i] = i < 60 ? i % 10 : (i + 1) % 10;
+        }
+        var reference = FrechetDistance.Gaussian.fit(test, "test");
+        var own = FrechetDistance.Gaussian.fit(recon, "recon");
+        GeneratorExperiment.Point p = GeneratorExperiment.score(500, samples, predicted, labels, reference, own, test);
+        assertEquals(500, p.step());
+        assertEquals(80, p.samples());
+        assertEquals(FrechetDistance.between(test, samples), p.fd(), 1e-9, "FD against all test images");
+        assertEquals(FrechetDistance.between(recon, samples), p.fdOwn(), 1e-9, "FD own against the reconstructions");
+        double[][] first80 = java.util.Arrays.copyOf(test, 80);
+        var kd = KernelDistance.between(first80, samples, KernelDistance.DEFAULT_SUBSETS, 1000, 500);
+        assertEquals(kd.mean(), p.kd(), 1e-12, "KD against as many test images as samples");
+        assertEquals(kd.std(), p.kdStd(), 1e-12);
+        var pr = PrecisionRecall.between(first80, samples, 3);
+        assertEquals(pr.precision(), p.precision(), 0);
+        assertEquals(pr.recall(), p.recall(), 0);
+        assertEquals(0.75, p.accuracy(), 1e-12);
+        assertTrue(p.fd() > 0.1 && p.kd() > 0, p.toString());
+    }
+
+    @Test
+    void scoresSurviveTheirCsvAndAForeignFileIsRefused(@TempDir Path dir) throws Exception {
+        TreeMap<Long, GeneratorExperiment.Point> points = new TreeMap<>();
+        points.put(10L, new GeneratorExperiment.Point(10, 100, 50.5, 40.25, 0.0123, 0.001, 0.5, 0.25, 0.6));
+        points.put(20L, new GeneratorExperiment.Point(20, 200, 30.5, 20.25, -0.0012, 0.002, 0.75, 0.5, 0.8));
+        Path csv = dir.resolve("scores.csv");
+        GeneratorExperiment.writePoints(csv, points);
+        assertEquals(points, GeneratorExperiment.readPoints(csv));
+        Files.writeString(csv, "step,fd_fmnist_cnn,fd_own_reconstructions,class_accuracy\n10,1,2,0.5\n");
+        var e = assertThrows(java.io.IOException.class, () -> GeneratorExperiment.readPoints(csv));
+        assertTrue(e.getMessage().contains("delete it"), e.getMessage());
+    }
+
+    @Test
+    void theConfigRefusesDuplicateArmsAndSeedsAndTooFewSamples() {
+        var base = new GeneratorExperiment.Arm("base", Path.of("a"));
+        var e = assertThrows(IllegalArgumentException.class, () -> config(List.of(base, base), List.of(0L), 100, 200));
+        assertTrue(e.getMessage().contains("each label once"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> config(List.of(base), List.of(1L, 1L), 100, 200));
+        assertTrue(e.getMessage().contains("--seeds"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> config(List.of(base), List.of(1L), 300, 200));
+        assertTrue(e.getMessage().contains("--final-samples"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GeneratorExperiment.Arm("a b", Path.of("x")));
+        var ok = config(List.of(base), List.of(0L, 1L), 100, 200);
+        assertEquals(Path.of("w", "base", "seed-1"), ok.run(base, 1));
+    }
+
+    private static GeneratorExperiment.Config config(
+            List<GeneratorExperiment.Arm> arms, List<Long> seeds, int eval, int fin) {
+        return new GeneratorExperiment.Config(
+                arms, seeds, Path.of("w"), null, null, null, null, eval, fin, 4, "euler", 1, 0, 1, Path.of("o"));
     }
 }

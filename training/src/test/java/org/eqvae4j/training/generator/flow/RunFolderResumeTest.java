@@ -64,7 +64,8 @@ class RunFolderResumeTest {
                 ExecutionProvider.CPU,
                 4,
                 1.5,
-                "resume-test");
+                "resume-test",
+                FashionMnistImages.MODEL_SIDE);
     }
 
     @BeforeAll
