@@ -107,9 +107,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                 model == null ? "models/taef2" : model.toString(),
                 note,
                 profile);
-        InferenceBenchReport.TorchPeer peer = noPeer
+        org.eqvae4j.runtime.bench.TorchPeer peer = noPeer
                 ? null
-                : new InferenceBenchReport.TorchPeer(
+                : new org.eqvae4j.runtime.bench.TorchPeer(
                         python,
                         home.resolve("bench/torch_taef2_infer.py"),
                         home.resolve("models/sources/taef2/taef2_encoder.safetensors"),

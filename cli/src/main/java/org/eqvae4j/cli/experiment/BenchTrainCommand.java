@@ -76,7 +76,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 new TrainStepBenchReport.Settings(sizes, batch, steps, warmup, threads, portable, profile);
         Map<Integer, Double> torch = TrainStepBenchReport.torchPeer(
                 settings,
-                new TrainStepBenchReport.TorchPeer(python, home.resolve("bench/torch_taef2_step.py"), enc, dec),
+                new org.eqvae4j.runtime.bench.TorchPeer(python, home.resolve("bench/torch_taef2_step.py"), enc, dec),
                 System.err);
         TrainStepBenchReport.run(settings, Architectures.standard().get("taef2"), weights, torch, work, System.out);
         return 0;

@@ -53,9 +53,6 @@ public final class InferenceBenchReport {
         }
     }
 
-    /** The PyTorch peer: a Python with torch, its script, and the weights both peers load. */
-    public record TorchPeer(String python, Path script, Path encoderWeights, Path decoderWeights) {}
-
     private InferenceBenchReport() {}
 
     /** "256", "2048t" (t: tiled) -> cases; anything else is an error naming the spec. */
@@ -125,13 +122,7 @@ public final class InferenceBenchReport {
                 ",", s.cases().stream().map(InferenceBenchReport::key).toList());
         log.println("PyTorch peer: " + spec + " ...");
         PeerProcess.Result r = PeerProcess.run(
-                List.of(
-                        peer.python(),
-                        peer.script().toString(),
-                        "--encoder",
-                        peer.encoderWeights().toString(),
-                        "--decoder",
-                        peer.decoderWeights().toString(),
+                peer.command(
                         "--cases",
                         spec,
                         "--reps",
@@ -170,18 +161,7 @@ public final class InferenceBenchReport {
         try {
             dir = Files.createTempDirectory("eqvae-torch-onnx");
             log.println("torch.onnx export on ONNX Runtime: exporting ...");
-            PeerProcess.Result r = PeerProcess.run(
-                    List.of(
-                            peer.python(),
-                            peer.script().toString(),
-                            "--encoder",
-                            peer.encoderWeights().toString(),
-                            "--decoder",
-                            peer.decoderWeights().toString(),
-                            "--export-onnx",
-                            dir.toString()),
-                    PEER_TIMEOUT,
-                    false);
+            PeerProcess.Result r = PeerProcess.run(peer.command("--export-onnx", dir.toString()), PEER_TIMEOUT, false);
             if (r.usable("torch.onnx export", List.of("exported"), PeerProcess.INSTALL_TORCH, log)
                     .isEmpty()) {
                 return out;

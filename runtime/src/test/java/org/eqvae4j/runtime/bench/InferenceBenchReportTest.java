@@ -130,7 +130,7 @@ class InferenceBenchReportTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Map<String, JsonNode> peer = InferenceBenchReport.torchPeer(
                 settings(null),
-                new InferenceBenchReport.TorchPeer(
+                new org.eqvae4j.runtime.bench.TorchPeer(
                         "/bin/sh", script, Path.of("enc.safetensors"), Path.of("dec.safetensors")),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         assertEquals(List.of("256", "2048t"), List.copyOf(peer.keySet()));
@@ -143,7 +143,7 @@ class InferenceBenchReportTest {
         Files.writeString(script, "exit 1\n");
         Map<String, JsonNode> none = InferenceBenchReport.torchPeer(
                 settings(null),
-                new InferenceBenchReport.TorchPeer("/bin/sh", script, Path.of("e"), Path.of("d")),
+                new org.eqvae4j.runtime.bench.TorchPeer("/bin/sh", script, Path.of("e"), Path.of("d")),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         assertTrue(none.isEmpty());
         assertTrue(

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.eqvae4j.export.arch.AutoencoderArchitecture;
 import org.eqvae4j.export.graph.Tensor;
 import org.eqvae4j.runtime.bench.PeerProcess;
+import org.eqvae4j.runtime.bench.TorchPeer;
 
 /**
  * The training-step benchmark of {@code eqvae bench-train}: {@link TrainStepBenchmark} at each size (fused, and portable
@@ -40,9 +41,6 @@ public final class TrainStepBenchReport {
         }
     }
 
-    /** The PyTorch peer: a Python with torch, its script, and the weights both peers load. */
-    public record TorchPeer(String python, Path script, Path encoderWeights, Path decoderWeights) {}
-
     /** One line of the table: ONNX Runtime's step and PyTorch's at the same size (null when there is no peer). */
     public record Row(TrainStepBenchmark.Result ort, Double torchMsPerStep) {}
 
@@ -51,13 +49,7 @@ public final class TrainStepBenchReport {
     /** size -> PyTorch ms/step, or empty when the peer is not available (said on {@code log}). */
     public static Map<Integer, Double> torchPeer(Settings s, TorchPeer peer, PrintStream log) {
         PeerProcess.Result r = PeerProcess.run(
-                List.of(
-                        peer.python(),
-                        peer.script().toString(),
-                        "--encoder",
-                        peer.encoderWeights().toString(),
-                        "--decoder",
-                        peer.decoderWeights().toString(),
+                peer.command(
                         "--sizes",
                         String.join(",", s.sizes().stream().map(String::valueOf).toList()),
                         "--batch",

@@ -49,8 +49,8 @@ class TrainStepBenchReportTest {
                         + "echo '{\"size\": 64, \"ms_per_step\": 200.5}'\necho '{\"size\": 128, \"ms_per_step\": 800}'\n");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
-        TrainStepBenchReport.TorchPeer peer =
-                new TrainStepBenchReport.TorchPeer("/bin/sh", script, Path.of("e"), Path.of("d"));
+        org.eqvae4j.runtime.bench.TorchPeer peer =
+                new org.eqvae4j.runtime.bench.TorchPeer("/bin/sh", script, Path.of("e"), Path.of("d"));
         assertEquals(Map.of(64, 200.5, 128, 800.0), TrainStepBenchReport.torchPeer(SETTINGS, peer, logStream));
         assertEquals(
                 "--encoder e --decoder d --sizes 64,128 --batch 4 --steps 10 --warmup 3 --threads 2",
