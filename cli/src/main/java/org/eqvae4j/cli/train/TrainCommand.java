@@ -249,6 +249,15 @@ public final class TrainCommand implements Callable<Integer> {
                     "Centre smaller training images on a zero canvas of this side first, e.g. 32 for Fashion-MNIST (default: no padding).")
     int padTo;
 
+    @Option(
+            names = "--resize-to",
+            defaultValue = "0",
+            paramLabel = "PX",
+            description = "Resize training images (after --pad-to) to this side, bicubically, clamped to [0, 1]: "
+                    + "--pad-to 32 --resize-to 64 prepares Fashion-MNIST as experiment-generators --size 64 does"
+                    + " (default: no resizing).")
+    int resizeTo;
+
     private static Interpolation interpolation(String s) {
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "bilinear" -> Interpolation.BILINEAR;
@@ -347,6 +356,7 @@ public final class TrainCommand implements Callable<Integer> {
                 adversarial(base.imageChannels()),
                 discStart,
                 padTo,
+                resizeTo,
                 options);
     }
 

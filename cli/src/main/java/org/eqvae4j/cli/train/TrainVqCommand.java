@@ -116,6 +116,7 @@ public final class TrainVqCommand implements Callable<Integer> {
                 null,
                 0,
                 32,
+                0,
                 EqVaeTrainConfig.RecipeOptions.DEFAULT);
         new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: "

@@ -64,6 +64,14 @@ class TrainCommandTest {
     }
 
     @Test
+    void fashionMnistPreparationReachesTheSettings() throws Exception {
+        EqVaeTrainConfig c = config("--pad-to", "32", "--resize-to", "64");
+        assertEquals(32, c.padTo());
+        assertEquals(64, c.resizeTo());
+        assertEquals(0, config().resizeTo());
+    }
+
+    @Test
     void conflictingOrMalformedOptionsAreUsageErrorsNamingTheOption() {
         String[][] bad = {
             {"--scales", "0.5", "--uniform-scale"},

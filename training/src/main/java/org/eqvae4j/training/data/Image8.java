@@ -46,6 +46,15 @@ public record Image8(int channels, int height, int width, byte[] data) {
         return new Image8(channels, h, w, out);
     }
 
+    /** This image as a [1, C, H, W] tensor in [0, 1]. */
+    public FloatTensor toTensor() {
+        float[] v = new float[data.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (data[i] & 0xff) / 255f;
+        }
+        return new FloatTensor(1, channels, height, width, v);
+    }
+
     /** Sample value in [0, 1]. */
     public float get(int c, int y, int x) {
         return (data[(c * height + y) * width + x] & 0xff) / 255f;

@@ -12,6 +12,7 @@ import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.training.RunSchedule;
 import org.eqvae4j.training.StepStages;
 import org.eqvae4j.training.TrainingLoop;
+import org.eqvae4j.training.data.ImageSet;
 
 /**
  * One EQ-VAE fine-tuning run. Stored as {@code config.json} in the run folder so that a resumed run
@@ -46,6 +47,9 @@ import org.eqvae4j.training.TrainingLoop;
  *                         {@code disc_start}; 0 for EQ-VAE fine-tuning)
  * @param padTo            training images smaller than this are centred on a zero canvas of this side
  *                         first (Fashion-MNIST 28 -> 32); 0: no padding
+ * @param resizeTo         training images (after padding) are resized to this side, bicubically and clamped to
+ *                         [0, 1], as the generator experiments prepare 64 px Fashion-MNIST
+ *                         ({@link ImageSet#resized}); 0: no resizing
  * @param recipeOptions    the recipe options beyond the reference recipe (issue 12); in config.json their fields
  *                         sit beside the others, so a resume compares each by name
  */
@@ -75,6 +79,7 @@ public record EqVaeTrainConfig(
         AdversarialLoss adversarial,
         long discStart,
         int padTo,
+        int resizeTo,
         @JsonUnwrapped RecipeOptions recipeOptions) {
 
     /**
@@ -195,6 +200,7 @@ public record EqVaeTrainConfig(
                 adversarial,
                 discStart,
                 0,
+                0,
                 RecipeOptions.DEFAULT);
     }
 
@@ -264,6 +270,7 @@ public record EqVaeTrainConfig(
         require(loss.perceptual() == 0 || perceptualNet != null, "a perceptual weight needs --perceptual-net");
         require(discStart >= 0, "discStart must be >= 0, got " + discStart);
         require(padTo >= 0, "padTo must be >= 0, got " + padTo);
+        require(resizeTo == 0 || resizeTo >= 8, "resizeTo must be 0 (off) or >= 8, got " + resizeTo);
         require(recipeOptions != null, "recipeOptions are required (RecipeOptions.DEFAULT for none)");
         require(
                 recipeOptions.scales().isEmpty() || scaleGrid,

@@ -149,6 +149,9 @@ public final class EqVaeTrainer {
         if (cfg.padTo() > 0) {
             images = images.padded(cfg.padTo());
         }
+        if (cfg.resizeTo() > 0) {
+            images = images.resized(cfg.resizeTo());
+        }
         images.skipped().forEach(s -> progress.progress(0, 0, "skipped " + s));
         Map<Integer, RandomCrops> crops = new LinkedHashMap<>();
         for (int side : cfg.cropSizes()) {
@@ -470,6 +473,7 @@ public final class EqVaeTrainer {
                         cfg.seed(),
                         cfg.trainImages().getFileName())
                 + (cfg.padTo() > 0 ? " (zero-padded to " + cfg.padTo() + ")" : "")
+                + (cfg.resizeTo() > 0 ? " (resized bicubically to " + cfg.resizeTo() + ")" : "")
                 + (cfg.adversarial() == null
                         ? ""
                         : String.format(

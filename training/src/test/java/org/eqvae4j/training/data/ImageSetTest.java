@@ -29,4 +29,30 @@ class ImageSetTest {
                         .filter(i -> i.width() == 96 && i.height() == 80 && i.channels() == 3)
                         .count());
     }
+
+    /** The autoencoder's 64 px Fashion-MNIST is the generator experiments' 64 px Fashion-MNIST, to 8 bits. */
+    @Test
+    void paddedAndResizedImagesMatchTheGeneratorExperimentsPreparation() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        byte[] px = new byte[28 * 28];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) r.nextInt(256);
+        }
+        Image8 digit = new Image8(1, 28, 28, px);
+        ImageSet set = ImageSet.of(java.util.List.of(digit)).padded(32).resized(64);
+        Image8 big = set.images().get(0);
+        assertEquals(64, big.height());
+        assertEquals(64, big.width());
+        float[] reference = org.eqvae4j.training.generator.flow.FashionMnistImages.toModel(
+                        java.util.List.of(digit), 0, 1, 1, 64)
+                .data();
+        float worst = 0;
+        for (int i = 0; i < reference.length; i++) {
+            worst = Math.max(worst, Math.abs((big.data()[i] & 0xff) / 255f - reference[i]));
+        }
+        assertTrue(worst <= 0.5f / 255 + 1e-6f, "largest difference " + worst * 255 + " levels");
+        // an image already that size comes back as it is
+        assertTrue(
+                big == ImageSet.of(java.util.List.of(big)).resized(64).images().get(0));
+    }
 }

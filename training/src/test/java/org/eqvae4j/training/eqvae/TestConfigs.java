@@ -57,6 +57,7 @@ final class TestConfigs {
                 adversarial,
                 0,
                 0,
+                0,
                 options);
     }
 }

@@ -64,6 +64,7 @@ class VqTrainingTest {
                 null,
                 0,
                 32,
+                0,
                 EqVaeTrainConfig.RecipeOptions.DEFAULT);
         new EqVaeTrainer(cfg, dir.resolve("run")).train(ProgressListener.NONE);
         List<String> rows = Files.readAllLines(dir.resolve("run/metrics.csv"));

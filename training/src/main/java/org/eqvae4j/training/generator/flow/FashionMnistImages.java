@@ -6,6 +6,7 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.transform.Interpolation;
 import org.eqvae4j.runtime.transform.Resampler;
 import org.eqvae4j.training.data.Image8;
+import org.eqvae4j.training.data.ImageSet;
 
 /**
  * The one mapping between 28x28 grey Fashion-MNIST images and the autoencoders' inputs: zero-padded by
@@ -34,14 +35,7 @@ public final class FashionMnistImages {
     public static FloatTensor toModel(List<Image8> images, int from, int count, int channels, int side) {
         checkSide(side);
         FloatTensor padded = padded(images, from, count);
-        FloatTensor sized = Resampler.resize(padded, side, side, Interpolation.BICUBIC);
-        if (sized != padded) {
-            float[] v = sized.data();
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Math.max(0f, Math.min(1f, v[i])); // bicubic rings a little past [0, 1] at edges
-            }
-        }
-        return ImageFiles.toChannels(sized, channels);
+        return ImageFiles.toChannels(ImageSet.resizeBicubic(padded, side), channels);
     }
 
     /** The model side's check: a multiple of 32 (so every shipped downsampling factor divides it). */
