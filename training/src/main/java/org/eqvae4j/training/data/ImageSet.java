@@ -36,7 +36,10 @@ public final class ImageSet {
     public static ImageSet load(Path source, int channels) throws IOException {
         String name = source.getFileName().toString();
         if (name.contains("idx3") || name.endsWith(".idx")) {
-            return of(IdxFile.readImages(source));
+            // IDX images are grey: a model of another channel count gets them as decoded files are given to it
+            return of(IdxFile.readImages(source).stream()
+                    .map(i -> i.channels() == channels ? i : Image8.of(ImageFiles.toChannels(i.toTensor(), channels)))
+                    .toList());
         }
         List<Path> files;
         if (Files.isRegularFile(source) && name.endsWith(".txt")) {

@@ -55,4 +55,30 @@ class ImageSetTest {
         assertTrue(
                 big == ImageSet.of(java.util.List.of(big)).resized(64).images().get(0));
     }
+
+    /** Fashion-MNIST's grey IDX images reach a 3-channel model (TAEF2) with the grey repeated, as files do. */
+    @Test
+    void greyIdxImagesTakeTheModelsChannelCount(@TempDir Path dir) throws Exception {
+        byte[] px = new byte[2 * 4 * 3];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (i * 10);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + px.length);
+        b.putInt(0x00000803).putInt(2).putInt(4).putInt(3).put(px);
+        Path idx = dir.resolve("images-idx3-ubyte");
+        Files.write(idx, b.array());
+
+        ImageSet grey = ImageSet.load(idx, 1);
+        ImageSet rgb = ImageSet.load(idx, 3);
+        assertEquals(1, grey.images().get(1).channels());
+        Image8 colour = rgb.images().get(1);
+        assertEquals(3, colour.channels());
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 3; x++) {
+                    assertEquals(grey.images().get(1).get(0, y, x), colour.get(c, y, x));
+                }
+            }
+        }
+    }
 }
