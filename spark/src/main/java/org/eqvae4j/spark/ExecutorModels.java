@@ -5,12 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.io.AtomicFolders;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.model.LatentCodec;
 import org.eqvae4j.runtime.tiling.TiledAutoencoder;
@@ -79,19 +78,11 @@ public final class ExecutorModels {
             try {
                 return Autoencoder.open(source.shipped().value().writeTo(dir), source.runtimeOptions());
             } finally {
-                deleteTree(dir);
+                AtomicFolders.deleteTree(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot open model bundle " + source.bundlePath() + " on this executor: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

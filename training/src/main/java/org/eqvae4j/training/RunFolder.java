@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.io.AtomicFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,7 +282,7 @@ public final class RunFolder implements AutoCloseable {
     public Path artifacts() throws IOException {
         Path artifacts = dir.resolve(ARTIFACTS);
         if (committed == null && Files.exists(artifacts)) {
-            deleteTree(artifacts);
+            AtomicFolders.deleteTree(artifacts);
         }
         return artifacts;
     }
@@ -297,7 +297,7 @@ public final class RunFolder implements AutoCloseable {
         }
         Path artifacts = dir.resolve(ARTIFACTS + "-" + name);
         if (committed == null && Files.exists(artifacts)) {
-            deleteTree(artifacts);
+            AtomicFolders.deleteTree(artifacts);
         }
         return artifacts;
     }
@@ -651,11 +651,11 @@ public final class RunFolder implements AutoCloseable {
                     Files.move(previous, target);
                     notices.accept("restored " + target + " (an interrupted replacement had moved it aside)");
                 }
-                deleteTree(p);
+                AtomicFolders.deleteTree(p);
                 removed.add(dir.relativize(p).toString());
             } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                     && STAGING_FOLDER.matcher(name).matches()) {
-                deleteTree(p);
+                AtomicFolders.deleteTree(p);
                 removed.add(dir.relativize(p).toString());
             } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                     && TEMP_FILE.matcher(name).matches()) {
@@ -671,14 +671,6 @@ public final class RunFolder implements AutoCloseable {
         }
         if (!removed.isEmpty()) {
             notices.accept("removed what an interrupted run left in " + dir + ": " + removed);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 

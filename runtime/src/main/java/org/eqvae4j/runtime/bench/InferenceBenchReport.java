@@ -19,6 +19,7 @@ import java.util.Map;
 import org.eqvae4j.runtime.bundle.BundleException;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.bundle.ModelManifest;
+import org.eqvae4j.runtime.io.AtomicFolders;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 
@@ -177,7 +178,13 @@ public final class InferenceBenchReport {
         } catch (IOException | OrtException e) {
             log.println("torch.onnx export peer failed (" + e.getMessage() + ")");
         } finally {
-            deleteQuietly(dir);
+            if (dir != null) {
+                try {
+                    AtomicFolders.deleteTree(dir);
+                } catch (IOException ignored) {
+                    // a temporary folder left behind costs disk, not correctness
+                }
+            }
         }
         return out;
     }
@@ -193,20 +200,6 @@ public final class InferenceBenchReport {
         m.put("id", m.path("id").asText() + "-torch-onnx");
         json.writerWithDefaultPrettyPrinter()
                 .writeValue(dir.resolve("model.json").toFile(), m);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // a temporary folder left behind costs disk, not correctness
-        }
     }
 
     static String key(InferenceBenchmark.Case c) {

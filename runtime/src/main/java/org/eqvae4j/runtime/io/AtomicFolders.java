@@ -61,7 +61,8 @@ public final class AtomicFolders {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    /** Deletes a file or a folder tree, deepest entries first; nothing when it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -152,7 +152,7 @@ public final class ClassifierTrainer {
             });
             return new Result(output, accuracy, lastLoss, cfg.steps());
         } finally {
-            deleteTree(work);
+            AtomicFolders.deleteTree(work);
         }
     }
 
@@ -262,16 +262,5 @@ public final class ClassifierTrainer {
             }
         }
         return first.height();
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }
