@@ -107,10 +107,11 @@ final class LinearRules {
         Map<String, Object> attrs = new LinkedHashMap<>();
         n.attributes().forEach((k, v) -> attrs.put(k, v));
         Value x = n.input(0);
-        boolean dxByConv = c.needs(x) && transposableAsConv(n);
+        Conv2d asConv = c.needs(x) ? transposableAsConv(n) : null; // non-null: dX by a forward Conv
         // only the gradients that are needed: ONNX Runtime skips outputs with empty names (e.g. dX of a first
         // layer that sees the image, dW of a discriminator whose weights are detached)
-        boolean[] wanted = {c.needs(x) && !dxByConv, c.needs(n.input(1)), n.input(2) != null && c.needs(n.input(2))};
+        boolean[] wanted = {c.needs(x) && asConv == null, c.needs(n.input(1)), n.input(2) != null && c.needs(n.input(2))
+        };
         if (wanted[0] || wanted[1] || wanted[2]) {
             List<Value> grads = b.opWithOptionalOutputs(
                     MICROSOFT, "ConvGrad", List.of(c.gradOf(n.output(0)), x, n.input(1)), attrs, wanted);
@@ -120,51 +121,42 @@ final class LinearRules {
                 }
             }
         }
-        if (dxByConv) {
-            c.accumulate(x, withShapeOf(inputGradByConv(b, c.gradOf(n.output(0)), n), x));
+        if (asConv != null) {
+            c.accumulate(x, withShapeOf(inputGradByConv(b, c.gradOf(n.output(0)), n.input(1), asConv), x));
         }
     }
 
     /**
-     * True for a 2-D convolution with stride 1, dilation 1, one group, explicit pads no larger than the kernel
-     * minus one and a static weight shape: its input gradient is itself such a convolution.
+     * The convolution when it has stride 1, one group, and pads no larger than the kernel minus one, besides what
+     * {@link Conv2d#of} requires (2-D, static weight shape, explicit pads, dilation 1): its input gradient is then
+     * itself such a convolution. Null otherwise (ConvGrad takes it).
      */
-    private static boolean transposableAsConv(Node n) {
-        Shape ws = n.input(1).shape();
-        if (ws == null
-                || !ws.isStatic()
-                || ws.rank() != 4
-                || n.input(0).shape() == null
-                || n.input(0).rank() != 4) {
-            return false;
+    private static Conv2d transposableAsConv(Node n) {
+        Conv2d k;
+        try {
+            k = Conv2d.of(n, n.input(0), n.input(1), "convolutions");
+        } catch (UnsupportedOpException e) {
+            return null;
         }
-        if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET") || n.attrLong("group", 1) != 1) {
-            return false;
-        }
-        long[] strides = n.attrLongs("strides", new long[] {1, 1});
-        long[] dil = n.attrLongs("dilations", new long[] {1, 1});
-        long[] pads = n.attrLongs("pads", new long[4]);
-        long kh = ws.size(2);
-        long kw = ws.size(3);
-        return strides[0] == 1
-                && strides[1] == 1
-                && dil[0] == 1
-                && dil[1] == 1
-                && pads[0] < kh
-                && pads[2] < kh
-                && pads[1] < kw
-                && pads[3] < kw;
+        long[] p = k.pads();
+        boolean ok = k.group() == 1
+                && k.strides()[0] == 1
+                && k.strides()[1] == 1
+                && p[0] < k.kh()
+                && p[2] < k.kh()
+                && p[1] < k.kw()
+                && p[3] < k.kw();
+        return ok ? k : null;
     }
 
     /**
      * dX = Conv(dY, W') for a stride-1 convolution, W'[i,o] = W[o,i] rotated by 180 degrees, padded by the
      * kernel size minus one minus the forward pads: the full correlation that a transposed convolution is.
      */
-    private static Value inputGradByConv(GraphBuilder b, Value g, Node n) {
-        Value w = n.input(1);
-        long kh = w.shape().size(2);
-        long kw = w.shape().size(3);
-        long[] p = n.attrLongs("pads", new long[4]);
+    private static Value inputGradByConv(GraphBuilder b, Value g, Value w, Conv2d k) {
+        long kh = k.kh();
+        long kw = k.kw();
+        long[] p = k.pads();
         Value transposed = b.transpose(w, 1, 0, 2, 3);
         Value flipped = kh == 1 && kw == 1
                 ? transposed
