@@ -170,7 +170,9 @@ public final class ModelInstaller {
                     Map.of(ModelManifest.ENCODER, "encoder.onnx", ModelManifest.DECODER, "decoder.onnx"),
                     Objects.requireNonNullElse(encoder.license(), "see the bioimage.io package"),
                     provenance,
-                    Map.of());
+                    Map.of(),
+                    null,
+                    null);
             Files.writeString(dir.resolve(ModelManifest.FILE_NAME), ModelBundle.toJson(m.validate()) + "\n");
         } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new BundleException(

@@ -79,47 +79,6 @@ public record ModelManifest(
     /** VQ bundles: indices [N, h, w] int64 -> latent vectors [N, C, h, w]. */
     public static final String CODEBOOK = "codebook";
 
-    /** A manifest without a generator section or codebook (an autoencoder of any kind but VQ). */
-    public ModelManifest(
-            int formatVersion,
-            String id,
-            String name,
-            String architecture,
-            LatentKind kind,
-            int imageChannels,
-            int latentChannels,
-            int downsamplingFactor,
-            double latentScale,
-            double latentShift,
-            double[] valueRange,
-            int tileSize,
-            int tileHalo,
-            Map<String, String> files,
-            String license,
-            Map<String, Object> provenance,
-            Map<String, Object> metrics) {
-        this(
-                formatVersion,
-                id,
-                name,
-                architecture,
-                kind,
-                imageChannels,
-                latentChannels,
-                downsamplingFactor,
-                latentScale,
-                latentShift,
-                valueRange,
-                tileSize,
-                tileHalo,
-                files,
-                license,
-                provenance,
-                metrics,
-                null,
-                null);
-    }
-
     @com.fasterxml.jackson.annotation.JsonCreator
     public ModelManifest {
         // sorted: model.json comes out the same on every run (Map.of / Map.copyOf order is randomised per JVM);

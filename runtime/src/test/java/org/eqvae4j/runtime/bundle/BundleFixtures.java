@@ -35,7 +35,9 @@ final class BundleFixtures {
                 Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"),
                 "MIT",
                 provenance,
-                metrics);
+                metrics,
+                null,
+                null);
     }
 
     static ObjectNode manifestJson() throws IOException {

@@ -186,6 +186,8 @@ class BundleWriterTest {
                 Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"),
                 null,
                 null,
+                null,
+                null,
                 null);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> good((byte) 1).write(bad, parent.resolve("bundle"), false));

@@ -208,6 +208,8 @@ class ModelManifestTest {
                 Map.of("encoder", "e.onnx", "decoder", "d.onnx"),
                 null,
                 null,
+                null,
+                null,
                 null);
         range[1] = 5; // the caller's array is copied
         assertEquals(1.0, m.valueRange()[1]);
@@ -230,6 +232,8 @@ class ModelManifestTest {
                         64,
                         8,
                         Map.of("encoder", "e.onnx", "decoder", "d.onnx"),
+                        null,
+                        null,
                         null,
                         null,
                         null));
@@ -388,6 +392,8 @@ class ModelManifestTest {
                                 m.files(),
                                 null,
                                 null,
+                                null,
+                                null,
                                 null)),
                 bad(
                         "latentScale",
@@ -408,6 +414,8 @@ class ModelManifestTest {
                                 m.files(),
                                 null,
                                 null,
+                                null,
+                                null,
                                 null)),
                 bad(
                         "latentShift",
@@ -426,6 +434,8 @@ class ModelManifestTest {
                                 64,
                                 0,
                                 m.files(),
+                                null,
+                                null,
                                 null,
                                 null,
                                 null)));
@@ -470,7 +480,9 @@ class ModelManifestTest {
                 files,
                 m.license(),
                 m.provenance(),
-                m.metrics());
+                m.metrics(),
+                null,
+                null);
     }
 
     @ParameterizedTest(name = "{0}")

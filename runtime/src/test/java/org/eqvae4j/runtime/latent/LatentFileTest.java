@@ -45,6 +45,8 @@ class LatentFileTest {
                 Map.of("encoder", "e.onnx", "decoder", "d.onnx"),
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 

@@ -48,6 +48,8 @@ class TiledAutoencoderTest {
                     Map.of("encoder", "e.onnx", "decoder", "d.onnx"),
                     null,
                     null,
+                    null,
+                    null,
                     null);
         }
 

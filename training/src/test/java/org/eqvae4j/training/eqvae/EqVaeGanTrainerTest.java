@@ -63,7 +63,10 @@ class EqVaeGanTrainerTest {
                 256,
                 "eq-gan-test",
                 new AdversarialLoss(disc, 0.5f),
-                discStart);
+                discStart,
+                0,
+                0,
+                EqVaeTrainConfig.RecipeOptions.DEFAULT);
     }
 
     /** metrics.csv rows without the timing column, by step. */
@@ -187,7 +190,12 @@ class EqVaeGanTrainerTest {
                 1,
                 ExecutionProvider.CPU,
                 256,
-                "eq-gan-test");
+                "eq-gan-test",
+                null,
+                0,
+                0,
+                0,
+                EqVaeTrainConfig.RecipeOptions.DEFAULT);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> new EqVaeTrainer(plain, early).train(ProgressListener.NONE));
         assertTrue(e.getMessage().contains("new run folder"), e.getMessage());

@@ -76,7 +76,9 @@ class FlowMatchingSamplerTest {
                 Map.of("encoder", "encoder.onnx", "decoder", "decoder.onnx"),
                 "MIT",
                 Map.of(),
-                Map.of());
+                Map.of(),
+                null,
+                null);
         return withSection
                 ? m.withGenerator(
                         "generator.onnx",
