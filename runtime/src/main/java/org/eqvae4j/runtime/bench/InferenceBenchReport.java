@@ -112,7 +112,8 @@ public final class InferenceBenchReport {
         try {
             java.nio.file.Files.createDirectories(folder);
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create the profile folder " + folder, e);
+            throw new java.io.UncheckedIOException(
+                    "--profile: cannot create the profile folder " + folder + " (" + e.getMessage() + ")", e);
         }
         return folder;
     }

@@ -163,7 +163,9 @@ public record EqVaeTrainConfig(
         require(loss.perceptual() == 0 || perceptualNet != null, "a perceptual weight needs --perceptual-net");
         require(discStart >= 0, "discStart must be >= 0, got " + discStart);
         require(padTo >= 0, "padTo must be >= 0, got " + padTo);
-        require(resizeTo == 0 || resizeTo >= 8, "resizeTo must be 0 (off) or >= 8, got " + resizeTo);
+        require(
+                resizeTo == 0 || resizeTo >= 8,
+                "resizeTo (--resize-to) must be 0 (off) or >= 8 pixels, got " + resizeTo);
         require(recipeOptions != null, "recipeOptions are required (RecipeOptions.DEFAULT for none)");
         require(
                 recipeOptions.scales().isEmpty() || scaleGrid,
