@@ -20,6 +20,7 @@ import org.eqvae4j.cli.tools.ExportCommand;
 import org.eqvae4j.cli.tools.FijiInstallCommand;
 import org.eqvae4j.cli.tools.FijiUpdateSiteCommand;
 import org.eqvae4j.cli.tools.InfoCommand;
+import org.eqvae4j.cli.train.SnapshotCommand;
 import org.eqvae4j.cli.train.TrainClassifierCommand;
 import org.eqvae4j.cli.train.TrainCommand;
 import org.eqvae4j.cli.train.TrainGeneratorCommand;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             MetricsCommand.class,
             TrainCommand.class,
+            SnapshotCommand.class,
             TrainGeneratorCommand.class,
             ExperimentGeneratorsCommand.class,
             ArtifactsCommand.class,

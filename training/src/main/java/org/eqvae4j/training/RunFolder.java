@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * the run's final checkpoint is committed by {@link #finish}. A divergence ({@link #diverged}) keeps the
  * last good checkpoint and lets the run resume from it with a lower learning rate.
  *
+ * <p>With {@link #keepEvery} set, a committed checkpoint whose step is a multiple of it is moved into {@value #KEPT}/
+ * (with its state files, under the same names) instead of being deleted when the next one is committed, so a run can
+ * be evaluated on the way ({@link #keptCheckpoints}); the run itself never reads them.
+ *
  * <p>Folders written before this format ({@code checkpoint} + {@code checkpoint.json} holding only the step)
  * stay resumable; their first new checkpoint converts them.
  */
@@ -56,6 +61,8 @@ public final class RunFolder implements AutoCloseable {
 
     public static final String CHECKPOINT_STATE = "checkpoint.json";
     public static final String ARTIFACTS = "artifacts";
+    /** The subfolder of checkpoints kept for evaluation ({@link #keepEvery}). */
+    public static final String KEPT = "kept";
     /**
      * Test-only failpoint: {@code -Deqvae4j.failpoint=NAME@STEP} stops the process at that point of a checkpoint
      * (NAME: {@code checkpoint-saved}, {@code state-saved}, {@code committed}), printing a line to stderr and
@@ -124,6 +131,7 @@ public final class RunFolder implements AutoCloseable {
     private Commit committed;
     private Commit pending;
     private JsonNode config;
+    private long keepEvery;
 
     private RunFolder(Path dir, RunLock lock, Commit committed) {
         this.dir = dir;
@@ -165,6 +173,66 @@ public final class RunFolder implements AutoCloseable {
 
     public Path resolve(String name) {
         return dir.resolve(name);
+    }
+
+    /**
+     * Keeps the checkpoints of steps that are multiples of {@code every} in {@value #KEPT}/ (0: keep none, the
+     * default). Only where and what the run writes beside its weights: not a setting of the run.
+     */
+    public RunFolder keepEvery(long every) {
+        if (every < 0) {
+            throw new IllegalArgumentException("the interval of kept checkpoints must be >= 0 (0: none), got " + every);
+        }
+        this.keepEvery = every;
+        return this;
+    }
+
+    /**
+     * The checkpoints kept in {@code dir}/{@value #KEPT}/ by {@link #keepEvery}, by step (their state files sit beside
+     * them under the same stamped names); empty when there are none. Does not lock the folder.
+     */
+    public static java.util.SortedMap<Long, Path> keptCheckpoints(Path dir) throws IOException {
+        java.util.SortedMap<Long, Path> kept = new java.util.TreeMap<>();
+        Path folder = dir.resolve(KEPT);
+        if (!Files.isDirectory(folder)) {
+            return kept;
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Matcher m = STAMPED.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(p)) {
+                    kept.put(Long.parseLong(m.group(1)), p);
+                }
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The settings {@code dir}'s committed checkpoint was trained with (as {@link #requireSameConfig} recorded them),
+     * for readers outside a trainer; does not lock the folder.
+     *
+     * @throws IOException when the folder has no committed checkpoint or it records no settings
+     */
+    public static JsonNode committedSettings(Path dir) throws IOException {
+        Commit c = readCommit(dir);
+        if (c == null) {
+            throw new IOException("run folder " + dir + " has no committed checkpoint (" + CHECKPOINT_STATE + ")");
+        }
+        if (c.config() == null) {
+            throw new IOException("run folder " + dir + " records no settings with its checkpoint (" + CHECKPOINT_STATE
+                    + " of the first format); resume it for one checkpoint to convert it");
+        }
+        return c.config();
+    }
+
+    /** The step of {@code dir}'s committed checkpoint; does not lock the folder. */
+    public static long committedStep(Path dir) throws IOException {
+        Commit c = readCommit(dir);
+        if (c == null) {
+            throw new IOException("run folder " + dir + " has no committed checkpoint (" + CHECKPOINT_STATE + ")");
+        }
+        return c.step();
     }
 
     // ---------------------------------------------------------------- settings
@@ -451,8 +519,16 @@ public final class RunFolder implements AutoCloseable {
                 old.addAll(previous.state().values());
             }
             old.removeAll(referenced(toCommit));
+            boolean keep = keepEvery > 0 && !previous.legacy() && previous.step() % keepEvery == 0;
+            if (keep) {
+                Files.createDirectories(dir.resolve(KEPT));
+            }
             for (String name : old) {
-                Files.deleteIfExists(dir.resolve(name));
+                if (keep && Files.exists(dir.resolve(name))) {
+                    Files.move(dir.resolve(name), dir.resolve(KEPT).resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    Files.deleteIfExists(dir.resolve(name));
+                }
             }
         }
     }

@@ -59,6 +59,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions runOptions;
 
+    @Option(
+            names = "--keep-every",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = {
+                "Keep the checkpoints of every N steps (a multiple of --checkpoint-every) in <run>/kept/, to",
+                "evaluate the run on the way: eqvae snapshot --run DIR --all, then eqvae results (0: none)."
+            })
+    long keepEvery;
+
     @Option(names = "--crop", defaultValue = "128", description = "Crop side in pixels (default ${DEFAULT-VALUE}).")
     int crop;
 
@@ -364,7 +374,13 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ExecutionProvider provider = cuda ? ExecutionProvider.CUDA : device.trainingProvider(spec.commandLine());
         EqVaeTrainConfig cfg = config(ModelBundle.open(model).manifest(), provider);
-        new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
+        if (keepEvery < 0 || keepEvery > 0 && keepEvery % runOptions.checkpointEvery != 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--keep-every must be 0 or a multiple of --checkpoint-every " + runOptions.checkpointEvery
+                            + ", got " + keepEvery);
+        }
+        new EqVaeTrainer(cfg, run, keepEvery).train(new ProgressBar(System.err));
         ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
             System.out.println("report: "

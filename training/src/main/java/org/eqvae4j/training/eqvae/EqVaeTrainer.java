@@ -106,16 +106,26 @@ public final class EqVaeTrainer {
 
     private final EqVaeTrainConfig cfg;
     private final Path runDir;
+    private final long keepEvery;
 
     public EqVaeTrainer(EqVaeTrainConfig cfg, Path runDir) {
+        this(cfg, runDir, 0);
+    }
+
+    /**
+     * @param keepEvery keep the checkpoints of steps that are multiples of it in the run folder's
+     *                  {@value RunFolder#KEPT}/ for evaluation on the way ({@link CheckpointBundles}); 0: none
+     */
+    public EqVaeTrainer(EqVaeTrainConfig cfg, Path runDir, long keepEvery) {
         this.cfg = cfg;
         this.runDir = runDir;
+        this.keepEvery = keepEvery;
     }
 
     /** Trains to {@code cfg.steps()} (resuming if the run folder has a checkpoint) and returns the step records of this call. */
     public List<StepRecord> train(ProgressListener progress) throws IOException, InterruptedException {
         try (RunFolder run = RunFolder.open(runDir, notice -> progress.progress(0, 0, notice))) {
-            return train(run, progress);
+            return train(run.keepEvery(keepEvery), progress);
         }
     }
 
@@ -486,22 +496,39 @@ public final class EqVaeTrainer {
                                 cfg.discStart()))
                 + cfg.recipeDescription();
         String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
-        BundleExporter.export(
+        writeBundle(base, arch, trained, extra, source, cfg.outputId(), name, runDir.resolve(BUNDLE));
+    }
+
+    /**
+     * Writes a bundle of {@code base}'s architecture with the given autoencoder weights; licence, tiling and the
+     * like are the base bundle's.
+     */
+    static ModelBundle writeBundle(
+            ModelBundle base,
+            AutoencoderArchitecture arch,
+            Map<String, Tensor> weights,
+            Map<String, Graph> extra,
+            String source,
+            String id,
+            String name,
+            Path output)
+            throws IOException {
+        ModelManifest bm = base.manifest();
+        Path license = base.root().resolve("LICENSE");
+        return BundleExporter.export(
                 new BundleExporter.Request(
                         arch,
-                        trained,
+                        weights,
                         0,
                         source,
-                        cfg.outputId(),
+                        id,
                         name,
                         bm.license(),
-                        Files.isRegularFile(base.root().resolve("LICENSE"))
-                                ? base.root().resolve("LICENSE")
-                                : null,
+                        Files.isRegularFile(license) ? license : null,
                         bm.tileSize(),
                         bm.tileHalo()),
                 extra,
-                runDir.resolve(BUNDLE),
+                output,
                 true);
     }
 
