@@ -33,9 +33,9 @@ public final class ExperimentVqCommand implements Callable<Integer> {
 
     @Option(
             names = "--classifier",
-            required = true,
+            defaultValue = "models/fmnist-classifier/classifier.onnx",
             paramLabel = "FILE",
-            description = "Classifier ONNX for FD-FMNIST-CNN (models/fmnist-classifier/classifier.onnx).")
+            description = "Classifier ONNX for FD-FMNIST-CNN (default ${DEFAULT-VALUE}), as experiment-generators.")
     Path classifier;
 
     @Option(
