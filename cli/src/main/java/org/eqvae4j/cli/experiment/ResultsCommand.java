@@ -55,25 +55,47 @@ public final class ResultsCommand implements Callable<Integer> {
             })
     Path baseline;
 
+    @Option(
+            names = "--pairs",
+            split = ",",
+            paramLabel = "MODEL=REFERENCE",
+            description = {
+                "Also compare these bundles (by id) image by image: the mean per-image difference of each measure",
+                "with a 95% bootstrap interval over the images, e.g. eq-taef2=ft-taef2 (every bundle is compared",
+                "with the baseline that way too)."
+            })
+    List<String> pairs = List.of();
+
     @Option(names = "--record", description = "Store each bundle's metrics in its model.json.")
     boolean record;
 
     @Mixin
     DeviceOptions device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Path against = baseline != null ? baseline : defaultBaseline(models);
         String regenerate = String.format(
-                "./eqvae results --models %s --images %s --output %s%s%s",
+                "./eqvae results --models %s --images %s --output %s%s%s%s",
                 String.join(",", models.stream().map(Path::toString).toList()),
                 images,
                 output,
                 baseline != null ? " --baseline " + baseline : "",
+                pairs.isEmpty() ? "" : " --pairs " + String.join(",", pairs),
                 record ? " --record" : "");
+        List<ResultsTable.Pair> parsed;
+        try {
+            parsed = pairs.stream().map(ResultsTable.Pair::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pairs: " + e.getMessage());
+        }
         String text = ResultsTable.evaluate(
                 models,
                 against,
+                parsed,
                 images,
                 size,
                 record,

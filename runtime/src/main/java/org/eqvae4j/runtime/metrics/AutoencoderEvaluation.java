@@ -38,6 +38,12 @@ public final class AutoencoderEvaluation {
     public record TransformResult(
             String name, double equivarianceError, double centredEquivarianceError, double psnr) {}
 
+    /**
+     * @param perImage each image's value of the measures that are means over images, by {@link #asMap()}'s key
+     *                 ({@value #PSNR}, and for each group the mean over its transforms: {@code
+     *                 equivariance_error_rotation}, ...), in image order; for paired comparisons of two models on the
+     *                 same images ({@link PairedDifferences}). Empty when not kept.
+     */
     public record Report(
             int images,
             int size,
@@ -45,7 +51,36 @@ public final class AutoencoderEvaluation {
             double ssim,
             List<TransformResult> rotations,
             List<TransformResult> scales,
-            double intrinsicDimension) {
+            double intrinsicDimension,
+            Map<String, double[]> perImage) {
+
+        public static final String PSNR = "psnr";
+
+        /** The per-image measures, in table order. */
+        public static final List<String> PER_IMAGE = List.of(
+                PSNR,
+                "equivariance_error_rotation",
+                "equivariance_error_scale",
+                "centred_equivariance_error_rotation",
+                "centred_equivariance_error_scale",
+                "psnr_transformed_latent_rotation",
+                "psnr_transformed_latent_scale");
+
+        public Report {
+            perImage = Map.copyOf(perImage);
+        }
+
+        /** A report without per-image values. */
+        public Report(
+                int images,
+                int size,
+                double psnr,
+                double ssim,
+                List<TransformResult> rotations,
+                List<TransformResult> scales,
+                double intrinsicDimension) {
+            this(images, size, psnr, ssim, rotations, scales, intrinsicDimension, Map.of());
+        }
 
         public double meanError(List<TransformResult> group) {
             return group.stream()
@@ -143,13 +178,19 @@ public final class AutoencoderEvaluation {
         double psnr = 0;
         double ssim = 0;
         Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, double[]> perImage = new LinkedHashMap<>();
+        for (String key : Report.PER_IMAGE) {
+            perImage.put(key, new double[images.size()]);
+        }
         List<float[]> patches = new ArrayList<>();
         int done = 0;
         for (FloatTensor x : images) {
             progress.progress(done, images.size(), "image " + (done + 1));
             FloatTensor z = ae.encode(x);
             FloatTensor recon = ae.decode(z);
-            psnr += ImageMetrics.psnrUint8(x, recon);
+            double imagePsnr = ImageMetrics.psnrUint8(x, recon);
+            psnr += imagePsnr;
+            perImage.get(Report.PSNR)[done] = imagePsnr;
             ssim += Ssim.of(x, recon);
             collectPatches(z, patches);
             Map<String, LatentTransform> all = new LinkedHashMap<>(rotations);
@@ -160,9 +201,17 @@ public final class AutoencoderEvaluation {
                 FloatTensor tauZ = tau.apply(z);
                 FloatTensor zTauX = ae.encode(tauX);
                 double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[3]);
-                s[0] += relativeError(tauZ, zTauX);
-                s[1] += centredRelativeError(tauZ, zTauX);
-                s[2] += ImageMetrics.psnrUint8(tauX, ae.decode(tauZ));
+                double error = relativeError(tauZ, zTauX);
+                double centred = centredRelativeError(tauZ, zTauX);
+                double psnrTau = ImageMetrics.psnrUint8(tauX, ae.decode(tauZ));
+                s[0] += error;
+                s[1] += centred;
+                s[2] += psnrTau;
+                String group = rotations.containsKey(e.getKey()) ? "rotation" : "scale";
+                int count = rotations.containsKey(e.getKey()) ? rotations.size() : scales.size();
+                perImage.get("equivariance_error_" + group)[done] += error / count;
+                perImage.get("centred_equivariance_error_" + group)[done] += centred / count;
+                perImage.get("psnr_transformed_latent_" + group)[done] += psnrTau / count;
             }
             done++;
         }
@@ -176,7 +225,7 @@ public final class AutoencoderEvaluation {
             (rotations.containsKey(e.getKey()) ? rot : sc).add(r);
         }
         double id = patches.size() >= 3 ? TwoNN.estimate(patches.toArray(float[][]::new)) : Double.NaN;
-        return new Report(n, images.isEmpty() ? 0 : images.get(0).height(), psnr / n, ssim / n, rot, sc, id);
+        return new Report(n, images.isEmpty() ? 0 : images.get(0).height(), psnr / n, ssim / n, rot, sc, id, perImage);
     }
 
     /** ||a - b||^2 / ||b||^2. */

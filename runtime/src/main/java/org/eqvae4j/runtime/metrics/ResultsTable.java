@@ -25,6 +25,19 @@ import org.eqvae4j.runtime.tensor.FloatTensor;
 public final class ResultsTable {
     private ResultsTable() {}
 
+    /** A paired comparison the table should also show: two bundles by id. */
+    public record Pair(String model, String reference) {
+        /** {@code MODEL=REFERENCE}, as the command line gives it. */
+        public static Pair parse(String text) {
+            String[] p = text.split("=", -1);
+            if (p.length != 2 || p[0].isBlank() || p[1].isBlank()) {
+                throw new IllegalArgumentException(
+                        "a pair must be MODEL=REFERENCE (two bundle ids of the table), got '" + text + "'");
+            }
+            return new Pair(p[0].trim(), p[1].trim());
+        }
+    }
+
     /**
      * @param baseline   the bundle (one of {@code models}) whose errors the reductions are relative to; null for none
      * @param regenerate the command line that regenerates the table, quoted in its header
@@ -37,6 +50,7 @@ public final class ResultsTable {
     public static String evaluate(
             List<Path> models,
             Path baseline,
+            List<Pair> pairs,
             Path images,
             int size,
             boolean record,
@@ -47,6 +61,18 @@ public final class ResultsTable {
             PrintStream log)
             throws BundleException, IOException, OrtException {
         int baselineIndex = baseline == null ? -1 : baselineIndex(models, baseline);
+        List<String> known = new ArrayList<>();
+        for (Path m : models) {
+            known.add(ModelBundle.open(m).manifest().id());
+        }
+        for (Pair p : pairs) {
+            for (String id : List.of(p.model(), p.reference())) {
+                if (!known.contains(id)) {
+                    throw new IllegalArgumentException("pair " + p.model() + "=" + p.reference()
+                            + ": no bundle of --models has the id " + id + " (their ids: " + known + ")");
+                }
+            }
+        }
         List<String> ids = new ArrayList<>();
         List<ModelBundle> bundles = new ArrayList<>();
         List<AutoencoderEvaluation.Report> reports = new ArrayList<>();
@@ -79,7 +105,7 @@ public final class ResultsTable {
                 bundles.get(i).withMetrics(metrics);
             }
         }
-        return markdown(ids, reports, baselineIndex, size, regenerate);
+        return markdown(ids, reports, baselineIndex, pairs, size, regenerate);
     }
 
     /** The position of {@code baseline} in {@code models} (compared as normalised absolute paths). */
@@ -102,6 +128,20 @@ public final class ResultsTable {
             List<String> ids,
             List<AutoencoderEvaluation.Report> reports,
             int baselineIndex,
+            int size,
+            String regenerate) {
+        return markdown(ids, reports, baselineIndex, List.of(), size, regenerate);
+    }
+
+    /**
+     * The document, with paired differences (over images, {@link PairedDifferences}) of every bundle against the
+     * baseline when the reports keep per-image values, and of the given pairs.
+     */
+    public static String markdown(
+            List<String> ids,
+            List<AutoencoderEvaluation.Report> reports,
+            int baselineIndex,
+            List<Pair> pairs,
             int size,
             String regenerate) {
         if (baselineIndex < -1 || baselineIndex >= reports.size()) {
@@ -179,6 +219,28 @@ public final class ResultsTable {
                         100 * (double) m.get("reduction_centred_equivariance_error_rotation"),
                         100 * (double) m.get("reduction_centred_equivariance_error_scale")));
             }
+        }
+        List<PairedDifferences.Row> paired = new ArrayList<>();
+        if (baselineIndex >= 0) {
+            for (int i = 0; i < ids.size(); i++) {
+                if (i != baselineIndex
+                        && !reports.get(i).perImage().isEmpty()
+                        && !reports.get(baselineIndex).perImage().isEmpty()) {
+                    paired.add(PairedDifferences.of(
+                            ids.get(i), reports.get(i), ids.get(baselineIndex), reports.get(baselineIndex)));
+                }
+            }
+        }
+        for (Pair p : pairs) {
+            int a = ids.indexOf(p.model());
+            int b = ids.indexOf(p.reference());
+            if (a < 0 || b < 0) {
+                throw new IllegalArgumentException("pair " + p + ": ids " + ids + " do not include both");
+            }
+            paired.add(PairedDifferences.of(p.model(), reports.get(a), p.reference(), reports.get(b)));
+        }
+        if (!paired.isEmpty()) {
+            md.append('\n').append(PairedDifferences.markdown(paired));
         }
         md.append("\nPer transform (equivariance error / centred error / PSNR tau in dB):\n\n");
         md.append(

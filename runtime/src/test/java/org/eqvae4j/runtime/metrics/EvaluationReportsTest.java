@@ -154,6 +154,7 @@ class EvaluationReportsTest {
         String md = ResultsTable.evaluate(
                 List.of(Taef2.bundleDir()),
                 null,
+                List.of(),
                 dir,
                 96,
                 false,

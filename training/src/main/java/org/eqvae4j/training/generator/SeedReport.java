@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.eqvae4j.runtime.io.AtomicFiles;
-import org.eqvae4j.training.eval.Bootstrap;
+import org.eqvae4j.runtime.metrics.Bootstrap;
 
 /**
  * The parts of a generator experiment's report that come from {@link SeedStatistics}, shared by the flow-matching

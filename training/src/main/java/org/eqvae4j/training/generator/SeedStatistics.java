@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eqvae4j.runtime.io.AtomicFiles;
-import org.eqvae4j.training.eval.Bootstrap;
+import org.eqvae4j.runtime.metrics.Bootstrap;
 import org.eqvae4j.training.eval.IterationRatio;
 import org.eqvae4j.training.report.BandChart;
 

@@ -1,4 +1,4 @@
-package org.eqvae4j.training.eval;
+package org.eqvae4j.runtime.metrics;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package org.eqvae4j.training.eval;
+package org.eqvae4j.runtime.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
