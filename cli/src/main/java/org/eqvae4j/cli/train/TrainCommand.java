@@ -92,22 +92,25 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--uniform-scale",
-            description = "Draw s ~ U(0.25, 1) (paper text) instead of the grid k/32, k=8..31 (reference code).")
+            description = "Draw s ~ U(0.25, 1) (paper text) instead of the --scales set. Not with --scales.")
     boolean uniformScale;
+
+    /** The scale set of the recipe that won issue 12's screen and long run: the evaluation's three scales. */
+    static final String DEFAULT_SCALES = "0.25,0.5,0.75";
 
     @Option(
             names = "--scales",
-            split = ",",
-            paramLabel = "S",
+            paramLabel = "S,S,...|grid",
             description = {
-                "A discrete set of scale factors for tau, e.g. 0.25,0.5,0.75 (each in (0, 1], equally likely)",
-                "instead of the grid k/32; the evaluation's scales are 0.25, 0.5 and 0.75. Not with --uniform-scale."
+                "The scale factors of tau: a discrete set (each in (0, 1], equally likely; default " + DEFAULT_SCALES,
+                ", the evaluation's scales), or grid: k/32 for k = 8..31 as the reference code draws them.",
+                "Not with --uniform-scale."
             })
-    java.util.List<Double> scales;
+    String scales;
 
     @Option(
             names = "--lr-schedule",
-            defaultValue = "constant",
+            defaultValue = "cosine",
             paramLabel = "constant|cosine",
             description = {
                 "The learning rate after the linear warm-up (--warmup-steps): constant, or a cosine from --lr",
@@ -291,12 +294,23 @@ public final class TrainCommand implements Callable<Integer> {
     /** The recipe options of issue 12, checked against each other; a conflict is a usage error. */
     private EqVaeTrainConfig.RecipeOptions recipeOptions() {
         EqVaeTrainConfig.RecipeOptions o = EqVaeTrainConfig.RecipeOptions.DEFAULT;
-        if (scales != null) {
-            if (uniformScale) {
-                throw new picocli.CommandLine.ParameterException(
-                        spec.commandLine(), "--scales and --uniform-scale exclude each other: give one");
+        if (scales != null && uniformScale) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--scales and --uniform-scale exclude each other: give one");
+        }
+        String set = scales != null ? scales.trim() : uniformScale ? "grid" : DEFAULT_SCALES;
+        if (!set.equals("grid")) {
+            java.util.List<Double> values = new java.util.ArrayList<>();
+            for (String v : set.split(",")) {
+                try {
+                    values.add(Double.valueOf(v.trim()));
+                } catch (NumberFormatException e) {
+                    throw new picocli.CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--scales must be numbers in (0, 1] separated by commas, or grid; got '" + scales + "'");
+                }
             }
-            o = o.withScales(scales);
+            o = o.withScales(values);
         }
         EqVaeTrainConfig.RecipeOptions.LrSchedule schedule = switch (lrSchedule.toLowerCase(java.util.Locale.ROOT)) {
             case "constant" -> EqVaeTrainConfig.RecipeOptions.LrSchedule.CONSTANT;
@@ -406,7 +420,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The run flags' defaults of this command. */
     public static final class RunDefaults extends RunOptions.Defaults {
         public RunDefaults() {
-            super("1000", "4", "1e-4", "0", "0", "100");
+            super("1000", "4", "1e-4", "50", "0", "100");
         }
     }
 }

@@ -31,12 +31,22 @@ class TrainCommandTest {
     }
 
     @Test
-    void withoutRecipeOptionsTheRunIsTodays() throws Exception {
+    void theDefaultsAreTheRecipeThatWon() throws Exception {
         EqVaeTrainConfig c = config();
-        assertEquals(EqVaeTrainConfig.RecipeOptions.DEFAULT, c.recipeOptions());
         assertEquals(128, c.cropSize());
-        assertEquals(TauSampler.Scales.grid(), c.scales());
-        assertEquals(RunSchedule.Decay.NONE, c.run().decay());
+        assertEquals(1e-4f, c.learningRate());
+        assertEquals(50, c.warmupSteps());
+        assertEquals(TauSampler.Scales.set(List.of(0.25, 0.5, 0.75)), c.scales());
+        assertEquals(RunSchedule.Decay.WARMUP_COSINE, c.run().decay());
+        assertEquals(0f, c.run().minLearningRate());
+        assertEquals(0.0, c.recipeOptions().ema());
+        assertTrue(c.recipeOptions().phases().isEmpty()
+                && c.recipeOptions().crops().isEmpty());
+        // the reference code's recipe stays one option away
+        EqVaeTrainConfig reference = config("--scales", "grid", "--lr-schedule", "constant", "--warmup-steps", "0");
+        assertEquals(TauSampler.Scales.grid(), reference.scales());
+        assertEquals(RunSchedule.Decay.NONE, reference.run().decay());
+        assertEquals(TauSampler.Scales.uniform(), config("--uniform-scale").scales());
     }
 
     @Test
@@ -76,8 +86,9 @@ class TrainCommandTest {
         String[][] bad = {
             {"--scales", "0.5", "--uniform-scale"},
             {"--scales", "0.5,2"},
+            {"--scales", "half"},
             {"--lr-schedule", "linear"},
-            {"--lr-min", "1e-6"},
+            {"--lr-min", "1e-6", "--lr-schedule", "constant"},
             {"--ema", "1"},
             {"--phases", "encoder:10,middle:5"},
             {"--crops", "64:x"},
