@@ -102,7 +102,12 @@ public final class CheckpointBundles {
         String id =
                 settings.path("outputId").asText(bm.id() + "-trained") + String.format(Locale.ROOT, "-step-%06d", step);
         String name = String.format(
-                Locale.ROOT, "%s, %s (step %d of %d)", bm.name(), eq ? "EQ-VAE fine-tuned" : "trained", step, steps);
+                Locale.ROOT,
+                "%s, %s (step %d of %d)",
+                bm.name(),
+                eq ? "EQ-VAE fine-tuned" : "trained without the equivariance branch (p_eq 0)",
+                step,
+                steps);
         return EqVaeTrainer.writeBundle(base, arch, weights, Map.of(), source, id, name, output);
     }
 

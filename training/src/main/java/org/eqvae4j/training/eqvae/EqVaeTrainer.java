@@ -495,7 +495,9 @@ public final class EqVaeTrainer {
                                 cfg.adversarial().discWeight(),
                                 cfg.discStart()))
                 + cfg.recipeDescription();
-        String name = cfg.pEquivariance() > 0 ? bm.name() + ", EQ-VAE fine-tuned" : bm.name() + ", trained";
+        String name = cfg.pEquivariance() > 0
+                ? bm.name() + ", EQ-VAE fine-tuned"
+                : bm.name() + ", trained without the equivariance branch (p_eq 0)";
         writeBundle(base, arch, trained, extra, source, cfg.outputId(), name, runDir.resolve(BUNDLE));
     }
 
