@@ -56,6 +56,29 @@ public final class SeedReport {
         AtomicFiles.write(out.resolve("floors.csv"), o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Where each arm's autoencoder comes from: its bundle, id and the {@code weights} line of its model.json (the
+     * trainer writes the whole recipe there: base model, steps, rate, p_eq, data), so a reader can train the arms
+     * again with {@code eqvae train}.
+     */
+    public static String armSources(Map<String, Path> bundles) throws IOException {
+        StringBuilder md =
+                new StringBuilder("| arm | bundle | id | weights (model.json provenance) |\n|---|---|---|---|\n");
+        for (Map.Entry<String, Path> e : bundles.entrySet()) {
+            org.eqvae4j.runtime.bundle.ModelManifest m =
+                    org.eqvae4j.runtime.bundle.ModelBundle.open(e.getValue()).manifest();
+            Object weights = m.provenance().get("weights");
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | `%s` | %s | %s |%n",
+                    e.getKey(),
+                    e.getValue(),
+                    m.id(),
+                    weights == null ? "(not recorded)" : weights.toString().replace("|", "\\|")));
+        }
+        return md.append('\n').toString();
+    }
+
     /** The floors table and whether they are within the tolerance. */
     public static String floors(SeedStatistics.FloorCheck fc) {
         StringBuilder md = new StringBuilder("| arm | FD-FMNIST-CNN of its reconstructions |\n|---|---:|\n");

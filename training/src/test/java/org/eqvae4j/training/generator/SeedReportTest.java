@@ -78,4 +78,22 @@ class SeedReportTest {
         assertEquals(3, fl.size());
         assertTrue(fl.get(1).endsWith(",5000,0.300000,0.2,false") || fl.get(2).endsWith(",5000,0.300000,0.2,false"));
     }
+
+    @Test
+    void armSourcesQuoteEachBundlesRecordedRecipe() throws Exception {
+        Path root = org.eqvae4j.testsupport.RepositoryRoot.get();
+        Map<String, Path> arms = new LinkedHashMap<>();
+        arms.put("base", root.resolve("models/taef2"));
+        arms.put("eq", root.resolve("models/eq-taef2"));
+        String md = SeedReport.armSources(arms);
+        assertTrue(md.startsWith("| arm | bundle | id | weights (model.json provenance) |"), md);
+        String eqRow =
+                md.lines().filter(l -> l.startsWith("| eq |")).findFirst().orElseThrow();
+        assertTrue(
+                eqRow.contains("| eq-taef2 |")
+                        && eqRow.contains("EQ-VAE fine-tune of taef2")
+                        && eqRow.contains("p_eq 0.5"),
+                eqRow);
+        assertEquals(2, md.lines().filter(l -> l.startsWith("| base |") || l.startsWith("| eq |")).count(), md);
+    }
 }

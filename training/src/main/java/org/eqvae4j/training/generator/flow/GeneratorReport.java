@@ -1,7 +1,10 @@
 package org.eqvae4j.training.generator.flow;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.generator.SeedReport;
@@ -19,7 +22,8 @@ final class GeneratorReport {
 
     private GeneratorReport() {}
 
-    static String markdown(GeneratorExperiment.Config cfg, GeneratorExperiment.Result result) {
+    static String markdown(GeneratorExperiment.Config cfg, GeneratorExperiment.Result result)
+            throws java.io.IOException {
         GeneratorTrainConfig t = cfg.template();
         StringBuilder md = new StringBuilder();
         md.append("# Latent generators on the latents of ")
@@ -81,6 +85,9 @@ final class GeneratorReport {
                 "- Intervals: 95 % percentile bootstrap over seeds (10,000 resamples, seeded): of the mean for scores, of the "
                         + "geometric mean for iteration ratios.\n\n");
 
+        Map<String, Path> sources = new LinkedHashMap<>();
+        cfg.arms().forEach(a -> sources.put(a.label(), a.autoencoder()));
+        md.append("## Where each arm's autoencoder comes from\n\n").append(SeedReport.armSources(sources));
         md.append("## Reconstruction floors\n\n").append(SeedReport.floors(result.floorCheck()));
         md.append("## Final scores (mean over seeds [95 % interval])\n\n")
                 .append(SeedReport.finalScores(result.statistics(), TABLE, "samples"));

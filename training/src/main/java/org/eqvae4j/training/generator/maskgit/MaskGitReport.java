@@ -131,6 +131,9 @@ final class MaskGitReport {
                 .append("With ")
                 .append(cfg.evalSamples())
                 .append(" samples the estimate carries a positive bias, the same for both arms.\n\n");
+        Map<String, Path> sources = new LinkedHashMap<>();
+        cfg.arms().forEach(a -> sources.put(a.label(), a.bundle()));
+        md.append("## Where each arm's VQ autoencoder comes from\n\n").append(SeedReport.armSources(sources));
         md.append("## VQ autoencoders\n\n");
         md.append("Measured on the first ")
                 .append(cfg.vqEvalImages())
