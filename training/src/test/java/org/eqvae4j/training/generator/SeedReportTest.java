@@ -94,6 +94,11 @@ class SeedReportTest {
                         && eqRow.contains("EQ-VAE fine-tune of taef2")
                         && eqRow.contains("p_eq 0.5"),
                 eqRow);
-        assertEquals(2, md.lines().filter(l -> l.startsWith("| base |") || l.startsWith("| eq |")).count(), md);
+        assertEquals(
+                2,
+                md.lines()
+                        .filter(l -> l.startsWith("| base |") || l.startsWith("| eq |"))
+                        .count(),
+                md);
     }
 }
