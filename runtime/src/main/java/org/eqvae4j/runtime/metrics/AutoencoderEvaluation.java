@@ -70,18 +70,6 @@ public final class AutoencoderEvaluation {
             perImage = Map.copyOf(perImage);
         }
 
-        /** A report without per-image values. */
-        public Report(
-                int images,
-                int size,
-                double psnr,
-                double ssim,
-                List<TransformResult> rotations,
-                List<TransformResult> scales,
-                double intrinsicDimension) {
-            this(images, size, psnr, ssim, rotations, scales, intrinsicDimension, Map.of());
-        }
-
         public double meanError(List<TransformResult> group) {
             return group.stream()
                     .mapToDouble(TransformResult::equivarianceError)

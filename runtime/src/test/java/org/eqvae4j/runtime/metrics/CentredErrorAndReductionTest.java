@@ -86,6 +86,7 @@ class CentredErrorAndReductionTest {
                 0.9,
                 List.of(new AutoencoderEvaluation.TransformResult("rot90", rot, rotCentred, 20.0)),
                 List.of(new AutoencoderEvaluation.TransformResult("scale0.5", scale, scaleCentred, 20.0)),
-                10.0);
+                10.0,
+                java.util.Map.of());
     }
 }

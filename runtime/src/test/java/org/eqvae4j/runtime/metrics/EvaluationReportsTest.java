@@ -34,7 +34,8 @@ class EvaluationReportsTest {
                     new AutoencoderEvaluation.TransformResult("scale0.25", 0.7, 0.3, 18.0),
                     new AutoencoderEvaluation.TransformResult("scale0.5", 0.6, 0.2, 19.0),
                     new AutoencoderEvaluation.TransformResult("scale0.75", 0.62, 0.25, 23.0)),
-            25.64);
+            25.64,
+            java.util.Map.of());
 
     /** REPORT with every rotation error (plain and centred) halved. */
     private static final AutoencoderEvaluation.Report HALVED_ROTATIONS = new AutoencoderEvaluation.Report(
@@ -47,7 +48,8 @@ class EvaluationReportsTest {
                             t.name(), t.equivarianceError() / 2, t.centredEquivarianceError() / 2, t.psnr()))
                     .toList(),
             REPORT.scales(),
-            20.0);
+            20.0,
+            java.util.Map.of());
 
     @Test
     void imagesArePreparedSquareAndUnreadableOnesAreNamedAndSkipped(@TempDir Path dir) throws Exception {
