@@ -67,6 +67,7 @@ public final class CheckpointBundles {
      */
     public static ModelBundle export(Path runDir, Path checkpoint, Path output) throws IOException {
         long step = stepOf(checkpoint);
+        requireSafeOutput(runDir, output);
         JsonNode settings = RunFolder.committedSettings(runDir);
         ModelBundle base = ModelBundle.open(pathSetting(settings, "baseModel", runDir));
         ModelManifest bm = base.manifest();
@@ -109,6 +110,20 @@ public final class CheckpointBundles {
                 step,
                 steps);
         return EqVaeTrainer.writeBundle(base, arch, weights, Map.of(), source, id, name, output);
+    }
+
+    /**
+     * The bundle replaces what is at {@code output}, so it must not be the run folder, a folder holding it, or a
+     * place inside it other than {@value #SNAPSHOTS}/: the run's checkpoints and artifacts are never overwritten.
+     */
+    static void requireSafeOutput(Path runDir, Path output) {
+        Path run = runDir.toAbsolutePath().normalize();
+        Path out = output.toAbsolutePath().normalize();
+        if (run.startsWith(out) || out.startsWith(run) && !out.startsWith(run.resolve(SNAPSHOTS))) {
+            throw new IllegalArgumentException("snapshot output " + output + " would replace run folder " + runDir
+                    + (run.startsWith(out) ? "" : "'s own files")
+                    + "; write it outside the run folder or under " + run.resolve(SNAPSHOTS));
+        }
     }
 
     /** The step a stamped checkpoint file's name carries. */

@@ -103,6 +103,15 @@ class CheckpointBundlesTest {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> CheckpointBundles.export(run, notOne, dir.resolve("out")));
         assertTrue(e.getMessage().contains(notOne.toString()) && e.getMessage().contains("checkpoint-NNNNNN"));
+        Path checkpoint = RunFolder.committedFile(run, RunFolder.CHECKPOINT);
+        for (Path bad : List.of(run, dir, run.resolve("artifacts"))) {
+            IllegalArgumentException e2 = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> CheckpointBundles.export(run, checkpoint, bad),
+                    bad.toString());
+            assertTrue(e2.getMessage().contains("would replace run folder"), e2.getMessage());
+        }
+        assertTrue(Files.isRegularFile(checkpoint) && Files.isDirectory(run.resolve("artifacts")), "nothing replaced");
         IllegalArgumentException missing = assertThrows(
                 IllegalArgumentException.class,
                 () -> CheckpointBundles.export(run, run.resolve("checkpoint-000009"), dir.resolve("out")));
