@@ -34,11 +34,15 @@ public final class SeedStatistics {
     /** A metric's mean over an arm's seeds at one step, and its interval. */
     public record Band(String arm, String metric, long step, int seeds, Bootstrap.Interval interval) {}
 
-    /** The iteration ratio of arm B against arm A on a metric: one per seed, and their geometric mean's interval. */
+    /**
+     * The iteration ratio of arm B against arm A on a metric, read from the measured or the monotone-fitted curves:
+     * one per seed, and their geometric mean's interval.
+     */
     public record PairRatio(
             String armA,
             String armB,
             String metric,
+            IterationRatio.Curve curve,
             long[] seeds,
             IterationRatio.Result[] perSeed,
             Bootstrap.Interval interval) {}
@@ -112,8 +116,11 @@ public final class SeedStatistics {
         return out;
     }
 
-    /** Arm B's iteration ratio against arm A on {@code metric} (lower is better), over the seeds both arms have. */
-    public PairRatio ratio(String armA, String armB, String metric) {
+    /**
+     * Arm B's iteration ratio against arm A on {@code metric} (lower is better), over the seeds both arms have, read
+     * from the {@code curve} of each run.
+     */
+    public PairRatio ratio(String armA, String armB, String metric, IterationRatio.Curve curve) {
         Map<Long, Run> a = bySeed(armA);
         Map<Long, Run> b = bySeed(armB);
         List<Long> seeds = a.keySet().stream().filter(b::containsKey).sorted().toList();
@@ -126,13 +133,15 @@ public final class SeedStatistics {
         for (int i = 0; i < per.length; i++) {
             Run ra = a.get(seeds.get(i));
             Run rb = b.get(seeds.get(i));
-            per[i] = IterationRatio.of(steps(ra, metric), values(ra, metric), steps(rb, metric), values(rb, metric));
+            per[i] = IterationRatio.of(
+                    curve, steps(ra, metric), values(ra, metric), steps(rb, metric), values(rb, metric));
             ratios[i] = per[i].ratio();
         }
         return new PairRatio(
                 armA,
                 armB,
                 metric,
+                curve,
                 seeds.stream().mapToLong(Long::longValue).toArray(),
                 per,
                 Bootstrap.geometricMean(ratios, resamples, level, bootstrapSeed));
@@ -218,16 +227,17 @@ public final class SeedStatistics {
     /** {@code ratios.csv}: per seed pair, then the geometric mean and its interval (seed column "all"). */
     public static void writeRatiosCsv(List<PairRatio> ratios, Path csv) throws IOException {
         StringBuilder sb = new StringBuilder(
-                "arm_a,arm_b,metric,seed,ratio,ci_low,ci_high,target,reach_step,reached_by_b,at_first_eval\n");
+                "arm_a,arm_b,metric,curve,seed,ratio,ci_low,ci_high,target,reach_step,reached_by_b,at_first_eval\n");
         for (PairRatio p : ratios) {
             for (int i = 0; i < p.seeds().length; i++) {
                 IterationRatio.Result r = p.perSeed()[i];
                 sb.append(String.format(
                         Locale.ROOT,
-                        "%s,%s,%s,%d,%.6g,,,%.6g,%.6g,%s,%s%n",
+                        "%s,%s,%s,%s,%d,%.6g,,,%.6g,%.6g,%s,%s%n",
                         p.armA(),
                         p.armB(),
                         p.metric(),
+                        p.curve().name().toLowerCase(Locale.ROOT),
                         p.seeds()[i],
                         r.ratio(),
                         r.target(),
@@ -237,10 +247,11 @@ public final class SeedStatistics {
             }
             sb.append(String.format(
                     Locale.ROOT,
-                    "%s,%s,%s,all,%.6g,%.6g,%.6g,,,,%n",
+                    "%s,%s,%s,%s,all,%.6g,%.6g,%.6g,,,,%n",
                     p.armA(),
                     p.armB(),
                     p.metric(),
+                    p.curve().name().toLowerCase(Locale.ROOT),
                     p.interval().estimate(),
                     p.interval().low(),
                     p.interval().high()));

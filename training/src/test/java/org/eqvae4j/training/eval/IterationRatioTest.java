@@ -1,5 +1,6 @@
 package org.eqvae4j.training.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,6 +70,42 @@ class IterationRatioTest {
         assertTrue(ci.low() >= 1.5 - 1e-12 && ci.low() < ci.estimate(), ci.toString());
         assertTrue(ci.high() <= 3 + 1e-12 && ci.high() > ci.estimate(), ci.toString());
         assertTrue(ci.excludes(1), "all seeds faster: the interval is above 1");
+    }
+
+    @Test
+    void theMonotoneFitAveragesRisesAndKeepsFallingCurves() {
+        assertArrayEquals(new double[] {5, 4, 3}, IterationRatio.monotoneFit(new double[] {5, 4, 3}), 0);
+        // 4 then 6 rise: pooled to 5, 5
+        assertArrayEquals(new double[] {10, 5, 5, 2}, IterationRatio.monotoneFit(new double[] {10, 4, 6, 2}), 1e-12);
+        // a late rise pools back until the fit no longer rises: (3 + 5 + 7) / 3 = 5 < 6
+        assertArrayEquals(
+                new double[] {9, 6, 5, 5, 5}, IterationRatio.monotoneFit(new double[] {9, 6, 3, 5, 7}), 1e-12);
+        double[] noisy = {50, 30, 45, 28, 40};
+        double[] fit = IterationRatio.monotoneFit(noisy);
+        for (int i = 1; i < fit.length; i++) {
+            assertTrue(fit[i] <= fit[i - 1], java.util.Arrays.toString(fit));
+        }
+        assertEquals(
+                java.util.Arrays.stream(noisy).sum(),
+                java.util.Arrays.stream(fit).sum(),
+                1e-9,
+                "least squares keeps the mean");
+    }
+
+    @Test
+    void oneLuckyEvaluationCrossesEarlyOnlyOnTheMeasuredCurve() {
+        long[] steps = {250, 500, 750, 1000};
+        double[] a = {80, 60, 50, 40}; // A ends at 40
+        double[] b = {80, 38, 70, 41}; // B dips once below 40 at 500, then ends above it
+        var measured = IterationRatio.of(IterationRatio.Curve.MEASURED, steps, a, steps, b);
+        assertTrue(measured.reachedByB());
+        assertTrue(measured.ratio() > 1.9, "the dip reads as B nearly twice as fast: " + measured);
+        var fitted = IterationRatio.of(IterationRatio.Curve.MONOTONE, steps, a, steps, b);
+        // B's fit: 80, 54, 54, 41 never reaches 40; A reaches 41 at 975 of B's 1000 steps
+        assertFalse(fitted.reachedByB());
+        assertEquals(41, fitted.target(), 1e-9);
+        assertEquals(975, fitted.reachStep(), 1e-9);
+        assertEquals(0.975, fitted.ratio(), 1e-12);
     }
 
     @Test

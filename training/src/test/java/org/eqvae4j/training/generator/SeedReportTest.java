@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eqvae4j.training.eval.IterationRatio;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,9 +52,12 @@ class SeedReportTest {
     void theRatioTableGivesSeedsIntervalAndVerdict() {
         SeedStatistics s = stats();
         // eq reaches control's final 60 at step 200 (slope 0.2) or 133.3 (0.3): ratios 2, 2, 3
-        String md = SeedReport.ratios(List.of(s.ratio("control", "eq", "fd")));
-        assertTrue(md.contains("| control | eq | fd | 2.00, 2.00, 3.00 | 2.29 [2.00, 3.00] | B faster, >= 2x |"), md);
-        String back = SeedReport.ratios(List.of(s.ratio("eq", "control", "fd")));
+        String md = SeedReport.ratios(List.of(s.ratio("control", "eq", "fd", IterationRatio.Curve.MEASURED)));
+        assertTrue(
+                md.contains(
+                        "| control | eq | fd | as measured | 2.00, 2.00, 3.00 | 2.29 [2.00, 3.00] | B faster, >= 2x |"),
+                md);
+        String back = SeedReport.ratios(List.of(s.ratio("eq", "control", "fd", IterationRatio.Curve.MEASURED)));
         assertTrue(back.contains("| A faster |"), back);
     }
 
@@ -66,7 +70,7 @@ class SeedReportTest {
         SeedReport.writeFiles(
                 dir,
                 s,
-                List.of(s.ratio("control", "eq", "fd")),
+                List.of(s.ratio("control", "eq", "fd", IterationRatio.Curve.MEASURED)),
                 floors,
                 5000,
                 List.of(new SeedReport.Chart("fd", "fd.png", "FD", "FD")));

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.eqvae4j.training.eval.IterationRatio;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,15 +48,17 @@ class SeedStatisticsTest {
         SeedStatistics s = stats();
         assertEquals(List.of("base", "control", "eq"), s.arms());
         assertEquals(List.of("fd", "kid"), s.metrics());
-        SeedStatistics.PairRatio r = s.ratio("control", "eq", "fd");
+        SeedStatistics.PairRatio r = s.ratio("control", "eq", "fd", IterationRatio.Curve.MEASURED);
         assertEquals(1.5, r.perSeed()[0].ratio(), 1e-12);
         assertEquals(2, r.perSeed()[1].ratio(), 1e-12);
         assertEquals(3, r.perSeed()[2].ratio(), 1e-12);
         assertEquals(Math.cbrt(9), r.interval().estimate(), 1e-12);
         assertTrue(r.interval().low() > 1, "every seed pair favours eq: " + r.interval());
         // KID is FD / 10: the same crossings, the same ratios
-        assertEquals(r.interval(), s.ratio("control", "eq", "kid").interval());
-        SeedStatistics.PairRatio slow = s.ratio("control", "base", "fd");
+        assertEquals(
+                r.interval(),
+                s.ratio("control", "eq", "kid", IterationRatio.Curve.MEASURED).interval());
+        SeedStatistics.PairRatio slow = s.ratio("control", "base", "fd", IterationRatio.Curve.MEASURED);
         assertEquals(0.5, slow.interval().estimate(), 1e-12);
         assertEquals(0.5, slow.interval().high(), 1e-12, "all seeds equal: no width");
     }
@@ -99,7 +102,8 @@ class SeedStatisticsTest {
         SeedStatistics s = stats();
         s.writeRunsCsv(dir.resolve("runs.csv"));
         s.writeBandsCsv(dir.resolve("bands.csv"));
-        SeedStatistics.writeRatiosCsv(List.of(s.ratio("control", "eq", "fd")), dir.resolve("ratios.csv"));
+        SeedStatistics.writeRatiosCsv(
+                List.of(s.ratio("control", "eq", "fd", IterationRatio.Curve.MEASURED)), dir.resolve("ratios.csv"));
         s.writeBandChart("fd", "FD", "FD", dir.resolve("fd.png"));
         List<String> runs = Files.readAllLines(dir.resolve("runs.csv"));
         assertEquals("arm,seed,step,fd,kid", runs.get(0));
@@ -109,8 +113,10 @@ class SeedStatisticsTest {
         assertEquals(1 + 3 * 2 * 12, bands.size());
         List<String> ratios = Files.readAllLines(dir.resolve("ratios.csv"));
         assertEquals(5, ratios.size());
-        assertTrue(ratios.get(3).startsWith("control,eq,fd,2,3.00000,,,40.0000,1000.00,true,false"), ratios.get(3));
-        assertTrue(ratios.get(4).startsWith("control,eq,fd,all,2.08008,"), ratios.get(4));
+        assertTrue(
+                ratios.get(3).startsWith("control,eq,fd,measured,2,3.00000,,,40.0000,1000.00,true,false"),
+                ratios.get(3));
+        assertTrue(ratios.get(4).startsWith("control,eq,fd,measured,all,2.08008,"), ratios.get(4));
         var png = ImageIO.read(dir.resolve("fd.png").toFile());
         assertEquals(900, png.getWidth());
     }
@@ -118,8 +124,9 @@ class SeedStatisticsTest {
     @Test
     void armsWithoutCommonSeedsAreRefused() {
         var s = new SeedStatistics(List.of(line("a", 0, 0.02), line("b", 1, 0.02)), 100, 0.95, 1);
-        var e = assertThrows(IllegalArgumentException.class, () -> s.ratio("a", "b", "fd"));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> s.ratio("a", "b", "fd", IterationRatio.Curve.MEASURED));
         assertTrue(e.getMessage().contains("share no seed"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> s.ratio("a", "zzz", "fd"));
+        assertThrows(IllegalArgumentException.class, () -> s.ratio("a", "zzz", "fd", IterationRatio.Curve.MEASURED));
     }
 }

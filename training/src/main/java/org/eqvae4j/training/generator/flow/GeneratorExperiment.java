@@ -28,6 +28,7 @@ import org.eqvae4j.training.data.IdxFile;
 import org.eqvae4j.training.data.Image8;
 import org.eqvae4j.training.eval.ClassifierFeatures;
 import org.eqvae4j.training.eval.FrechetDistance;
+import org.eqvae4j.training.eval.IterationRatio;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.eval.PrecisionRecall;
 import org.eqvae4j.training.generator.ComputeBudget;
@@ -280,8 +281,10 @@ public final class GeneratorExperiment {
         for (String metric : List.of(FD, FD_OWN, KD)) {
             for (int b = 1; b < cfg.arms().size(); b++) {
                 for (int a = 0; a < b; a++) {
-                    ratios.add(stats.ratio(
-                            cfg.arms().get(a).label(), cfg.arms().get(b).label(), metric));
+                    for (IterationRatio.Curve curve : IterationRatio.Curve.values()) {
+                        ratios.add(stats.ratio(
+                                cfg.arms().get(a).label(), cfg.arms().get(b).label(), metric, curve));
+                    }
                 }
             }
         }

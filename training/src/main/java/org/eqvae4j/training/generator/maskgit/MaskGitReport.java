@@ -17,6 +17,7 @@ import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.metrics.Bootstrap;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.visual.ImageGrid;
+import org.eqvae4j.training.eval.IterationRatio;
 import org.eqvae4j.training.generator.SeedReport;
 import org.eqvae4j.training.generator.SeedStatistics;
 import org.eqvae4j.training.generator.maskgit.MaskGitExperiment.Arm;
@@ -51,7 +52,9 @@ final class MaskGitReport {
         for (String metric : List.of(MaskGitExperiment.FD, MaskGitExperiment.KD)) {
             for (int b = 1; b < arms.size(); b++) {
                 for (int a = 0; a < b; a++) {
-                    ratios.add(stats.ratio(arms.get(a).name(), arms.get(b).name(), metric));
+                    for (IterationRatio.Curve curve : IterationRatio.Curve.values()) {
+                        ratios.add(stats.ratio(arms.get(a).name(), arms.get(b).name(), metric, curve));
+                    }
                 }
             }
         }
@@ -239,6 +242,7 @@ final class MaskGitReport {
             m.put("armA", r.armA());
             m.put("armB", r.armB());
             m.put("metric", r.metric());
+            m.put("curve", r.curve().label());
             m.put("seeds", r.seeds());
             m.put(
                     "perSeed",
