@@ -17,6 +17,7 @@ import org.eqvae4j.runtime.generator.LatentSampler;
 import org.eqvae4j.runtime.generator.Solver;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.metrics.AutoencoderEvaluation;
 import org.eqvae4j.runtime.metrics.Bootstrap;
 import org.eqvae4j.runtime.model.Autoencoder;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
@@ -148,6 +149,9 @@ public final class GeneratorExperiment {
     /** Test images whose reconstructions form each arm's own reference (at least; finalSamples when larger). */
     public static final int OWN_REFERENCE_IMAGES = 2000;
 
+    /** Test images each arm's autoencoder is measured on (reconstruction and equivariance, in the generator's domain). */
+    public static final int AUTOENCODER_IMAGES = 500;
+
     /** The largest allowed spread of the arms' reconstruction floors (reported, not enforced). */
     public static final double FLOOR_TOLERANCE = 0.2;
 
@@ -159,10 +163,13 @@ public final class GeneratorExperiment {
      *
      * @param floors FD-FMNIST-CNN of each arm's reconstructions of the first finalSamples test images
      * @param ratios iteration ratios of every later arm against every earlier one, on FD, FD own and KD
+     * @param autoencoders each arm's autoencoder measured on the first {@link #AUTOENCODER_IMAGES} test images at the
+     *     experiment's image size ({@link AutoencoderEvaluation.Report#asMap()}: PSNR, equivariance errors)
      */
     public record Result(
             List<RunResult> runs,
             Map<String, Double> floors,
+            Map<String, Map<String, Object>> autoencoders,
             SeedStatistics.FloorCheck floorCheck,
             SeedStatistics statistics,
             List<SeedStatistics.PairRatio> ratios) {}
@@ -259,12 +266,15 @@ public final class GeneratorExperiment {
         float[] testPixels = FashionMnistImages.toClassifier(test, 0, test.size());
         List<RunResult> runs = new ArrayList<>();
         Map<String, Double> floors = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> autoencoders = new LinkedHashMap<>();
         try (ClassifierFeatures clf =
                 ClassifierFeatures.open(cfg.classifier(), RuntimeOptions.threads(cfg.threads()))) {
             double[][] testFeatures = clf.features(testPixels, test.size());
             FrechetDistance.Gaussian reference = FrechetDistance.Gaussian.fit(testFeatures, "test images");
             for (Arm arm : cfg.arms()) {
-                floors.put(arm.label(), evaluateArm(arm, clf, reference, testFeatures, test, runs, progress));
+                floors.put(
+                        arm.label(),
+                        evaluateArm(arm, clf, reference, testFeatures, test, runs, autoencoders, progress));
             }
         }
         List<SeedStatistics.Run> statRuns = new ArrayList<>();
@@ -288,7 +298,8 @@ public final class GeneratorExperiment {
                 }
             }
         }
-        Result result = new Result(runs, floors, SeedStatistics.floors(floors, FLOOR_TOLERANCE), stats, ratios);
+        Result result =
+                new Result(runs, floors, autoencoders, SeedStatistics.floors(floors, FLOOR_TOLERANCE), stats, ratios);
         writeReport(result);
         return result;
     }
@@ -305,7 +316,10 @@ public final class GeneratorExperiment {
                 cfg.sampleSeed());
     }
 
-    /** Scores every seed's snapshots of one arm (adding them to {@code runs}); returns the arm's floor. */
+    /**
+     * Measures the arm's autoencoder in the generator's domain (into {@code autoencoders}) and scores every seed's
+     * snapshots of the arm (into {@code runs}); returns the arm's floor.
+     */
     private double evaluateArm(
             Arm arm,
             ClassifierFeatures clf,
@@ -313,6 +327,7 @@ public final class GeneratorExperiment {
             double[][] testFeatures,
             List<Image8> test,
             List<RunResult> runs,
+            Map<String, Map<String, Object>> autoencoders,
             ProgressListener progress)
             throws IOException {
         RuntimeOptions opts = RuntimeOptions.threads(cfg.threads());
@@ -321,9 +336,19 @@ public final class GeneratorExperiment {
         try (Autoencoder ae = Autoencoder.open(bundle, opts)) {
             int own = Math.min(Math.max(OWN_REFERENCE_IMAGES, cfg.finalSamples()), test.size());
             int side = cfg.template().imageSize();
+            int channels = bundle.manifest().imageChannels();
+            int measured = Math.min(AUTOENCODER_IMAGES, test.size());
+            progress.progress(0, 0, arm.label() + ": equivariance and reconstruction on " + measured + " test images");
+            List<FloatTensor> images = new ArrayList<>();
+            for (int i = 0; i < measured; i++) {
+                images.add(FashionMnistImages.toModel(test, i, 1, channels, side));
+            }
+            autoencoders.put(
+                    arm.label(),
+                    AutoencoderEvaluation.evaluate(ae, images, ProgressListener.NONE)
+                            .asMap());
             progress.progress(0, 0, arm.label() + ": reconstructing " + own + " test images");
-            float[] reconPx = FashionMnistImages.toClassifier(
-                    decodeAll(ae, encodeAll(ae, test, own, bundle.manifest().imageChannels(), side)));
+            float[] reconPx = FashionMnistImages.toClassifier(decodeAll(ae, encodeAll(ae, test, own, channels, side)));
             double[][] reconFeatures = clf.features(reconPx, own);
             double floor = FrechetDistance.between(
                     FrechetDistance.Gaussian.fit(

@@ -88,6 +88,7 @@ final class GeneratorReport {
         Map<String, Path> sources = new LinkedHashMap<>();
         cfg.arms().forEach(a -> sources.put(a.label(), a.autoencoder()));
         md.append("## Where each arm's autoencoder comes from\n\n").append(SeedReport.armSources(sources));
+        md.append("## The arms' autoencoders on the test images\n\n").append(autoencoders(result.autoencoders()));
         md.append("## Reconstruction floors\n\n").append(SeedReport.floors(result.floorCheck()));
         md.append("## Final scores (mean over seeds [95 % interval])\n\n")
                 .append(SeedReport.finalScores(result.statistics(), TABLE, "samples"));
@@ -114,16 +115,47 @@ final class GeneratorReport {
         return md.toString();
     }
 
+    /** PSNR and equivariance errors of each arm's autoencoder, in the generator's domain and image size. */
+    static String autoencoders(Map<String, Map<String, Object>> arms) {
+        List<String> keys = List.of(
+                "psnr",
+                "equivariance_error_rotation",
+                "equivariance_error_scale",
+                "psnr_transformed_latent_rotation",
+                "psnr_transformed_latent_scale");
+        StringBuilder md = new StringBuilder(
+                "| arm | PSNR (dB) | eq. error rotations | eq. error scales | PSNR of D(tau(E(x))) rotations (dB) "
+                        + "| same, scales (dB) |\n|---|---:|---:|---:|---:|---:|\n");
+        for (var e : arms.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" |");
+            for (String k : keys) {
+                Object v = e.getValue().get(k);
+                md.append(v instanceof Number n ? String.format(Locale.ROOT, " %.3f |", n.doubleValue()) : " |");
+            }
+            md.append('\n');
+        }
+        Object images =
+                arms.values().stream().findFirst().map(m -> m.get("images")).orElse(0);
+        return md.append(String.format(
+                        Locale.ROOT,
+                        "%nMeasured on the first %s test images, prepared as the generator's training images; rotations by "
+                                + "90/180/270 degrees, scales 0.25/0.5/0.75 (the paper's relative error of E(tau x) "
+                                + "against tau(E(x))). Lower errors = more equivariant.%n%n",
+                        images))
+                .toString();
+    }
+
     private static String command(GeneratorExperiment.Config cfg) {
         GeneratorTrainConfig t = cfg.template();
         return String.format(
                 Locale.ROOT,
-                "./eqvae experiment-generators --work WORKDIR --data FASHION_MNIST_DIR --arms %s --seeds %s --size %d --limit %d "
+                "./eqvae experiment-generators --work WORKDIR --data FASHION_MNIST_DIR --arms %s --seeds %s --size %d --patch %d --limit %d "
                         + "--steps %d --batch %d --hidden %d --depth %d --heads %d --lr %s --ema %s --snapshot-every %d "
                         + "--eval-samples %d --final-samples %d --sample-steps %d",
                 cfg.arms().stream().map(a -> a.label() + "=" + a.autoencoder()).collect(Collectors.joining(",")),
                 cfg.seeds().stream().map(String::valueOf).collect(Collectors.joining(",")),
                 t.imageSize(),
+                t.patchSize(),
                 t.limit(),
                 t.steps(),
                 t.batch(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.eqvae4j.training.eval.FrechetDistance;
@@ -98,5 +99,30 @@ class GeneratorExperimentTest {
             List<GeneratorExperiment.Arm> arms, List<Long> seeds, int eval, int fin) {
         return new GeneratorExperiment.Config(
                 arms, seeds, Path.of("w"), null, null, null, null, eval, fin, 4, "euler", 1, 0, 1, Path.of("o"));
+    }
+
+    @Test
+    void theAutoencoderTableListsEachArmsReconstructionAndEquivariance() {
+        Map<String, Map<String, Object>> arms = new java.util.LinkedHashMap<>();
+        arms.put(
+                "base",
+                Map.of(
+                        "images",
+                        500,
+                        "psnr",
+                        30.1234,
+                        "equivariance_error_rotation",
+                        1.0,
+                        "equivariance_error_scale",
+                        0.5,
+                        "psnr_transformed_latent_rotation",
+                        20.0,
+                        "psnr_transformed_latent_scale",
+                        21.0));
+        arms.put("eq", Map.of("images", 500, "psnr", 29.0, "equivariance_error_rotation", 0.4));
+        String md = GeneratorReport.autoencoders(arms);
+        assertTrue(md.contains("| base | 30.123 | 1.000 | 0.500 | 20.000 | 21.000 |"), md);
+        assertTrue(md.contains("| eq | 29.000 | 0.400 | | | |"), "a missing measure is an empty cell: " + md);
+        assertTrue(md.contains("first 500 test images"), md);
     }
 }
