@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunFolderOption;
 import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.export.arch.PatchGanConfig;
 import org.eqvae4j.export.eqvae.AdversarialLoss;
@@ -45,13 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Training images: folder, list file (.txt) or IDX file.")
     Path data;
 
-    @Option(
-            names = {"-r", "--run"},
-            required = true,
-            paramLabel = "DIR",
-            description =
-                    "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
-    Path run;
+    @picocli.CommandLine.Mixin
+    RunFolderOption runFolder;
 
     @Option(names = "--eval", paramLabel = "DIR", description = "Held-out images for the final metrics.")
     Path eval;
@@ -394,16 +390,16 @@ public final class TrainCommand implements Callable<Integer> {
                     "--keep-every must be 0 or a multiple of --checkpoint-every " + runOptions.checkpointEvery
                             + ", got " + keepEvery);
         }
-        new EqVaeTrainer(cfg, run, keepEvery).train(new ProgressBar(System.err));
-        ModelBundle trained = ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE));
+        new EqVaeTrainer(cfg, runFolder.run, keepEvery).train(new ProgressBar(System.err));
+        ModelBundle trained = ModelBundle.open(runFolder.run.resolve(EqVaeTrainer.BUNDLE));
         if (eval != null) {
             System.out.println("report: "
                     + TrainingReport.evaluateAndWrite(
                             ModelBundle.open(model),
                             trained,
                             eval,
-                            run.resolve(EqVaeTrainer.METRICS),
-                            run.resolve("report"),
+                            runFolder.run.resolve(EqVaeTrainer.METRICS),
+                            runFolder.run.resolve("report"),
                             evalSize,
                             cuda
                                     ? device.runtimeOptions().withProvider(ExecutionProvider.CUDA)

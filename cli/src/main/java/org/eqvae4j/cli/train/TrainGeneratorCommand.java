@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunFolderOption;
 import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.ort.ExecutionProvider;
@@ -45,13 +46,8 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
             description = "Training labels, IDX (the conditioning classes).")
     Path labels;
 
-    @Option(
-            names = {"-r", "--run"},
-            required = true,
-            paramLabel = "DIR",
-            description =
-                    "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
-    Path run;
+    @picocli.CommandLine.Mixin
+    RunFolderOption runFolder;
 
     @Option(names = "--cache", paramLabel = "FILE", description = "Latent cache file (default <run>/latents.bin).")
     Path cache;
@@ -132,7 +128,7 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
                 model,
                 images,
                 labels,
-                cache == null ? run.resolve("latents.bin") : cache,
+                cache == null ? runFolder.run.resolve("latents.bin") : cache,
                 limit,
                 hidden,
                 depth,
@@ -153,8 +149,8 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
                 cfg,
                 id == null ? baseId + "-dit" : id,
                 size.size);
-        new FlowMatchingTrainer(c, run).train(new ProgressBar(System.err));
-        System.out.println("trained bundle: " + run.resolve(FlowMatchingTrainer.BUNDLE));
+        new FlowMatchingTrainer(c, runFolder.run).train(new ProgressBar(System.err));
+        System.out.println("trained bundle: " + runFolder.run.resolve(FlowMatchingTrainer.BUNDLE));
         return 0;
     }
 

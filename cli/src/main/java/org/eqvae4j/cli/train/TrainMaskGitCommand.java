@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunFolderOption;
 import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.generator.MaskSchedule;
@@ -45,13 +46,8 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
             description = "Folder with Fashion-MNIST's train-images / train-labels IDX files.")
     Path data;
 
-    @Option(
-            names = {"-r", "--run"},
-            required = true,
-            paramLabel = "DIR",
-            description =
-                    "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
-    Path run;
+    @picocli.CommandLine.Mixin
+    RunFolderOption runFolder;
 
     @Option(
             names = "--train-images",
@@ -90,8 +86,8 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         device.trainingProvider(spec.commandLine());
         ModelBundle bundle = ModelBundle.open(vq);
-        Files.createDirectories(run);
-        Path tokens = run.resolve("train.tokens");
+        Files.createDirectories(runFolder.run);
+        Path tokens = runFolder.run.resolve("train.tokens");
         if (!Files.isRegularFile(tokens)) {
             List<Image8> images = IdxFile.readImages(IdxFile.find(data, "train-images-idx3-ubyte"));
             int[] labels = IdxFile.readLabels(IdxFile.find(data, "train-labels-idx1-ubyte"));
@@ -128,8 +124,8 @@ public final class TrainMaskGitCommand implements Callable<Integer> {
                 device.threads,
                 id != null ? id : "maskgit-" + bundle.manifest().id(),
                 device.provider());
-        new MaskGitTrainer(cfg, run, null).train(new ProgressBar(System.err));
-        System.out.println("generator bundle: " + run.resolve(MaskGitTrainer.BUNDLE));
+        new MaskGitTrainer(cfg, runFolder.run, null).train(new ProgressBar(System.err));
+        System.out.println("generator bundle: " + runFolder.run.resolve(MaskGitTrainer.BUNDLE));
         return 0;
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eqvae4j.cli.options.DeviceOptions;
 import org.eqvae4j.cli.options.ProgressBar;
+import org.eqvae4j.cli.options.RunFolderOption;
 import org.eqvae4j.cli.options.RunOptions;
 import org.eqvae4j.export.arch.Architectures;
 import org.eqvae4j.export.bundle.BundleExporter;
@@ -35,13 +36,8 @@ public final class TrainVqCommand implements Callable<Integer> {
             description = "Training images: an IDX file (Fashion-MNIST train-images-idx3-ubyte.gz).")
     Path data;
 
-    @Option(
-            names = {"-r", "--run"},
-            required = true,
-            paramLabel = "DIR",
-            description =
-                    "Run folder (created, or resumed from its last good checkpoint after any interruption; locked by run.lock while training).")
-    Path run;
+    @picocli.CommandLine.Mixin
+    RunFolderOption runFolder;
 
     @Option(
             names = "--eq",
@@ -72,7 +68,7 @@ public final class TrainVqCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         device.trainingProvider(spec.commandLine());
-        Path init = run.resolve("init");
+        Path init = runFolder.run.resolve("init");
         if (!Files.isRegularFile(init.resolve("model.json"))) {
             BundleExporter.export(
                     new BundleExporter.Request(
@@ -118,9 +114,9 @@ public final class TrainVqCommand implements Callable<Integer> {
                 32,
                 0,
                 EqVaeTrainConfig.RecipeOptions.DEFAULT);
-        new EqVaeTrainer(cfg, run).train(new ProgressBar(System.err));
+        new EqVaeTrainer(cfg, runFolder.run).train(new ProgressBar(System.err));
         System.out.println("trained bundle: "
-                + ModelBundle.open(run.resolve(EqVaeTrainer.BUNDLE)).root());
+                + ModelBundle.open(runFolder.run.resolve(EqVaeTrainer.BUNDLE)).root());
         return 0;
     }
 

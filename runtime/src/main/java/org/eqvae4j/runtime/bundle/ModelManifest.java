@@ -229,26 +229,7 @@ public record ModelManifest(
     }
 
     public ModelManifest withMetrics(Map<String, Object> newMetrics) {
-        return new ModelManifest(
-                formatVersion,
-                id,
-                name,
-                architecture,
-                kind,
-                imageChannels,
-                latentChannels,
-                downsamplingFactor,
-                latentScale,
-                latentShift,
-                valueRange,
-                tileSize,
-                tileHalo,
-                files,
-                license,
-                provenance,
-                newMetrics,
-                generator,
-                codebookSize);
+        return copy(id, name, files, provenance, newMetrics, generator);
     }
 
     /** This manifest with a generator file and its section (both or neither: null removes them). */
@@ -258,30 +239,26 @@ public record ModelManifest(
         if (generatorFile != null) {
             f.put(GENERATOR, generatorFile);
         }
-        return new ModelManifest(
-                formatVersion,
-                id,
-                name,
-                architecture,
-                kind,
-                imageChannels,
-                latentChannels,
-                downsamplingFactor,
-                latentScale,
-                latentShift,
-                valueRange,
-                tileSize,
-                tileHalo,
-                f,
-                license,
-                provenance,
-                metrics,
-                spec,
-                codebookSize);
+        return copy(id, name, f, provenance, metrics, spec);
     }
 
     /** This manifest under another id and name (a derived bundle). */
     public ModelManifest withIdentity(String newId, String newName, Map<String, Object> newProvenance) {
+        return copy(newId, newName, files, newProvenance, metrics, generator);
+    }
+
+    public ModelManifest withProvenance(Map<String, Object> newProvenance) {
+        return copy(id, name, files, newProvenance, metrics, generator);
+    }
+
+    /** A copy with the fields a derived bundle may change; the model's geometry and conventions stay. */
+    private ModelManifest copy(
+            String newId,
+            String newName,
+            Map<String, String> newFiles,
+            Map<String, Object> newProvenance,
+            Map<String, Object> newMetrics,
+            GeneratorSpec newGenerator) {
         return new ModelManifest(
                 formatVersion,
                 newId,
@@ -296,34 +273,11 @@ public record ModelManifest(
                 valueRange,
                 tileSize,
                 tileHalo,
-                files,
+                newFiles,
                 license,
                 newProvenance,
-                metrics,
-                generator,
-                codebookSize);
-    }
-
-    public ModelManifest withProvenance(Map<String, Object> newProvenance) {
-        return new ModelManifest(
-                formatVersion,
-                id,
-                name,
-                architecture,
-                kind,
-                imageChannels,
-                latentChannels,
-                downsamplingFactor,
-                latentScale,
-                latentShift,
-                valueRange,
-                tileSize,
-                tileHalo,
-                files,
-                license,
-                newProvenance,
-                metrics,
-                generator,
+                newMetrics,
+                newGenerator,
                 codebookSize);
     }
 }
