@@ -92,6 +92,27 @@ public final class SeedReport {
                         ? "**within** the aim"
                         : "**outside** the aim; scores against the test set then mostly rank the decoders",
                 100 * fc.tolerance()));
+        List<String> arms = List.copyOf(fc.floors().keySet());
+        if (arms.size() > 2) {
+            // with a base arm the pair that matters is usually control vs EQ: give every pair its own spread
+            md.append("Pairwise (larger / smaller - 1):");
+            for (int b = 1; b < arms.size(); b++) {
+                for (int a = 0; a < b; a++) {
+                    double x = fc.floors().get(arms.get(a));
+                    double y = fc.floors().get(arms.get(b));
+                    double spread = Math.max(x, y) / Math.min(x, y) - 1;
+                    md.append(String.format(
+                            Locale.ROOT,
+                            "%s %s vs %s %.0f %% (%s)",
+                            a == 0 && b == 1 ? "" : ";",
+                            arms.get(b),
+                            arms.get(a),
+                            100 * spread,
+                            spread <= fc.tolerance() ? "within" : "outside"));
+                }
+            }
+            md.append(".\n\n");
+        }
         return md.toString();
     }
 

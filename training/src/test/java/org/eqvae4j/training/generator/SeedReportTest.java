@@ -67,6 +67,15 @@ class SeedReportTest {
         var floors = SeedStatistics.floors(Map.of("control", 10.0, "eq", 13.0), 0.2);
         String md = SeedReport.floors(floors);
         assertTrue(md.contains("30 % above") && md.contains("**outside**"), md);
+        Map<String, Double> floorsOfThree = new java.util.LinkedHashMap<>();
+        floorsOfThree.put("base", 4.0);
+        floorsOfThree.put("control", 8.4);
+        floorsOfThree.put("eq", 8.0);
+        String three = SeedReport.floors(SeedStatistics.floors(floorsOfThree, 0.2));
+        assertTrue(
+                three.contains(
+                        "Pairwise (larger / smaller - 1): control vs base 110 % (outside); eq vs base 100 % (outside); eq vs control 5 % (within)."),
+                three);
         SeedReport.writeFiles(
                 dir,
                 s,

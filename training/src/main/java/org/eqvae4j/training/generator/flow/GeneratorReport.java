@@ -122,10 +122,11 @@ final class GeneratorReport {
                 "equivariance_error_rotation",
                 "equivariance_error_scale",
                 "psnr_transformed_latent_rotation",
-                "psnr_transformed_latent_scale");
+                "psnr_transformed_latent_scale",
+                "intrinsic_dimension_twonn");
         StringBuilder md = new StringBuilder(
                 "| arm | PSNR (dB) | eq. error rotations | eq. error scales | PSNR of D(tau(E(x))) rotations (dB) "
-                        + "| same, scales (dB) |\n|---|---:|---:|---:|---:|---:|\n");
+                        + "| same, scales (dB) | TwoNN intrinsic dimension of latent patches |\n|---|---:|---:|---:|---:|---:|---:|\n");
         for (var e : arms.entrySet()) {
             md.append("| ").append(e.getKey()).append(" |");
             for (String k : keys) {
@@ -140,7 +141,8 @@ final class GeneratorReport {
                         Locale.ROOT,
                         "%nMeasured on the first %s test images, prepared as the generator's training images; rotations by "
                                 + "90/180/270 degrees, scales 0.25/0.5/0.75 (the paper's relative error of E(tau x) "
-                                + "against tau(E(x))). Lower errors = more equivariant.%n%n",
+                                + "against tau(E(x))). Lower errors = more equivariant; a lower intrinsic dimension = a simpler latent space (the "
+                                + "paper's Figure 2 measure).%n%n",
                         images))
                 .toString();
     }

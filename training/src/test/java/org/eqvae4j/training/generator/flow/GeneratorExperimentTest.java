@@ -118,11 +118,13 @@ class GeneratorExperimentTest {
                         "psnr_transformed_latent_rotation",
                         20.0,
                         "psnr_transformed_latent_scale",
-                        21.0));
+                        21.0,
+                        "intrinsic_dimension_twonn",
+                        12.5));
         arms.put("eq", Map.of("images", 500, "psnr", 29.0, "equivariance_error_rotation", 0.4));
         String md = GeneratorReport.autoencoders(arms);
-        assertTrue(md.contains("| base | 30.123 | 1.000 | 0.500 | 20.000 | 21.000 |"), md);
-        assertTrue(md.contains("| eq | 29.000 | 0.400 | | | |"), "a missing measure is an empty cell: " + md);
+        assertTrue(md.contains("| base | 30.123 | 1.000 | 0.500 | 20.000 | 21.000 | 12.500 |"), md);
+        assertTrue(md.contains("| eq | 29.000 | 0.400 | | | | |"), "a missing measure is an empty cell: " + md);
         assertTrue(md.contains("first 500 test images"), md);
     }
 }
