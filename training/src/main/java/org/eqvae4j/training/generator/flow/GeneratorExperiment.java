@@ -573,6 +573,16 @@ public final class GeneratorExperiment {
         GeneratorCharts.loss(result.runs(), out.resolve("loss.png"), 100);
         SeedReport.writeFiles(
                 out, result.statistics(), result.ratios(), result.floorCheck(), cfg.finalSamples(), CHARTS);
+        StringBuilder csv = new StringBuilder("arm,measure,value\n");
+        result.autoencoders()
+                .forEach((arm, measures) -> measures.forEach((k, v) -> csv.append(arm)
+                        .append(',')
+                        .append(k)
+                        .append(',')
+                        .append(v)
+                        .append('\n')));
+        AtomicFiles.write(
+                out.resolve("autoencoders.csv"), o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
         AtomicFiles.write(
                 out.resolve("README.md"),
                 o -> o.write(GeneratorReport.markdown(cfg, result).getBytes(StandardCharsets.UTF_8)));
