@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eqvae4j.runtime.bundle.ModelBundle;
+import org.eqvae4j.runtime.bundle.ModelManifest;
 import org.eqvae4j.runtime.io.AtomicFiles;
 import org.eqvae4j.runtime.metrics.Bootstrap;
 
@@ -65,8 +67,7 @@ public final class SeedReport {
         StringBuilder md =
                 new StringBuilder("| arm | bundle | id | weights (model.json provenance) |\n|---|---|---|---|\n");
         for (Map.Entry<String, Path> e : bundles.entrySet()) {
-            org.eqvae4j.runtime.bundle.ModelManifest m =
-                    org.eqvae4j.runtime.bundle.ModelBundle.open(e.getValue()).manifest();
+            ModelManifest m = ModelBundle.open(e.getValue()).manifest();
             Object weights = m.provenance().get("weights");
             md.append(String.format(
                     Locale.ROOT,
@@ -98,17 +99,21 @@ public final class SeedReport {
             md.append("Pairwise (larger / smaller - 1):");
             for (int b = 1; b < arms.size(); b++) {
                 for (int a = 0; a < b; a++) {
-                    double x = fc.floors().get(arms.get(a));
-                    double y = fc.floors().get(arms.get(b));
-                    double spread = Math.max(x, y) / Math.min(x, y) - 1;
+                    SeedStatistics.FloorCheck pair = SeedStatistics.floors(
+                            Map.of(
+                                    arms.get(a),
+                                    fc.floors().get(arms.get(a)),
+                                    arms.get(b),
+                                    fc.floors().get(arms.get(b))),
+                            fc.tolerance());
                     md.append(String.format(
                             Locale.ROOT,
                             "%s %s vs %s %.0f %% (%s)",
                             a == 0 && b == 1 ? "" : ";",
                             arms.get(b),
                             arms.get(a),
-                            100 * spread,
-                            spread <= fc.tolerance() ? "within" : "outside"));
+                            100 * pair.spread(),
+                            pair.within() ? "within" : "outside"));
                 }
             }
             md.append(".\n\n");

@@ -1,5 +1,6 @@
 package org.eqvae4j.training.generator.flow;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,7 @@ final class GeneratorReport {
 
     private GeneratorReport() {}
 
-    static String markdown(GeneratorExperiment.Config cfg, GeneratorExperiment.Result result)
-            throws java.io.IOException {
+    static String markdown(GeneratorExperiment.Config cfg, GeneratorExperiment.Result result) throws IOException {
         GeneratorTrainConfig t = cfg.template();
         StringBuilder md = new StringBuilder();
         md.append("# Latent generators on the latents of ")
