@@ -195,16 +195,25 @@ public final class GuiDriver {
         });
         ImagePlus result = WindowManager.getImage(title);
         ImageWindow win = result.getWindow();
-        EventQueue.invokeAndWait(win::toFront);
-        // the window manager-less X server paints when it gets to it (seconds on a loaded machine), and a window
-        // opened after the result (a log) may cover it: bring the result to the front and capture the whole screen
-        // until its canvas shows the result, up to 20 s; the test checks that same capture
+        // where ImageJ places the window depends on the windows before it (a CI run once found the result at the
+        // screen's corner under another window): move it to the bottom-right corner, where no other window opens,
+        // so the capture tests what the window paints, not ImageJ's placement
+        EventQueue.invokeAndWait(() -> {
+            win.setLocation(screenRect.width - win.getWidth() - 40, screenRect.height - win.getHeight() - 40);
+            win.toFront();
+        });
+        // the window manager-less X server paints when it gets to it (seconds on a loaded machine): capture the whole
+        // screen until the canvas shows the result, asking for a repaint each time, up to 20 s; the test checks that
+        // same capture
         java.awt.image.BufferedImage expected = result.getBufferedImage();
         java.awt.image.BufferedImage screenshot;
         long deadline = System.currentTimeMillis() + 20_000;
         do {
             Thread.sleep(200);
-            EventQueue.invokeAndWait(win::toFront);
+            EventQueue.invokeAndWait(() -> {
+                win.toFront();
+                result.getCanvas().repaint();
+            });
             robot.waitForIdle();
             Point at = result.getCanvas().getLocationOnScreen();
             screenshot = robot.createScreenCapture(screenRect);
@@ -229,10 +238,23 @@ public final class GuiDriver {
             titles.add(WindowManager.getImage(id).getTitle());
         }
         report.setProperty("images", String.join(";", titles));
+        List<String> windows = new ArrayList<>(); // for the test's message when the capture does not match
+        for (Window w : Window.getWindows()) {
+            if (w.isShowing()) {
+                Rectangle b = w.getBounds();
+                windows.add(w.getClass().getSimpleName() + " '" + title(w) + "' at " + b.x + "," + b.y + " size "
+                        + b.width + "x" + b.height);
+            }
+        }
+        report.setProperty("windows", String.join("; ", windows));
         report.setProperty("recorded", Recorder.getInstance().getText());
         ImageIO.write(
                 result.getBufferedImage(), "png", out.resolve("output.png").toFile());
         ImageIO.write(screenshot, "png", out.resolve("screenshot.png").toFile());
+    }
+
+    private static String title(Window w) {
+        return w instanceof java.awt.Frame f ? f.getTitle() : w instanceof java.awt.Dialog d ? d.getTitle() : "";
     }
 
     /** Mean absolute difference per colour sample of two images of the same size. */

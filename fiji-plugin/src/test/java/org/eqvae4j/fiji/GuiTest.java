@@ -116,7 +116,8 @@ class GuiTest {
             assertTrue(
                     diff < 2,
                     "the screenshot at the result window's canvas (" + x0 + ", " + y0 + ") differs from the result"
-                            + " by " + diff + " grey levels on average; see " + out.resolve("screenshot.png"));
+                            + " by " + diff + " grey levels on average; see " + out.resolve("screenshot.png")
+                            + "; the windows showing: " + report.getProperty("windows"));
         } finally {
             xvfb.destroy();
             xvfb.waitFor(10, TimeUnit.SECONDS);
