@@ -1,5 +1,12 @@
 package org.eqvae4j.runtime.metrics;
 
+import static org.eqvae4j.runtime.metrics.AutoencoderMeasure.CENTRED_ERROR_ROTATION;
+import static org.eqvae4j.runtime.metrics.AutoencoderMeasure.CENTRED_ERROR_SCALE;
+import static org.eqvae4j.runtime.metrics.AutoencoderMeasure.EQUIVARIANCE_ERROR_ROTATION;
+import static org.eqvae4j.runtime.metrics.AutoencoderMeasure.EQUIVARIANCE_ERROR_SCALE;
+import static org.eqvae4j.runtime.metrics.AutoencoderMeasure.PSNR_TAU_ROTATION;
+import static org.eqvae4j.runtime.metrics.AutoencoderMeasure.PSNR_TAU_SCALE;
+
 import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,8 +47,7 @@ public final class AutoencoderEvaluation {
 
     /**
      * @param perImage each image's value of the measures that are means over images, by {@link #asMap()}'s key
-     *                 ({@value #PSNR}, and for each group the mean over its transforms: {@code
-     *                 equivariance_error_rotation}, ...), in image order; for paired comparisons of two models on the
+     *                 ({@link #PER_IMAGE}: PSNR, and for each group the mean over its transforms), in image order; for paired comparisons of two models on the
      *                 same images ({@link PairedDifferences}). Empty when not kept.
      */
     public record Report(
@@ -54,17 +60,10 @@ public final class AutoencoderEvaluation {
             double intrinsicDimension,
             Map<String, double[]> perImage) {
 
-        public static final String PSNR = "psnr";
-
-        /** The per-image measures, in table order. */
-        public static final List<String> PER_IMAGE = List.of(
-                PSNR,
-                "equivariance_error_rotation",
-                "equivariance_error_scale",
-                "centred_equivariance_error_rotation",
-                "centred_equivariance_error_scale",
-                "psnr_transformed_latent_rotation",
-                "psnr_transformed_latent_scale");
+        /** The keys of the per-image measures ({@link AutoencoderMeasure#perImageMeasures()}), in table order. */
+        public static final List<String> PER_IMAGE = AutoencoderMeasure.perImageMeasures().stream()
+                .map(AutoencoderMeasure::key)
+                .toList();
 
         public Report {
             perImage = Map.copyOf(perImage);
@@ -117,14 +116,11 @@ public final class AutoencoderEvaluation {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("images", images);
             m.put("size", size);
-            m.put("psnr", round(psnr));
-            m.put("ssim", round(ssim));
-            m.put("equivariance_error_rotation", round(meanError(rotations)));
-            m.put("equivariance_error_scale", round(meanError(scales)));
-            m.put("psnr_transformed_latent_rotation", round(meanPsnr(rotations)));
-            m.put("psnr_transformed_latent_scale", round(meanPsnr(scales)));
-            m.put("centred_equivariance_error_rotation", round(meanCentredError(rotations)));
-            m.put("centred_equivariance_error_scale", round(meanCentredError(scales)));
+            for (AutoencoderMeasure measure : AutoencoderMeasure.values()) {
+                if (measure != AutoencoderMeasure.INTRINSIC_DIMENSION) {
+                    m.put(measure.key(), round(measure.of(this)));
+                }
+            }
             for (List<TransformResult> group : List.of(rotations, scales)) {
                 for (TransformResult t : group) {
                     m.put("equivariance_error_" + t.name(), round(t.equivarianceError()));
@@ -132,7 +128,8 @@ public final class AutoencoderEvaluation {
                     m.put("psnr_transformed_latent_" + t.name(), round(t.psnr()));
                 }
             }
-            m.put("intrinsic_dimension_twonn", round(intrinsicDimension));
+            // after the per-transform values, where model.json files have always had it
+            m.put(AutoencoderMeasure.INTRINSIC_DIMENSION.key(), round(intrinsicDimension));
             return m;
         }
 
@@ -178,7 +175,7 @@ public final class AutoencoderEvaluation {
             FloatTensor recon = ae.decode(z);
             double imagePsnr = ImageMetrics.psnrUint8(x, recon);
             psnr += imagePsnr;
-            perImage.get(Report.PSNR)[done] = imagePsnr;
+            perImage.get(AutoencoderMeasure.PSNR.key())[done] = imagePsnr;
             ssim += Ssim.of(x, recon);
             collectPatches(z, patches);
             Map<String, LatentTransform> all = new LinkedHashMap<>(rotations);
@@ -195,11 +192,11 @@ public final class AutoencoderEvaluation {
                 s[0] += error;
                 s[1] += centred;
                 s[2] += psnrTau;
-                String group = rotations.containsKey(e.getKey()) ? "rotation" : "scale";
-                int count = rotations.containsKey(e.getKey()) ? rotations.size() : scales.size();
-                perImage.get("equivariance_error_" + group)[done] += error / count;
-                perImage.get("centred_equivariance_error_" + group)[done] += centred / count;
-                perImage.get("psnr_transformed_latent_" + group)[done] += psnrTau / count;
+                boolean rotation = rotations.containsKey(e.getKey());
+                int count = rotation ? rotations.size() : scales.size();
+                add(perImage, rotation ? EQUIVARIANCE_ERROR_ROTATION : EQUIVARIANCE_ERROR_SCALE, done, error / count);
+                add(perImage, rotation ? CENTRED_ERROR_ROTATION : CENTRED_ERROR_SCALE, done, centred / count);
+                add(perImage, rotation ? PSNR_TAU_ROTATION : PSNR_TAU_SCALE, done, psnrTau / count);
             }
             done++;
         }
@@ -214,6 +211,10 @@ public final class AutoencoderEvaluation {
         }
         double id = patches.size() >= 3 ? TwoNN.estimate(patches.toArray(float[][]::new)) : Double.NaN;
         return new Report(n, images.isEmpty() ? 0 : images.get(0).height(), psnr / n, ssim / n, rot, sc, id, perImage);
+    }
+
+    private static void add(Map<String, double[]> perImage, AutoencoderMeasure measure, int image, double value) {
+        perImage.get(measure.key())[image] += value;
     }
 
     /** ||a - b||^2 / ||b||^2. */

@@ -66,14 +66,17 @@ public final class PairedDifferences {
                         + " images' spread, not the training seed's.%n%n",
                 100 * LEVEL,
                 Bootstrap.DEFAULT_RESAMPLES));
-        md.append("| model - reference | PSNR | eq. error rot | eq. error scale | centred rot | centred scale "
-                + "| PSNR tau rot | PSNR tau scale |\n|---|---|---|---|---|---|---|---|\n");
+        List<AutoencoderMeasure> measures = AutoencoderMeasure.perImageMeasures();
+        md.append("| model - reference |");
+        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
+        md.append("\n|---|").append("---|".repeat(measures.size())).append('\n');
         for (Row r : rows) {
             md.append("| ").append(r.model()).append(" - ").append(r.reference());
-            for (Map.Entry<String, Bootstrap.Interval> e : r.differences().entrySet()) {
-                String f = e.getKey().contains("psnr") ? "%+.2f [%+.2f, %+.2f]" : "%+.3f [%+.3f, %+.3f]";
-                Bootstrap.Interval i = e.getValue();
-                String cell = String.format(Locale.ROOT, f, i.estimate(), i.low(), i.high());
+            for (AutoencoderMeasure m : measures) {
+                String d = "%+." + m.decimals() + "f";
+                Bootstrap.Interval i = r.differences().get(m.key());
+                String cell =
+                        String.format(Locale.ROOT, d + " [" + d + ", " + d + "]", i.estimate(), i.low(), i.high());
                 md.append(" | ").append(i.excludes(0) ? "**" + cell + "**" : cell);
             }
             md.append(" |\n");

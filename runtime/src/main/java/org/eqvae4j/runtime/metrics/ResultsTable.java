@@ -166,25 +166,21 @@ public final class ResultsTable {
                 .append("'Centred' is the same error after removing each latent's per-channel mean from both ")
                 .append(
                         "tau(E(x)) and E(tau(x)), so a shift of the latents' mean cannot pass for a change in structure.\n\n");
-        md.append("| model | PSNR | SSIM | eq. error rot | eq. error scale | centred rot | centred scale "
-                + "| PSNR tau rot | PSNR tau scale | TwoNN ID |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| model |");
+        for (AutoencoderMeasure m : AutoencoderMeasure.values()) {
+            md.append(' ').append(m.header()).append(" |");
+        }
+        md.append("\n|---|")
+                .append("---|".repeat(AutoencoderMeasure.values().length))
+                .append('\n');
         List<String> perTransform = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             AutoencoderEvaluation.Report r = reports.get(i);
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %.2f | %.4f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.1f |%n",
-                    ids.get(i),
-                    r.psnr(),
-                    r.ssim(),
-                    r.meanError(r.rotations()),
-                    r.meanError(r.scales()),
-                    r.meanCentredError(r.rotations()),
-                    r.meanCentredError(r.scales()),
-                    r.meanPsnr(r.rotations()),
-                    r.meanPsnr(r.scales()),
-                    r.intrinsicDimension()));
+            md.append("| ").append(ids.get(i)).append(" |");
+            for (AutoencoderMeasure m : AutoencoderMeasure.values()) {
+                md.append(' ').append(m.format(m.of(r))).append(" |");
+            }
+            md.append('\n');
             StringBuilder row = new StringBuilder("| " + ids.get(i));
             for (List<AutoencoderEvaluation.TransformResult> group : List.of(r.rotations(), r.scales())) {
                 for (AutoencoderEvaluation.TransformResult t : group) {

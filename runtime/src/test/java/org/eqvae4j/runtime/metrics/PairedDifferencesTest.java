@@ -56,7 +56,7 @@ class PairedDifferencesTest {
         assertEquals(0.5, d.low(), 1e-12);
         assertEquals(0.5, d.high(), 1e-12);
         PairedDifferences.Row noisy = PairedDifferences.of("b", report(2, 1, 4, 3), "a", report(1, 2, 3, 4));
-        Bootstrap.Interval n = noisy.differences().get(AutoencoderEvaluation.Report.PSNR);
+        Bootstrap.Interval n = noisy.differences().get(AutoencoderMeasure.PSNR.key());
         assertEquals(0, n.estimate(), 1e-12);
         assertTrue(n.low() < 0 && n.high() > 0, n.toString());
         String md = PairedDifferences.markdown(List.of(shifted, noisy));

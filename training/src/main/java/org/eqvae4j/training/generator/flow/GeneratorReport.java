@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.eqvae4j.runtime.metrics.AutoencoderMeasure;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.generator.SeedReport;
 
@@ -117,21 +118,21 @@ final class GeneratorReport {
 
     /** PSNR and equivariance errors of each arm's autoencoder, in the generator's domain and image size. */
     static String autoencoders(Map<String, Map<String, Object>> arms) {
-        List<String> keys = List.of(
-                "psnr",
-                "equivariance_error_rotation",
-                "equivariance_error_scale",
-                "psnr_transformed_latent_rotation",
-                "psnr_transformed_latent_scale",
-                "intrinsic_dimension_twonn");
-        StringBuilder md = new StringBuilder(
-                "| arm | PSNR (dB) | eq. error rotations | eq. error scales | PSNR of D(tau(E(x))) rotations (dB) "
-                        + "| same, scales (dB) | TwoNN intrinsic dimension of latent patches |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        List<AutoencoderMeasure> measures = List.of(
+                AutoencoderMeasure.PSNR,
+                AutoencoderMeasure.EQUIVARIANCE_ERROR_ROTATION,
+                AutoencoderMeasure.EQUIVARIANCE_ERROR_SCALE,
+                AutoencoderMeasure.PSNR_TAU_ROTATION,
+                AutoencoderMeasure.PSNR_TAU_SCALE,
+                AutoencoderMeasure.INTRINSIC_DIMENSION);
+        StringBuilder md = new StringBuilder("| arm |");
+        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
+        md.append("\n|---|").append("---:|".repeat(measures.size())).append('\n');
         for (var e : arms.entrySet()) {
             md.append("| ").append(e.getKey()).append(" |");
-            for (String k : keys) {
-                Object v = e.getValue().get(k);
-                md.append(v instanceof Number n ? String.format(Locale.ROOT, " %.3f |", n.doubleValue()) : " |");
+            for (AutoencoderMeasure m : measures) {
+                String cell = m.cell(e.getValue());
+                md.append(cell.isEmpty() ? " |" : " " + cell + " |");
             }
             md.append('\n');
         }
@@ -141,8 +142,8 @@ final class GeneratorReport {
                         Locale.ROOT,
                         "%nMeasured on the first %s test images, prepared as the generator's training images; rotations by "
                                 + "90/180/270 degrees, scales 0.25/0.5/0.75 (the paper's relative error of E(tau x) "
-                                + "against tau(E(x))). Lower errors = more equivariant; a lower intrinsic dimension = a simpler latent space (the "
-                                + "paper's Figure 2 measure). Each transform's values: `autoencoders.csv`.%n%n",
+                                + "against tau(E(x))); PSNR tau: D(tau(E(x))) against tau(x). Lower errors = more equivariant; a lower intrinsic "
+                                + "dimension (TwoNN over 4x4 latent patches) = a simpler latent space (the paper's Figure 2 measure). Each transform's values: `autoencoders.csv`.%n%n",
                         images))
                 .toString();
     }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.eqvae4j.runtime.image.ImageFiles;
 import org.eqvae4j.runtime.io.AtomicFiles;
+import org.eqvae4j.runtime.metrics.AutoencoderMeasure;
 import org.eqvae4j.runtime.metrics.Bootstrap;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 import org.eqvae4j.runtime.visual.ImageGrid;
@@ -141,24 +142,30 @@ final class MaskGitReport {
         md.append("Measured on the first ")
                 .append(cfg.vqEvalImages())
                 .append(" test images (32x32) by the runtime's metrics library; codebook usage over their tokens.\n\n");
-        md.append(
-                "| arm | bundle | PSNR dB | codebook perplexity | codebook used | equivariance error rot | equivariance error scale | PSNR D(tau z) rot | PSNR D(tau z) scale | FD-FMNIST-CNN of reconstructions |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        List<AutoencoderMeasure> measures = List.of(
+                AutoencoderMeasure.EQUIVARIANCE_ERROR_ROTATION,
+                AutoencoderMeasure.EQUIVARIANCE_ERROR_SCALE,
+                AutoencoderMeasure.PSNR_TAU_ROTATION,
+                AutoencoderMeasure.PSNR_TAU_SCALE);
+        md.append("| arm | bundle | ")
+                .append(AutoencoderMeasure.PSNR.header())
+                .append(" | codebook perplexity | codebook used |");
+        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
+        md.append(" FD-FMNIST-CNN of reconstructions |\n|---|---|")
+                .append("---|".repeat(measures.size() + 4))
+                .append('\n');
         for (Arm a : arms) {
             Map<String, Object> m = a.vqMetrics();
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | `%s` | %.2f | %.1f | %.1f %% | %.3f | %.3f | %.2f | %.2f | %.2f |%n",
+                    "| %s | `%s` | %s | %.1f | %.1f %% |",
                     a.name(),
                     a.vqId(),
-                    num(m.get("psnr")),
+                    AutoencoderMeasure.PSNR.cell(m),
                     num(m.get("codebook_perplexity")),
-                    100 * num(m.get("codebook_used")),
-                    num(m.get("equivariance_error_rotation")),
-                    num(m.get("equivariance_error_scale")),
-                    num(m.get("psnr_transformed_latent_rotation")),
-                    num(m.get("psnr_transformed_latent_scale")),
-                    a.reconstructionFd()));
+                    100 * num(m.get("codebook_used"))));
+            measures.forEach(measure -> md.append(' ').append(measure.cell(m)).append(" |"));
+            md.append(String.format(Locale.ROOT, " %.2f |%n", a.reconstructionFd()));
         }
         double bp = arms.stream()
                 .mapToDouble(a -> num(a.vqMetrics().get("codebook_perplexity")))
