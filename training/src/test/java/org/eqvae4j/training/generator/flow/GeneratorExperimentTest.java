@@ -69,10 +69,14 @@ class GeneratorExperimentTest {
     }
 
     @Test
-    void scoresSurviveTheirCsvAndAForeignFileIsRefused(@TempDir Path dir) throws Exception {
+    void scoresSurviveTheirCsvExactlyAndAForeignFileIsRefused(@TempDir Path dir) throws Exception {
         TreeMap<Long, GeneratorExperiment.Point> points = new TreeMap<>();
         points.put(10L, new GeneratorExperiment.Point(10, 100, 50.5, 40.25, 0.0123, 0.001, 0.5, 0.25, 0.6));
         points.put(20L, new GeneratorExperiment.Point(20, 200, 30.5, 20.25, -0.0012, 0.002, 0.75, 0.5, 0.8));
+        // values with more digits than a fixed format keeps: read back exactly, as a run in one go had them
+        points.put(
+                30L,
+                new GeneratorExperiment.Point(30, 300, 221.4865233734605, 1 / 3.0, 1e-9 / 7, 0, 2 / 3.0, 0.1, 0.3));
         Path csv = dir.resolve("scores.csv");
         GeneratorExperiment.writePoints(csv, points);
         assertEquals(points, GeneratorExperiment.readPoints(csv));
