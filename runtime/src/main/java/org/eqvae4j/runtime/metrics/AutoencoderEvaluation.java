@@ -30,7 +30,8 @@ import org.eqvae4j.runtime.transform.Resampler;
  *       change in the latents' mean (a large share of TAEF2's latent energy) cannot pass for a change in
  *       structure;</li>
  *   <li>PSNR of D(tau(E(x))) against tau(x) per transform (the paper's Figure 3 measure);</li>
- *   <li>TwoNN intrinsic dimension of latent patches (4x4 latent pixels x channels, non-overlapping).</li>
+ *   <li>TwoNN intrinsic dimension of latent patches (4x4 latent pixels x channels, non-overlapping);</li>
+ *   <li>the latents' high-frequency share ({@link LatentSpectrum}), mean over images.</li>
  * </ul>
  */
 public final class AutoencoderEvaluation {
@@ -58,6 +59,7 @@ public final class AutoencoderEvaluation {
             List<TransformResult> rotations,
             List<TransformResult> scales,
             double intrinsicDimension,
+            double latentHighFrequency,
             Map<String, double[]> perImage) {
 
         /** The keys of the per-image measures ({@link AutoencoderMeasure#perImageMeasures()}), in table order. */
@@ -117,7 +119,7 @@ public final class AutoencoderEvaluation {
             m.put("images", images);
             m.put("size", size);
             for (AutoencoderMeasure measure : AutoencoderMeasure.values()) {
-                if (measure != AutoencoderMeasure.INTRINSIC_DIMENSION) {
+                if (!measure.ofLatents()) {
                     m.put(measure.key(), round(measure.of(this)));
                 }
             }
@@ -128,8 +130,12 @@ public final class AutoencoderEvaluation {
                     m.put("psnr_transformed_latent_" + t.name(), round(t.psnr()));
                 }
             }
-            // after the per-transform values, where model.json files have always had it
-            m.put(AutoencoderMeasure.INTRINSIC_DIMENSION.key(), round(intrinsicDimension));
+            // after the per-transform values, where model.json files have always had the intrinsic dimension
+            for (AutoencoderMeasure measure : AutoencoderMeasure.values()) {
+                if (measure.ofLatents()) {
+                    m.put(measure.key(), round(measure.of(this)));
+                }
+            }
             return m;
         }
 
@@ -162,6 +168,7 @@ public final class AutoencoderEvaluation {
         }
         double psnr = 0;
         double ssim = 0;
+        double highFrequency = 0;
         Map<String, double[]> sums = new LinkedHashMap<>();
         Map<String, double[]> perImage = new LinkedHashMap<>();
         for (String key : Report.PER_IMAGE) {
@@ -178,6 +185,7 @@ public final class AutoencoderEvaluation {
             perImage.get(AutoencoderMeasure.PSNR.key())[done] = imagePsnr;
             ssim += Ssim.of(x, recon);
             collectPatches(z, patches);
+            highFrequency += LatentSpectrum.highFrequencyShare(z);
             Map<String, LatentTransform> all = new LinkedHashMap<>(rotations);
             all.putAll(scales);
             for (Map.Entry<String, LatentTransform> e : all.entrySet()) {
@@ -210,7 +218,16 @@ public final class AutoencoderEvaluation {
             (rotations.containsKey(e.getKey()) ? rot : sc).add(r);
         }
         double id = patches.size() >= 3 ? TwoNN.estimate(patches.toArray(float[][]::new)) : Double.NaN;
-        return new Report(n, images.isEmpty() ? 0 : images.get(0).height(), psnr / n, ssim / n, rot, sc, id, perImage);
+        return new Report(
+                n,
+                images.isEmpty() ? 0 : images.get(0).height(),
+                psnr / n,
+                ssim / n,
+                rot,
+                sc,
+                id,
+                highFrequency / n,
+                perImage);
     }
 
     private static void add(Map<String, double[]> perImage, AutoencoderMeasure measure, int image, double value) {

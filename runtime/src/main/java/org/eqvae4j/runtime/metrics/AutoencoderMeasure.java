@@ -21,7 +21,9 @@ public enum AutoencoderMeasure {
     /** PSNR of D(tau(E(x))) against tau(x), the paper's Figure 3 measure. */
     PSNR_TAU_ROTATION("psnr_transformed_latent_rotation", "PSNR tau rot (dB)", 2, true),
     PSNR_TAU_SCALE("psnr_transformed_latent_scale", "PSNR tau scale (dB)", 2, true),
-    INTRINSIC_DIMENSION("intrinsic_dimension_twonn", "TwoNN ID", 1, false);
+    INTRINSIC_DIMENSION("intrinsic_dimension_twonn", "TwoNN ID", 1, false),
+    /** {@link LatentSpectrum#highFrequencyShare}, mean over images. */
+    LATENT_HIGH_FREQUENCY("latent_high_frequency_share", "latent HF share", 3, false);
 
     private final String key;
     private final String header;
@@ -52,6 +54,11 @@ public enum AutoencoderMeasure {
         return perImage;
     }
 
+    /** Whether this measure describes the latents as a set rather than the model's output or its equivariance. */
+    public boolean ofLatents() {
+        return this == INTRINSIC_DIMENSION || this == LATENT_HIGH_FREQUENCY;
+    }
+
     /** The measures a report keeps per image, in table order. */
     public static List<AutoencoderMeasure> perImageMeasures() {
         return Arrays.stream(values()).filter(AutoencoderMeasure::perImage).toList();
@@ -69,6 +76,7 @@ public enum AutoencoderMeasure {
             case PSNR_TAU_ROTATION -> report.meanPsnr(report.rotations());
             case PSNR_TAU_SCALE -> report.meanPsnr(report.scales());
             case INTRINSIC_DIMENSION -> report.intrinsicDimension();
+            case LATENT_HIGH_FREQUENCY -> report.latentHighFrequency();
         };
     }
 

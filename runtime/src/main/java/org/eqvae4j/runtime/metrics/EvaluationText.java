@@ -71,6 +71,11 @@ public final class EvaluationText {
                 AutoencoderEvaluation.PATCH,
                 AutoencoderEvaluation.PATCH,
                 r.intrinsicDimension()));
+        b.append(String.format(
+                Locale.ROOT,
+                "latent high-frequency share (power above %.2f cycles per latent pixel): %.3f%n",
+                LatentSpectrum.CUTOFF,
+                r.latentHighFrequency()));
         return b.toString();
     }
 }

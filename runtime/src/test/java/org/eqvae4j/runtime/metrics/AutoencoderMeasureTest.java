@@ -20,12 +20,13 @@ class AutoencoderMeasureTest {
                     new AutoencoderEvaluation.TransformResult("rot180", 0.7, 0.35, 22.0)),
             List.of(new AutoencoderEvaluation.TransformResult("scale0.5", 0.4, 0.2, 18.0)),
             12.25,
+            0.375,
             Map.of());
 
     @Test
     void everyMeasureIsInAsMapUnderItsKeyWithTheReportsValue() {
         Map<String, Object> map = REPORT.asMap();
-        double[] expected = {30.5, 0.875, 0.6, 0.4, 0.3, 0.2, 21.0, 18.0, 12.25};
+        double[] expected = {30.5, 0.875, 0.6, 0.4, 0.3, 0.2, 21.0, 18.0, 12.25, 0.375};
         AutoencoderMeasure[] measures = AutoencoderMeasure.values();
         assertEquals(expected.length, measures.length);
         for (int i = 0; i < measures.length; i++) {
@@ -49,7 +50,7 @@ class AutoencoderMeasureTest {
     }
 
     @Test
-    void thePerImageMeasuresAreEveryMeasureButSsimAndTheIntrinsicDimension() {
+    void thePerImageMeasuresAreEveryMeasureButSsimAndTheLatentSetsOwn() {
         assertEquals(
                 List.of(
                         "psnr",

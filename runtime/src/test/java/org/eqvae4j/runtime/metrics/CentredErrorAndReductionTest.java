@@ -87,6 +87,7 @@ class CentredErrorAndReductionTest {
                 List.of(new AutoencoderEvaluation.TransformResult("rot90", rot, rotCentred, 20.0)),
                 List.of(new AutoencoderEvaluation.TransformResult("scale0.5", scale, scaleCentred, 20.0)),
                 10.0,
+                0.5,
                 java.util.Map.of());
     }
 }

@@ -35,6 +35,7 @@ class EvaluationReportsTest {
                     new AutoencoderEvaluation.TransformResult("scale0.5", 0.6, 0.2, 19.0),
                     new AutoencoderEvaluation.TransformResult("scale0.75", 0.62, 0.25, 23.0)),
             25.64,
+            0.4,
             java.util.Map.of());
 
     /** REPORT with every rotation error (plain and centred) halved. */
@@ -49,6 +50,7 @@ class EvaluationReportsTest {
                     .toList(),
             REPORT.scales(),
             20.0,
+            0.3,
             java.util.Map.of());
 
     @Test
@@ -87,7 +89,8 @@ class EvaluationReportsTest {
                 List.of("scales", "0.6400", "0.2500", "20.00", "dB"),
                 List.of(lines.get(10).trim().split("\\s+")));
         assertEquals("intrinsic dimension (TwoNN, 4x4 latent patches): 25.6", lines.get(11));
-        assertEquals(12, lines.size());
+        assertEquals("latent high-frequency share (power above 0.25 cycles per latent pixel): 0.400", lines.get(12));
+        assertEquals(13, lines.size());
     }
 
     @Test
@@ -96,7 +99,9 @@ class EvaluationReportsTest {
                 List.of("taef2", "eq-taef2"), List.of(REPORT, REPORT), -1, 256, "./eqvae results --models a,b");
         assertTrue(md.startsWith("# Measured results\n\nRegenerate with `./eqvae results --models a,b` ("), md);
         assertTrue(
-                md.contains("| taef2 | 32.61 | 0.9123 | 1.020 | 0.640 | 0.500 | 0.250 | 21.00 | 20.00 | 25.6 |\n"), md);
+                md.contains(
+                        "| taef2 | 32.61 | 0.9123 | 1.020 | 0.640 | 0.500 | 0.250 | 21.00 | 20.00 | 25.6 | 0.400 |\n"),
+                md);
         assertTrue(
                 md.contains("| eq-taef2 | 1.000 / 0.500 / 20.00 | 1.100 / 0.600 / 21.00 | 0.960 / 0.400 / 22.00 "
                         + "| 0.700 / 0.300 / 18.00 | 0.600 / 0.200 / 19.00 | 0.620 / 0.250 / 23.00 |\n"),

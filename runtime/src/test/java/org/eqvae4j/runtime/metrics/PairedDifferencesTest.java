@@ -28,7 +28,7 @@ class PairedDifferencesTest {
         }
         List<AutoencoderEvaluation.TransformResult> one =
                 List.of(new AutoencoderEvaluation.TransformResult("t", 1, 1, 20));
-        return new AutoencoderEvaluation.Report(values.length, 64, 0, 0, one, one, 0, per);
+        return new AutoencoderEvaluation.Report(values.length, 64, 0, 0, one, one, 0, 0, per);
     }
 
     @Test
@@ -69,7 +69,8 @@ class PairedDifferencesTest {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> PairedDifferences.of("b", report(1, 2), "a", report(1, 2, 3)));
         assertTrue(e.getMessage().contains("2 images") && e.getMessage().contains("not a paired"), e.getMessage());
-        AutoencoderEvaluation.Report without = new AutoencoderEvaluation.Report(2, 64, 0, 0, NONE, NONE, 0, Map.of());
+        AutoencoderEvaluation.Report without =
+                new AutoencoderEvaluation.Report(2, 64, 0, 0, NONE, NONE, 0, 0, Map.of());
         assertThrows(IllegalArgumentException.class, () -> PairedDifferences.of("b", without, "a", report(1, 2)));
         assertThrows(IllegalArgumentException.class, () -> ResultsTable.Pair.parse("eq-taef2"));
         assertEquals(new ResultsTable.Pair("eq", "ft"), ResultsTable.Pair.parse("eq=ft"));

@@ -146,7 +146,8 @@ final class MaskGitReport {
                 AutoencoderMeasure.EQUIVARIANCE_ERROR_ROTATION,
                 AutoencoderMeasure.EQUIVARIANCE_ERROR_SCALE,
                 AutoencoderMeasure.PSNR_TAU_ROTATION,
-                AutoencoderMeasure.PSNR_TAU_SCALE);
+                AutoencoderMeasure.PSNR_TAU_SCALE,
+                AutoencoderMeasure.LATENT_HIGH_FREQUENCY);
         md.append("| arm | bundle | ")
                 .append(AutoencoderMeasure.PSNR.header())
                 .append(" | codebook perplexity | codebook used |");

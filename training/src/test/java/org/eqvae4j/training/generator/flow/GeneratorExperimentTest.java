@@ -124,11 +124,13 @@ class GeneratorExperimentTest {
                         "psnr_transformed_latent_scale",
                         21.0,
                         "intrinsic_dimension_twonn",
-                        12.5));
+                        12.5,
+                        "latent_high_frequency_share",
+                        0.25));
         arms.put("eq", Map.of("images", 500, "psnr", 29.0, "equivariance_error_rotation", 0.4));
         String md = GeneratorReport.autoencoders(arms);
-        assertTrue(md.contains("| base | 30.12 | 1.000 | 0.500 | 20.00 | 21.00 | 12.5 |"), md);
-        assertTrue(md.contains("| eq | 29.00 | 0.400 | | | | |"), "a missing measure is an empty cell: " + md);
+        assertTrue(md.contains("| base | 30.12 | 1.000 | 0.500 | 20.00 | 21.00 | 12.5 | 0.250 |"), md);
+        assertTrue(md.contains("| eq | 29.00 | 0.400 | | | | | |"), "a missing measure is an empty cell: " + md);
         assertTrue(md.contains("first 500 test images"), md);
     }
 }
