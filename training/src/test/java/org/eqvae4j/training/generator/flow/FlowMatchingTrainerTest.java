@@ -13,7 +13,6 @@ import org.eqvae4j.runtime.bundle.ModelBundle;
 import org.eqvae4j.runtime.generator.FlowMatchingSampler;
 import org.eqvae4j.runtime.generator.LatentSampler;
 import org.eqvae4j.runtime.generator.Solver;
-import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.ort.RuntimeOptions;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.runtime.tensor.FloatTensor;
@@ -24,31 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FlowMatchingTrainerTest {
 
     private static GeneratorTrainConfig config(Path[] data, Path cache, long steps) {
-        return new GeneratorTrainConfig(
-                GeneratorFixtures.ROOT.resolve("models/taef2"),
-                data[0],
-                data[1],
-                cache,
-                0,
-                16,
-                1,
-                2,
-                2,
-                steps,
-                8,
-                1e-3f,
-                0,
-                3,
-                0.2,
-                0.9,
-                2,
-                2,
-                1,
-                ExecutionProvider.CPU,
-                4,
-                1.5,
-                "taef2-dit-test",
-                FashionMnistImages.MODEL_SIDE);
+        return GeneratorFixtures.tinyDit(data, cache, steps, 1e-3f, 2, 2, "taef2-dit-test");
     }
 
     private static List<String> rows(Path run) throws Exception {

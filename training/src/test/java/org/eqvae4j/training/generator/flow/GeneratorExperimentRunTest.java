@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.eqvae4j.runtime.metrics.AutoencoderMeasure;
-import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.eval.IterationRatio;
 import org.eqvae4j.training.generator.SeedStatistics;
@@ -23,34 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GeneratorExperimentRunTest {
 
-    private static GeneratorTrainConfig template(Path[] data) {
-        return new GeneratorTrainConfig(
-                GeneratorFixtures.ROOT.resolve("models/taef2"),
-                data[0],
-                data[1],
-                null,
-                0,
-                16,
-                1,
-                2,
-                2,
-                4,
-                8,
-                1e-3f,
-                0,
-                0,
-                0.2,
-                0.9,
-                2,
-                2,
-                1,
-                ExecutionProvider.CPU,
-                4,
-                1.5,
-                "template",
-                FashionMnistImages.MODEL_SIDE);
-    }
-
     @Test
     void twoArmsOnTheSameAutoencoderScoreAlikeAndAResumedRunRedoesNothing(@TempDir Path dir) throws Exception {
         Path[] data = GeneratorFixtures.idx(dir.resolve("data"), 24, 1);
@@ -60,7 +31,7 @@ class GeneratorExperimentRunTest {
                 List.of(new GeneratorExperiment.Arm("base", taef2), new GeneratorExperiment.Arm("same", taef2)),
                 List.of(0L, 1L),
                 dir.resolve("work"),
-                template(data),
+                GeneratorFixtures.tinyDit(data, null, 4, 1e-3f, 2, 2, "template"),
                 data[0],
                 data[1],
                 GeneratorFixtures.ROOT.resolve("models/fmnist-classifier/classifier.onnx"),

@@ -6,13 +6,47 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.testsupport.RepositoryRoot;
 
-/** Tiny Fashion-MNIST-shaped IDX files (two classes of synthetic 28x28 shapes) and the project root. */
+/** Tiny Fashion-MNIST-shaped IDX files (two classes of synthetic 28x28 shapes), a tiny DiT's settings, the project root. */
 final class GeneratorFixtures {
     static final Path ROOT = RepositoryRoot.get();
 
     private GeneratorFixtures() {}
+
+    /**
+     * A one-block DiT (width 16, patch 2) on TAEF2's latents of 32 px images, batch 8, seed 3, CPU, one thread: the
+     * tests' generator settings, with what they vary as parameters.
+     */
+    static GeneratorTrainConfig tinyDit(
+            Path[] data, Path cache, long steps, float lr, int checkpointEvery, int snapshotEvery, String id) {
+        return new GeneratorTrainConfig(
+                ROOT.resolve("models/taef2"),
+                data[0],
+                data[1],
+                cache,
+                0,
+                16,
+                1,
+                2,
+                2,
+                steps,
+                8,
+                lr,
+                0,
+                3,
+                0.2,
+                0.9,
+                checkpointEvery,
+                snapshotEvery,
+                1,
+                ExecutionProvider.CPU,
+                4,
+                1.5,
+                id,
+                FashionMnistImages.MODEL_SIDE);
+    }
 
     /** {@code n} images: class 0 a bright square, class 1 a horizontal bar, with seeded noise; returns {images, labels}. */
     static Path[] idx(Path dir, int n, long seed) throws IOException {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eqvae4j.export.training.Checkpoint;
 import org.eqvae4j.export.training.CheckpointFile;
-import org.eqvae4j.runtime.ort.ExecutionProvider;
 import org.eqvae4j.runtime.progress.ProgressListener;
 import org.eqvae4j.training.ChildJvm;
 import org.eqvae4j.training.RunFolder;
@@ -41,31 +40,7 @@ class RunFolderResumeTest {
     static Path straight;
 
     static GeneratorTrainConfig config(Path[] data, Path cache, long steps, float lr, int checkpointEvery) {
-        return new GeneratorTrainConfig(
-                GeneratorFixtures.ROOT.resolve("models/taef2"),
-                data[0],
-                data[1],
-                cache,
-                0,
-                16,
-                1,
-                2,
-                2,
-                steps,
-                8,
-                lr,
-                0,
-                3,
-                0.2,
-                0.9,
-                checkpointEvery,
-                0,
-                1,
-                ExecutionProvider.CPU,
-                4,
-                1.5,
-                "resume-test",
-                FashionMnistImages.MODEL_SIDE);
+        return GeneratorFixtures.tinyDit(data, cache, steps, lr, checkpointEvery, 0, "resume-test");
     }
 
     @BeforeAll
