@@ -142,32 +142,7 @@ final class MaskGitReport {
         md.append("Measured on the first ")
                 .append(cfg.vqEvalImages())
                 .append(" test images (32x32) by the runtime's metrics library; codebook usage over their tokens.\n\n");
-        List<AutoencoderMeasure> measures = List.of(
-                AutoencoderMeasure.EQUIVARIANCE_ERROR_ROTATION,
-                AutoencoderMeasure.EQUIVARIANCE_ERROR_SCALE,
-                AutoencoderMeasure.PSNR_TAU_ROTATION,
-                AutoencoderMeasure.PSNR_TAU_SCALE,
-                AutoencoderMeasure.LATENT_HIGH_FREQUENCY);
-        md.append("| arm | bundle | ")
-                .append(AutoencoderMeasure.PSNR.header())
-                .append(" | codebook perplexity | codebook used |");
-        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
-        md.append(" FD-FMNIST-CNN of reconstructions |\n|---|---|")
-                .append("---|".repeat(measures.size() + 4))
-                .append('\n');
-        for (Arm a : arms) {
-            Map<String, Object> m = a.vqMetrics();
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| %s | `%s` | %s | %.1f | %.1f %% |",
-                    a.name(),
-                    a.vqId(),
-                    AutoencoderMeasure.PSNR.cell(m),
-                    num(m.get("codebook_perplexity")),
-                    100 * num(m.get("codebook_used"))));
-            measures.forEach(measure -> md.append(' ').append(measure.cell(m)).append(" |"));
-            md.append(String.format(Locale.ROOT, " %.2f |%n", a.reconstructionFd()));
-        }
+        md.append(vqTable(arms));
         double bp = arms.stream()
                 .mapToDouble(a -> num(a.vqMetrics().get("codebook_perplexity")))
                 .min()
@@ -294,6 +269,38 @@ final class MaskGitReport {
                     "precision"),
             new SeedReport.Chart(
                     "recall", "recall.png", "Recall in the FMNIST-classifier feature space (k = 3)", "recall"));
+
+    /** Each arm's VQ autoencoder: PSNR, codebook use, equivariance and latent measures, reconstruction floor. */
+    static String vqTable(List<Arm> arms) {
+        StringBuilder md = new StringBuilder();
+        List<AutoencoderMeasure> measures = List.of(
+                AutoencoderMeasure.EQUIVARIANCE_ERROR_ROTATION,
+                AutoencoderMeasure.EQUIVARIANCE_ERROR_SCALE,
+                AutoencoderMeasure.PSNR_TAU_ROTATION,
+                AutoencoderMeasure.PSNR_TAU_SCALE,
+                AutoencoderMeasure.LATENT_HIGH_FREQUENCY);
+        md.append("| arm | bundle | ")
+                .append(AutoencoderMeasure.PSNR.header())
+                .append(" | codebook perplexity | codebook used |");
+        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
+        md.append(" FD-FMNIST-CNN of reconstructions |\n|---|---|")
+                .append("---|".repeat(measures.size() + 4))
+                .append('\n');
+        for (Arm a : arms) {
+            Map<String, Object> m = a.vqMetrics();
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | `%s` | %s | %.1f | %.1f %% |",
+                    a.name(),
+                    a.vqId(),
+                    AutoencoderMeasure.PSNR.cell(m),
+                    num(m.get("codebook_perplexity")),
+                    100 * num(m.get("codebook_used"))));
+            measures.forEach(measure -> md.append(' ').append(measure.cell(m)).append(" |"));
+            md.append(String.format(Locale.ROOT, " %.2f |%n", a.reconstructionFd()));
+        }
+        return md.toString();
+    }
 
     private static double num(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;
