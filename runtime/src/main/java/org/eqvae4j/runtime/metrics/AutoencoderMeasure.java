@@ -89,4 +89,10 @@ public enum AutoencoderMeasure {
     public String cell(Map<String, Object> metrics) {
         return metrics.get(key) instanceof Number n ? format(n.doubleValue()) : "";
     }
+
+    /** {@link #cell} as the rest of a Markdown table row after a "|": " value |", or " |" when absent. */
+    public String markdownCell(Map<String, Object> metrics) {
+        String cell = cell(metrics);
+        return cell.isEmpty() ? " |" : " " + cell + " |";
+    }
 }

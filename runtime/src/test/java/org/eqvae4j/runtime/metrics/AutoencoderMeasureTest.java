@@ -47,6 +47,8 @@ class AutoencoderMeasureTest {
         assertEquals("12.3", AutoencoderMeasure.INTRINSIC_DIMENSION.cell(map));
         assertEquals("", AutoencoderMeasure.SSIM.cell(Map.of("psnr", 1.0)));
         assertEquals("", AutoencoderMeasure.PSNR.cell(Map.of("psnr", "n/a")), "a value that is not a number");
+        assertEquals(" 30.50 |", AutoencoderMeasure.PSNR.markdownCell(map));
+        assertEquals(" |", AutoencoderMeasure.SSIM.markdownCell(Map.of()));
     }
 
     @Test

@@ -131,10 +131,7 @@ final class GeneratorReport {
         md.append("\n|---|").append("---:|".repeat(measures.size())).append('\n');
         for (var e : arms.entrySet()) {
             md.append("| ").append(e.getKey()).append(" |");
-            for (AutoencoderMeasure m : measures) {
-                String cell = m.cell(e.getValue());
-                md.append(cell.isEmpty() ? " |" : " " + cell + " |");
-            }
+            measures.forEach(m -> md.append(m.markdownCell(e.getValue())));
             md.append('\n');
         }
         Object images =

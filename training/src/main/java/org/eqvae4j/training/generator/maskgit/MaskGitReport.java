@@ -296,7 +296,7 @@ final class MaskGitReport {
                     AutoencoderMeasure.PSNR.cell(m),
                     num(m.get("codebook_perplexity")),
                     100 * num(m.get("codebook_used"))));
-            measures.forEach(measure -> md.append(' ').append(measure.cell(m)).append(" |"));
+            measures.forEach(measure -> md.append(measure.markdownCell(m)));
             md.append(String.format(Locale.ROOT, " %.2f |%n", a.reconstructionFd()));
         }
         return md.toString();
