@@ -48,8 +48,9 @@ public final class AutoencoderEvaluation {
 
     /**
      * @param perImage each image's value of the measures that are means over images, by {@link #asMap()}'s key
-     *                 ({@link #PER_IMAGE}: PSNR, and for each group the mean over its transforms), in image order; for paired comparisons of two models on the
-     *                 same images ({@link PairedDifferences}). Empty when not kept.
+     *                 ({@link #PER_IMAGE}: PSNR, and for each group the mean over its transforms), in image order;
+     *                 for paired comparisons of two models on the same images ({@link PairedDifferences}). Empty
+     *                 when not kept.
      */
     public record Report(
             int images,

@@ -80,6 +80,13 @@ public enum AutoencoderMeasure {
         };
     }
 
+    /** The headers of {@code measures} as Markdown cells: " h1 | h2 |", to follow a row's opening cells. */
+    public static String headerCells(List<AutoencoderMeasure> measures) {
+        StringBuilder sb = new StringBuilder();
+        measures.forEach(m -> sb.append(' ').append(m.header()).append(" |"));
+        return sb.toString();
+    }
+
     /** {@code value} with this measure's decimals. */
     public String format(double value) {
         return String.format(Locale.ROOT, "%." + decimals + "f", value);

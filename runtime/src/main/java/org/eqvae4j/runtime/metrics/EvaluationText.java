@@ -73,9 +73,9 @@ public final class EvaluationText {
                 r.intrinsicDimension()));
         b.append(String.format(
                 Locale.ROOT,
-                "latent high-frequency share (power above %.2f cycles per latent pixel): %.3f%n",
+                "latent high-frequency share (power above %.2f cycles per latent pixel): %s%n",
                 LatentSpectrum.CUTOFF,
-                r.latentHighFrequency()));
+                AutoencoderMeasure.LATENT_HIGH_FREQUENCY.format(r.latentHighFrequency())));
         return b.toString();
     }
 }

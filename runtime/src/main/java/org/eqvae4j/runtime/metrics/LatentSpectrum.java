@@ -1,5 +1,6 @@
 package org.eqvae4j.runtime.metrics;
 
+import java.util.Locale;
 import org.eqvae4j.runtime.tensor.FloatTensor;
 
 /**
@@ -35,6 +36,8 @@ public final class LatentSpectrum {
         int h = (int) shape[2];
         int w = (int) shape[3];
         boolean[][] high = highBins(h, w);
+        Twiddles rows = new Twiddles(w);
+        Twiddles columns = new Twiddles(h);
         double highPower = 0;
         double total = 0;
         float[] data = z.data();
@@ -49,7 +52,7 @@ public final class LatentSpectrum {
             for (int i = 0; i < h * w; i++) {
                 plane[i] -= mean;
             }
-            double[][] power = power(plane, h, w);
+            double[][] power = power(plane, h, w, rows, columns);
             for (int u = 0; u < h; u++) {
                 for (int v = 0; v < w; v++) {
                     total += power[u][v];
@@ -60,6 +63,16 @@ public final class LatentSpectrum {
             }
         }
         return total > 0 ? highPower / total : Double.NaN;
+    }
+
+    /** What the measure is, for a report's legend. */
+    public static String legend() {
+        return String.format(
+                Locale.ROOT,
+                "the share of the latents' spatial power above %.2f cycles per latent pixel (each channel's mean removed;"
+                        + " white noise scores %.2f on 8x8 latents)",
+                CUTOFF,
+                whiteNoiseShare(8, 8));
     }
 
     /** The share of an h x w grid's non-DC frequency bins above {@link #CUTOFF}: what white noise scores. */
@@ -87,12 +100,17 @@ public final class LatentSpectrum {
         return high;
     }
 
-    /** |DFT|^2 of a real h x w plane (row-major), separably: rows first, then columns. */
+    /** |DFT|^2 of a real h x w plane (row-major). */
     static double[][] power(double[] plane, int h, int w) {
-        double[][] cosW = twiddles(w, true);
-        double[][] sinW = twiddles(w, false);
-        double[][] cosH = twiddles(h, true);
-        double[][] sinH = twiddles(h, false);
+        return power(plane, h, w, new Twiddles(w), new Twiddles(h));
+    }
+
+    /** The same, separably (rows first, then columns), with the tables made once per latent, not per channel. */
+    private static double[][] power(double[] plane, int h, int w, Twiddles rows, Twiddles columns) {
+        double[][] cosW = rows.cos;
+        double[][] sinW = rows.sin;
+        double[][] cosH = columns.cos;
+        double[][] sinH = columns.sin;
         double[][] re = new double[h][w];
         double[][] im = new double[h][w];
         for (int y = 0; y < h; y++) {
@@ -118,15 +136,21 @@ public final class LatentSpectrum {
         return power;
     }
 
-    /** cos or sin of -2 pi k n / size, [k][n]. */
-    private static double[][] twiddles(int size, boolean cos) {
-        double[][] t = new double[size][size];
-        for (int k = 0; k < size; k++) {
-            for (int n = 0; n < size; n++) {
-                double a = -2 * Math.PI * k * n / size;
-                t[k][n] = cos ? Math.cos(a) : Math.sin(a);
+    /** cos and sin of -2 pi k n / size, [k][n]: the DFT's factors along one axis. */
+    private static final class Twiddles {
+        final double[][] cos;
+        final double[][] sin;
+
+        Twiddles(int size) {
+            cos = new double[size][size];
+            sin = new double[size][size];
+            for (int k = 0; k < size; k++) {
+                for (int n = 0; n < size; n++) {
+                    double a = -2 * Math.PI * k * n / size;
+                    cos[k][n] = Math.cos(a);
+                    sin[k][n] = Math.sin(a);
+                }
             }
         }
-        return t;
     }
 }

@@ -67,8 +67,7 @@ public final class PairedDifferences {
                 100 * LEVEL,
                 Bootstrap.DEFAULT_RESAMPLES));
         List<AutoencoderMeasure> measures = AutoencoderMeasure.perImageMeasures();
-        md.append("| model - reference |");
-        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
+        md.append("| model - reference |").append(AutoencoderMeasure.headerCells(measures));
         md.append("\n|---|").append("---|".repeat(measures.size())).append('\n');
         for (Row r : rows) {
             md.append("| ").append(r.model()).append(" - ").append(r.reference());

@@ -162,17 +162,13 @@ public final class ResultsTable {
                         "||tau(E(x)) - E(tau(x))||^2 / ||E(tau(x))||^2 with E(x) the deterministic latent (posterior mean for KL); ")
                 .append(
                         "'PSNR tau' compares D(tau(E(x))) with tau(x); rotations {90,180,270}, scales {0.25,0.5,0.75}; ")
-                .append("intrinsic dimension by TwoNN over 4x4 latent patches; 'latent HF share': the share of the ")
-                .append("latents' spatial power above 0.25 cycles per latent pixel (each channel's mean removed; ")
-                .append(String.format(
-                        Locale.ROOT, "white noise scores %.2f on 8x8 latents). ", LatentSpectrum.whiteNoiseShare(8, 8)))
+                .append("intrinsic dimension by TwoNN over 4x4 latent patches; 'latent HF share': ")
+                .append(LatentSpectrum.legend())
+                .append(". ")
                 .append("'Centred' is the same error after removing each latent's per-channel mean from both ")
                 .append(
                         "tau(E(x)) and E(tau(x)), so a shift of the latents' mean cannot pass for a change in structure.\n\n");
-        md.append("| model |");
-        for (AutoencoderMeasure m : AutoencoderMeasure.values()) {
-            md.append(' ').append(m.header()).append(" |");
-        }
+        md.append("| model |").append(AutoencoderMeasure.headerCells(List.of(AutoencoderMeasure.values())));
         md.append("\n|---|")
                 .append("---|".repeat(AutoencoderMeasure.values().length))
                 .append('\n');

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.eqvae4j.runtime.metrics.AutoencoderMeasure;
+import org.eqvae4j.runtime.metrics.LatentSpectrum;
 import org.eqvae4j.training.eval.KernelDistance;
 import org.eqvae4j.training.generator.SeedReport;
 
@@ -126,8 +127,7 @@ final class GeneratorReport {
                 AutoencoderMeasure.PSNR_TAU_SCALE,
                 AutoencoderMeasure.INTRINSIC_DIMENSION,
                 AutoencoderMeasure.LATENT_HIGH_FREQUENCY);
-        StringBuilder md = new StringBuilder("| arm |");
-        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
+        StringBuilder md = new StringBuilder("| arm |").append(AutoencoderMeasure.headerCells(measures));
         md.append("\n|---|").append("---:|".repeat(measures.size())).append('\n');
         for (var e : arms.entrySet()) {
             md.append("| ").append(e.getKey()).append(" |");
@@ -141,9 +141,9 @@ final class GeneratorReport {
                         "%nMeasured on the first %s test images, prepared as the generator's training images; rotations by "
                                 + "90/180/270 degrees, scales 0.25/0.5/0.75 (the paper's relative error of E(tau x) "
                                 + "against tau(E(x))); PSNR tau: D(tau(E(x))) against tau(x). Lower errors = more equivariant; a lower intrinsic "
-                                + "dimension (TwoNN over 4x4 latent patches) = a simpler latent space (the paper's Figure 2 measure); latent HF share = the share of "
-                                + "the latents' spatial power above 0.25 cycles per latent pixel (white noise: 0.81 at 8x8), the detail reported to make "
-                                + "latents harder for diffusion models to learn. Each transform's values: `autoencoders.csv`.%n%n",
+                                + "dimension (TwoNN over 4x4 latent patches) = a simpler latent space (the paper's Figure 2 measure); latent HF share = "
+                                + LatentSpectrum.legend()
+                                + ", the detail reported to make latents harder for diffusion models to learn. Each transform's values: `autoencoders.csv`.%n%n",
                         images))
                 .toString();
     }

@@ -281,8 +281,8 @@ final class MaskGitReport {
                 AutoencoderMeasure.LATENT_HIGH_FREQUENCY);
         md.append("| arm | bundle | ")
                 .append(AutoencoderMeasure.PSNR.header())
-                .append(" | codebook perplexity | codebook used |");
-        measures.forEach(m -> md.append(' ').append(m.header()).append(" |"));
+                .append(" | codebook perplexity | codebook used |")
+                .append(AutoencoderMeasure.headerCells(measures));
         md.append(" FD-FMNIST-CNN of reconstructions |\n|---|---|")
                 .append("---|".repeat(measures.size() + 4))
                 .append('\n');
